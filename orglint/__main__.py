@@ -1,0 +1,5 @@
+import sys
+
+from orglint.cli import main
+
+sys.exit(main())

@@ -1,0 +1,181 @@
+"""Runs rules over the Org and applies the config; places the org on the maturity ladder.
+
+No I/O here: the CLI reads files and writes output; the engine turns loaded documents into
+findings and a stage.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from orglint.finding import SEVERITY_RANK, Finding, Hit, Position
+from orglint.loader import LoadedFile
+from orglint.model import Org, build_org
+from orglint.registry import Registry, Rule
+from orglint.schema import validate
+
+STAGES = {
+    1: ("reactive", "problems are handled as they surface; the structure is not yet written down"),
+    2: ("designed surface", "customer journeys are mapped and each has a named owner"),
+    3: ("connected", "every boundary is contracted, owned and governed; incentives reach "
+        "downstream; RACI is sound"),
+    4: ("systemic", "no single points of failure or founder bottleneck; SLAs measured, context "
+        "shared, feedback loops in place"),
+}
+
+
+class RuleCrash(Exception):
+    """A rule raised: a bug in the rule, reported with exit code 2, never as a finding."""
+
+
+@dataclass(frozen=True)
+class Stage:
+    number: int
+    blockers: tuple[Finding, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return STAGES[self.number][0]
+
+    @property
+    def meaning(self) -> str:
+        return STAGES[self.number][1]
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < 4 else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "name": self.name,
+            "meaning": self.meaning,
+            "next": self.next,
+            "blockers": [finding.as_dict() for finding in self.blockers],
+        }
+
+
+@dataclass
+class Settings:
+    """What the engine needs from the config and the command line."""
+
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    fail_on: str = "error"
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    stage: Stage
+    org: Org
+    rules: list[Rule]
+    files: list[str]
+    fail_on: str = "error"
+    waived: list[tuple[Finding, Any]] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        threshold = SEVERITY_RANK[self.fail_on]
+        return any(SEVERITY_RANK[finding.severity] >= threshold for finding in self.findings)
+
+    def counts(self) -> Counter[str]:
+        return Counter(finding.severity for finding in self.findings)
+
+
+def prepare(files: Iterable[LoadedFile]) -> tuple[Org, list[str]]:
+    """Loaded files -> schema check -> resolved Org, with ORG001/ORG002 kept as problems."""
+    files = list(files)
+    syntax: list[Hit] = []
+    schema: list[Hit] = []
+    documents = []
+    for loaded in files:
+        syntax.extend(loaded.problems)
+        for doc in loaded.documents:
+            schema.extend(validate(doc))
+            documents.append(doc)
+    org = build_org(documents)
+    org.problems["ORG001"].extend(syntax)
+    org.problems["ORG002"].extend(schema)
+    return org, [loaded.path for loaded in files]
+
+
+def rule_settings(registry: Registry, settings: Settings, item: Rule) -> dict[str, Any]:
+    """The config entry for a rule, under its code or its name."""
+    return settings.rules.get(item.code) or settings.rules.get(item.name) or {}
+
+
+def run_rules(org: Org, rules: Iterable[Rule], registry: Registry, settings: Settings) -> list[Finding]:
+    findings = []
+    for item in rules:
+        entry = rule_settings(registry, settings, item)
+        severity = entry.get("severity", item.severity)
+        if severity == "off":
+            continue
+        try:
+            for hit in item.run(org, entry.get("options") or {}):
+                findings.append(place(org, item, severity, hit))
+        except Exception as exc:
+            raise RuleCrash(f"rule {item.code} ({item.plugin}) failed: "
+                            f"{type(exc).__name__}: {exc}") from exc
+    findings.sort()
+    return _unique(findings)
+
+
+def place(org: Org, item: Rule, severity: str, hit: Hit) -> Finding:
+    """Turn a rule's hit (entity + field) into a finding at a file position."""
+    position = hit.position
+    if position is None:
+        entity = org.get(hit.entity) if hit.entity else None
+        position = entity.src.position(hit.field) if entity else Position("<org>", 1, 1)
+    return Finding(
+        path=position.path,
+        line=position.line,
+        column=position.column,
+        code=item.code,
+        message=hit.message,
+        severity=severity,
+        name=item.name,
+        entity=hit.entity,
+        field=hit.field,
+    )
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    unique: list[Finding] = []
+    for finding in findings:
+        if not unique or unique[-1] != finding:
+            unique.append(finding)
+    return unique
+
+
+def stage_of(findings: Iterable[Finding], registry: Registry) -> Stage:
+    """The highest stage whose blocking rules, and those below, have no error or warning."""
+    blocking: dict[int, list[Finding]] = {2: [], 3: [], 4: []}
+    for finding in findings:
+        item = registry.by_code.get(finding.code)
+        if item is None or finding.severity == "info":
+            continue
+        blocking[item.blocks_stage].append(finding)
+    for number in (2, 3, 4):
+        if blocking[number]:
+            return Stage(number - 1, tuple(blocking[number]))
+    return Stage(4)
+
+
+def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -> CheckResult:
+    org, paths = prepare(files)
+    rules = registry.select(settings.select, settings.ignore)
+    findings = run_rules(org, rules, registry, settings)
+    return CheckResult(
+        findings=findings,
+        stage=stage_of(findings, registry),
+        org=org,
+        rules=rules,
+        files=paths,
+        fail_on=settings.fail_on,
+    )

@@ -1,0 +1,33 @@
+"""A JSON document: tool version, files, summary, stage with its blockers, findings."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from orglint.engine import CheckResult
+    from orglint.formatters import FormatContext
+
+
+def document(result: CheckResult, context: FormatContext) -> dict[str, Any]:
+    counts = result.counts()
+    return {
+        "tool": {"name": "orglint", "version": context.version},
+        "org": result.org.name,
+        "files": result.files,
+        "summary": {
+            "errors": counts["error"],
+            "warnings": counts["warning"],
+            "infos": counts["info"],
+            "total": len(result.findings),
+            "failed": result.failed,
+            "fail_on": result.fail_on,
+        },
+        "stage": result.stage.as_dict(),
+        "findings": [finding.as_dict() for finding in result.findings],
+    }
+
+
+def render(result: CheckResult, context: FormatContext) -> str:
+    return json.dumps(document(result, context), indent=2, ensure_ascii=False) + "\n"

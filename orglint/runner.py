@@ -1,0 +1,187 @@
+"""The I/O edge shared by every command: config, plugins, file discovery and loading."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from orglint.config import Config, ConfigError, find_config, load_config
+from orglint.engine import CheckResult, Settings, check
+from orglint.finding import Hit, Position
+from orglint.loader import LoadedFile, load_file
+from orglint.registry import Registry
+
+SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
+
+
+class UsageError(Exception):
+    """A command-line or environment problem: exit code 2, one line."""
+
+
+@dataclass
+class Session:
+    config: Config
+    registry: Registry
+    formatters: dict[str, Any]
+    cwd: Path
+    plugins: list[str] = field(default_factory=list)
+
+
+def open_session(config_path: str | None, cwd: Path | None = None) -> Session:
+    from orglint.plugins import build_registry, collect_formatters, make_manager, plugin_names
+
+    cwd = cwd or Path.cwd()
+    if config_path is not None:
+        path = Path(config_path)
+        if not path.is_file():
+            raise UsageError(f"config file '{config_path}' does not exist")
+    else:
+        path = find_config(cwd)
+    config = load_config(path, display(path, cwd) if path else None)
+    pm = make_manager(config.plugins, config.root)
+    pm.hook.orglint_configure(config=config)
+    registry = build_registry(pm)
+    validate_rule_config(config, registry)
+    return Session(config, registry, collect_formatters(pm), cwd, plugin_names(pm))
+
+
+def validate_rule_config(config: Config, registry: Registry) -> None:
+    """Rule keys must name a rule; options must fit that rule's own schema."""
+    problems: list[tuple[Position, str]] = []
+    for key, entry in config.rules.items():
+        item = registry.lookup(key)
+        if item is None:
+            choices = [*registry.by_code, *registry.by_name]
+            close = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append((config.position("rules", key), f"unknown rule '{key}'{hint}"))
+            continue
+        options = entry.get("options")
+        if options is not None:
+            for path, message in item.validate_options(options):
+                problems.append((config.position("rules", key, "options", *path), message))
+    for key in ("select", "ignore"):
+        for index, selector in enumerate(getattr(config, key)):
+            if not registry.known_selector(selector):
+                problems.append((config.position(key, index), f"'{selector}' matches no rule"))
+    if problems:
+        raise ConfigError(problems)
+
+
+def display(path: Path, cwd: Path) -> str:
+    """Paths are shown relative to the current folder, with forward slashes."""
+    try:
+        return Path(os.path.relpath(path.resolve(), cwd.resolve())).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.resolve().as_posix()
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A glob with `**` as a compiled regex over forward-slash relative paths."""
+    out = ""
+    index = 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            out += "(?:.*/)?"
+            index += 3
+        elif pattern.startswith("**", index):
+            out += ".*"
+            index += 2
+        elif pattern[index] == "*":
+            out += "[^/]*"
+            index += 1
+        elif pattern[index] == "?":
+            out += "[^/]"
+            index += 1
+        else:
+            out += re.escape(pattern[index])
+            index += 1
+    return re.compile(out + r"\Z")
+
+
+def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
+    """The org's files: named files as given, folders walked with include/exclude globs."""
+    include = [glob_regex(p) for p in config.include]
+    exclude = [glob_regex(p) for p in config.exclude]
+    skip = {p.resolve() for p in _not_org_files(config)}
+    found: dict[Path, None] = {}
+    roots = [Path(p) for p in paths] if paths else [config.root]
+    for root in roots:
+        root = root if root.is_absolute() else cwd / root
+        if not root.exists():
+            raise UsageError(f"path '{display(root, cwd)}' does not exist")
+        if root.is_file():
+            found[root.resolve()] = None
+            continue
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+            for name in sorted(files):
+                full = Path(folder, name)
+                rel = full.relative_to(root).as_posix()
+                # globs apply relative to the config's folder when the root lies inside it
+                anchor = _relative_to_config(full, config)
+                candidates = {rel, anchor} if anchor else {rel}
+                if not any(r.match(c) for r in include for c in candidates):
+                    continue
+                if any(r.match(c) for r in exclude for c in candidates):
+                    continue
+                if full.resolve() in skip:
+                    continue
+                found[full.resolve()] = None
+    return sorted(found, key=lambda p: display(p, cwd))
+
+
+def _relative_to_config(path: Path, config: Config) -> str | None:
+    try:
+        return path.resolve().relative_to(config.root).as_posix()
+    except ValueError:
+        return None
+
+
+def _not_org_files(config: Config) -> Iterable[Path]:
+    """The config, its waiver files and baseline are not part of the org."""
+    if config.path is not None:
+        yield config.path
+    for name in config.waiver_files:
+        yield config.root / name
+    if config.baseline:
+        yield config.root / config.baseline
+
+
+def load_all(files: Iterable[Path], cwd: Path) -> list[LoadedFile]:
+    loaded = []
+    for path in files:
+        shown = display(path, cwd)
+        try:
+            loaded.append(load_file(str(path), shown))
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            hit = Hit(f"cannot read file: {reason}", position=Position(shown, 1, 1))
+            loaded.append(LoadedFile(shown, [], [hit]))
+    return loaded
+
+
+def settings_for(config: Config, select: Sequence[str] | None = None,
+                 ignore: Sequence[str] = (), fail_on: str | None = None) -> Settings:
+    return Settings(
+        select=list(select) if select else config.select,
+        ignore=[*config.ignore, *ignore],
+        fail_on=fail_on or config.fail_on,
+        rules=config.rules,
+    )
+
+
+def run_check(session: Session, paths: Sequence[str], settings: Settings) -> CheckResult:
+    for selector in [*settings.select, *settings.ignore]:
+        if not session.registry.known_selector(selector):
+            raise UsageError(f"'{selector}' matches no rule (see 'orglint rules')")
+    files = discover(session.config, paths, session.cwd)
+    return check(load_all(files, session.cwd), session.registry, settings)
+
+
+__all__ = ["ConfigError", "Session", "UsageError", "open_session", "run_check"]

@@ -1,0 +1,99 @@
+"""Case files for rules: one YAML file per rule, one parametrised test runs them all.
+
+A case file (``tests/rules/BND001.yaml``)::
+
+    rule: BND001
+    cases:
+      - name: a handoff nobody owns
+        options: {max: 2}          # optional: the rule's options
+        org: |
+          handoffs:
+            a-to-b: {from: a, to: b}
+        expect:
+          - {code: BND001, line: 2, column: 3, message: "..."}   # message optional
+      - name: an owned handoff passes
+        org: |
+          ...
+        expect: []
+
+Only the case's rule runs, plus the loading checks (ORG001-ORG005), so a broken input shows
+up as a failure instead of passing silently. Plugin authors use the same runner:
+``orglint.testing.run_case`` and ``orglint.testing.load_cases``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from orglint.engine import Settings, check
+from orglint.loader import load_file, load_text
+from orglint.registry import Registry
+
+LOADING_CODES = ("ORG001", "ORG002", "ORG003", "ORG004", "ORG005")
+CASE_PATH = "org.yaml"
+
+
+@dataclass
+class Case:
+    rule: str
+    name: str
+    org: str
+    expect: list[dict[str, Any]]
+    options: dict[str, Any] = field(default_factory=dict)
+    severity: str | None = None
+    source: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule}: {self.name}"
+
+
+def load_cases(path: str | Path) -> list[Case]:
+    loaded = load_file(str(path))
+    if loaded.problems or not loaded.documents:
+        raise ValueError(f"{path}: not a readable case file: {loaded.problems}")
+    data = loaded.documents[0].data
+    return [
+        Case(rule=data["rule"], name=item["name"], org=item["org"], expect=item.get("expect") or [],
+             options=item.get("options") or {}, severity=item.get("severity"), source=str(path))
+        for item in data["cases"]
+    ]
+
+
+def run_case(case: Case, registry: Registry) -> list[dict[str, Any]]:
+    """The findings of a case, as dicts with the keys its expectations use."""
+    entry: dict[str, Any] = {"options": case.options}
+    if case.severity:
+        entry["severity"] = case.severity
+    settings = Settings(select=[case.rule, *LOADING_CODES], rules={case.rule: entry})
+    result = check([load_text(case.org, CASE_PATH)], registry, settings)
+    return [
+        {"code": f.code, "line": f.line, "column": f.column, "message": f.message,
+         "severity": f.severity}
+        for f in result.findings
+    ]
+
+
+def compare(case: Case, actual: list[dict[str, Any]]) -> list[str]:
+    """Differences between expected and actual findings; [] when they agree.
+
+    Each expectation names code, line and column; message and severity are compared when
+    given. Order does not matter; every actual finding must be expected.
+    """
+    keys = lambda item: (item["code"], item["line"], item["column"])  # noqa: E731
+    problems = []
+    remaining = list(actual)
+    for expected in case.expect:
+        match = next((item for item in remaining if keys(item) == keys(expected)), None)
+        if match is None:
+            problems.append(f"missing {keys(expected)}")
+            continue
+        remaining.remove(match)
+        for key in ("message", "severity"):
+            if key in expected and expected[key] != match[key]:
+                problems.append(f"{keys(expected)} {key}: expected {expected[key]!r}, got "
+                                f"{match[key]!r}")
+    problems.extend(f"unexpected {keys(item)}: {item['message']}" for item in remaining)
+    return problems

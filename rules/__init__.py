@@ -1,0 +1,18 @@
+"""The built-in rule pack, registered through the ``orglint`` entry point like any plugin."""
+
+from __future__ import annotations
+
+from orglint import hookimpl
+from orglint.registry import Rule, collect
+
+from . import boundaries, context, feedback, governance, incentives, raci, structure, waivers
+
+AREA_MODULES = (structure, boundaries, governance, incentives, context, raci, feedback, waivers)
+
+
+@hookimpl
+def orglint_rules() -> list[Rule]:
+    rules: list[Rule] = []
+    for module in AREA_MODULES:
+        rules.extend(collect(vars(module)))
+    return rules

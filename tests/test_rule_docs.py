@@ -1,0 +1,36 @@
+"""Docs that cannot drift: every rule explains itself, and its examples do what they say."""
+
+from __future__ import annotations
+
+import pytest
+
+from orglint.docs import examples
+from orglint.engine import Settings, check
+from orglint.loader import load_text
+from orglint.plugins import build_registry, make_manager
+
+RULES = list(build_registry(make_manager()))
+
+
+@pytest.mark.parametrize("item", RULES, ids=[r.code for r in RULES])
+def test_rule_has_why_and_both_examples(item):
+    why = item.doc.split("Fails:")[0].strip()
+    assert len(why.split(".")) >= 3, f"{item.code}: explain the why in two or three sentences"
+    found = examples(item)
+    assert set(found) == {"Fails", "Passes"}, f"{item.code}: needs a Fails and a Passes example"
+
+
+@pytest.mark.parametrize("item", RULES, ids=[r.code for r in RULES])
+def test_failing_example_fails_and_passing_example_passes(item, registry):
+    found = examples(item)
+    settings = Settings(select=[item.code])
+    failing = check([load_text(found["Fails"], "fails.yaml")], registry, settings)
+    passing = check([load_text(found["Passes"], "passes.yaml")], registry, settings)
+    assert [f.code for f in failing.findings if f.code == item.code], "the failing example passes"
+    assert [f.message for f in passing.findings if f.code == item.code] == []
+    if not item.code.startswith("ORG00"):
+        # the examples are complete orgs: nothing dangles in them
+        clean = Settings(select=["ORG001", "ORG002", "ORG003", "ORG004", "ORG005"])
+        for name, text in found.items():
+            broken = check([load_text(text, "x.yaml")], registry, clean).findings
+            assert broken == [], f"{item.code} {name} example: {broken}"
