@@ -1,0 +1,51 @@
+"""Docs that cannot drift: the rule catalog, the README's links and sample output."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from orglint.docs import catalog_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_rule_catalog_is_generated_from_the_code(registry):
+    expected = catalog_markdown(list(registry))
+    actual = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert actual == expected, "regenerate with: python -m orglint.docs > docs/rules.md"
+
+
+def test_docs_module_prints_the_catalog(registry):
+    out = subprocess.run([sys.executable, "-m", "orglint.docs"], capture_output=True, text=True,
+                         check=True, env={"ORGLINT_DISABLE_PLUGIN_AUTOLOAD": "1",
+                                          "PATH": "/usr/bin:/bin"}).stdout
+    assert out == catalog_markdown(list(registry))
+
+
+def test_readme_links_point_at_files():
+    for target in re.findall(r"\]\(((?:docs|examples|plugins|benchmarks)/[^)#]+)", README):
+        assert (ROOT / target).exists(), f"README links to missing {target}"
+
+
+def test_readme_sample_output_is_the_firm_example_golden():
+    golden = (ROOT / "examples" / "northwind-services" / "expected.txt").read_text(encoding="utf-8")
+    sample = re.search(r"<!-- sample-output -->\n```text\n(.*?)```", README, re.S)
+    assert sample, "README has no sample output block"
+    assert sample.group(1) == golden
+
+
+def test_readme_commands_are_the_ones_ci_runs():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python3 -m tox" in README and "python3 -m tox" in ci
+    assert "cd examples/northwind-services && orglint check" in README
+
+
+def test_format_reference_is_generated_from_the_schema():
+    from orglint.docs import format_markdown
+
+    actual = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    assert actual == format_markdown(), "regenerate with: python -m orglint.docs format > docs/format.md"
