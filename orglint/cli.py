@@ -146,7 +146,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         table.append((r.code, r.name, r.severity, str(r.blocks_stage), defaults))
     widths = [max(len(row[i]) for row in table) for i in range(4)]
     for row in table:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4])
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[4])
     return EXIT_OK
 
 

@@ -38,8 +38,9 @@ def catalog_markdown(rules: list[Rule]) -> str:
         lines += ["", f"### {item.code} {item.name}", "",
                   f"Severity **{item.severity}**, blocks stage {item.blocks_stage}."]
         if item.options:
-            lines.append("Options: " + ", ".join(
-                f"`{key}` (default `{spec['default']}`)" for key, spec in item.options.items()) + ".")
+            described = (f"`{key}` (default `{spec['default']}`)"
+                         for key, spec in item.options.items())
+            lines.append("Options: " + ", ".join(described) + ".")
         lines += ["", item.doc]
     return "\n".join(lines) + "\n"
 
@@ -92,7 +93,8 @@ def _walk_fields(fields: dict[str, Any], prefix: str = "") -> list[tuple[str, di
 def _field_row(name: str, rules: dict[str, Any]) -> str:
     kind = rules.get("type", "any")
     kind = " or ".join(kind) if isinstance(kind, list) else kind
-    inner = rules.get("schema") if isinstance(rules.get("schema"), dict) else {}
+    given = rules.get("schema")
+    inner: dict[str, Any] = given if isinstance(given, dict) else {}
     meta = rules.get("meta") or inner.get("meta") or {}
     if kind == "list" and inner.get("type") and inner.get("type") != "dict":
         kind = f"list of {inner['type']}"

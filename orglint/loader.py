@@ -211,7 +211,7 @@ def _show_tag(tag: str) -> str:
 
 
 class _Frame:
-    __slots__ = ("container", "path", "key", "key_pos", "weight", "anchor", "merges", "is_key")
+    __slots__ = ("anchor", "container", "is_key", "key", "key_pos", "merges", "path", "weight")
 
     def __init__(self, container: Any, path: Path, anchor: str | None) -> None:
         self.container = container

@@ -212,6 +212,7 @@ class Org:
     reviews_covering: dict[str, list[Review]] = field(default_factory=lambda: defaultdict(list))
     systems_of_team: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     decisions_by: dict[Ref, list[Decision]] = field(default_factory=lambda: defaultdict(list))
+    teams_led_by: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def section(self, kind: str) -> dict[str, Any]:
         table: dict[str, Any] = getattr(self, KIND_SECTION[kind])
@@ -434,6 +435,9 @@ class _Builder:
         for decision in org.decisions.values():
             if decision.decided_by is not None:
                 org.decisions_by[decision.decided_by].append(decision)
+        for team in org.teams.values():
+            if team.lead is not None:
+                org.teams_led_by[team.lead.id].append(team.id)
 
     def _handoff(self, handoff: Handoff) -> None:
         raw = handoff.raw
@@ -444,8 +448,9 @@ class _Builder:
         handoff.complexity = _text(raw.get("complexity"))
         rate = raw.get("exception_rate")
         is_number = isinstance(rate, (int, float)) and not isinstance(rate, bool)
-        handoff.exception_rate = float(rate) if is_number else None
-        governance = raw.get("governance") if isinstance(raw.get("governance"), dict) else {}
+        handoff.exception_rate = float(rate) if is_number and rate is not None else None
+        given = raw.get("governance")
+        governance: dict[str, Any] = given if isinstance(given, dict) else {}
         handoff.governance = Governance(
             protocol=_text(governance.get("protocol")),
             decision_maker=self.resolve(

@@ -162,8 +162,8 @@ class Registry:
             other = self.by_code[item.code].plugin
             raise RegistryError(f"{where}: code already registered by {other}")
         if item.name in self.by_name:
-            other = self.by_name[item.name]
-            raise RegistryError(f"{where}: name {item.name!r} already used by {other.code}")
+            taken = self.by_name[item.name]
+            raise RegistryError(f"{where}: name {item.name!r} already used by {taken.code}")
         self.by_code[item.code] = item
         self.by_name[item.name] = item
 

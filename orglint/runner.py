@@ -36,6 +36,7 @@ def open_session(config_path: str | None, cwd: Path | None = None) -> Session:
     from orglint.plugins import build_registry, collect_formatters, make_manager, plugin_names
 
     cwd = cwd or Path.cwd()
+    path: Path | None
     if config_path is not None:
         path = Path(config_path)
         if not path.is_file():

@@ -251,7 +251,7 @@ def hits(doc: Document, errors: Any, schema: dict[str, Any]) -> Iterator[Hit]:
         elif error.code == codes.MIN_LENGTH.code:
             yield Hit(f"{where} must list at least {error.constraint} item(s)",
                       position=doc.position(path))
-        elif error.code == codes.EMPTY_NOT_ALLOWED.code:
+        elif error.code in (codes.EMPTY_NOT_ALLOWED.code, codes.NOT_NULLABLE.code):
             yield Hit(f"{where} must not be empty", position=doc.position(path))
         else:  # pragma: no cover - every rule the schema uses is mapped above
             yield Hit(f"{where}: {error}", position=doc.position(path))
@@ -267,7 +267,8 @@ def _regex_message(path: tuple[Any, ...], error: Any) -> str:
         return (f"'{path[1]}' is not a valid id: use lower-case letters, digits, '.', '_' "
                 "and '-', starting with a letter or digit")
     if error.constraint == DURATION_PATTERN:
-        return f"{_describe(path)} is {_show(error.value)}; expected a duration such as 30m, 4h, 2d, 1w or PT4H"
+        example = "30m, 4h, 2d, 1w or PT4H"
+        return f"{_describe(path)} is {_show(error.value)}; expected a duration such as {example}"
     return f"{_describe(path)} does not match {error.constraint}"  # pragma: no cover
 
 

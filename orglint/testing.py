@@ -82,7 +82,10 @@ def compare(case: Case, actual: list[dict[str, Any]]) -> list[str]:
     Each expectation names code, line and column; message and severity are compared when
     given. Order does not matter; every actual finding must be expected.
     """
-    keys = lambda item: (item["code"], item["line"], item["column"])  # noqa: E731
+
+    def keys(item: dict[str, Any]) -> tuple[Any, Any, Any]:
+        return item["code"], item["line"], item["column"]
+
     problems = []
     remaining = list(actual)
     for expected in case.expect:

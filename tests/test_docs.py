@@ -48,4 +48,5 @@ def test_format_reference_is_generated_from_the_schema():
     from orglint.docs import format_markdown
 
     actual = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
-    assert actual == format_markdown(), "regenerate with: python -m orglint.docs format > docs/format.md"
+    hint = "regenerate with: python -m orglint.docs format > docs/format.md"
+    assert actual == format_markdown(), hint
