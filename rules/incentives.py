@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from orglint import rule
 from orglint.finding import Hit
-from orglint.model import Org
+from orglint.model import Entity, Org, Ref
+
+from .boundaries import describe
 
 
 @rule("INC001", "metric-without-downstream", severity="error", blocks_stage=3)
@@ -45,4 +47,211 @@ def metric_without_downstream(org: Org) -> Iterator[Hit]:
         yield metric.finding(
             field, f"metric '{metric.id}' names no downstream component{paid}: it rewards "
             "local output only"
+        )
+
+
+def teams_of(org: Org, ref: Ref) -> list[str]:
+    """The teams a reference stands for: a team itself, or the teams a person leads or is in."""
+    if ref.kind == "team":
+        return [ref.id]
+    if ref.kind == "person":
+        return list(dict.fromkeys([*org.teams_of_person.get(ref.id, ()),
+                                   *org.teams_led_by.get(ref.id, ())]))
+    return []
+
+
+def titled(entity: Entity) -> str:
+    """`journey 'onboarding' (New client onboarding)`, the name only when it says more."""
+    if entity.name and entity.name != entity.id:
+        return f"{entity.label} ({entity.name})"
+    return entity.label
+
+
+def _names(org: Org, refs: Iterable[Ref]) -> str:
+    """`Sales, Delivery and Billing`."""
+    names = [org.display(ref) for ref in refs]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+@rule("INC002", "local-downstream", severity="warning", blocks_stage=3)
+def local_downstream(org: Org) -> Iterator[Hit]:
+    """A metric's downstream names only the teams it rewards: still a local incentive.
+
+    Declaring a team's own output as its downstream changes nothing: the metric still pays
+    the team for what it produces, not for what the next team or the customer receives. The
+    downstream must reach beyond the rewarded teams, to the team, handoff or journey that
+    lives with the result.
+
+    Fails:
+
+    ```yaml
+    teams:
+      sales: {}
+    metrics:
+      deals-closed: {type: output, rewards: [sales], downstream: [sales]}
+    ```
+
+    Passes:
+
+    ```yaml
+    teams:
+      sales: {}
+      delivery: {}
+    metrics:
+      deals-closed: {type: output, rewards: [sales], downstream: [sales, delivery]}
+    ```
+    """
+    for metric in org.metrics.values():
+        if not metric.rewards or not metric.downstream:
+            continue
+        rewarded = {team for ref in metric.rewards for team in teams_of(org, ref)}
+        if all(ref.kind == "team" and ref.id in rewarded for ref in metric.downstream):
+            yield metric.finding(
+                "downstream",
+                f"metric '{metric.id}' counts only {_names(org, metric.downstream)}, which it "
+                "rewards, as downstream: name the team, handoff or journey that receives the work",
+            )
+
+
+@rule("INC003", "handoff-quality-unrewarded", severity="warning", blocks_stage=3)
+def handoff_quality_unrewarded(org: Org) -> Iterator[Hit]:
+    """The sending team of a handoff is paid by no metric that sees the other side.
+
+    When nothing the sending team is rewarded for includes the receiving team, the handoff or
+    the journey it lies on, the team is paid to throw work over the wall: quality at the
+    boundary costs it effort and earns it nothing. A metric that rewards the sending team
+    (or its people) and names the receiving side as downstream closes the gap.
+
+    Fails:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+    teams:
+      sales: {lead: carla}
+      delivery: {}
+      billing: {}
+    handoffs:
+      sales-to-delivery: {from: sales, to: delivery, owner: carla}
+    metrics:
+      deals-closed: {type: output, rewards: [sales], downstream: [billing]}
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+    teams:
+      sales: {lead: carla}
+      delivery: {}
+    handoffs:
+      sales-to-delivery: {from: sales, to: delivery, owner: carla}
+    metrics:
+      clean-handovers: {type: handoff, rewards: [carla], downstream: [sales-to-delivery]}
+    ```
+    """
+    # (rewarded team, downstream component) pairs: one pass over the metrics
+    reach: set[tuple[str, Ref]] = set()
+    for metric in org.metrics.values():
+        rewarded = {team for ref in metric.rewards for team in teams_of(org, ref)}
+        reach.update((team, component) for team in rewarded for component in metric.downstream)
+    for handoff in org.handoffs.values():
+        if handoff.source is None or handoff.target is None:
+            continue
+        sender = handoff.source.id
+        sides = [handoff.target, handoff.ref,
+                 *(journey.ref for journey in org.journeys_of_handoff.get(handoff.id, ()))]
+        if any((sender, side) in reach for side in sides):
+            continue
+        yield handoff.finding(
+            None,
+            f"{describe(org, handoff)}: no metric that rewards {org.display(handoff.source)} "
+            f"names {org.display(handoff.target)}, this handoff or a journey it lies on as "
+            "downstream",
+        )
+
+
+@rule("INC004", "metric-unmeasured", severity="warning", blocks_stage=4)
+def metric_unmeasured(org: Org) -> Iterator[Hit]:
+    """A metric has no owner or no source system it is measured from.
+
+    A metric nobody owns drifts: its definition changes, nobody answers for a bad figure and
+    nobody notices when it stops being reported. A metric without a source system is an
+    opinion, measured by hand when someone remembers.
+
+    Fails:
+
+    ```yaml
+    teams:
+      sales: {}
+      delivery: {}
+    metrics:
+      deals-closed: {type: output, rewards: [sales], downstream: [delivery]}
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      leo: {name: Leo Park}
+    teams:
+      sales: {lead: leo}
+      delivery: {}
+    systems:
+      crm: {name: HubSpot}
+    metrics:
+      deals-closed:
+        type: output
+        owner: leo
+        source: crm
+        rewards: [sales]
+        downstream: [delivery]
+    ```
+    """
+    gaps = (("owner", "no owner", "nobody answers for the figure"),
+            ("source", "no source system", "it is measured by hand"))
+    for metric in org.metrics.values():
+        missing = [(what, why) for field, what, why in gaps if metric.raw.get(field) is None]
+        if missing:
+            has = " and ".join(what for what, _ in missing)
+            because = " and ".join(why for _, why in missing)
+            yield metric.finding(None, f"metric '{metric.id}' has {has}: {because}")
+
+
+@rule("INC005", "journey-without-outcome", severity="warning", blocks_stage=4)
+def journey_without_outcome(org: Org) -> Iterator[Hit]:
+    """A journey has no `outcome` metric downstream of it.
+
+    Output and handoff metrics say how each team did its part; only an outcome metric says
+    whether the customer got what the journey promised. A journey no outcome metric includes
+    can have every team green while the customer leaves.
+
+    Fails:
+
+    ```yaml
+    teams:
+      sales: {}
+    journeys:
+      onboarding: {path: [sales]}
+    ```
+
+    Passes:
+
+    ```yaml
+    teams:
+      sales: {}
+    journeys:
+      onboarding: {path: [sales]}
+    metrics:
+      time-to-value: {type: outcome, rewards: [sales], downstream: [onboarding]}
+    ```
+    """
+    for journey in org.journeys.values():
+        metrics = org.metrics_downstream_of.get(journey.ref, ())
+        if any(metric.type == "outcome" for metric in metrics):
+            continue
+        yield journey.finding(
+            None, f"{titled(journey)} has no outcome metric downstream of it: nothing "
+            "measures what the customer gets from it",
         )
