@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from orglint import rule
 from orglint.finding import Hit
-from orglint.model import Handoff, Org
+from orglint.model import Handoff, Org, Ref
 
 
 def describe(org: Org, handoff: Handoff) -> str:
@@ -54,4 +55,256 @@ def handoff_owner(org: Org) -> Iterator[Hit]:
                 "owner",
                 f"{describe(org, handoff)} is owned by team '{handoff.owner.id}'; "
                 "name the one person who owns it",
+            )
+
+
+@rule("BND002", "undesigned-boundary", severity="error", blocks_stage=3)
+def undesigned_boundary(org: Org) -> Iterator[Hit]:
+    """Every boundary a journey crosses has a handoff contract.
+
+    Each consecutive pair of teams on a journey's path is a place where the customer changes
+    hands. Without a handoff from the first team to the second, nobody has agreed what
+    crosses, who owns it or how fast: the gap is undesigned, and that is where customers
+    fall through.
+
+    Fails:
+
+    ```yaml
+    people:
+      ana: {name: Ana Ruiz}
+    teams:
+      sales: {lead: ana}
+      delivery: {lead: ana}
+    journeys:
+      onboarding: {owner: ana, path: [sales, delivery]}
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      ana: {name: Ana Ruiz}
+    teams:
+      sales: {lead: ana}
+      delivery: {lead: ana}
+    journeys:
+      onboarding: {owner: ana, path: [sales, delivery]}
+    handoffs:
+      sales-to-delivery: {from: sales, to: delivery, owner: ana}
+    ```
+    """
+    for journey in org.journeys.values():
+        reported: set[tuple[Ref, Ref]] = set()
+        for index, source, target in journey.boundaries():
+            if org.handoffs_between.get((source.id, target.id)) or (source, target) in reported:
+                continue
+            reported.add((source, target))
+            yield journey.finding(
+                f"path.{index}",
+                f"journey '{journey.id}' crosses from {org.display(source)} to "
+                f"{org.display(target)} but no handoff contracts that boundary",
+            )
+
+
+@rule("BND003", "journey-owner", severity="error", blocks_stage=2)
+def journey_owner(org: Org) -> Iterator[Hit]:
+    """Every journey has one named person who owns the customer across it.
+
+    A journey crosses several teams, and each team optimises its own step. Someone has to
+    see the whole path the way the customer does, and be the one to call when it breaks. A
+    team cannot be that someone: name a person.
+
+    Fails:
+
+    ```yaml
+    people:
+      ana: {name: Ana Ruiz}
+    teams:
+      sales: {lead: ana}
+    journeys:
+      onboarding: {owner: sales, path: [sales]}
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      ana: {name: Ana Ruiz}
+    teams:
+      sales: {lead: ana}
+    journeys:
+      onboarding: {owner: ana, path: [sales]}
+    ```
+    """
+    for journey in org.journeys.values():
+        if journey.raw.get("owner") is None:
+            yield journey.finding(None, f"journey '{journey.id}' has no named owner")
+        elif journey.owner is not None and journey.owner.kind == "team":
+            yield journey.finding(
+                "owner",
+                f"journey '{journey.id}' is owned by team {org.display(journey.owner)}; "
+                "name the one person who owns the customer across it",
+            )
+
+
+@rule("BND004", "owner-overload", severity="warning", blocks_stage=4,
+      options={"max": {"type": "integer", "min": 1, "default": 4}})
+def owner_overload(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
+    """One person owns more boundaries than they can hold.
+
+    A handoff owner is the one who notices and fixes what falls between two teams. When one
+    person owns many boundaries, none gets real attention, and a single departure or holiday
+    leaves them all unowned at once. Spread the ownership, or name more owners.
+
+    Fails:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+    teams:
+      a: {lead: carla}
+      b: {lead: carla}
+      c: {lead: carla}
+    handoffs:
+      a-to-b: {from: a, to: b, owner: carla}
+      b-to-c: {from: b, to: c, owner: carla}
+      c-to-a: {from: c, to: a, owner: carla}
+      b-to-a: {from: b, to: a, owner: carla}
+      c-to-b: {from: c, to: b, owner: carla}
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+      dan: {name: Dan Okafor}
+    teams:
+      a: {lead: carla}
+      b: {lead: carla}
+      c: {lead: carla}
+    handoffs:
+      a-to-b: {from: a, to: b, owner: carla}
+      b-to-c: {from: b, to: c, owner: carla}
+      c-to-a: {from: c, to: a, owner: carla}
+      b-to-a: {from: b, to: a, owner: dan}
+      c-to-b: {from: c, to: b, owner: dan}
+    ```
+    """
+    limit = options["max"]
+    for person in org.people.values():
+        owned = org.handoffs_owned.get(person.ref, [])
+        if len(owned) > limit:
+            names = ", ".join(sorted(handoff.id for handoff in owned))
+            yield person.finding(
+                None,
+                f"{person.name} owns {len(owned)} handoffs ({names}), more than {limit}: "
+                "one departure leaves them all unowned",
+            )
+
+
+@rule("BND005", "no-backup-owner", severity="info", blocks_stage=4)
+def no_backup_owner(org: Org) -> Iterator[Hit]:
+    """A boundary on a high-volume journey has a backup owner.
+
+    On a high-volume journey, cases cross the boundary every day. When its only owner is
+    away, nobody has the standing to unblock them, and the queue grows until they return. A
+    named deputy keeps the boundary owned.
+
+    Fails:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+    teams:
+      sales: {lead: carla}
+      delivery: {lead: carla}
+    journeys:
+      onboarding: {owner: carla, volume: high, path: [sales, delivery]}
+    handoffs:
+      sales-to-delivery: {from: sales, to: delivery, owner: carla}
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+      dan: {name: Dan Okafor}
+    teams:
+      sales: {lead: carla}
+      delivery: {lead: carla}
+    journeys:
+      onboarding: {owner: carla, volume: high, path: [sales, delivery]}
+    handoffs:
+      sales-to-delivery: {from: sales, to: delivery, owner: carla, backup_owner: dan}
+    ```
+    """
+    for handoff in org.handoffs.values():
+        if handoff.raw.get("backup_owner") is not None:
+            continue
+        busy = on_journeys(org, handoff, ("high",))
+        if busy:
+            yield handoff.finding(
+                None,
+                f"{describe(org, handoff)} is on the high-volume {busy} but has no backup owner",
+            )
+
+
+def on_journeys(org: Org, handoff: Handoff, volumes: tuple[str, ...]) -> str:
+    """`journey 'onboarding'` / `journeys 'a', 'b'`: the handoff's journeys of those volumes."""
+    names = sorted({journey.id for journey in org.journeys_of_handoff.get(handoff.id, ())
+                    if journey.volume in volumes})
+    if not names:
+        return ""
+    quoted = ", ".join(f"'{name}'" for name in names)
+    return f"journey {quoted}" if len(names) == 1 else f"journeys {quoted}"
+
+
+@rule("BND006", "journey-sprawl", severity="warning", blocks_stage=4,
+      options={"max_teams": {"type": "integer", "min": 2, "default": 4}})
+def journey_sprawl(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
+    """A journey passes through more teams than a customer should have to meet.
+
+    Every team on a journey's path adds a boundary, and every boundary adds a wait, a
+    handoff and a chance to drop context. Past a handful of teams, the journey is shaped by
+    the org chart rather than by the customer. Merge steps, or give one team more of the path.
+
+    Fails:
+
+    ```yaml
+    people:
+      ana: {name: Ana Ruiz}
+    teams:
+      a: {lead: ana}
+      b: {lead: ana}
+      c: {lead: ana}
+      d: {lead: ana}
+      e: {lead: ana}
+    journeys:
+      onboarding: {owner: ana, path: [a, b, c, d, e]}
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      ana: {name: Ana Ruiz}
+    teams:
+      a: {lead: ana}
+      b: {lead: ana}
+      c: {lead: ana}
+    journeys:
+      onboarding: {owner: ana, path: [a, b, c, a]}
+    ```
+    """
+    limit = options["max_teams"]
+    for journey in org.journeys.values():
+        teams = list(dict.fromkeys(journey.path))
+        if len(teams) > limit:
+            names = ", ".join(org.display(team) for team in teams)
+            yield journey.finding(
+                "path",
+                f"journey '{journey.id}' touches {len(teams)} teams ({names}); "
+                f"a customer meets more than {limit} teams on one journey",
             )
