@@ -1,3 +1,124 @@
 """CTX: context travels with the customer across every boundary of a journey."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+
+from orglint import rule
+from orglint.finding import Hit
+from orglint.model import Org
+
+from .incentives import names, titled
+
+
+def shared_systems(org: Org, first: str, second: str) -> set[str]:
+    """The systems two teams both work in (their own or listed in `systems`)."""
+    return org.systems_of_team.get(first, set()) & org.systems_of_team.get(second, set())
+
+
+@rule("CTX001", "context-dropped", severity="error", blocks_stage=3)
+def context_dropped(org: Org) -> Iterator[Hit]:
+    """An item of a journey's context is lost at a boundary on its path.
+
+    What the customer told one team has to reach every team after it: either the handoff
+    carries it (`carries`), or it lives in a system both teams of the boundary work in
+    (`holds`). Otherwise the next team asks the customer again, or guesses.
+
+    Fails:
+
+    ```yaml
+    teams:
+      sales: {}
+      delivery: {}
+    journeys:
+      onboarding: {path: [sales, delivery], context: [scope]}
+    handoffs:
+      sales-to-delivery: {from: sales, to: delivery, carries: [customer_id]}
+    ```
+
+    Passes:
+
+    ```yaml
+    teams:
+      sales: {systems: [crm]}
+      delivery: {systems: [crm]}
+    systems:
+      crm: {holds: [scope]}
+    journeys:
+      onboarding: {path: [sales, delivery], context: [scope]}
+    handoffs:
+      sales-to-delivery: {from: sales, to: delivery, carries: [customer_id]}
+    ```
+    """
+    crossing: dict[tuple[str, str], set[str]] = {}  # what crosses each boundary, once per pair
+    for journey in org.journeys.values():
+        reported: set[str] = set()
+        for _, source, target in journey.boundaries():
+            pair = (source.id, target.id)
+            if pair not in crossing:
+                items = {item for handoff in org.handoffs_between.get(pair, ())
+                         for item in handoff.carries}
+                items.update(item for system in shared_systems(org, *pair)
+                             for item in org.systems[system].holds)
+                crossing[pair] = items
+            for index, item in enumerate(journey.context):
+                if item in reported or item in crossing[pair]:
+                    continue
+                reported.add(item)
+                yield journey.finding(
+                    f"context.{index}",
+                    f"{titled(journey)}: context '{item}' is dropped between "
+                    f"{org.display(source)} and {org.display(target)}: no handoff carries it "
+                    "and no system both teams use holds it",
+                )
+
+
+@rule("CTX002", "information-silo", severity="warning", blocks_stage=4)
+def information_silo(org: Org) -> Iterator[Hit]:
+    """The teams on a journey share no system that holds any of its context.
+
+    When every team keeps the customer's story in its own tool, context only travels as far
+    as each handoff remembers to carry it, and nobody sees the whole journey. One system that
+    every team on the path works in, holding the journey's context, is the shared memory.
+
+    Fails:
+
+    ```yaml
+    teams:
+      sales: {systems: [crm]}
+      delivery: {systems: [tracker]}
+    systems:
+      crm: {holds: [scope]}
+      tracker: {holds: [scope]}
+    journeys:
+      onboarding: {path: [sales, delivery], context: [scope]}
+    ```
+
+    Passes:
+
+    ```yaml
+    teams:
+      sales: {systems: [crm]}
+      delivery: {systems: [crm, tracker]}
+    systems:
+      crm: {holds: [scope]}
+      tracker: {}
+    journeys:
+      onboarding: {path: [sales, delivery], context: [scope]}
+    ```
+    """
+    for journey in org.journeys.values():
+        teams = list(dict.fromkeys(ref.id for ref in journey.path))
+        if len(teams) < 2 or not journey.context:
+            continue
+        context = set(journey.context)
+        common = set(org.systems_of_team.get(teams[0], set()))
+        for team in teams[1:]:
+            common &= org.systems_of_team.get(team, set())
+        if any(context.intersection(org.systems[system].holds) for system in common):
+            continue
+        yield journey.finding(
+            "path",
+            f"{titled(journey)}: {names(org, dict.fromkeys(journey.path))} share no system "
+            f"that holds any of its context ({', '.join(journey.context)})",
+        )

@@ -67,7 +67,7 @@ def titled(entity: Entity) -> str:
     return entity.label
 
 
-def _names(org: Org, refs: Iterable[Ref]) -> str:
+def names(org: Org, refs: Iterable[Ref]) -> str:
     """`Sales, Delivery and Billing`."""
     names = [org.display(ref) for ref in refs]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
@@ -108,7 +108,7 @@ def local_downstream(org: Org) -> Iterator[Hit]:
         if all(ref.kind == "team" and ref.id in rewarded for ref in metric.downstream):
             yield metric.finding(
                 "downstream",
-                f"metric '{metric.id}' counts only {_names(org, metric.downstream)}, which it "
+                f"metric '{metric.id}' counts only {names(org, metric.downstream)}, which it "
                 "rewards, as downstream: name the team, handoff or journey that receives the work",
             )
 
