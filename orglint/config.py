@@ -99,7 +99,11 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
     if path.name == "pyproject.toml":
         data, document = _read_pyproject(path, display)
     else:
-        loaded = load_file(str(path), display)
+        try:
+            loaded = load_file(str(path), display)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise ConfigError([(Position(display, 1, 1), f"cannot read: {reason}")]) from exc
         if loaded.problems:
             raise ConfigError([(hit.position or Position(display, 1, 1), hit.message)
                                for hit in loaded.problems])

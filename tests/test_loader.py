@@ -455,8 +455,12 @@ def test_a_permission_error_is_a_finding_even_as_root(repo, capsys, monkeypatch)
 
     write(repo, "org.yaml", "teams: {}\n")
 
+    real_open = open
+
     def refuse(path, *args, **kwargs):
-        raise PermissionError(13, "Permission denied", path)
+        if str(path).endswith("org.yaml"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(orglint.loader, "open", refuse, raising=False)
     assert check_lines(capsys) == (1, [
