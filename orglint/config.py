@@ -66,9 +66,9 @@ class Config:
     # where each config key stands, for messages about its values
     document: Document | None = None
 
-    def position(self, *path: Any) -> Position:
+    def position(self, *path: Any, key: bool = False) -> Position:
         if self.document is not None:
-            return self.document.position(path)
+            return self.document.position(path, key=key)
         return Position(str(self.path or "<defaults>"), 1, 1)
 
 
@@ -142,8 +142,11 @@ def _validate(data: dict[str, Any], document: Document) -> None:
             message = f"unknown config key '{name}'" + (
                 f"; did you mean '{close[0]}'?" if close else
                 f"; expected one of: {', '.join(sorted(CONFIG_SCHEMA))}")
+        elif message.startswith("section '"):
+            message = "key '" + message[len("section '"):]
         assert hit.position is not None
         problems.append((hit.position, message))
+    problems.sort(key=lambda problem: (problem[0].line, problem[0].column))
     raise ConfigError(problems)
 
 

@@ -60,7 +60,7 @@ def validate_rule_config(config: Config, registry: Registry) -> None:
             choices = [*registry.by_code, *registry.by_name]
             close = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append((config.position("rules", key), f"unknown rule '{key}'{hint}"))
+            problems.append((config.position("rules", key, key=True), f"unknown rule '{key}'{hint}"))
             continue
         options = entry.get("options")
         if options is not None:
