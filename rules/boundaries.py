@@ -7,7 +7,7 @@ from typing import Any
 
 from orglint import rule
 from orglint.finding import Hit
-from orglint.model import Handoff, Org, Ref
+from orglint.model import Handoff, Journey, Org, Ref
 
 
 def describe(org: Org, handoff: Handoff) -> str:
@@ -243,22 +243,28 @@ def no_backup_owner(org: Org) -> Iterator[Hit]:
     for handoff in org.handoffs.values():
         if handoff.raw.get("backup_owner") is not None:
             continue
-        busy = on_journeys(org, handoff, ("high",))
+        busy = busy_journeys(org, handoff, ("high",))
         if busy:
             yield handoff.finding(
                 None,
-                f"{describe(org, handoff)} is on the high-volume {busy} but has no backup owner",
+                f"{describe(org, handoff)} is on the {journeys_text(busy)} but has no backup owner",
             )
 
 
-def on_journeys(org: Org, handoff: Handoff, volumes: tuple[str, ...]) -> str:
-    """`journey 'onboarding'` / `journeys 'a', 'b'`: the handoff's journeys of those volumes."""
-    names = sorted({journey.id for journey in org.journeys_of_handoff.get(handoff.id, ())
-                    if journey.volume in volumes})
-    if not names:
-        return ""
-    quoted = ", ".join(f"'{name}'" for name in names)
-    return f"journey {quoted}" if len(names) == 1 else f"journeys {quoted}"
+def busy_journeys(org: Org, handoff: Handoff, volumes: tuple[str, ...]) -> list[Journey]:
+    """The journeys of those volumes whose path crosses the handoff's boundary, by id."""
+    journeys = org.journeys_of_handoff.get(handoff.id, ())
+    return sorted((journey for journey in journeys if journey.volume in volumes),
+                  key=lambda journey: journey.id)
+
+
+def journeys_text(journeys: list[Journey]) -> str:
+    """`high-volume journey 'onboarding'`, `medium- and high-volume journeys 'a', 'b'`."""
+    volumes = [level for level in ("low", "medium", "high")
+               if any(journey.volume == level for journey in journeys)]
+    volume = "- and ".join(volumes) + "-volume"
+    names = ", ".join(f"'{journey.id}'" for journey in journeys)
+    return f"{volume} journey {names}" if len(journeys) == 1 else f"{volume} journeys {names}"
 
 
 @rule("BND006", "journey-sprawl", severity="warning", blocks_stage=4,

@@ -7,15 +7,18 @@ from typing import Any
 
 from orglint import rule
 from orglint.finding import Hit
-from orglint.model import Handoff, Org
+from orglint.model import Decision, Handoff, Org, Ref
 
-from .boundaries import describe
+from .boundaries import busy_journeys, describe, journeys_text
 
 LEVEL_RANK = {"low": 0, "medium": 1, "high": 2}
 RATE_OPTIONS: dict[str, dict[str, Any]] = {
     "high_rate": {"type": "number", "min": 0, "max": 1, "default": 0.2},
     "medium_rate": {"type": "number", "min": 0, "max": 1, "default": 0.05},
 }
+# rules without rate options of their own derive complexity with the documented defaults
+DEFAULT_RATES = {name: spec["default"] for name, spec in RATE_OPTIONS.items()}
+RECURRING = ("daily", "weekly")
 
 
 def implied_level(handoff: Handoff, options: dict[str, Any]) -> str | None:
@@ -110,3 +113,511 @@ def governance_below_complexity(org: Org, options: dict[str, Any]) -> Iterator[H
         field = "governance" if "governance" in handoff.raw else None
         lacking = " and no ".join(item.split(" ", 1)[1] for item in missing)
         yield handoff.finding(field, f"{describe(org, handoff)} is {why} but has no {lacking}")
+
+
+def _governance_field(handoff: Handoff) -> str | None:
+    """Where to add a missing governance item: the `governance` mapping, else the handoff."""
+    return "governance" if "governance" in handoff.raw else None
+
+
+def escalation_levels(handoff: Handoff) -> list[tuple[int, Ref]]:
+    """Each resolved escalation level with its index in the YAML list (dangling ones skipped)."""
+    governance = handoff.raw.get("governance")
+    written = governance.get("escalation") if isinstance(governance, dict) else None
+    if not isinstance(written, list):
+        return []
+    resolved = iter(handoff.governance.escalation)
+    levels: list[tuple[int, Ref]] = []
+    pending = next(resolved, None)
+    for index, value in enumerate(written):
+        if pending is not None and value in (pending.id, str(pending)):
+            levels.append((index, pending))
+            pending = next(resolved, None)
+    return levels
+
+
+@rule("GOV002", "missing-protocol", severity="warning", blocks_stage=3)
+def missing_protocol(org: Org) -> Iterator[Hit]:
+    """A low-complexity handoff has a written protocol.
+
+    A simple boundary needs little governance, but it needs the one thing that makes it
+    simple: a written protocol that says what crosses, in what form and when. Without it,
+    each case is handled from memory, and the routine work of one team becomes the rework of
+    the next. Complexity is the declared one, or the one an `exception_rate` below 0.05 implies.
+
+    Fails:
+
+    ```yaml
+    people:
+      dan: {name: Dan Okafor}
+    teams:
+      delivery: {lead: dan}
+      billing: {lead: dan}
+    handoffs:
+      delivery-to-billing: {from: delivery, to: billing, owner: dan, complexity: low}
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      dan: {name: Dan Okafor}
+    teams:
+      delivery: {lead: dan}
+      billing: {lead: dan}
+    handoffs:
+      delivery-to-billing:
+        from: delivery
+        to: billing
+        owner: dan
+        complexity: low
+        governance: {protocol: docs/handoffs/delivery-billing.md}
+    ```
+    """
+    for handoff in org.handoffs.values():
+        if effective_level(handoff, DEFAULT_RATES) == "low" and not handoff.governance.protocol:
+            yield handoff.finding(
+                _governance_field(handoff),
+                f"{describe(org, handoff)} is low-complexity but has no written protocol",
+            )
+
+
+@rule("GOV003", "governance-above-complexity", severity="info", blocks_stage=4)
+def governance_above_complexity(org: Org) -> Iterator[Hit]:
+    """A low-complexity handoff is governed more heavily than what crosses it.
+
+    Governance has a cost: every decision maker and escalation level is a queue a case can
+    wait in. A low-complexity boundary that requires a decision maker and more than two
+    escalation levels spends that cost on cases a written protocol would settle. Keep the
+    protocol, drop the hierarchy.
+
+    Fails:
+
+    ```yaml
+    people:
+      dan: {name: Dan Okafor}
+      leo: {name: Leo Park}
+      maya: {name: Maya Chen}
+    teams:
+      delivery: {lead: dan}
+      billing: {lead: dan}
+    handoffs:
+      delivery-to-billing:
+        from: delivery
+        to: billing
+        owner: dan
+        complexity: low
+        governance:
+          protocol: docs/handoffs/delivery-billing.md
+          decision_maker: dan
+          escalation: [dan, leo, maya]
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      dan: {name: Dan Okafor}
+      leo: {name: Leo Park}
+    teams:
+      delivery: {lead: dan}
+      billing: {lead: dan}
+    handoffs:
+      delivery-to-billing:
+        from: delivery
+        to: billing
+        owner: dan
+        complexity: low
+        governance:
+          protocol: docs/handoffs/delivery-billing.md
+          escalation: [dan, leo]
+    ```
+    """
+    for handoff in org.handoffs.values():
+        governance = handoff.governance
+        if (effective_level(handoff, DEFAULT_RATES) == "low"
+                and governance.decision_maker is not None and len(governance.escalation) > 2):
+            yield handoff.finding(
+                "governance.escalation",
+                f"{describe(org, handoff)} is low-complexity yet requires a decision maker "
+                f"({org.display(governance.decision_maker)}) and {len(governance.escalation)} "
+                "escalation levels; a written protocol would do",
+            )
+
+
+@rule("GOV004", "complexity-understated", severity="warning", blocks_stage=3,
+      options=RATE_OPTIONS)
+def complexity_understated(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
+    """A handoff's declared complexity is lower than its exception rate shows.
+
+    Governance is sized from the declared complexity, so an understated one leaves a
+    boundary governed for the easy cases while a large share of its cases need judgement.
+    An `exception_rate` of at least `medium_rate` means at least medium complexity, and of
+    at least `high_rate` means high.
+
+    Fails:
+
+    ```yaml
+    people:
+      dan: {name: Dan Okafor}
+    teams:
+      delivery: {lead: dan}
+      billing: {lead: dan}
+    handoffs:
+      delivery-to-billing:
+        from: delivery
+        to: billing
+        owner: dan
+        complexity: low
+        exception_rate: 0.3
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      dan: {name: Dan Okafor}
+    teams:
+      delivery: {lead: dan}
+      billing: {lead: dan}
+    handoffs:
+      delivery-to-billing:
+        from: delivery
+        to: billing
+        owner: dan
+        complexity: high
+        exception_rate: 0.3
+    ```
+    """
+    for handoff in org.handoffs.values():
+        declared, implied = handoff.complexity, implied_level(handoff, options)
+        if declared not in LEVEL_RANK or implied is None:
+            continue
+        if LEVEL_RANK[implied] > LEVEL_RANK[declared]:
+            yield handoff.finding(
+                "complexity",
+                f"{describe(org, handoff)} is declared {declared}-complexity but its exception "
+                f"rate {handoff.exception_rate:g} implies {implied} "
+                f"(from {options[implied + '_rate']:g})",
+            )
+
+
+@rule("GOV005", "escalation-path", severity="error", blocks_stage=3,
+      options={"max_levels": {"type": "integer", "min": 1, "default": 3}})
+def escalation_path(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
+    """An escalation path is an ordered list of distinct people, short enough to use.
+
+    An escalation path says who takes the case when the level before cannot. A person named
+    twice sends the case back to someone who already could not resolve it; an empty path
+    promises an escalation that goes nowhere; a long one makes the customer wait at every
+    level before anyone with authority sees the case.
+
+    Fails:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+      dan: {name: Dan Okafor}
+    teams:
+      sales: {lead: carla}
+      delivery: {lead: dan}
+    handoffs:
+      sales-to-delivery:
+        from: sales
+        to: delivery
+        owner: carla
+        governance:
+          escalation: [carla, dan, carla]
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+      dan: {name: Dan Okafor}
+    teams:
+      sales: {lead: carla}
+      delivery: {lead: dan}
+    handoffs:
+      sales-to-delivery:
+        from: sales
+        to: delivery
+        owner: carla
+        governance:
+          escalation: [carla, dan]
+    ```
+    """
+    limit = options["max_levels"]
+    for handoff in org.handoffs.values():
+        governance = handoff.raw.get("governance")
+        written = governance.get("escalation") if isinstance(governance, dict) else None
+        if not isinstance(written, list):
+            continue
+        if not written:
+            yield handoff.finding(
+                "governance.escalation",
+                f"escalation path of {describe(org, handoff)} names no one",
+            )
+            continue
+        if len(written) > limit:
+            yield handoff.finding(
+                "governance.escalation",
+                f"escalation path of {describe(org, handoff)} has {len(written)} levels, more "
+                f"than {limit}: the customer waits at every level",
+            )
+        first_level: dict[Ref, int] = {}
+        for index, level in escalation_levels(handoff):
+            if level in first_level:
+                yield handoff.finding(
+                    f"governance.escalation.{index}",
+                    f"escalation path of {describe(org, handoff)} names {org.display(level)} "
+                    f"twice (levels {first_level[level] + 1} and {index + 1})",
+                )
+            else:
+                first_level[level] = index
+
+
+@rule("GOV006", "founder-bottleneck", severity="warning", blocks_stage=4,
+      options={"max": {"type": "integer", "min": 0, "default": 1}})
+def founder_bottleneck(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
+    """The founder is not where every exception and recurring decision ends.
+
+    In a founder-led firm, exceptions drift upward until they all wait for one calendar. The
+    founder cannot be the decision maker or the final escalation of more than `max`
+    boundaries, nor decide something that comes up daily or weekly, without becoming the
+    bottleneck of the whole customer experience. Give those rights to the people nearer the work.
+
+    Fails:
+
+    ```yaml
+    people:
+      maya: {name: Maya Chen, founder: true}
+    teams:
+      support: {lead: maya}
+    decisions:
+      small-refund: {name: Refunds under 100 EUR, frequency: daily, decided_by: maya}
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      maya: {name: Maya Chen, founder: true}
+      sam: {name: Sam Ito}
+    teams:
+      support: {lead: sam}
+    decisions:
+      small-refund: {name: Refunds under 100 EUR, frequency: daily, decided_by: support}
+      pricing: {name: Pricing model, frequency: yearly, decided_by: maya}
+    ```
+    """
+    founders = {person.ref: person for person in org.founders}
+    if not founders:
+        return
+    ends: dict[Ref, list[tuple[Handoff, str, str]]] = {ref: [] for ref in founders}
+    for handoff in org.handoffs.values():
+        levels = escalation_levels(handoff)
+        final_index, final = levels[-1] if levels else (-1, None)
+        decision_maker = handoff.governance.decision_maker
+        roles: dict[Ref, list[str]] = {}
+        if decision_maker in ends:
+            roles.setdefault(decision_maker, []).append("decision maker")
+        if final in ends:
+            roles.setdefault(final, []).append("final escalation")
+        for founder, held in roles.items():
+            field = ("governance.decision_maker" if decision_maker == founder
+                     else f"governance.escalation.{final_index}")
+            ends[founder].append((handoff, field, " and ".join(held)))
+    limit = options["max"]
+    for founder, ended in ends.items():
+        name = founders[founder].name
+        if len(ended) > limit:
+            for handoff, field, role in ended:
+                yield handoff.finding(
+                    field,
+                    f"founder {name} is {role} on {describe(org, handoff)}; {len(ended)} "
+                    f"boundaries end at the founder, more than {limit}",
+                )
+        for decision in org.decisions_by.get(founder, ()):
+            if decision.frequency in RECURRING:
+                yield decision.finding(
+                    "decided_by",
+                    f"founder {name} decides {decision_label(decision)}, which comes up "
+                    f"{decision.frequency}; delegate it",
+                )
+
+
+def decision_label(decision: Decision) -> str:
+    """`decision 'small-refund' (Refunds under 100 EUR)`."""
+    named = f" ({decision.name})" if decision.name != decision.id else ""
+    return f"decision '{decision.id}'{named}"
+
+
+@rule("GOV007", "decision-bottleneck", severity="warning", blocks_stage=4)
+def decision_bottleneck(org: Org) -> Iterator[Hit]:
+    """A decision that comes up daily or weekly is made by the frontstage teams that meet it.
+
+    A frequent decision made far from where it arises turns every occurrence into a wait: the
+    case goes up, queues, and comes back down while the customer holds. Push the decision
+    right to the frontstage team that meets it (the `raised_by` teams when given), with a
+    protocol for the exceptions.
+
+    Fails:
+
+    ```yaml
+    people:
+      fin: {name: Fiona Brandt}
+    teams:
+      support: {lead: fin, layer: frontstage}
+      finance: {lead: fin, layer: backstage}
+    decisions:
+      small-refund: {name: Refunds under 100 EUR, frequency: daily, decided_by: finance}
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      fin: {name: Fiona Brandt}
+    teams:
+      support: {lead: fin, layer: frontstage}
+      finance: {lead: fin, layer: backstage}
+    decisions:
+      small-refund: {name: Refunds under 100 EUR, frequency: daily, decided_by: support}
+    ```
+    """
+    for decision in org.decisions.values():
+        decider = decision.decided_by
+        if decision.frequency not in RECURRING or decider is None:
+            continue
+        if decider.kind == "team":
+            teams = {decider.id}
+        else:
+            teams = {*org.teams_of_person.get(decider.id, ()), *org.teams_led_by.get(decider.id, ())}
+        who = org.display(decider)
+        opening = f"{decision_label(decision)} comes up {decision.frequency} but is decided by {who}"
+        if decision.raised_by:
+            meeting = {team.id for team in decision.raised_by}
+            if not teams & meeting:
+                raisers = list(dict.fromkeys(decision.raised_by))
+                names = " and ".join(org.display(team) for team in raisers)
+                those = "the team that meets it" if len(raisers) == 1 else "the teams that meet it"
+                yield decision.finding(
+                    "decided_by", f"{opening}, outside {names}, {those}; push the right down",
+                )
+        elif not any(org.teams[team].layer == "frontstage" for team in teams if team in org.teams):
+            where = ("which is not a frontstage team" if decider.kind == "team"
+                     else "who is in no frontstage team")
+            yield decision.finding(
+                "decided_by",
+                f"{opening}, {where}; give the right to the frontstage team that meets it",
+            )
+
+
+@rule("GOV008", "sla-missing", severity="warning", blocks_stage=4)
+def sla_missing(org: Org) -> Iterator[Hit]:
+    """A handoff on a medium- or high-volume journey has an SLA.
+
+    When many cases cross a boundary, both teams need to know how fast the receiving side
+    acknowledges and completes them. Without an SLA there is no shared definition of late, so
+    delays go unnoticed until the customer complains.
+
+    Fails:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+    teams:
+      sales: {lead: carla}
+      delivery: {lead: carla}
+    journeys:
+      onboarding: {owner: carla, volume: medium, path: [sales, delivery]}
+    handoffs:
+      sales-to-delivery: {from: sales, to: delivery, owner: carla}
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+    teams:
+      sales: {lead: carla}
+      delivery: {lead: carla}
+    journeys:
+      onboarding: {owner: carla, volume: medium, path: [sales, delivery]}
+    handoffs:
+      sales-to-delivery:
+        from: sales
+        to: delivery
+        owner: carla
+        sla: {acknowledge: 4h, complete: 2d}
+    ```
+    """
+    for handoff in org.handoffs.values():
+        if handoff.sla:
+            continue
+        busy = busy_journeys(org, handoff, ("medium", "high"))
+        if busy:
+            yield handoff.finding(
+                "sla" if "sla" in handoff.raw else None,
+                f"{describe(org, handoff)} is on the {journeys_text(busy)} but has no SLA",
+            )
+
+
+@rule("GOV009", "sla-unmeasured", severity="warning", blocks_stage=4)
+def sla_unmeasured(org: Org) -> Iterator[Hit]:
+    """An SLA is measured by a handoff metric.
+
+    An SLA nobody measures is a wish: the teams cannot see whether it holds, and the first
+    sign of a breach is a customer complaint. A metric of type `handoff` in `measured_by`
+    (or one whose `downstream` names the handoff) makes the promise visible.
+
+    Fails:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+    teams:
+      sales: {lead: carla}
+      delivery: {lead: carla}
+    handoffs:
+      sales-to-delivery:
+        from: sales
+        to: delivery
+        owner: carla
+        sla: {acknowledge: 4h}
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+    teams:
+      sales: {lead: carla}
+      delivery: {lead: carla}
+    handoffs:
+      sales-to-delivery:
+        from: sales
+        to: delivery
+        owner: carla
+        sla: {acknowledge: 4h}
+        measured_by: [handoff-latency]
+    metrics:
+      handoff-latency: {type: handoff, owner: carla, downstream: [delivery]}
+    ```
+    """
+    for handoff in org.handoffs.values():
+        if not handoff.sla:
+            continue
+        measuring = [org.metrics[ref.id] for ref in handoff.measured_by]
+        downstream = org.metrics_downstream_of.get(handoff.ref, [])
+        if any(metric.type == "handoff" for metric in (*measuring, *downstream)):
+            continue
+        message = f"{describe(org, handoff)} has an SLA but no handoff metric measures it"
+        if measuring:
+            kinds = ", ".join(f"'{metric.id}' is an {metric.type} metric" for metric in measuring)
+            message += f" ({kinds})"
+        yield handoff.finding("measured_by" if "measured_by" in handoff.raw else "sla", message)
