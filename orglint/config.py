@@ -161,11 +161,24 @@ def _read_pyproject(path: Path, display: str) -> tuple[Any, Document]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([(Position(display, 1, 1), f"cannot read: {exc}")]) from exc
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", 1) or 1
-        column = getattr(exc, "colno", 1) or 1
+        line, column = _toml_error_position(exc, text)
         raise ConfigError([(Position(display, line, column), f"invalid TOML: {exc}")]) from exc
     section = data.get("tool", {}).get("orglint", {})
     return section, _toml_positions(text, display, section)
+
+
+def _toml_error_position(exc: Exception, text: str) -> tuple[int, int]:
+    """tomllib names the place only in its message: `(at line 2, column 10)`."""
+    import re
+
+    if getattr(exc, "lineno", None):
+        return exc.lineno, exc.colno  # type: ignore[attr-defined]
+    found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    if found:
+        return int(found.group(1)), int(found.group(2))
+    if "end of document" in str(exc):
+        return text.count("\n") + 1, len(text.rsplit("\n", 1)[-1]) + 1
+    return 1, 1
 
 
 def _toml_positions(text: str, display: str, section: Any) -> Document:
@@ -184,5 +197,7 @@ def _toml_positions(text: str, display: str, section: Any) -> Document:
         if "=" in stripped and key in (section if isinstance(section, dict) else {}):
             column = lines[number].index(key[0]) + 1
             document.keys[(key,)] = (number + 1, column)
-            document.values[(key,)] = (number + 1, lines[number].index("=") + 2)
+            after = lines[number].index("=") + 1
+            gap = len(lines[number][after:]) - len(lines[number][after:].lstrip())
+            document.values[(key,)] = (number + 1, after + gap + 1)
     return document

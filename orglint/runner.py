@@ -65,12 +65,15 @@ def validate_rule_config(config: Config, registry: Registry) -> None:
         options = entry.get("options")
         if options is not None:
             for path, message in item.validate_options(options):
-                problems.append((config.position("rules", key, "options", *path), message))
+                unknown = bool(path) and path[0] not in item.options  # edit the option's name
+                where = config.position("rules", key, "options", *path, key=unknown)
+                problems.append((where, message))
     for key in ("select", "ignore"):
         for index, selector in enumerate(getattr(config, key)):
             if not registry.known_selector(selector):
                 problems.append((config.position(key, index), f"'{selector}' matches no rule"))
     if problems:
+        problems.sort(key=lambda problem: (problem[0].line, problem[0].column))
         raise ConfigError(problems)
 
 
