@@ -120,12 +120,16 @@ def _governance_field(handoff: Handoff) -> str | None:
     return "governance" if "governance" in handoff.raw else None
 
 
-def escalation_levels(handoff: Handoff) -> list[tuple[int, Ref]]:
-    """Each resolved escalation level with its index in the YAML list (dangling ones skipped)."""
+def written_escalation(handoff: Handoff) -> list[Any] | None:
+    """The escalation list as written in the YAML, or None when there is none."""
     governance = handoff.raw.get("governance")
     written = governance.get("escalation") if isinstance(governance, dict) else None
-    if not isinstance(written, list):
-        return []
+    return written if isinstance(written, list) else None
+
+
+def escalation_levels(handoff: Handoff) -> list[tuple[int, Ref]]:
+    """Each resolved escalation level with its index in the YAML list (dangling ones skipped)."""
+    written = written_escalation(handoff) or []
     resolved = iter(handoff.governance.escalation)
     levels: list[tuple[int, Ref]] = []
     pending = next(resolved, None)
@@ -350,9 +354,8 @@ def escalation_path(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
     """
     limit = options["max_levels"]
     for handoff in org.handoffs.values():
-        governance = handoff.raw.get("governance")
-        written = governance.get("escalation") if isinstance(governance, dict) else None
-        if not isinstance(written, list):
+        written = written_escalation(handoff)
+        if written is None:
             continue
         if not written:
             yield handoff.finding(
@@ -433,11 +436,12 @@ def founder_bottleneck(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
     for founder, ended in ends.items():
         name = founders[founder].name
         if len(ended) > limit:
+            count = "1 boundary ends" if len(ended) == 1 else f"{len(ended)} boundaries end"
             for handoff, field, role in ended:
                 yield handoff.finding(
                     field,
-                    f"founder {name} is {role} on {describe(org, handoff)}; {len(ended)} "
-                    f"boundaries end at the founder, more than {limit}",
+                    f"founder {name} is {role} on {describe(org, handoff)}; {count} at the "
+                    f"founder, more than {limit}",
                 )
         for decision in org.decisions_by.get(founder, ()):
             if decision.frequency in RECURRING:
