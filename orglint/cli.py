@@ -44,6 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true",
                        help="exit 0 even when there are findings")
     check.add_argument("--statistics", action="store_true", help="show counts per rule")
+    check.add_argument("--baseline", metavar="FILE",
+                       help="report only findings not recorded in FILE (default: the config's "
+                            "'baseline')")
+    check.add_argument("--write-baseline", metavar="FILE",
+                       help="record every current finding in FILE and exit 0")
+    check.add_argument("--diff-base", metavar="REV",
+                       help="report only findings that are new since the git revision REV")
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--config", metavar="PATH")
@@ -52,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     one = commands.add_parser("rule", help="show a rule's documentation")
     one.add_argument("code", metavar="CODE", help="a rule code or name")
     one.add_argument("--config", metavar="PATH")
+    _add_report_parser(commands)
     return parser
 
 
@@ -72,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(exc: Exception) -> int:
+    from orglint.baseline import BaselineError
     from orglint.config import ConfigError
     from orglint.engine import RuleCrash
     from orglint.plugins import PluginError
@@ -81,7 +90,7 @@ def _fail(exc: Exception) -> int:
     if isinstance(exc, ConfigError):
         for position, message in exc.problems:
             print(f"{position}: config error: {message}", file=sys.stderr)
-    elif isinstance(exc, (UsageError, PluginError, RegistryError, RuleCrash)):
+    elif isinstance(exc, (UsageError, PluginError, RegistryError, RuleCrash, BaselineError)):
         print(f"orglint: error: {exc}", file=sys.stderr)
     else:  # a bug in orglint: one line, and the details only when asked for
         import os
@@ -104,6 +113,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         known = ", ".join(sorted(session.formatters))
         raise UsageError(f"unknown format '{args.format}' (choose from {known})")
     settings = settings_for(session.config, _split(args.select), _split(args.ignore), args.fail_on)
+    if args.write_baseline:
+        return _write_baseline(session, args, settings)
+    settings.baseline = _baseline(session, args, settings)
     result = run_check(session, args.paths, settings)
     context = FormatContext(session.registry, __version__, statistics=args.statistics)
     for name, target in outputs:
@@ -113,6 +125,33 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.exit_zero or not result.failed:
         return EXIT_OK
     return EXIT_FINDINGS
+
+
+def _write_baseline(session: Any, args: argparse.Namespace, settings: Any) -> int:
+    from orglint.baseline import dump
+    from orglint.runner import run_check
+
+    result = run_check(session, args.paths, settings)
+    Path(args.write_baseline).write_text(dump(result.findings), encoding="utf-8")
+    count = len(result.findings)
+    print(f"Wrote {count} finding{'' if count == 1 else 's'} to {args.write_baseline}.")
+    return EXIT_OK
+
+
+def _baseline(session: Any, args: argparse.Namespace, settings: Any) -> Any:
+    """What the baseline file and --diff-base accept, or None to report every finding."""
+    from orglint.baseline import combine, fingerprints_at, read
+    from orglint.runner import display
+
+    from_file = None
+    if args.baseline:
+        from_file = read(Path(args.baseline), args.baseline)
+    elif session.config.baseline:
+        path = session.config.root / session.config.baseline
+        from_file = read(path, display(path, session.cwd))
+    from_git = fingerprints_at(args.diff_base, session, args.paths, settings) \
+        if args.diff_base else None
+    return combine(from_file, from_git)
 
 
 def _parse_output(spec: str, formatters: dict[str, Any]) -> tuple[str, Path]:
@@ -168,4 +207,43 @@ def cmd_rule(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_report_parser(commands: Any) -> None:
+    report = commands.add_parser("report", help="render the leadership audit report")
+    report.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or folders (default: the config's include globs)")
+    report.add_argument("-o", "--output", metavar="FILE",
+                        help="write the report to FILE (default: standard output)")
+    report.add_argument("--format", choices=("html", "markdown"),
+                        help="html or markdown (default: markdown for a .md FILE, else html)")
+    report.add_argument("--template-dir", metavar="DIR",
+                        help="templates that extend the built-in ones (orglint/report.html.j2)")
+    report.add_argument("--previous", metavar="FILE",
+                        help="an earlier 'orglint check --format json' output, for the trend")
+    report.add_argument("--config", metavar="PATH", help="config file (default: search upward)")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from orglint.runner import open_session, run_check, settings_for
+
+    fmt = args.format or ("markdown" if (args.output or "").endswith(".md") else "html")
+    session = open_session(args.config)
+    settings = settings_for(session.config)
+    # jinja2 is imported here, when a report is rendered, and never by `orglint check`
+    from orglint.report import build
+    from orglint.report.render import load_previous, render, report_date
+
+    previous = load_previous(args.previous) if args.previous else None
+    result = run_check(session, args.paths, settings)
+    report = build(result, today=report_date(settings), version=__version__, previous=previous,
+                   previous_name=args.previous or "", rules=session.registry)
+    text = render(report, fmt, args.template_dir)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Any] = {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule}
+COMMANDS["report"] = cmd_report

@@ -11,6 +11,7 @@ from typing import Any
 
 from orglint.finding import SEVERITIES, Position
 from orglint.loader import Document, load_file
+from orglint.waivers import WAIVERS_SCHEMA
 
 CONFIG_NAMES = ("orglint.yaml", ".orglint.yaml")
 DEFAULT_INCLUDE = ["**/*.yaml", "**/*.yml"]
@@ -33,7 +34,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
         },
     },
     "plugins": {"type": "list", "schema": {"type": "string", "empty": False}},
-    "waivers": {"type": "list", "schema": {"type": "dict", "allow_unknown": True}},
+    "waivers": WAIVERS_SCHEMA,
     "waiver_files": {"type": "list", "schema": {"type": "string", "empty": False}},
     "baseline": {"type": "string", "empty": False},
     "cache_dir": {"type": "string", "empty": False},

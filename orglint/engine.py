@@ -6,6 +6,7 @@ findings and a stage.
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from orglint.loader import LoadedFile
 from orglint.model import Org, build_org
 from orglint.registry import Registry, Rule
 from orglint.schema import validate
+from orglint.waivers import WAIVER_RULES, Waiver, WaiverState, parse_inline, sorted_waivers
+from orglint.waivers import apply as apply_waivers
 
 STAGES = {
     1: ("reactive", "problems are handled as they surface; the structure is not yet written down"),
@@ -66,6 +69,12 @@ class Settings:
     ignore: Sequence[str] = ()
     fail_on: str = "error"
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # waivers declared by the config and its waiver files (inline ones come with the files)
+    waivers: Sequence[Waiver] = ()
+    # the date waivers expire against; None means today (ORGLINT_TODAY pins it)
+    today: datetime.date | None = None
+    # fingerprint -> how many findings the baseline accepts; None when there is no baseline
+    baseline: Counter[str] | None = None
 
 
 @dataclass
@@ -76,7 +85,11 @@ class CheckResult:
     rules: list[Rule]
     files: list[str]
     fail_on: str = "error"
-    waived: list[tuple[Finding, Any]] = field(default_factory=list)
+    waived: list[tuple[Finding, Waiver]] = field(default_factory=list)
+    # every declared waiver, used or not, for the waiver register
+    waivers: list[Waiver] = field(default_factory=list)
+    # findings the baseline accepts: not shown, not failing, still counted for the stage
+    baselined: list[Finding] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -168,14 +181,62 @@ def stage_of(findings: Iterable[Finding], registry: Registry) -> Stage:
 
 
 def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -> CheckResult:
+    files = list(files)
     org, paths = prepare(files)
     rules = registry.select(settings.select, settings.ignore)
-    findings = run_rules(org, rules, registry, settings)
+    # waivers apply before the stage is computed, so a waived finding never blocks; the rules
+    # that judge the waivers run after them, knowing which waivers were used
+    late = [item for item in rules if item.prefix == WAIVER_RULES]
+    found = run_rules(org, [item for item in rules if item.prefix != WAIVER_RULES], registry,
+                      settings)
+    state = waiver_state(files, registry, settings, rules)
+    findings, waived, state.used = apply_waivers(found, state.waivers, state.today, state.code)
+    org.waiver_state = state
+    findings = sorted([*findings, *run_rules(org, late, registry, settings)])
+    shown, baselined = apply_baseline(findings, settings.baseline)
     return CheckResult(
-        findings=findings,
+        findings=shown,
         stage=stage_of(findings, registry),
         org=org,
         rules=rules,
         files=paths,
         fail_on=settings.fail_on,
+        waived=waived,
+        waivers=state.waivers,
+        baselined=baselined,
     )
+
+
+def waiver_state(files: Sequence[LoadedFile], registry: Registry, settings: Settings,
+                 rules: Sequence[Rule]) -> WaiverState:
+    """Every waiver: the config's, then each file's inline comments."""
+    state = WaiverState(today=settings.today or datetime.date.today(),
+                        ran={item.code for item in rules},
+                        rules={**{k: r.code for k, r in registry.by_name.items()},
+                               **{code: code for code in registry.by_code}})
+    declared = list(settings.waivers)
+    for loaded in files:
+        if loaded.directives:
+            inline, problems = parse_inline(loaded.path, loaded.directives)
+            declared.extend(inline)
+            state.problems.extend(problems)
+    state.waivers = sorted_waivers(declared)
+    return state
+
+
+def apply_baseline(findings: list[Finding], baseline: Counter[str] | None
+                   ) -> tuple[list[Finding], list[Finding]]:
+    """Split findings into new ones and those the baseline accepts, counting per fingerprint."""
+    if baseline is None:
+        return findings, []
+    budget = Counter(baseline)
+    shown: list[Finding] = []
+    accepted: list[Finding] = []
+    for finding in findings:
+        fingerprint = finding.fingerprint
+        if budget[fingerprint] > 0:
+            budget[fingerprint] -= 1
+            accepted.append(finding)
+        else:
+            shown.append(finding)
+    return shown, accepted

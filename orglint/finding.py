@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 SEVERITIES = ("error", "warning", "info")
@@ -56,14 +57,18 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """Stable identity: rule + entity + field, never a line number.
+        """Stable identity: rule + entity + field, never a line number or a file.
 
-        Findings without an entity (a syntax error) fall back to the file and the message.
+        Two problems of one rule on one field (two unknown members of a team) are told apart by
+        the ids quoted in the message (``'ana'``), never by counts, names or positions, so the
+        fingerprint survives comment edits, reordering, renamed display names and moving an
+        entity to another file. Findings without an entity (a syntax error) use the message
+        with every number blanked out.
         """
         if self.entity is not None:
-            key = f"{self.code}|{self.entity}|{self.field or ''}|{_message_key(self)}"
+            key = f"{self.code}|{self.entity}|{self.field or ''}|{' '.join(_quoted_ids(self.message))}"
         else:
-            key = f"{self.code}|{self.path}|{self.message}"
+            key = f"{self.code}||{_NUMBER.sub('#', self.message)}"
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
     def as_dict(self) -> dict[str, object]:
@@ -81,7 +86,12 @@ class Finding:
         }
 
 
-def _message_key(finding: Finding) -> str:
-    # Two findings of one rule on one field (two unknown members of a team) differ only by
-    # their message; keep them apart without depending on positions.
-    return finding.message
+_QUOTED = re.compile(r"'([^'\n]*)'")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_POSITION = re.compile(r"(?:^|:)[0-9]+(?::[0-9]+)?$")
+
+
+def _quoted_ids(message: str) -> list[str]:
+    """The quoted ids of a message, sorted, without anything that looks like a position."""
+    return sorted({token for token in _QUOTED.findall(message)
+                   if token and not _POSITION.search(token)})

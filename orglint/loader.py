@@ -63,6 +63,8 @@ class LoadedFile:
     path: str
     documents: list[Document]
     problems: list[Hit]
+    # `# orglint: ...` comments as (line, column, text after the marker); see orglint.waivers
+    directives: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 class _Refused(Exception):
@@ -100,6 +102,15 @@ def load_bytes(raw: bytes, display: str) -> LoadedFile:
 
 def load_text(text: str, display: str) -> LoadedFile:
     """Parse YAML text into documents with positions; problems become ORG001 hits."""
+    loaded = _parse(text, display)
+    if "orglint:" in text:  # the event stream has no comments: read inline waivers from the text
+        from orglint.waivers import scan_directives
+
+        loaded.directives = scan_directives(text)
+    return loaded
+
+
+def _parse(text: str, display: str) -> LoadedFile:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 

@@ -177,15 +177,36 @@ def settings_for(config: Config, select: Sequence[str] | None = None,
         ignore=[*config.ignore, *ignore],
         fail_on=fail_on or config.fail_on,
         rules=config.rules,
+        today=_today(),
     )
+
+
+def _today() -> Any:
+    """ORGLINT_TODAY=YYYY-MM-DD pins the date waivers expire against (tests, golden files)."""
+    from orglint.waivers import today_from
+
+    value = os.environ.get("ORGLINT_TODAY")
+    try:
+        return today_from(value)
+    except ValueError as exc:
+        raise UsageError(f"ORGLINT_TODAY='{value}' is not a date (YYYY-MM-DD)") from exc
 
 
 def run_check(session: Session, paths: Sequence[str], settings: Settings) -> CheckResult:
     for selector in [*settings.select, *settings.ignore]:
         if not session.registry.known_selector(selector):
             raise UsageError(f"'{selector}' matches no rule (see 'orglint rules')")
+    if not settings.waivers:
+        settings.waivers = declared_waivers(session)
     files = discover(session.config, paths, session.cwd)
     return check(load_all(files, session.cwd), session.registry, settings)
+
+
+def declared_waivers(session: Session) -> list[Any]:
+    """The config's waivers and those of its waiver files; ConfigError when one is malformed."""
+    from orglint.waivers import load_declared
+
+    return load_declared(session.config, session.registry, lambda path: display(path, session.cwd))
 
 
 __all__ = ["ConfigError", "Session", "UsageError", "open_session", "run_check"]

@@ -11,6 +11,14 @@ A case file (``tests/rules/BND001.yaml``)::
             a-to-b: {from: a, to: b}
         expect:
           - {code: BND001, line: 2, column: 3, message: "..."}   # message optional
+      - name: a waiver in the config (positions in it are reported under orglint.yaml)
+        select: [BND001]           # optional: more rules to run, e.g. the one a waiver waives
+        today: 2026-06-01          # optional: the date waivers expire against
+        config: |
+          waivers:
+            - {rule: BND001, target: handoff:a-to-b, reason: hiring, owner: ana, expires: 2026-12-31}
+        org: |
+          ...
       - name: an owned handoff passes
         org: |
           ...
@@ -23,6 +31,7 @@ up as a failure instead of passing silently. Plugin authors use the same runner:
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,9 +39,11 @@ from typing import Any
 from orglint.engine import Settings, check
 from orglint.loader import load_file, load_text
 from orglint.registry import Registry
+from orglint.waivers import Waiver, validate_file
 
 LOADING_CODES = ("ORG001", "ORG002", "ORG003", "ORG004", "ORG005")
 CASE_PATH = "org.yaml"
+CONFIG_PATH = "orglint.yaml"
 
 
 @dataclass
@@ -44,6 +55,9 @@ class Case:
     options: dict[str, Any] = field(default_factory=dict)
     severity: str | None = None
     source: str = ""
+    select: list[str] = field(default_factory=list)
+    config: str | None = None
+    today: datetime.date | None = None
 
     @property
     def id(self) -> str:
@@ -57,7 +71,9 @@ def load_cases(path: str | Path) -> list[Case]:
     data = loaded.documents[0].data
     return [
         Case(rule=data["rule"], name=item["name"], org=item["org"], expect=item.get("expect") or [],
-             options=item.get("options") or {}, severity=item.get("severity"), source=str(path))
+             options=item.get("options") or {}, severity=item.get("severity"), source=str(path),
+             select=list(item.get("select") or []), config=item.get("config"),
+             today=item.get("today"))
         for item in data["cases"]
     ]
 
@@ -67,13 +83,30 @@ def run_case(case: Case, registry: Registry) -> list[dict[str, Any]]:
     entry: dict[str, Any] = {"options": case.options}
     if case.severity:
         entry["severity"] = case.severity
-    settings = Settings(select=[case.rule, *LOADING_CODES], rules={case.rule: entry})
+    settings = Settings(select=[case.rule, *case.select, *LOADING_CODES], rules={case.rule: entry},
+                        waivers=case_waivers(case), today=case.today)
     result = check([load_text(case.org, CASE_PATH)], registry, settings)
     return [
         {"code": f.code, "line": f.line, "column": f.column, "message": f.message,
          "severity": f.severity}
         for f in result.findings
     ]
+
+
+def case_waivers(case: Case) -> list[Waiver]:
+    """The waivers of a case's ``config`` (its only key so far is ``waivers``)."""
+    if case.config is None:
+        return []
+    loaded = load_text(case.config, CONFIG_PATH)
+    problems = [str(hit.position) + ": " + hit.message for hit in loaded.problems]
+    found: list[Waiver] = []
+    for document in loaded.documents:
+        waivers, errors = validate_file(document)
+        problems.extend(f"{position}: {message}" for position, message in errors)
+        found.extend(waivers)
+    if problems:
+        raise ValueError(f"{case.id}: bad config: {'; '.join(problems)}")
+    return found
 
 
 def compare(case: Case, actual: list[dict[str, Any]]) -> list[str]:

@@ -1,3 +1,166 @@
 """WVR: waivers are governed records: owned, reasoned, and expiring."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+
+from orglint import rule
+from orglint.finding import Hit
+from orglint.model import Org
+from orglint.waivers import Waiver, WaiverState
+
+
+def _state(org: Org) -> WaiverState:
+    return org.waiver_state or WaiverState()
+
+
+def _hit(waiver: Waiver, message: str) -> Hit:
+    return Hit(message, position=waiver.position)
+
+
+@rule("WVR001", "waiver-expired", severity="error", blocks_stage=3)
+def waiver_expired(org: Org) -> Iterator[Hit]:
+    """A waiver past its expiry date stops waiving, and is itself an error.
+
+    A waiver is a promise to fix something by a date. When the date passes, the finding it
+    silenced comes back and the waiver is reported, so that its owner either fixes the problem
+    or renews the waiver with a new reason. An expiry date that nobody enforces is a permanent
+    exception by another name.
+
+    Fails:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+    teams:
+      sales: {lead: carla}
+      delivery: {lead: carla}
+    handoffs:
+      sales-to-delivery:  # orglint: disable=BND001 reason="hiring" owner=carla expires=2020-01-31
+        from: sales
+        to: delivery
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+    teams:
+      sales: {lead: carla}
+      delivery: {lead: carla}
+    handoffs:
+      sales-to-delivery:  # orglint: disable=BND001 reason="hiring" owner=carla expires=2999-01-31
+        from: sales
+        to: delivery
+    ```
+    """
+    state = _state(org)
+    for waiver in state.waivers:
+        if waiver.expired(state.today):
+            assert waiver.expires is not None
+            owner = f"; {waiver.owner} owns it: fix the problem or renew the waiver" \
+                if waiver.owner else ""
+            yield _hit(waiver, f"{waiver.label} expired on {waiver.expires.isoformat()}: "
+                               f"its finding is back{owner}")
+
+
+@rule("WVR002", "waiver-unused", severity="warning", blocks_stage=4)
+def waiver_unused(org: Org) -> Iterator[Hit]:
+    """A waiver that silences nothing should be deleted.
+
+    Once the problem a waiver covered is fixed, the waiver stays behind and would silently
+    swallow the next problem of that kind on that entity. Removing it keeps the waiver register
+    honest: every entry is a live, known exception. Only waivers of rules that ran are judged,
+    so `--select` does not make the others look unused.
+
+    Fails:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+    teams:
+      sales: {lead: carla}
+      delivery: {lead: carla}
+    handoffs:
+      sales-to-delivery:  # orglint: disable=BND01 reason="no owner yet"
+        from: sales
+        to: delivery
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+    teams:
+      sales: {lead: carla}
+      delivery: {lead: carla}
+    handoffs:
+      sales-to-delivery: {from: sales, to: delivery}  # orglint: disable=BND001 reason="no owner yet"
+    ```
+    """
+    state = _state(org)
+    for waiver in state.waivers:
+        if waiver.expired(state.today) or waiver in state.used:
+            continue
+        code = state.code(waiver.rule)
+        if code is None:
+            yield _hit(waiver, f"{waiver.label} names no rule '{waiver.rule}'")
+        elif code in state.ran:
+            where = "on this line" if waiver.inline else f"on {waiver.target}"
+            yield _hit(waiver, f"{waiver.label} waives nothing: {waiver.rule} finds no problem "
+                               f"{where}; delete the waiver")
+
+
+@rule("WVR003", "waiver-incomplete", severity="error", blocks_stage=3)
+def waiver_incomplete(org: Org) -> Iterator[Hit]:
+    """A waiver names why, who and until when.
+
+    A waiver without a reason cannot be reviewed, one without an owner is nobody's job to lift,
+    and one without an expiry date never comes back for review. Waiver records need all three;
+    a quick inline comment needs at least its reason, and an owner it names must be a person.
+
+    Fails:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+    teams:
+      sales: {lead: carla}
+      delivery: {lead: carla}
+    handoffs:
+      sales-to-delivery: {from: sales, to: delivery}  # orglint: disable=BND001
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+    teams:
+      sales: {lead: carla}
+      delivery: {lead: carla}
+    handoffs:
+      sales-to-delivery:  # orglint: disable=BND001 reason="owner starts in May" owner=carla
+        from: sales
+        to: delivery
+    ```
+    """
+    state = _state(org)
+    yield from state.problems
+    for waiver in state.waivers:
+        lacking = [word for word, value in (("reason", waiver.reason), ("owner", waiver.owner),
+                                            ("expiry date", waiver.expires))
+                   if value is None and not (waiver.inline and word != "reason")]
+        if lacking:
+            yield _hit(waiver, f"{waiver.label} has no {_join(lacking)}")
+        if waiver.owner is not None and waiver.owner not in org.people:
+            yield _hit(waiver, f"{waiver.label} is owned by '{waiver.owner}', who is not a "
+                               "person in the org")
+
+
+def _join(words: list[str]) -> str:
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]

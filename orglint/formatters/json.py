@@ -21,11 +21,16 @@ def document(result: CheckResult, context: FormatContext) -> dict[str, Any]:
             "warnings": counts["warning"],
             "infos": counts["info"],
             "total": len(result.findings),
+            "waived": len(result.waived),
+            "baselined": len(result.baselined),
             "failed": result.failed,
             "fail_on": result.fail_on,
         },
         "stage": result.stage.as_dict(),
         "findings": [finding.as_dict() for finding in result.findings],
+        "waived": [{**finding.as_dict(), "waiver": waiver.as_dict()}
+                   for finding, waiver in result.waived],
+        "waivers": [waiver.as_dict() for waiver in result.waivers],
     }
 
 

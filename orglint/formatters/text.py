@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from orglint.waivers import status_lines
+
 if TYPE_CHECKING:
     from orglint.engine import CheckResult
     from orglint.formatters import FormatContext
@@ -58,5 +60,6 @@ def render(result: CheckResult, context: FormatContext) -> str:
         lines.extend(statistics_lines(result))
         lines.append("")
     lines.append(summary_line(result))
+    lines.extend(status_lines(result.waived, len(result.baselined)))
     lines.extend(stage_lines(result))
     return "\n".join(lines) + "\n"
