@@ -75,6 +75,8 @@ def _register_builtin(pm: pluggy.PluginManager) -> None:
 
 def _register_local(pm: pluggy.PluginManager, spec: str, base: Path) -> None:
     """A config-named plugin: a path to a .py file (relative to the config) or a module name."""
+    if spec in disabled_plugins():
+        return  # disabled plugins are not imported at all
     try:
         if spec.endswith(".py") or "/" in spec:
             path = (base / spec).resolve()
@@ -93,8 +95,6 @@ def _register_local(pm: pluggy.PluginManager, spec: str, base: Path) -> None:
         raise
     except Exception as exc:
         raise PluginError(f"plugin {spec!r} failed to import: {type(exc).__name__}: {exc}") from exc
-    if spec in disabled_plugins():
-        return
     pm.register(module, spec)
 
 
