@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     one.add_argument("code", metavar="CODE", help="a rule code or name")
     one.add_argument("--config", metavar="PATH")
     _add_report_parser(commands)
+    _add_impact_parser(commands)
     return parser
 
 
@@ -247,3 +248,35 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Any] = {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule}
 COMMANDS["report"] = cmd_report
+
+
+def _add_impact_parser(commands: Any) -> None:
+    impact = commands.add_parser("impact", help="what loses its person if that person leaves")
+    impact.add_argument("person", metavar="PERSON", help="person:ID or ID")
+    impact.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or folders (default: the config's include globs)")
+    impact.add_argument("--format", choices=("text", "json"), default="text")
+    impact.add_argument("--config", metavar="PATH", help="config file (default: search upward)")
+
+
+def cmd_impact(args: argparse.Namespace) -> int:
+    from orglint.engine import check
+    from orglint.impact import UnknownPerson, assess, render_json, render_text
+    from orglint.runner import UsageError, discover, load_all, open_session, run_check, settings_for
+
+    session = open_session(args.config)
+    settings = settings_for(session.config)
+    result = run_check(session, args.paths, settings)
+    files = load_all(discover(session.config, args.paths, session.cwd), session.cwd)
+    try:
+        impact = assess(result, files, args.person,
+                        lambda changed: check(changed, session.registry, settings))
+    except UnknownPerson as exc:
+        raise UsageError(str(exc)) from exc
+    render = render_json if args.format == "json" else render_text
+    sys.stdout.write(render(impact))
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+COMMANDS["impact"] = cmd_impact

@@ -1,0 +1,212 @@
+"""`orglint impact person:ID`: what loses its person, and the stage the org falls to."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from orglint.cli import main
+from orglint.impact import without_person
+from orglint.loader import load_text
+from orglint.model import build_org
+
+CONFIG = "select: [BND001, GOV001, RAC, ORG006]\n"
+ORG = """\
+people:
+  maya: {name: Maya Chen, title: Founder, founder: true}
+  carla: {name: Carla Diaz, title: Engagement Manager}
+  dan: {name: Dan Okafor}
+  ana: {name: Ana Ruiz}
+teams:
+  sales: {name: Sales, lead: carla, members: [carla, ana]}
+  delivery: {name: Delivery, lead: dan, members: [dan, maya]}
+journeys:
+  onboarding: {name: Onboarding, owner: carla, path: [sales, delivery]}
+handoffs:
+  sales-to-delivery:
+    from: sales
+    to: delivery
+    owner: carla
+    backup_owner: dan
+    complexity: high
+    governance:
+      decision_maker: maya
+      escalation: [dan, carla]
+decisions:
+  refund: {name: Refunds, frequency: weekly, decided_by: carla}
+raci:
+  kickoff:
+    activities:
+      - {activity: Run the kick-off, R: [carla], A: carla, I: [delivery]}
+      - {activity: Staff the project, R: [dan, carla], A: dan, I: [sales]}
+"""
+
+CARLA = """\
+If Carla Diaz (person:carla, Engagement Manager) left, 7 places would lose their person:
+
+Boundaries they own or back up (1):
+  org.yaml:15:12: handoff 'sales-to-delivery' (Sales -> Delivery): owner; backup Dan Okafor stays
+
+Decisions they make (1):
+  org.yaml:22:58: decision 'refund' (Refunds): decides it (comes up weekly)
+
+Escalation paths they end (1):
+  org.yaml:20:25: handoff 'sales-to-delivery' (Sales -> Delivery): final escalation, after Dan Okafor
+
+RACI activities where they are A or the only R (2):
+  org.yaml:26:41: activity 'Run the kick-off' of RACI 'kickoff': the only responsible (R)
+  org.yaml:26:53: activity 'Run the kick-off' of RACI 'kickoff': accountable (A)
+
+Journeys they own (1):
+  org.yaml:10:41: journey 'onboarding' (Onboarding): owns the customer across it
+
+Teams they lead (1):
+  org.yaml:7:30: team 'sales' (Sales): lead
+
+Stage now: 4 of 4 (systemic).
+Without Carla Diaz: 1 of 4 (reactive).
+
+New findings without Carla Diaz (4):
+  org.yaml:7:3: ORG006 [warning] team 'sales' has no lead
+  org.yaml:12:3: BND001 [error] handoff 'sales-to-delivery' (Sales -> Delivery) has no named owner
+  org.yaml:26:9: RAC001 [error] activity 'Run the kick-off' of RACI 'kickoff' has no accountable person (A)
+  org.yaml:26:9: RAC002 [error] activity 'Run the kick-off' of RACI 'kickoff' has nobody responsible (R)
+"""
+
+MAYA = """\
+If Maya Chen (person:maya, Founder) left, 1 place would lose their person:
+
+Decisions they make (1):
+  org.yaml:19:23: handoff 'sales-to-delivery' (Sales -> Delivery): decision maker for exceptions
+
+Stage now: 4 of 4 (systemic).
+Without Maya Chen: 2 of 4 (designed surface).
+
+New findings without Maya Chen (1):
+  org.yaml:19:7: GOV001 [error] handoff 'sales-to-delivery' (Sales -> Delivery) is high-complexity \
+but has no decision maker
+"""
+
+ANA = """\
+If Ana Ruiz (person:ana) left, nothing would lose its person.
+
+Stage now: 4 of 4 (systemic).
+Without Ana Ruiz: still 4 of 4 (systemic).
+
+No new findings without Ana Ruiz.
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "orglint.yaml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "org.yaml").write_text(ORG, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ORGLINT_DISABLE_PLUGIN_AUTOLOAD", "1")
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["impact", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("person, expected", [
+    ("person:carla", CARLA), ("carla", CARLA), ("maya", MAYA), ("person:ana", ANA),
+])
+def test_text_output(repo: Path, capsys: pytest.CaptureFixture[str], person: str,
+                     expected: str) -> None:
+    assert run(capsys, person) == (0, expected, "")
+
+
+def test_json_output(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "person:maya", "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["person"] == {"id": "maya", "name": "Maya Chen", "title": "Founder"}
+    assert data["losses"] == {
+        "boundaries": [],
+        "decisions": [{
+            "group": "decisions", "entity": "handoff:sales-to-delivery",
+            "field": "governance.decision_maker",
+            "what": "handoff 'sales-to-delivery' (Sales -> Delivery)",
+            "role": "decision maker for exceptions", "path": "org.yaml", "line": 19, "column": 23,
+        }],
+        "escalations": [], "activities": [], "journeys": [], "teams": [], "owned": [],
+    }
+    assert data["stage"] == {"now": {"number": 4, "name": "systemic"},
+                             "without": {"number": 2, "name": "designed surface"}}
+    assert [(f["code"], f["line"], f["column"], f["message"]) for f in data["new_findings"]] == [
+        ("GOV001", 19, 7, "handoff 'sales-to-delivery' (Sales -> Delivery) is high-complexity "
+                          "but has no decision maker"),
+    ]
+
+
+def test_output_is_deterministic(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = run(capsys, "carla", "--format", "json")
+    assert run(capsys, "carla", "--format", "json") == first
+
+
+@pytest.mark.parametrize("person, message", [
+    ("carl", "orglint: error: no person 'carl' in the org; did you mean 'person:carla'?\n"),
+    ("person:zed", "orglint: error: no person 'zed' in the org\n"),
+    ("team:sales", "orglint: error: impact takes a person (person:ID or ID), not 'team:sales'\n"),
+])
+def test_unknown_person_is_a_usage_error(repo: Path, capsys: pytest.CaptureFixture[str],
+                                         person: str, message: str) -> None:
+    assert run(capsys, person) == (2, "", message)
+
+
+def test_without_person_keeps_positions_and_leaves_the_original_alone() -> None:
+    text = """\
+people:
+  carla: {name: Carla Diaz}
+  dan: {name: Dan Okafor}
+  maya: {name: Maya Chen}
+teams:
+  sales: {lead: carla}
+handoffs:
+  a-to-b:
+    from: sales
+    to: sales
+    owner: "person:carla"
+    governance: {escalation: [dan, carla, maya]}
+raci:
+  r:
+    activities:
+      - {activity: One, R: [carla], A: maya}
+      - {activity: Two, R: [dan, carla], A: carla}
+"""
+    loaded = load_text(text, "org.yaml")
+    doc = loaded.documents[0]
+    original = json.dumps(doc.data, sort_keys=True)
+    org = build_org(loaded.documents)
+    [changed] = without_person([loaded], org, "carla")
+    new = changed.documents[0]
+    assert json.dumps(doc.data, sort_keys=True) == original
+    assert list(new.data["people"]) == ["dan", "maya"]
+    assert new.data["teams"]["sales"] == {}
+    handoff = new.data["handoffs"]["a-to-b"]
+    assert "owner" not in handoff
+    assert handoff["governance"] == {"escalation": ["dan", "maya"]}
+    assert new.data["raci"]["r"]["activities"] == [
+        {"activity": "One", "A": "maya"}, {"activity": "Two", "R": ["dan"]},
+    ]
+    escalation = ("handoffs", "a-to-b", "governance", "escalation")
+    # maya moves from index 2 to 1 and keeps the place she has in the file
+    assert new.values[(*escalation, 1)] == doc.values[(*escalation, 2)] == (12, 43)
+    assert (*escalation, 2) not in new.values
+    assert ("people", "carla") not in new.keys
+    assert ("handoffs", "a-to-b", "owner") not in new.values
+
+
+def test_the_documented_example_is_the_real_output(repo: Path, capsys: pytest.CaptureFixture[str]
+                                                   ) -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "impact.md").read_text("utf-8")
+    assert f"```yaml\n{ORG}```" in doc
+    code, out, _ = run(capsys, "person:maya")
+    assert code == 0
+    assert f"`orglint impact person:maya` prints:\n\n```\n{out}```" in doc
