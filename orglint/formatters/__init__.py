@@ -22,6 +22,11 @@ Formatter = Callable[["CheckResult", "FormatContext"], str]
 BUILTIN = {
     "text": "orglint.formatters.text",
     "json": "orglint.formatters.json",
+    "sarif": "orglint.formatters.sarif",
+    "github": "orglint.formatters.github",
+    "junit": "orglint.formatters.junit",
+    "gitlab": "orglint.formatters.gitlab",
+    "markdown": "orglint.formatters.markdown",
 }
 
 
