@@ -1,0 +1,192 @@
+"""Fingerprints, baselines and --diff-base: adopt orglint on a messy org, fail only on new
+problems."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from ci_orgs import run, write
+
+from orglint.finding import Finding
+
+MESSY = """\
+people:
+  carla: {name: Carla Diaz}
+  dan: {name: Dan Roy}
+teams:
+  sales: {name: Sales, lead: carla, members: [carla, ghost]}
+  delivery: {name: Delivery, lead: dan, members: [dan]}
+handoffs:
+  sales-to-delivery: {from: sales, to: delivery}
+  delivery-to-sales: {from: delivery, to: sales, owner: sales}
+"""
+# the same org: comments added, entities reordered, a handoff moved to another file
+PEOPLE_AND_TEAMS = """\
+# Who we are
+people:
+  dan: {name: Dan Roy}      # delivery
+  carla: {name: Carla Diaz}  # sales
+
+teams:
+  delivery: {name: Delivery, lead: dan, members: [dan]}
+  sales: {name: Sales, lead: carla, members: [carla, ghost]}
+"""
+MOVED_HANDOFFS = """\
+# Boundaries
+handoffs:
+  delivery-to-sales: {from: delivery, to: sales, owner: sales}
+
+  # still looking for an owner
+  sales-to-delivery: {from: sales, to: delivery}
+"""
+NEW_PROBLEM = "  sales-to-sales: {from: sales, to: sales}\n"
+CONFIG = "select: [BND001, ORG003]\n"
+
+
+def finding(message: str, line: int = 1, path: str = "a.yaml", field: str | None = "owner"
+            ) -> Finding:
+    return Finding(path=path, line=line, column=3, code="BND004", message=message,
+                   severity="warning", name="owner-overload", entity="person:carla", field=field)
+
+
+def test_fingerprints_ignore_positions_files_counts_and_display_names():
+    base = finding("Carla Diaz owns 5 boundaries (max 4): 'a-to-b', 'b-to-c'")
+    assert finding("Carla D. owns 6 boundaries (max 4): 'a-to-b', 'b-to-c'", line=40,
+                   path="other.yaml").fingerprint == base.fingerprint
+    assert finding("Carla Diaz owns 5 boundaries (max 4): 'b-to-c', 'a-to-b'"
+                   ).fingerprint == base.fingerprint
+    # what tells two problems apart: the rule, the entity, the field, the ids quoted
+    assert finding("Carla Diaz owns 5 boundaries (max 4): 'a-to-b'").fingerprint != base.fingerprint
+    assert finding(base.message, field="backup_owner").fingerprint != base.fingerprint
+    syntax = Finding(path="a.yaml", line=3, column=1, code="ORG001", severity="error",
+                     name="yaml-syntax", message="duplicate key 'x' (first defined at line 2)")
+    moved = Finding(path="b.yaml", line=9, column=1, code="ORG001", severity="error",
+                    name="yaml-syntax", message="duplicate key 'x' (first defined at line 7)")
+    assert syntax.fingerprint == moved.fingerprint
+
+
+def _fingerprints(out: str) -> list[tuple[str, str | None, str]]:
+    return sorted((f["code"], f["entity"], f["fingerprint"]) for f in json.loads(out)["findings"])
+
+
+def test_fingerprints_survive_two_runs_comments_reordering_and_moving_files(
+        tmp_path, capsys, monkeypatch):
+    write(tmp_path / "orglint.yaml", CONFIG)
+    write(tmp_path / "org.yaml", MESSY)
+    _, first, _ = run(capsys, monkeypatch, tmp_path, "check", "--format", "json")
+    _, second, _ = run(capsys, monkeypatch, tmp_path, "check", "--format", "json")
+    assert first == second
+    (tmp_path / "org.yaml").unlink()
+    write(tmp_path / "org" / "people.yaml", PEOPLE_AND_TEAMS)
+    write(tmp_path / "org" / "handoffs.yaml", MOVED_HANDOFFS)
+    _, edited, _ = run(capsys, monkeypatch, tmp_path, "check", "--format", "json")
+    assert [(f["path"], f["line"]) for f in json.loads(edited)["findings"]] != [
+        (f["path"], f["line"]) for f in json.loads(first)["findings"]]  # the lines did move
+    assert len(_fingerprints(first)) == 3
+    assert _fingerprints(edited) == _fingerprints(first)
+    sarif = [run(capsys, monkeypatch, tmp_path, "check", "--format", "sarif")[1] for _ in (1, 2)]
+    assert sarif[0] == sarif[1]
+
+
+def test_a_baseline_accepts_todays_findings_and_fails_only_on_new_ones(
+        tmp_path, capsys, monkeypatch):
+    write(tmp_path / "orglint.yaml", CONFIG)
+    write(tmp_path / "org.yaml", MESSY)
+    code, out, _ = run(capsys, monkeypatch, tmp_path, "check", "--write-baseline", "base.json")
+    assert (code, out) == (0, "Wrote 3 findings to base.json.\n")
+    baseline = json.loads((tmp_path / "base.json").read_text())
+    assert baseline["orglint_baseline"] == 1
+    assert [(e["code"], e["entity"], e["field"]) for e in baseline["findings"]] == [
+        ("BND001", "handoff:delivery-to-sales", "owner"),
+        ("BND001", "handoff:sales-to-delivery", None),
+        ("ORG003", "team:sales", "members.1"),
+    ]
+    code, out, _ = run(capsys, monkeypatch, tmp_path, "check", "--baseline", "base.json")
+    assert code == 0
+    assert out.startswith("No problems found in 1 file.\nBaseline: 3 known findings not shown.\n")
+    # comments, reordering and moving entities to other files change nothing
+    (tmp_path / "org.yaml").unlink()
+    write(tmp_path / "org" / "people.yaml", PEOPLE_AND_TEAMS)
+    write(tmp_path / "org" / "handoffs.yaml", MOVED_HANDOFFS)
+    code, _, _ = run(capsys, monkeypatch, tmp_path, "check", "--baseline", "base.json")
+    assert code == 0
+    # a new problem still fails, and is the only one shown
+    write(tmp_path / "org" / "handoffs.yaml", MOVED_HANDOFFS + NEW_PROBLEM)
+    code, out, _ = run(capsys, monkeypatch, tmp_path, "check", "--baseline", "base.json")
+    assert code == 1
+    assert out.splitlines()[0] == ("org/handoffs.yaml:7:3: BND001 [error] handoff "
+                                   "'sales-to-sales' (Sales -> Sales) has no named owner")
+    assert "Found 1 problem (1 error) in 2 files." in out
+    # the config can name the baseline
+    write(tmp_path / "orglint.yaml", CONFIG + "baseline: base.json\n")
+    code, out, _ = run(capsys, monkeypatch, tmp_path, "check")
+    assert code == 1 and "Baseline: 3 known findings not shown." in out
+
+
+def test_a_second_copy_of_a_baselined_problem_is_new(tmp_path, capsys, monkeypatch):
+    write(tmp_path / "orglint.yaml", "select: [ORG001]\n")
+    write(tmp_path / "a.yaml", "a: 1\na: 2\n")
+    run(capsys, monkeypatch, tmp_path, "check", "--write-baseline", "base.json")
+    write(tmp_path / "b.yaml", "a: 1\na: 2\n")
+    code, out, _ = run(capsys, monkeypatch, tmp_path, "check", "--baseline", "base.json")
+    assert code == 1
+    assert out.splitlines()[:2] == [
+        "b.yaml:2:1: ORG001 [error] duplicate key 'a' (first defined at line 1)", ""]
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    (None, "orglint: error: baseline file 'base.json' does not exist (create it with "
+           "--write-baseline)\n"),
+    ("{oops", "orglint: error: base.json:1:2: not a baseline file: Expecting property name "
+              "enclosed in double quotes\n"),
+    ('{"findings": []}', "orglint: error: base.json:1:1: not an orglint baseline (expected "
+                         "\"orglint_baseline\": 1; write one with --write-baseline)\n"),
+    ('{"orglint_baseline": 1, "findings": [1]}',
+     "orglint: error: base.json:1:1: 'findings' must be a list of entries with a 'fingerprint'\n"),
+])
+def test_a_bad_baseline_is_a_usage_error(tmp_path, capsys, monkeypatch, text, error):
+    write(tmp_path / "org.yaml", MESSY)
+    if text is not None:
+        write(tmp_path / "base.json", text)
+    code, out, err = run(capsys, monkeypatch, tmp_path, "check", "--baseline", "base.json")
+    assert (code, out, err) == (2, "", error)
+
+
+# --- --diff-base ------------------------------------------------------------------------------
+
+
+def git(cwd, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True,
+                          env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+                               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+                               "HOME": str(cwd), "PATH": "/usr/bin:/bin:/usr/local/bin"})
+    return done.stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_diff_base_reports_only_findings_new_since_a_revision(tmp_path, capsys, monkeypatch):
+    repo = tmp_path / "repo"
+    write(repo / "ops" / "orglint.yaml", CONFIG)
+    write(repo / "ops" / "org.yaml", MESSY)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "messy org")
+    # a working-tree edit: moved into two files with comments, plus one new problem
+    (repo / "ops" / "org.yaml").unlink()
+    write(repo / "ops" / "people.yaml", PEOPLE_AND_TEAMS)
+    write(repo / "ops" / "handoffs.yaml", MOVED_HANDOFFS + NEW_PROBLEM)
+    code, out, err = run(capsys, monkeypatch, repo / "ops", "check", "--diff-base", "HEAD")
+    assert (code, err) == (1, "")
+    assert out.splitlines()[:2] == [
+        "handoffs.yaml:7:3: BND001 [error] handoff 'sales-to-sales' (Sales -> Sales) has no "
+        "named owner", ""]
+    assert "Baseline: 3 known findings not shown." in out
+    code, out, err = run(capsys, monkeypatch, repo / "ops", "check", "--diff-base", "nope")
+    assert code == 2
+    assert err.startswith("orglint: error: git rev-parse --verify --quiet nope^{commit}")
+    code, out, err = run(capsys, monkeypatch, tmp_path, "check", "--diff-base", "HEAD",
+                         str(repo / "ops"))
+    assert code == 2 and "not a git repository" in err
