@@ -111,13 +111,22 @@ def load_text(text: str, display: str) -> LoadedFile:
 
 
 def _parse(text: str, display: str) -> LoadedFile:
+    fast = _libyaml_events(text)
+    if fast is not None:
+        try:
+            return _build(display, fast)
+        except Exception as exc:
+            if not isinstance(exc, _libyaml_errors()):
+                raise
+            # libyaml refused it: the pure parser decides, and its message is the one shown
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    try:
-        return _build(display, YAML(typ="safe", pure=False).parse(text))
-    except (MarkedYAMLError, YAMLError):
-        pass  # the C scanner is stricter than YAML 1.2: the pure parser decides
+    if fast is None:  # no PyYAML: ruamel's own libyaml binding is the fast path
+        try:
+            return _build(display, YAML(typ="safe", pure=False).parse(text))
+        except (MarkedYAMLError, YAMLError):
+            pass  # the C scanner is stricter than YAML 1.2: the pure parser decides
     try:
         return _build(display, YAML(typ="safe", pure=True).parse(text))
     except MarkedYAMLError as exc:
@@ -126,6 +135,25 @@ def _parse(text: str, display: str) -> LoadedFile:
         return _refuse(display, _yaml_message(exc), line, col)
     except YAMLError as exc:  # pragma: no cover - ruamel raises marked errors for syntax
         return _refuse(display, str(exc).strip().splitlines()[0], 1, 1)
+
+
+def _libyaml_events(text: str) -> Iterator[Any] | None:
+    """Events from PyYAML's libyaml binding, the fastest parser at hand, or None without it.
+
+    It reads the syntax only (orglint resolves scalars itself, the YAML 1.2 way), and unlike
+    ruamel's C scanner it accepts ``downstream: [journey:onboarding]``.
+    """
+    try:
+        from yaml._yaml import CParser
+    except ImportError:  # pragma: no cover - PyYAML without libyaml, or no PyYAML
+        return None
+    return iter(CParser(text).get_event, None)
+
+
+def _libyaml_errors() -> tuple[type[BaseException], ...]:
+    from yaml import YAMLError
+
+    return (YAMLError,)
 
 
 def _refuse(display: str, message: str, line: int, col: int) -> LoadedFile:
@@ -222,10 +250,13 @@ def _show_tag(tag: str) -> str:
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "is_key", "key", "key_pos", "merges", "path", "weight")
+    __slots__ = (
+        "anchor", "container", "is_key", "is_map", "key", "key_pos", "merges", "path", "weight"
+    )
 
     def __init__(self, container: Any, path: Path, anchor: str | None) -> None:
         self.container = container
+        self.is_map = isinstance(container, dict)
         self.path = path
         self.key: Any = _NO_KEY
         self.key_pos: Pos = (0, 0)
@@ -240,14 +271,35 @@ _MERGE = object()
 _BAD_KEY = object()
 
 
+_SCALAR, _MAP_START, _SEQ_START, _MAP_END, _SEQ_END, _ALIAS, _DOC_START, _DOC_END = range(8)
+_EVENT_CODES = {
+    "ScalarEvent": _SCALAR, "MappingStartEvent": _MAP_START, "SequenceStartEvent": _SEQ_START,
+    "MappingEndEvent": _MAP_END, "SequenceEndEvent": _SEQ_END, "AliasEvent": _ALIAS,
+    "DocumentStartEvent": _DOC_START, "DocumentEndEvent": _DOC_END,
+}
+_event_codes: dict[type, int] = {}  # event class -> code, filled for whichever parser runs
+_MERGE_TAG = _TAG_PREFIX + "merge"
+
+
+def _code_of(cls: type) -> int:
+    code = _event_codes[cls] = _EVENT_CODES.get(cls.__name__, -1)
+    return code
+
+
 def _build(display: str, events: Iterable[Any]) -> LoadedFile:
+    """Events -> documents. Scalars inside mappings and sequences (nearly every event) take
+    the inlined path at the top of the loop; everything else goes through ``place``."""
     documents: list[Document] = []
     problems: list[Hit] = []
     doc: Document | None = None
+    keys: dict[Path, Pos] = {}
+    values: dict[Path, Pos] = {}
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Any, int]] = {}
     root: list[Any] = []
     budget = MAX_EXPANDED_NODES
+    codes = _event_codes
+    resolve_plain = _resolve_plain
 
     def where(event: Any) -> Pos:
         mark = event.start_mark
@@ -256,12 +308,15 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
     def report(message: str, pos: Pos) -> None:
         problems.append(Hit(message, position=Position(display, *pos)))
 
+    def too_many(pos: Pos) -> _Refused:
+        return _Refused(f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes; refused", *pos)
+
     def child_path() -> tuple[Path, bool]:
         """Path of the next value, and whether it is a mapping key rather than a value."""
         if not stack:
             return (), False
         top = stack[-1]
-        if isinstance(top.container, list):
+        if not top.is_map:
             return (*top.path, len(top.container)), False
         if top.key is _NO_KEY:
             return top.path, True
@@ -271,22 +326,19 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
         nonlocal budget
         budget -= weight
         if budget < 0:
-            raise _Refused(
-                f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes; refused", *pos
-            )
+            raise too_many(pos)
         if anchor:
             anchors[anchor] = (value, weight)
         if not stack:
             root.append(value)
-            assert doc is not None
-            doc.values[()] = pos
+            values[()] = pos
             return
         top = stack[-1]
         top.weight += weight
         container = top.container
-        if isinstance(container, list):
+        if not top.is_map:
             container.append(value)
-            doc.values[path] = pos  # type: ignore[union-attr]
+            values[path] = pos
             return
         if is_key:
             if isinstance(value, (dict, list)):
@@ -304,43 +356,89 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
             top.merges.append((value, pos))
             return
         if key in container:
-            first = doc.keys[(*top.path, key)]  # type: ignore[union-attr]
+            first = keys[(*top.path, key)]
             report(f"duplicate key '{key}' (first defined at line {first[0]})", top.key_pos)
             return
         container[key] = value
-        doc.keys[path] = top.key_pos  # type: ignore[union-attr]
-        doc.values[path] = pos  # type: ignore[union-attr]
+        keys[path] = top.key_pos
+        values[path] = pos
+
+    def scalar_value(event: Any, pos: Pos) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            plain = event.implicit[0] and not event.style
+            return resolve_plain(event.value) if plain else event.value
+        if tag in _ALLOWED_TAGS:
+            try:
+                return _resolve_tagged(tag, event.value)
+            except ValueError as exc:
+                report(str(exc), pos)
+                return None
+        report(f"tag '{_show_tag(tag)}' is not allowed: orglint reads plain data", pos)
+        return None
 
     try:
         for event in events:
-            kind = type(event).__name__
-            if kind == "ScalarEvent":
+            code = codes.get(type(event))
+            if code is None:
+                code = _code_of(type(event))
+            if code == _SCALAR:
+                mark = event.start_mark
+                pos = (mark.line + 1, mark.column + 1)
+                top = stack[-1] if stack else None
+                if top is not None and not event.anchor:
+                    if not top.is_map:  # a list item
+                        value = scalar_value(event, pos)
+                        budget -= 1
+                        if budget < 0:
+                            raise too_many(pos)
+                        top.weight += 1
+                        container = top.container
+                        values[(*top.path, len(container))] = pos
+                        container.append(value)
+                        continue
+                    key = top.key
+                    if key is _NO_KEY:
+                        # keys are names: keep their text (`1:` and `no:` are the keys "1", "no")
+                        text = event.value
+                        if text != "<<" and event.tag is None:  # merge keys take the long way
+                            budget -= 1
+                            if budget < 0:
+                                raise too_many(pos)
+                            top.weight += 1
+                            top.key = text
+                            top.key_pos = pos
+                            continue
+                    else:
+                        value = scalar_value(event, pos)
+                        container = top.container
+                        if type(key) is not str or key in container:  # merge, bad or duplicate
+                            place(value, pos, 1, (*top.path, key), False, None)
+                            continue
+                        budget -= 1
+                        if budget < 0:
+                            raise too_many(pos)
+                        top.weight += 1
+                        top.key = _NO_KEY
+                        container[key] = value
+                        path = (*top.path, key)
+                        keys[path] = top.key_pos
+                        values[path] = pos
+                        continue
                 path, is_key = child_path()
-                pos = where(event)
-                tag = event.tag
                 if is_key:
-                    # keys are names: keep their text (`1:` and `no:` are the keys "1" and "no")
-                    value: Any = event.value
-                    if tag == _TAG_PREFIX + "merge" or (
-                        event.value == "<<" and event.implicit[0] and not event.style
+                    text = event.value
+                    if event.tag == _MERGE_TAG or (
+                        text == "<<" and event.implicit[0] and not event.style
                     ):
                         stack[-1].key = _MERGE
                         stack[-1].key_pos = pos
                         continue
-                elif tag is None or tag == "!":
-                    plain = event.implicit[0] and not event.style
-                    value = _resolve_plain(event.value) if plain else event.value
-                elif tag in _ALLOWED_TAGS:
-                    try:
-                        value = _resolve_tagged(tag, event.value)
-                    except ValueError as exc:
-                        report(str(exc), pos)
-                        value = None
+                    value = text
                 else:
-                    report(f"tag '{_show_tag(tag)}' is not allowed: orglint reads plain data", pos)
-                    value = None
+                    value = scalar_value(event, pos)
                 place(value, pos, 1, path, is_key, event.anchor)
-            elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+            elif code in (_MAP_START, _SEQ_START):
                 path, is_key = child_path()
                 pos = where(event)
                 if len(stack) >= MAX_DEPTH:
@@ -348,22 +446,21 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                 tag = event.tag
                 if tag not in (None, "!") and tag not in _ALLOWED_TAGS:
                     report(f"tag '{_show_tag(tag)}' is not allowed: orglint reads plain data", pos)
-                frame = _Frame({} if kind == "MappingStartEvent" else [], path, event.anchor)
+                frame = _Frame({} if code == _MAP_START else [], path, event.anchor)
                 frame.is_key = is_key
                 frame.key_pos = pos
                 stack.append(frame)
-                assert doc is not None
-                if path not in doc.values:  # a duplicate key keeps the first one's place
-                    if not is_key and len(stack) > 1 and isinstance(stack[-2].container, dict):
-                        doc.keys[path] = stack[-2].key_pos
-                    doc.values[path] = pos
+                if path not in values:  # a duplicate key keeps the first one's place
+                    if not is_key and len(stack) > 1 and stack[-2].is_map:
+                        keys[path] = stack[-2].key_pos
+                    values[path] = pos
                 frame.key_pos = (0, 0)
-            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            elif code in (_MAP_END, _SEQ_END):
                 frame = stack.pop()
                 value = frame.container
                 if frame.merges:
                     _apply_merges(value, frame.merges, frame.path, doc, report)  # type: ignore[arg-type]
-                pos = doc.values.get(frame.path, (1, 1))  # type: ignore[union-attr]
+                pos = values.get(frame.path, (1, 1))
                 if stack:
                     # re-place through the parent so keys, merges and weights are counted once
                     top = stack[-1]
@@ -373,15 +470,12 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                         _attach(top, value, frame, pos, doc, report, anchors)  # type: ignore[arg-type]
                         budget -= frame.weight
                         if budget < 0:
-                            raise _Refused(
-                                f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes; refused",
-                                *pos,
-                            )
+                            raise too_many(pos)
                 else:
                     if frame.anchor:
                         anchors[frame.anchor] = (value, frame.weight)
                     root.append(value)
-            elif kind == "AliasEvent":
+            elif code == _ALIAS:
                 path, is_key = child_path()
                 pos = where(event)
                 if event.anchor not in anchors:
@@ -390,16 +484,18 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                 else:
                     value, weight = anchors[event.anchor]
                     place(value, pos, weight, path, is_key, None)
-            elif kind == "DocumentStartEvent":
+            elif code == _DOC_START:
                 doc = Document(display, None, index=len(documents))
+                keys = doc.keys
+                values = doc.values
                 root = []
                 anchors = {}
                 stack = []
                 budget = MAX_EXPANDED_NODES
-            elif kind == "DocumentEndEvent":
+            elif code == _DOC_END:
                 assert doc is not None
                 doc.data = root[0] if root else None
-                doc.values.setdefault((), where(event))
+                values.setdefault((), where(event))
                 documents.append(doc)
     except _Refused as refused:
         return LoadedFile(
@@ -416,7 +512,7 @@ def _attach(
         anchors[frame.anchor] = (value, frame.weight)
     top.weight += frame.weight
     container = top.container
-    if isinstance(container, list):
+    if not top.is_map:
         container.append(value)
         return
     key = top.key

@@ -187,6 +187,17 @@ def reference_kinds(section: str, field: str) -> tuple[str, ...]:
 
 
 _validator: Any = None
+_failing_part: Any = None
+
+
+def _get_failing_part() -> Any:
+    """The fast pre-check, compiled once from ``DOCUMENT_SCHEMA`` (see orglint.fastschema)."""
+    global _failing_part
+    if _failing_part is None:
+        from orglint.fastschema import compile_document
+
+        _failing_part = compile_document(DOCUMENT_SCHEMA)
+    return _failing_part
 
 
 def _get_validator() -> Any:
@@ -206,8 +217,12 @@ def validate(doc: Document) -> list[Hit]:
     if not isinstance(data, dict):
         return [Hit("a file must be a mapping of sections (people, teams, journeys, ...)",
                     position=doc.position(()))]
+    # cerberus sees only the sections and entities the fast check is unsure of
+    part = _get_failing_part()(data)
+    if part is None:
+        return []
     validator = _get_validator()
-    if validator.validate(data):
+    if validator.validate(part):
         return []
     return sorted(
         hits(doc, validator._errors, DOCUMENT_SCHEMA),
