@@ -7,6 +7,7 @@ Never installed into the interpreter that runs this suite: the venv lives in tmp
 from __future__ import annotations
 
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -47,7 +48,12 @@ def _bin(venv: Path, name: str) -> Path:
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory) -> Path:
     """A venv that sees this interpreter's packages (orglint among them) plus the plugin."""
-    venv = tmp_path_factory.mktemp("plugin") / "venv"
+    base = tmp_path_factory.mktemp("plugin")
+    # build from a copy: setuptools leaves build/ and *.egg-info next to the sources
+    source = base / "orglint-segregation"
+    shutil.copytree(PLUGIN, source, ignore=shutil.ignore_patterns(
+        "build", "*.egg-info", "__pycache__", ".*"))
+    venv = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip",
                     str(venv)], check=True, timeout=120)
     python = _bin(venv, "python")
@@ -60,7 +66,7 @@ def venv(tmp_path_factory) -> Path:
     lines = "".join(f"import site; site.addsitedir({p!r})\n" for p in dict.fromkeys(parents))
     Path(purelib, "_orglint_parent.pth").write_text(lines, encoding="utf-8")
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--no-build-isolation", "--no-index", str(PLUGIN)],
+                    "--no-build-isolation", "--no-index", str(source)],
                    check=True, timeout=300, capture_output=True)
     return venv
 
@@ -137,8 +143,9 @@ def test_the_disable_switch_turns_the_plugin_off(venv, repo):
 
 
 def test_the_plugins_own_tests_pass_against_the_installed_copy(venv):
+    tests = venv.parent / "orglint-segregation" / "tests"
     proc = subprocess.run([str(_bin(venv, "python")), "-m", "pytest", "-q", "-p",
-                           "no:cacheprovider", str(PLUGIN / "tests")],
-                          capture_output=True, text=True, cwd=PLUGIN, timeout=300)
+                           "no:cacheprovider", str(tests)],
+                          capture_output=True, text=True, cwd=tests.parent, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert " passed" in proc.stdout.splitlines()[-1]
