@@ -209,13 +209,21 @@ def test_gitlab_code_quality_fields_and_unique_fingerprints(outputs, tmp_path, c
     schema = json.loads((HERE / "schemas" / "gitlab-codequality.schema.json").read_text())
     report = json.loads(outputs["gitlab"])
     jsonschema.validate(report, schema)
-    assert report == [{
+    assert report[0] == {
         "description": "BND001 handoff 'sales-to-delivery' (Sales -> Delivery) has no named owner",
         "check_name": "BND001",
         "fingerprint": report[0]["fingerprint"],
         "severity": "major",
         "location": {"path": "org.yaml", "lines": {"begin": 10}},
-    }]
+    }
+    # waived findings are listed as info issues that say by what, under fingerprints of their own
+    assert [(i["severity"], i["location"]["lines"]["begin"]) for i in report[1:]] == [
+        ("info", 11), ("info", 12)]
+    assert report[2]["description"] == (
+        "BND001 handoff 'billing-to-sales' (Billing -> Sales) has no named owner (waived by "
+        'inline waiver for BND001 at org.yaml:12:49: reason "100% sure: hiring, soon", no owner, '
+        "no expiry)")
+    assert len({issue["fingerprint"] for issue in report}) == 3
     # a bigger report, with two findings of one rule on one field: fingerprints stay unique
     org = TROUBLED + "  x-to-y: {from: ghost, to: nobody, owner: zed}\n"
     troubled(tmp_path / "big", org, CONFIG.replace("select: [BND001, WVR]", "select: [ALL]"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
 
 def document(result: CheckResult, context: FormatContext) -> dict[str, Any]:
     counts = result.counts()
-    return {
+    data: dict[str, Any] = {
         "tool": {"name": "orglint", "version": context.version},
         "org": result.org.name,
         "files": result.files,
@@ -32,6 +33,10 @@ def document(result: CheckResult, context: FormatContext) -> dict[str, Any]:
                    for finding, waiver in result.waived],
         "waivers": [waiver.as_dict() for waiver in result.waivers],
     }
+    if context.statistics:
+        counts = Counter(finding.code for finding in result.findings)
+        data["statistics"] = dict(sorted(counts.items()))
+    return data
 
 
 def render(result: CheckResult, context: FormatContext) -> str:
