@@ -248,10 +248,62 @@ class Org:
         return [person for person in self.people.values() if person.founder]
 
 
+def _letters(word: str) -> frozenset[tuple[str, int]]:
+    """A word's letters as a set that counts repeats: its intersection with another word's
+    is the multiset intersection that difflib's ``quick_ratio`` counts."""
+    seen: dict[str, int] = {}
+    out = []
+    for char in word:
+        seen[char] = seen.get(char, 0) + 1
+        out.append((char, seen[char]))
+    return frozenset(out)
+
+
+class SuggestionIndex:
+    """``difflib.get_close_matches(word, candidates, n=1, cutoff)`` with the same answer, fast
+    on thousands of ids: difflib's upper bounds prune every candidate that cannot beat the best
+    match found so far, and candidates with the same letters share one bound."""
+
+    def __init__(self, candidates: list[str], cutoff: float = 0.6) -> None:
+        self.cutoff = cutoff
+        groups: dict[frozenset[tuple[str, int]], list[str]] = {}
+        for candidate in candidates:
+            groups.setdefault(_letters(candidate), []).append(candidate)
+        self.groups = [(len(next(iter(ids))), letters, ids) for letters, ids in groups.items()]
+
+    def closest(self, word: str) -> str | None:
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(word)
+        letters = _letters(word)
+        size = len(word)
+        cutoff = self.cutoff
+        bounded = []
+        for length, other, ids in self.groups:
+            total = length + size
+            # difflib's real_quick_ratio, then its quick_ratio: both bound the ratio from above
+            if (2.0 * min(length, size) / total if total else 1.0) < cutoff:
+                continue
+            bound = 2.0 * len(letters & other) / total if total else 1.0
+            if bound >= cutoff:
+                bounded.append((bound, ids))
+        bounded.sort(key=lambda item: -item[0])  # most promising first: the rest is pruned
+        best: tuple[float, str] | None = None
+        for bound, ids in bounded:
+            if best is not None and bound < best[0]:
+                break
+            for candidate in ids:
+                matcher.set_seq1(candidate)
+                score = matcher.ratio()
+                if score >= cutoff and (best is None or (score, candidate) > best):
+                    best = (score, candidate)
+        return best[1] if best is not None else None
+
+
 class _Builder:
     def __init__(self) -> None:
         self.org = Org()
         self.defined: dict[tuple[str, str], Source] = {}
+        self._suggestions: dict[tuple[str, ...], SuggestionIndex] = {}
 
     def add_document(self, doc: Document) -> None:
         data = doc.data
@@ -330,10 +382,13 @@ class _Builder:
 
     def _unknown_text(self, entity: Entity, field: str, value: str, kinds: tuple[str, ...]) -> str:
         message = f"{self._field_label(entity, field)} names unknown {self._kinds_text(kinds)} '{value}'"
-        candidates = [ident for kind in kinds for ident in self.org.section(kind)]
-        close = difflib.get_close_matches(value, candidates, n=1, cutoff=0.6)
-        if close:
-            message += f"; did you mean '{close[0]}'?"
+        index = self._suggestions.get(kinds)
+        if index is None:
+            candidates = [ident for kind in kinds for ident in self.org.section(kind)]
+            index = self._suggestions[kinds] = SuggestionIndex(candidates)
+        close = index.closest(value)
+        if close is not None:
+            message += f"; did you mean '{close}'?"
         return message
 
     @staticmethod
