@@ -13,3 +13,20 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def registry() -> Registry:
     return build_registry(make_manager())
+
+
+@pytest.fixture
+def cli(capsys):
+    """The real command line, in-process: ``cli(*argv) -> (exit code, stdout, stderr)``.
+
+    Whatever the input, orglint never prints a traceback.
+    """
+    from orglint.cli import main
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        return code, out, err
+
+    return run

@@ -41,12 +41,6 @@ def repo(tmp_path, monkeypatch):
     return tmp_path
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
 
 def process(cwd: Path, *argv: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run([sys.executable, "-m", "orglint", *argv], capture_output=True,
@@ -68,8 +62,8 @@ def test_python_dash_m_orglint(repo):
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"orglint {__version__}\n".encode(), b"")
 
 
-def test_no_command_prints_help_and_exits_2(capsys):
-    code, out, _err = run(capsys)
+def test_no_command_prints_help_and_exits_2(cli):
+    code, out, _err = cli()
     assert code == 2
     assert out.startswith("usage: orglint ")
     assert "check" in out and "rules" in out
@@ -85,8 +79,8 @@ def test_an_unknown_option_is_one_line_and_exit_2(capsys):
 # --- check: exit codes, fail levels ---------------------------------------------------------
 
 
-def test_text_output_and_exit_1_on_an_error(repo, capsys):
-    code, out, err = run(capsys, "check", "--select", SELECT)
+def test_text_output_and_exit_1_on_an_error(repo, cli):
+    code, out, err = cli("check", "--select", SELECT)
     assert (code, err) == (1, "")
     assert out == (
         f"{WARNING}\n"
@@ -101,8 +95,8 @@ def test_text_output_and_exit_1_on_an_error(repo, capsys):
     )
 
 
-def test_warnings_do_not_fail_by_default(repo, capsys):
-    code, out, _ = run(capsys, "check", "--select", "ORG006")
+def test_warnings_do_not_fail_by_default(repo, cli):
+    code, out, _ = cli("check", "--select", "ORG006")
     assert code == 0
     assert out.startswith(f"{WARNING}\n\nFound 1 problem (1 warning) in 1 file.\n")
 
@@ -114,13 +108,13 @@ def test_warnings_do_not_fail_by_default(repo, capsys):
     ("ORG007", "info", 1),
     ("BND001", "error", 1),
 ])
-def test_fail_on(repo, capsys, select, fail_on, expected):
-    code, _, err = run(capsys, "check", "--select", select, "--fail-on", fail_on)
+def test_fail_on(repo, cli, select, fail_on, expected):
+    code, _, err = cli("check", "--select", select, "--fail-on", fail_on)
     assert (code, err) == (expected, "")
 
 
-def test_exit_zero_reports_but_passes(repo, capsys):
-    code, out, err = run(capsys, "check", "--select", SELECT, "--exit-zero", "--fail-on", "info")
+def test_exit_zero_reports_but_passes(repo, cli):
+    code, out, err = cli("check", "--select", SELECT, "--exit-zero", "--fail-on", "info")
     assert (code, err) == (0, "")
     assert ERROR in out.splitlines()
 
@@ -135,14 +129,14 @@ def test_a_bad_fail_level_is_a_usage_error(repo, capsys):
     assert err.count("\n") == 1
 
 
-def test_a_clean_org_exits_0(repo, capsys):
-    code, out, err = run(capsys, "check", "--select", "ORG001")
+def test_a_clean_org_exits_0(repo, cli):
+    code, out, err = cli("check", "--select", "ORG001")
     assert (code, err) == (0, "")
     assert out.startswith("No problems found in 1 file.\n")
 
 
-def test_an_unknown_format_is_exit_2(repo, capsys):
-    code, out, err = run(capsys, "check", "--format", "xml")
+def test_an_unknown_format_is_exit_2(repo, cli):
+    code, out, err = cli("check", "--format", "xml")
     assert (code, out) == (2, "")
     assert re.fullmatch(r"orglint: error: unknown format 'xml' \(choose from [a-z, ]+\)\n", err)
 
@@ -158,8 +152,8 @@ def test_exit_codes_of_a_real_process(repo):
 # --- json -----------------------------------------------------------------------------------
 
 
-def test_json_output_shape(repo, capsys):
-    code, out, err = run(capsys, "check", "--select", SELECT, "--format", "json")
+def test_json_output_shape(repo, cli):
+    code, out, err = cli("check", "--select", SELECT, "--format", "json")
     assert (code, err) == (1, "")
     data = json.loads(out)
     assert data["tool"] == {"name": "orglint", "version": __version__}
@@ -206,8 +200,8 @@ def table(out: str) -> list[list[str]]:
     return [re.split(r"\s{2,}", line.rstrip()) for line in out.splitlines()]
 
 
-def test_rules_table(capsys, registry):
-    code, out, err = run(capsys, "rules")
+def test_rules_table(cli, registry):
+    code, out, err = cli("rules")
     assert (code, err) == (0, "")
     rows = table(out)
     assert rows[0] == ["CODE", "NAME", "SEVERITY", "STAGE", "DEFAULTS"]
@@ -223,8 +217,8 @@ def test_rules_table(capsys, registry):
     assert len(starts) == 1
 
 
-def test_rules_as_json(capsys):
-    _code, out, _ = run(capsys, "rules", "--format", "json")
+def test_rules_as_json(cli):
+    _code, out, _ = cli("rules", "--format", "json")
     rules = {item["code"]: item for item in json.loads(out)}
     assert rules["GOV001"] == {
         "code": "GOV001", "name": "governance-below-complexity", "severity": "error", "stage": 3,
@@ -233,8 +227,8 @@ def test_rules_as_json(capsys):
         "plugin": "orglint.rules.governance"}
 
 
-def test_rule_documentation(capsys, registry):
-    code, out, err = run(capsys, "rule", "BND001")
+def test_rule_documentation(cli, registry):
+    code, out, err = cli("rule", "BND001")
     assert (code, err) == (0, "")
     assert out == (
         "BND001 handoff-owner\n"
@@ -243,12 +237,12 @@ def test_rule_documentation(capsys, registry):
     assert out.splitlines()[3] == (
         "Every handoff has one named person who owns what happens between the two teams.")
     assert "Fails:" in out and "Passes:" in out
-    assert run(capsys, "rule", "handoff-owner") == (0, out, "")
-    assert run(capsys, "rule", "bnd001") == (0, out, "")
+    assert cli("rule", "handoff-owner") == (0, out, "")
+    assert cli("rule", "bnd001") == (0, out, "")
 
 
-def test_rule_documentation_lists_options(capsys):
-    _code, out, _ = run(capsys, "rule", "GOV001")
+def test_rule_documentation_lists_options(cli):
+    _code, out, _ = cli("rule", "GOV001")
     assert out.splitlines()[:5] == [
         "GOV001 governance-below-complexity",
         "Severity: error. Blocks stage 3. Area: Governance.",
@@ -258,8 +252,8 @@ def test_rule_documentation_lists_options(capsys):
     ]
 
 
-def test_an_unknown_rule(capsys):
-    assert run(capsys, "rule", "NOPE") == (2, "", "orglint: error: no rule 'NOPE' (see 'orglint rules')\n")
+def test_an_unknown_rule(cli):
+    assert cli("rule", "NOPE") == (2, "", "orglint: error: no rule 'NOPE' (see 'orglint rules')\n")
 
 
 def test_rules_in_a_real_process(tmp_path):

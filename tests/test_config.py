@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from orglint.cli import main
-
 ORG = (
     "people:\n"
     "  dan: {name: Dan Okafor}\n"
@@ -31,12 +29,9 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def run(capsys, monkeypatch, cwd: Path, *argv: str) -> tuple[int, str, str]:
+def run(cli, monkeypatch, cwd: Path, *argv: str) -> tuple[int, str, str]:
     monkeypatch.chdir(cwd)
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
+    return cli(*argv)
 
 
 def findings(out: str) -> list[str]:
@@ -51,64 +46,64 @@ def summary(out: str) -> str:
 
 
 @pytest.mark.parametrize("name", ["orglint.yaml", ".orglint.yaml"])
-def test_the_config_is_found_by_searching_upward(tmp_path, capsys, monkeypatch, name):
+def test_the_config_is_found_by_searching_upward(tmp_path, cli, monkeypatch, name):
     write(tmp_path / name, "select: [ORG006]\n")
     write(tmp_path / "org" / "org.yaml", ORG)
     deeper = tmp_path / "org" / "a" / "b"
     deeper.mkdir(parents=True)
-    code, out, err = run(capsys, monkeypatch, deeper, "check")
+    code, out, err = run(cli, monkeypatch, deeper, "check")
     assert (code, err) == (0, "")
     # with no paths, the config's folder is the org; paths are shown relative to the cwd
     assert findings(out) == [f"../../org.yaml:4:3: {SALES}", f"../../org.yaml:5:3: {DELIVERY}"]
     assert summary(out) == "Found 2 problems (2 warnings) in 1 file."
 
 
-def test_the_nearest_config_wins_and_orglint_yaml_before_the_dotfile(tmp_path, capsys,
+def test_the_nearest_config_wins_and_orglint_yaml_before_the_dotfile(tmp_path, cli,
                                                                        monkeypatch):
     write(tmp_path / "orglint.yaml", "select: [BND001]\n")
     write(tmp_path / "org" / "orglint.yaml", "select: [ORG007]\n")
     write(tmp_path / "org" / ".orglint.yaml", "select: [ORG006]\n")
     write(tmp_path / "org" / "org.yaml", ORG)
-    code, out, _ = run(capsys, monkeypatch, tmp_path / "org", "check")
+    code, out, _ = run(cli, monkeypatch, tmp_path / "org", "check")
     assert (code, findings(out)) == (0, [f"org.yaml:2:3: {DAN}"])
 
 
-def test_tool_orglint_in_pyproject(tmp_path, capsys, monkeypatch):
+def test_tool_orglint_in_pyproject(tmp_path, cli, monkeypatch):
     write(tmp_path / "pyproject.toml", (
         '[project]\nname = "ops"\n\n[tool.orglint]\nselect = ["BND001"]\nfail_on = "error"\n'
         '\n[tool.other]\nselect = ["nothing"]\n'))
     write(tmp_path / "org.yaml", ORG)
-    code, out, err = run(capsys, monkeypatch, tmp_path, "check")
+    code, out, err = run(cli, monkeypatch, tmp_path, "check")
     assert (code, err) == (1, "")
     assert findings(out) == [f"org.yaml:7:3: {HANDOFF}"]
 
 
-def test_a_pyproject_without_the_section_is_passed_over(tmp_path, capsys, monkeypatch):
+def test_a_pyproject_without_the_section_is_passed_over(tmp_path, cli, monkeypatch):
     write(tmp_path / "orglint.yaml", "select: [ORG006]\n")
     write(tmp_path / "org" / "pyproject.toml", '[project]\nname = "unrelated"\n')
     write(tmp_path / "org" / "org.yaml", ORG)
-    _code, out, _ = run(capsys, monkeypatch, tmp_path / "org", "check")
+    _code, out, _ = run(cli, monkeypatch, tmp_path / "org", "check")
     assert findings(out) == [f"org.yaml:4:3: {SALES}", f"org.yaml:5:3: {DELIVERY}"]
 
 
-def test_config_option_names_the_file(tmp_path, capsys, monkeypatch):
+def test_config_option_names_the_file(tmp_path, cli, monkeypatch):
     write(tmp_path / "orglint.yaml", "select: [ORG006]\n")
     write(tmp_path / "ci" / "strict.yaml", "select: [ORG007]\nfail_on: info\n")
     write(tmp_path / "org.yaml", ORG)
-    code, out, _ = run(capsys, monkeypatch, tmp_path, "check", "--config", "ci/strict.yaml",
+    code, out, _ = run(cli, monkeypatch, tmp_path, "check", "--config", "ci/strict.yaml",
                        "org.yaml")
     assert (code, findings(out)) == (1, [f"org.yaml:2:3: {DAN}"])
 
 
-def test_a_config_option_that_does_not_exist(tmp_path, capsys, monkeypatch):
-    code, out, err = run(capsys, monkeypatch, tmp_path, "check", "--config", "nope.yaml")
+def test_a_config_option_that_does_not_exist(tmp_path, cli, monkeypatch):
+    code, out, err = run(cli, monkeypatch, tmp_path, "check", "--config", "nope.yaml")
     assert (code, out, err) == (2, "", "orglint: error: config file 'nope.yaml' does not exist\n")
 
 
 # --- which files ----------------------------------------------------------------------------
 
 
-def test_include_and_exclude_globs_and_the_config_is_not_linted(tmp_path, capsys, monkeypatch):
+def test_include_and_exclude_globs_and_the_config_is_not_linted(tmp_path, cli, monkeypatch):
     write(tmp_path / "orglint.yaml", (
         "select: [ORG006]\n"
         "include: ['org/**/*.yaml', 'extra.yml']\n"
@@ -119,7 +114,7 @@ def test_include_and_exclude_globs_and_the_config_is_not_linted(tmp_path, capsys
     write(tmp_path / "org" / "notes.txt", "teams:\n  notes: {}\n")
     write(tmp_path / "extra.yml", "teams:\n  extra: {}\n")
     write(tmp_path / "other.yaml", "teams:\n  other: {}\n")
-    _code, out, _ = run(capsys, monkeypatch, tmp_path, "check")
+    _code, out, _ = run(cli, monkeypatch, tmp_path, "check")
     assert findings(out) == [
         "extra.yml:2:3: ORG006 [warning] team 'extra' has no lead",
         "org/deep/more.yaml:2:3: ORG006 [warning] team 'billing' has no lead",
@@ -128,38 +123,38 @@ def test_include_and_exclude_globs_and_the_config_is_not_linted(tmp_path, capsys
     assert summary(out) == "Found 3 problems (3 warnings) in 3 files."
 
 
-def test_the_config_file_is_not_part_of_the_org(tmp_path, capsys, monkeypatch):
+def test_the_config_file_is_not_part_of_the_org(tmp_path, cli, monkeypatch):
     # `select` is no section of the org format: linting the config would report it (ORG002)
     write(tmp_path / "orglint.yaml", "select: [ORG]\nfail_on: warning\n")
     write(tmp_path / "org.yaml", "teams:\n  sales: {}\n")
-    code, out, _ = run(capsys, monkeypatch, tmp_path, "check")
+    code, out, _ = run(cli, monkeypatch, tmp_path, "check")
     assert findings(out) == ["org.yaml:2:3: ORG006 [warning] team 'sales' has no lead"]
     assert summary(out) == "Found 1 problem (1 warning) in 1 file."
     assert code == 1
 
 
-def test_a_folder_argument_is_walked_with_the_globs(tmp_path, capsys, monkeypatch):
+def test_a_folder_argument_is_walked_with_the_globs(tmp_path, cli, monkeypatch):
     write(tmp_path / "orglint.yaml", "select: [ORG006]\nexclude: ['**/skip-*.yaml']\n")
     write(tmp_path / "org" / "a.yaml", "teams:\n  a: {}\n")
     write(tmp_path / "org" / "skip-b.yaml", "teams:\n  b: {}\n")
     write(tmp_path / "org" / ".hidden" / "c.yaml", "teams:\n  c: {}\n")
-    _code, out, _ = run(capsys, monkeypatch, tmp_path, "check", "org")
+    _code, out, _ = run(cli, monkeypatch, tmp_path, "check", "org")
     assert findings(out) == ["org/a.yaml:2:3: ORG006 [warning] team 'a' has no lead"]
 
 
 # --- errors in the config ---------------------------------------------------------------------
 
 
-def config_errors(tmp_path, capsys, monkeypatch, text: str, name: str = "orglint.yaml") -> list[str]:
+def config_errors(tmp_path, cli, monkeypatch, text: str, name: str = "orglint.yaml") -> list[str]:
     write(tmp_path / name, text)
     write(tmp_path / "org.yaml", ORG)
-    code, out, err = run(capsys, monkeypatch, tmp_path, "check")
+    code, out, err = run(cli, monkeypatch, tmp_path, "check")
     assert (code, out) == (2, "")
     return err.splitlines()
 
 
-def test_unknown_and_mistyped_config_keys(tmp_path, capsys, monkeypatch):
-    assert config_errors(tmp_path, capsys, monkeypatch, (
+def test_unknown_and_mistyped_config_keys(tmp_path, cli, monkeypatch):
+    assert config_errors(tmp_path, cli, monkeypatch, (
         "includ: ['**/*.yaml']\n"
         "fail_on: sometimes\n"
         "ignore: ORG007\n"
@@ -183,8 +178,8 @@ def test_unknown_and_mistyped_config_keys(tmp_path, capsys, monkeypatch):
     ]
 
 
-def test_bad_rule_options_and_unknown_rules(tmp_path, capsys, monkeypatch):
-    assert config_errors(tmp_path, capsys, monkeypatch, (
+def test_bad_rule_options_and_unknown_rules(tmp_path, cli, monkeypatch):
+    assert config_errors(tmp_path, cli, monkeypatch, (
         "rules:\n"
         "  GOV001:\n"
         "    options: {high_rate: 2, hgh_rate: 0.1}\n"
@@ -202,21 +197,21 @@ def test_bad_rule_options_and_unknown_rules(tmp_path, capsys, monkeypatch):
     ]
 
 
-def test_invalid_yaml_in_the_config(tmp_path, capsys, monkeypatch):
-    assert config_errors(tmp_path, capsys, monkeypatch, "select: [ORG006\n") == [
+def test_invalid_yaml_in_the_config(tmp_path, cli, monkeypatch):
+    assert config_errors(tmp_path, cli, monkeypatch, "select: [ORG006\n") == [
         "orglint.yaml:2:1: config error: expected ',' or ']', but got '<stream end>' "
         "(while parsing a flow sequence)",
     ]
 
 
-def test_a_config_that_is_not_a_mapping(tmp_path, capsys, monkeypatch):
-    assert config_errors(tmp_path, capsys, monkeypatch, "- ORG006\n") == [
+def test_a_config_that_is_not_a_mapping(tmp_path, cli, monkeypatch):
+    assert config_errors(tmp_path, cli, monkeypatch, "- ORG006\n") == [
         "orglint.yaml:1:1: config error: the config must be a mapping",
     ]
 
 
-def test_errors_in_pyproject(tmp_path, capsys, monkeypatch):
-    assert config_errors(tmp_path, capsys, monkeypatch, (
+def test_errors_in_pyproject(tmp_path, cli, monkeypatch):
+    assert config_errors(tmp_path, cli, monkeypatch, (
         '[project]\nname = "ops"\n\n[tool.orglint]\nselect = ["ORG006"]\nfail_onn = "warning"\n'
         'include = 5\n'), name="pyproject.toml") == [
         "pyproject.toml:6:1: config error: unknown config key 'fail_onn'; did you mean "
@@ -225,24 +220,24 @@ def test_errors_in_pyproject(tmp_path, capsys, monkeypatch):
     ]
 
 
-def test_invalid_toml_in_pyproject(tmp_path, capsys, monkeypatch):
-    errors = config_errors(tmp_path, capsys, monkeypatch, '[tool.orglint]\nselect = [\n',
+def test_invalid_toml_in_pyproject(tmp_path, cli, monkeypatch):
+    errors = config_errors(tmp_path, cli, monkeypatch, '[tool.orglint]\nselect = [\n',
                            name="pyproject.toml")
     assert errors == ["pyproject.toml:3:1: config error: invalid TOML: Invalid value (at end of "
                       "document)"]
 
 
-def test_invalid_toml_inside_the_file(tmp_path, capsys, monkeypatch):
-    errors = config_errors(tmp_path, capsys, monkeypatch, '[tool.orglint]\nselect = [1,,]\n',
+def test_invalid_toml_inside_the_file(tmp_path, cli, monkeypatch):
+    errors = config_errors(tmp_path, cli, monkeypatch, '[tool.orglint]\nselect = [1,,]\n',
                            name="pyproject.toml")
     assert errors == ["pyproject.toml:2:13: config error: invalid TOML: Invalid value (at line 2, "
                       "column 13)"]
 
 
-def test_an_empty_config_is_the_defaults(tmp_path, capsys, monkeypatch):
+def test_an_empty_config_is_the_defaults(tmp_path, cli, monkeypatch):
     write(tmp_path / "orglint.yaml", "# nothing yet\n")
     write(tmp_path / "org.yaml", ORG)
-    code, out, err = run(capsys, monkeypatch, tmp_path, "check", "--select", "ORG006")
+    code, out, err = run(cli, monkeypatch, tmp_path, "check", "--select", "ORG006")
     assert (code, err) == (0, "")
     assert findings(out) == [f"org.yaml:4:3: {SALES}", f"org.yaml:5:3: {DELIVERY}"]
 
@@ -256,45 +251,45 @@ def org(tmp_path):
     return tmp_path
 
 
-def with_config(capsys, monkeypatch, folder: Path, config: str, *argv: str) -> tuple[int, list[str]]:
+def with_config(cli, monkeypatch, folder: Path, config: str, *argv: str) -> tuple[int, list[str]]:
     write(folder / "orglint.yaml", config)
-    code, out, err = run(capsys, monkeypatch, folder, "check", *argv)
+    code, out, err = run(cli, monkeypatch, folder, "check", *argv)
     assert err == ""
     return code, findings(out)
 
 
 @pytest.mark.parametrize("select", ["ORG006", "org006", "team-without-lead", "ORG00,BND"])
-def test_select_by_code_prefix_and_name_on_the_command_line(org, capsys, monkeypatch, select):
-    _code, found = with_config(capsys, monkeypatch, org, THREE, "--select", select)
+def test_select_by_code_prefix_and_name_on_the_command_line(org, cli, monkeypatch, select):
+    _code, found = with_config(cli, monkeypatch, org, THREE, "--select", select)
     expected = [f"org.yaml:4:3: {SALES}", f"org.yaml:5:3: {DELIVERY}"]
     if select == "ORG00,BND":
         expected = [f"org.yaml:2:3: {DAN}", *expected, f"org.yaml:7:3: {HANDOFF}"]
     assert found == expected
 
 
-def test_ignore_by_prefix_name_and_code(org, capsys, monkeypatch):
-    code, found = with_config(capsys, monkeypatch, org, "select: [ORG00, BND]\nignore: [BND]\n",
+def test_ignore_by_prefix_name_and_code(org, cli, monkeypatch):
+    code, found = with_config(cli, monkeypatch, org, "select: [ORG00, BND]\nignore: [BND]\n",
                               "--ignore", "person-without-team")
     assert (code, found) == (0, [f"org.yaml:4:3: {SALES}", f"org.yaml:5:3: {DELIVERY}"])
 
 
-def test_the_most_specific_selector_wins(org, capsys, monkeypatch):
-    assert with_config(capsys, monkeypatch, org, "select: [ORG]\nignore: [ORG00]\n") == (0, [])
-    _code, found = with_config(capsys, monkeypatch, org, "select: [ORG00]\nignore: [ORG]\n")
+def test_the_most_specific_selector_wins(org, cli, monkeypatch):
+    assert with_config(cli, monkeypatch, org, "select: [ORG]\nignore: [ORG00]\n") == (0, [])
+    _code, found = with_config(cli, monkeypatch, org, "select: [ORG00]\nignore: [ORG]\n")
     assert found == [f"org.yaml:2:3: {DAN}", f"org.yaml:4:3: {SALES}",
                      f"org.yaml:5:3: {DELIVERY}"]
-    _code, found = with_config(capsys, monkeypatch, org, "select: [ORG007]\nignore: [ORG]\n")
+    _code, found = with_config(cli, monkeypatch, org, "select: [ORG007]\nignore: [ORG]\n")
     assert found == [f"org.yaml:2:3: {DAN}"]
 
 
-def test_a_selector_that_matches_nothing_is_an_error(org, capsys, monkeypatch):
+def test_a_selector_that_matches_nothing_is_an_error(org, cli, monkeypatch):
     write(org / "orglint.yaml", THREE)
-    code, out, err = run(capsys, monkeypatch, org, "check", "--ignore", "XYZ")
+    code, out, err = run(cli, monkeypatch, org, "check", "--ignore", "XYZ")
     assert (code, out, err) == (2, "", "orglint: error: 'XYZ' matches no rule (see 'orglint rules')\n")
 
 
-def test_severity_override_by_code_and_name_and_off(org, capsys, monkeypatch):
-    code, found = with_config(capsys, monkeypatch, org, THREE + (
+def test_severity_override_by_code_and_name_and_off(org, cli, monkeypatch):
+    code, found = with_config(cli, monkeypatch, org, THREE + (
         "rules:\n"
         "  ORG006: {severity: error}\n"
         "  person-without-team: {severity: warning}\n"
@@ -307,28 +302,28 @@ def test_severity_override_by_code_and_name_and_off(org, capsys, monkeypatch):
     ]
 
 
-def test_a_lowered_severity_no_longer_fails_the_run(org, capsys, monkeypatch):
-    code, found = with_config(capsys, monkeypatch, org, THREE + "rules:\n  BND001: {severity: info}\n")
+def test_a_lowered_severity_no_longer_fails_the_run(org, cli, monkeypatch):
+    code, found = with_config(cli, monkeypatch, org, THREE + "rules:\n  BND001: {severity: info}\n")
     assert code == 0
     assert found[-1] == "org.yaml:7:3: BND001 [info] handoff 'sales-to-delivery' (Sales -> " \
         "Delivery) has no named owner"
 
 
-def test_rule_options_from_the_config_reach_the_rule(tmp_path, capsys, monkeypatch):
+def test_rule_options_from_the_config_reach_the_rule(tmp_path, cli, monkeypatch):
     write(tmp_path / "org.yaml", (
         "teams:\n  a: {}\n  b: {}\n"
         "handoffs:\n  a-to-b: {from: a, to: b, exception_rate: 0.1}\n"))
-    code, found = with_config(capsys, monkeypatch, tmp_path, "select: [GOV001]\n")
+    code, found = with_config(cli, monkeypatch, tmp_path, "select: [GOV001]\n")
     assert found == [
         "org.yaml:5:3: GOV001 [error] handoff 'a-to-b' (a -> b) is medium-complexity (exception "
         "rate 0.1) but has no written protocol and no escalation path",
     ]
-    code, found = with_config(capsys, monkeypatch, tmp_path,
+    code, found = with_config(cli, monkeypatch, tmp_path,
                               "select: [GOV001]\nrules:\n  GOV001:\n    options: {medium_rate: 0.15}\n")
     assert (code, found) == (0, [])
 
 
-def test_fail_on_from_config_and_command_line(org, capsys, monkeypatch):
+def test_fail_on_from_config_and_command_line(org, cli, monkeypatch):
     config = "select: [ORG006]\nfail_on: warning\n"
-    assert with_config(capsys, monkeypatch, org, config)[0] == 1
-    assert with_config(capsys, monkeypatch, org, config, "--fail-on", "error")[0] == 0
+    assert with_config(cli, monkeypatch, org, config)[0] == 1
+    assert with_config(cli, monkeypatch, org, config, "--fail-on", "error")[0] == 0

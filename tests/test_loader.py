@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from orglint.cli import main
 from orglint.loader import MAX_DEPTH, load_text
 
 LOADING = "ORG001,ORG002,ORG003,ORG004,ORG005"
@@ -25,20 +24,14 @@ def repo(tmp_path, monkeypatch):
     return tmp_path
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
 
 def lines(out: str) -> list[str]:
     """The finding lines of text output (everything before the blank line)."""
     return out.split("\n\n", 1)[0].splitlines() if "\n\n" in out else []
 
 
-def check_lines(capsys, *argv: str, select: str = LOADING) -> tuple[int, list[str]]:
-    code, out, err = run(capsys, "check", "--select", select, *argv)
+def check_lines(cli, *argv: str, select: str = LOADING) -> tuple[int, list[str]]:
+    code, out, err = cli("check", "--select", select, *argv)
     assert err == ""
     return code, lines(out)
 
@@ -56,9 +49,9 @@ def write(folder: Path, name: str, content: str | bytes) -> Path:
 # --- syntax ---------------------------------------------------------------------------------
 
 
-def test_invalid_yaml_is_org001_at_the_parsers_position(repo, capsys):
+def test_invalid_yaml_is_org001_at_the_parsers_position(repo, cli):
     write(repo, "org.yaml", "teams:\n  sales: {name: Sales, members: [leo, ana}\n")
-    code, out, err = run(capsys, "check", "--select", LOADING, "org.yaml")
+    code, out, err = cli("check", "--select", LOADING, "org.yaml")
     assert (code, err) == (1, "")
     assert out == (
         "org.yaml:2:42: ORG001 [error] expected ',' or ']', but got '}' "
@@ -72,15 +65,15 @@ def test_invalid_yaml_is_org001_at_the_parsers_position(repo, capsys):
     )
 
 
-def test_unterminated_quote_is_reported_where_the_scanner_gives_up(repo, capsys):
+def test_unterminated_quote_is_reported_where_the_scanner_gives_up(repo, cli):
     write(repo, "org.yaml", "teams:\n  sales: {name: 'Sales}\n")
-    assert check_lines(capsys, "org.yaml") == (1, [
+    assert check_lines(cli, "org.yaml") == (1, [
         "org.yaml:3:1: ORG001 [error] found unexpected end of stream "
         "(while scanning a quoted scalar)",
     ])
 
 
-def test_a_colon_inside_a_flow_scalar_loads_although_the_c_scanner_rejects_it(repo, capsys):
+def test_a_colon_inside_a_flow_scalar_loads_although_the_c_scanner_rejects_it(repo, cli):
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
@@ -100,7 +93,7 @@ def test_a_colon_inside_a_flow_scalar_loads_although_the_c_scanner_rejects_it(re
     assert doc.data["metrics"]["nps"]["downstream"] == ["journey:onboarding", "team:delivery"]
     assert doc.values[("metrics", "nps", "downstream", 1)] == (6, 57)
     write(repo, "org.yaml", text)
-    assert check_lines(capsys, "org.yaml") == (0, [])
+    assert check_lines(cli, "org.yaml") == (0, [])
 
 
 def test_a_colon_inside_a_flow_mapping_value_loads():
@@ -129,7 +122,7 @@ def test_yaml_1_2_scalars_no_stays_a_string():
 # --- schema, references, ids, cycles -------------------------------------------------------
 
 
-def test_schema_errors_stand_at_the_key_or_value_with_a_hint(repo, capsys):
+def test_schema_errors_stand_at_the_key_or_value_with_a_hint(repo, cli):
     write(repo, "org.yaml", (
         "teams:\n"
         "  sales: {layer: front}\n"
@@ -142,7 +135,7 @@ def test_schema_errors_stand_at_the_key_or_value_with_a_hint(repo, capsys):
         "journys: {}\n"
         "widgets: {}\n"
     ))
-    assert check_lines(capsys, "org.yaml") == (1, [
+    assert check_lines(cli, "org.yaml") == (1, [
         "org.yaml:2:18: ORG002 [error] team 'sales' field 'layer' is 'front'; expected one of: "
         "frontstage, backstage, support",
         "org.yaml:8:5: ORG002 [error] unknown field 'complexty' in handoff 'sales-to-delivery'; "
@@ -153,7 +146,7 @@ def test_schema_errors_stand_at_the_key_or_value_with_a_hint(repo, capsys):
     ])
 
 
-def test_unknown_references_name_the_nearest_id_and_ambiguity_is_explained(repo, capsys):
+def test_unknown_references_name_the_nearest_id_and_ambiguity_is_explained(repo, cli):
     write(repo, "org.yaml", (
         "people:\n"
         "  leo: {name: Leo Park}\n"
@@ -165,7 +158,7 @@ def test_unknown_references_name_the_nearest_id_and_ambiguity_is_explained(repo,
         "metrics:\n"
         "  on-time: {type: outcome, downstream: [delivery]}\n"
     ))
-    assert check_lines(capsys, "org.yaml") == (1, [
+    assert check_lines(cli, "org.yaml") == (1, [
         "org.yaml:4:17: ORG003 [error] team 'sales' field 'lead' names unknown person 'loe'; "
         "did you mean 'leo'?",
         "org.yaml:9:41: ORG003 [error] metric 'on-time' field 'downstream[0]': 'delivery' is "
@@ -173,21 +166,21 @@ def test_unknown_references_name_the_nearest_id_and_ambiguity_is_explained(repo,
     ])
 
 
-def test_duplicate_ids_across_files_name_both_places(repo, capsys):
+def test_duplicate_ids_across_files_name_both_places(repo, cli):
     write(repo, "a.yaml", "teams:\n  sales: {name: Sales}\n")
     write(repo, "sub/b.yaml", "# inside sales\nteams:\n  sales: {name: Inside sales}\n")
-    assert check_lines(capsys) == (1, [
+    assert check_lines(cli) == (1, [
         "sub/b.yaml:3:3: ORG004 [error] duplicate team id 'sales': already defined at a.yaml:2:3",
     ])
 
 
-def test_several_files_and_documents_make_one_org(repo, capsys):
+def test_several_files_and_documents_make_one_org(repo, cli):
     write(repo, "people.yaml", "people:\n  leo: {name: Leo Park}\n---\npeople:\n  ana: {}\n")
     write(repo, "teams.yaml", "teams:\n  sales: {lead: leo, members: [ana]}\n")
-    assert check_lines(capsys) == (0, [])
+    assert check_lines(cli) == (0, [])
 
 
-def test_cycles_in_reports_to_and_team_parent(repo, capsys):
+def test_cycles_in_reports_to_and_team_parent(repo, cli):
     write(repo, "org.yaml", (
         "people:\n"
         "  maya: {reports_to: leo}\n"
@@ -196,7 +189,7 @@ def test_cycles_in_reports_to_and_team_parent(repo, capsys):
         "  ops: {parent: delivery}\n"
         "  delivery: {parent: ops}\n"
     ))
-    assert check_lines(capsys, "org.yaml") == (1, [
+    assert check_lines(cli, "org.yaml") == (1, [
         "org.yaml:3:21: ORG005 [error] reporting line cycle: leo -> maya -> leo",
         "org.yaml:6:22: ORG005 [error] team hierarchy cycle: delivery -> ops -> delivery",
     ])
@@ -214,7 +207,7 @@ def test_a_long_cycle_is_walked_without_recursion():
     assert hit.message.endswith(" -> p19999 -> p00000")
 
 
-def test_duplicate_keys_in_block_flow_and_nested_mappings(repo, capsys):
+def test_duplicate_keys_in_block_flow_and_nested_mappings(repo, cli):
     write(repo, "org.yaml", (
         "teams:\n"
         "  sales: {name: Sales, name: Inside}\n"
@@ -223,16 +216,16 @@ def test_duplicate_keys_in_block_flow_and_nested_mappings(repo, capsys):
         "    name: Ops\n"
         "teams: {}\n"
     ))
-    assert check_lines(capsys, "org.yaml") == (1, [
+    assert check_lines(cli, "org.yaml") == (1, [
         "org.yaml:2:24: ORG001 [error] duplicate key 'name' (first defined at line 2)",
         "org.yaml:5:5: ORG001 [error] duplicate key 'name' (first defined at line 4)",
         "org.yaml:6:1: ORG001 [error] duplicate key 'teams' (first defined at line 1)",
     ])
 
 
-def test_a_top_level_list_is_not_an_org(repo, capsys):
+def test_a_top_level_list_is_not_an_org(repo, cli):
     write(repo, "org.yaml", "- teams\n- people\n")
-    assert check_lines(capsys, "org.yaml") == (1, [
+    assert check_lines(cli, "org.yaml") == (1, [
         "org.yaml:1:1: ORG002 [error] a file must be a mapping of sections (people, teams, "
         "journeys, ...)",
     ])
@@ -241,7 +234,7 @@ def test_a_top_level_list_is_not_an_org(repo, capsys):
 # --- tags: refused, never run -----------------------------------------------------------------
 
 
-def test_python_tags_are_refused_and_nothing_is_constructed(repo, capsys, monkeypatch):
+def test_python_tags_are_refused_and_nothing_is_constructed(repo, cli, monkeypatch):
     marker = repo / "constructed"
     probe = repo / "probe_pkg"
     probe.mkdir()
@@ -260,7 +253,7 @@ def test_python_tags_are_refused_and_nothing_is_constructed(repo, capsys, monkey
         "  c: !!python/name:orglint_probe_boom.run ''\n"
         "  d: !!python/object/new:orglint_probe_boom.Thing {}\n"
     ))
-    code, found = check_lines(capsys, "org.yaml", select="ORG001")
+    code, found = check_lines(cli, "org.yaml", select="ORG001")
     assert code == 1
     assert found == [
         "org.yaml:2:6: ORG001 [error] tag '!!python/object/apply:orglint_probe_boom.run' is not "
@@ -276,7 +269,7 @@ def test_python_tags_are_refused_and_nothing_is_constructed(repo, capsys, monkey
     assert "orglint_probe_boom" not in sys.modules
 
 
-def test_custom_and_unknown_standard_tags_are_refused(repo, capsys):
+def test_custom_and_unknown_standard_tags_are_refused(repo, cli):
     write(repo, "org.yaml", (
         "teams:\n"
         "  a: !custom {name: A}\n"
@@ -284,7 +277,7 @@ def test_custom_and_unknown_standard_tags_are_refused(repo, capsys):
         "  c: {name: !!str 12}\n"
         "  d: {name: !!int nope}\n"
     ))
-    assert check_lines(capsys, "org.yaml", select="ORG001") == (1, [
+    assert check_lines(cli, "org.yaml", select="ORG001") == (1, [
         "org.yaml:2:6: ORG001 [error] tag '!custom' is not allowed: orglint reads plain data",
         "org.yaml:3:13: ORG001 [error] tag '!!binary' is not allowed: orglint reads plain data",
         "org.yaml:5:13: ORG001 [error] 'nope' is not a valid !!int",
@@ -294,29 +287,29 @@ def test_custom_and_unknown_standard_tags_are_refused(repo, capsys):
 # --- bytes that are not YAML text ---------------------------------------------------------------
 
 
-def test_a_file_that_is_not_utf8(repo, capsys):
+def test_a_file_that_is_not_utf8(repo, cli):
     write(repo, "org.yaml", "teams:\n  sales: {name: Café}\n".encode("latin-1"))
-    assert check_lines(capsys, "org.yaml") == (1, [
+    assert check_lines(cli, "org.yaml") == (1, [
         "org.yaml:2:20: ORG001 [error] not UTF-8 text: byte 0xe9 is invalid",
     ])
 
 
-def test_a_binary_file(repo, capsys):
+def test_a_binary_file(repo, cli):
     write(repo, "org.yaml", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    assert check_lines(capsys, "org.yaml") == (1, [
+    assert check_lines(cli, "org.yaml") == (1, [
         "org.yaml:3:1: ORG001 [error] binary file (NUL byte); expected UTF-8 YAML text",
     ])
 
 
-def test_a_utf8_bom_is_accepted(repo, capsys):
+def test_a_utf8_bom_is_accepted(repo, cli):
     write(repo, "org.yaml", "\ufeffteams:\n  sales: {name: Café}\n".encode())
-    assert check_lines(capsys, "org.yaml") == (0, [])
+    assert check_lines(cli, "org.yaml") == (0, [])
 
 
 @pytest.mark.parametrize("content", ["", "\n\n", "# just a comment\n# and another\n", "---\n", "~\n"])
-def test_empty_and_comment_only_files_are_an_empty_org(repo, capsys, content):
+def test_empty_and_comment_only_files_are_an_empty_org(repo, cli, content):
     write(repo, "org.yaml", content)
-    code, out, err = run(capsys, "check", "org.yaml")
+    code, out, err = cli("check", "org.yaml")
     assert (code, err) == (0, "")
     assert out.startswith("No problems found in 1 file.\n")
 
@@ -331,36 +324,36 @@ def billion_laughs() -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_billion_laughs_is_refused_before_it_expands(repo, capsys):
+def test_billion_laughs_is_refused_before_it_expands(repo, cli):
     write(repo, "org.yaml", billion_laughs())
-    assert check_lines(capsys, "org.yaml") == (1, [
+    assert check_lines(cli, "org.yaml") == (1, [
         "org.yaml:6:32: ORG001 [error] aliases expand to more than 1,000,000 nodes; refused",
     ])
 
 
-def test_ordinary_aliases_share_their_value(repo, capsys):
+def test_ordinary_aliases_share_their_value(repo, cli):
     write(repo, "org.yaml", (
         "people:\n  leo: {name: Leo}\n  ana: {name: Ana}\n"
         "teams:\n"
         "  sales: {lead: leo, members: &crew [leo, ana]}\n"
         "  delivery: {lead: ana, members: *crew}\n"
     ))
-    assert check_lines(capsys, "org.yaml") == (0, [])
+    assert check_lines(cli, "org.yaml") == (0, [])
 
 
 @pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 1000])
-def test_very_deep_flow_nesting_is_refused(repo, capsys, depth):
+def test_very_deep_flow_nesting_is_refused(repo, cli, depth):
     write(repo, "org.yaml", "teams: " + "[" * depth + "]" * depth + "\n")
     # the 64th open bracket is the 65th collection, counting the top mapping
-    assert check_lines(capsys, "org.yaml") == (1, [
+    assert check_lines(cli, "org.yaml") == (1, [
         "org.yaml:1:71: ORG001 [error] nesting deeper than 64 levels; refused",
     ])
 
 
-def test_very_deep_block_nesting_is_refused(repo, capsys):
+def test_very_deep_block_nesting_is_refused(repo, cli):
     text = "teams:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(100)) + "  " * 101 + "x\n"
     write(repo, "org.yaml", text)
-    assert check_lines(capsys, "org.yaml") == (1, [
+    assert check_lines(cli, "org.yaml") == (1, [
         "org.yaml:65:129: ORG001 [error] nesting deeper than 64 levels; refused",
     ])
 
@@ -399,21 +392,21 @@ def test_merge_keys_fill_in_what_is_not_written():
     assert doc.values[("people", "ana", "name")] == (5, 11)
 
 
-def test_a_merge_key_needs_a_mapping(repo, capsys):
+def test_a_merge_key_needs_a_mapping(repo, cli):
     write(repo, "org.yaml", "people:\n  ana:\n    <<: [1, 2]\n    name: Ana\n")
-    assert check_lines(capsys, "org.yaml") == (1, [
+    assert check_lines(cli, "org.yaml") == (1, [
         "org.yaml:3:9: ORG001 [error] a merge key '<<' needs a mapping or a list of mappings",
     ])
 
 
-def test_merged_schema_errors_point_at_the_merge(repo, capsys):
+def test_merged_schema_errors_point_at_the_merge(repo, cli):
     write(repo, "org.yaml", (
         "people:\n"
         "  base: &base {name: Base, titel: Engineer}\n"
         "  ana:\n"
         "    <<: *base\n"
     ))
-    assert check_lines(capsys, "org.yaml") == (1, [
+    assert check_lines(cli, "org.yaml") == (1, [
         "org.yaml:2:28: ORG002 [error] unknown field 'titel' in person 'base'; did you mean "
         "'title'?",
         "org.yaml:4:9: ORG002 [error] unknown field 'titel' in person 'ana'; did you mean "
@@ -424,8 +417,8 @@ def test_merged_schema_errors_point_at_the_merge(repo, capsys):
 # --- paths ------------------------------------------------------------------------------------
 
 
-def test_a_path_that_does_not_exist_is_one_line_and_exit_2(repo, capsys):
-    code, out, err = run(capsys, "check", "nope.yaml")
+def test_a_path_that_does_not_exist_is_one_line_and_exit_2(repo, cli):
+    code, out, err = cli("check", "nope.yaml")
     assert (code, out, err) == (2, "", "orglint: error: path 'nope.yaml' does not exist\n")
 
 
@@ -436,21 +429,21 @@ def test_a_path_that_does_not_exist_in_a_real_process(repo):
         2, "", "orglint: error: path 'missing' does not exist\n")
 
 
-def test_an_unreadable_file_is_a_finding(repo, capsys):
+def test_an_unreadable_file_is_a_finding(repo, cli):
     path = write(repo, "org.yaml", "teams: {}\n")
     path.chmod(0)
     try:
         readable = os.access(path, os.R_OK)
         if readable:
             pytest.skip("running as root: chmod 000 does not stop reading")
-        assert check_lines(capsys) == (1, [
+        assert check_lines(cli) == (1, [
             "org.yaml:1:1: ORG001 [error] cannot read file: Permission denied",
         ])
     finally:
         path.chmod(0o644)
 
 
-def test_a_permission_error_is_a_finding_even_as_root(repo, capsys, monkeypatch):
+def test_a_permission_error_is_a_finding_even_as_root(repo, cli, monkeypatch):
     import orglint.loader
 
     write(repo, "org.yaml", "teams: {}\n")
@@ -463,15 +456,15 @@ def test_a_permission_error_is_a_finding_even_as_root(repo, capsys, monkeypatch)
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(orglint.loader, "open", refuse, raising=False)
-    assert check_lines(capsys) == (1, [
+    assert check_lines(cli) == (1, [
         "org.yaml:1:1: ORG001 [error] cannot read file: Permission denied",
     ])
 
 
-def test_a_dangling_symlink_is_a_finding(repo, capsys):
+def test_a_dangling_symlink_is_a_finding(repo, cli):
     """Even as root: a link whose target is gone cannot be read (shown by its target)."""
     (repo / "org.yaml").symlink_to(repo / "gone.yaml")
-    assert check_lines(capsys) == (1, [
+    assert check_lines(cli) == (1, [
         "gone.yaml:1:1: ORG001 [error] cannot read file: No such file or directory",
     ])
 

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from orglint.cli import main
-
 RULE_PLUGIN = '''\
 from orglint import hookimpl, rule
 
@@ -48,12 +46,6 @@ def repo(tmp_path, monkeypatch):
     return tmp_path
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
 
 def findings(out: str) -> list[str]:
     return out.split("\n\n", 1)[0].splitlines() if "\n\n" in out else []
@@ -65,33 +57,33 @@ def plugin(repo: Path, name: str = "acme.py") -> Path:
     return marker
 
 
-def test_a_plugin_file_in_the_checked_folder_is_never_imported_unless_named(repo, capsys):
+def test_a_plugin_file_in_the_checked_folder_is_never_imported_unless_named(repo, cli):
     marker = plugin(repo)
     write(repo / "orglint.yaml", "select: [ORG]\n")
-    code, out, err = run(capsys, "check")
+    code, out, err = cli("check")
     assert (code, err) == (0, "")
     assert not marker.exists()
     assert "orglint_local_acme" not in sys.modules
-    code, out, err = run(capsys, "rules")
+    code, out, err = cli("rules")
     assert "ACME001" not in out
     assert not marker.exists()
 
 
-def test_a_plugin_named_in_the_config_adds_its_rule(repo, capsys):
+def test_a_plugin_named_in_the_config_adds_its_rule(repo, cli):
     marker = plugin(repo)
     write(repo / "orglint.yaml", "plugins: [acme.py]\nselect: [ACME]\n")
-    code, out, err = run(capsys, "check")
+    code, out, err = cli("check")
     assert (code, err) == (0, "")
     assert findings(out) == ["org.yaml:3:3: ACME001 [warning] team 'ops' has no name of 1+ letters"]
     assert marker.read_text() == "imported\n"
 
 
-def test_a_plugin_rules_options_come_from_the_config_and_are_validated(repo, capsys):
+def test_a_plugin_rules_options_come_from_the_config_and_are_validated(repo, cli):
     plugin(repo)
     write(repo / "orglint.yaml", (
         "plugins: [acme.py]\nselect: [ACME]\n"
         "rules:\n  team-needs-name: {options: {min_length: 6}}\n"))
-    code, out, err = run(capsys, "check")
+    code, out, err = cli("check")
     assert (code, err) == (0, "")
     assert findings(out) == [
         "org.yaml:2:3: ACME001 [warning] team 'sales' has no name of 6+ letters",
@@ -100,43 +92,43 @@ def test_a_plugin_rules_options_come_from_the_config_and_are_validated(repo, cap
     write(repo / "orglint.yaml", (
         "plugins: [acme.py]\n"
         "rules:\n  ACME001: {options: {min_length: 0}}\n"))
-    assert run(capsys, "check") == (
+    assert cli("check") == (
         2, "", "orglint.yaml:3:35: config error: option 'min_length' of ACME001: min value is 1\n")
 
 
-def test_a_plugin_named_as_a_module(repo, capsys, monkeypatch):
+def test_a_plugin_named_as_a_module(repo, cli, monkeypatch):
     lib = repo / "lib"
     plugin(lib, "acme_rules.py")
     monkeypatch.syspath_prepend(str(lib))
     write(repo / "orglint.yaml", "plugins: [acme_rules]\nselect: [ACME001]\n")
-    code, out, err = run(capsys, "check", "org.yaml")
+    code, out, err = cli("check", "org.yaml")
     assert (code, err) == (0, "")
     assert findings(out) == ["org.yaml:3:3: ACME001 [warning] team 'ops' has no name of 1+ letters"]
     sys.modules.pop("acme_rules", None)
 
 
-def test_the_disable_switch_keeps_a_named_plugin_from_being_imported(repo, capsys, monkeypatch):
+def test_the_disable_switch_keeps_a_named_plugin_from_being_imported(repo, cli, monkeypatch):
     marker = plugin(repo)
     write(repo / "orglint.yaml", "plugins: [acme.py]\n")
     monkeypatch.setenv("ORGLINT_DISABLE_PLUGINS", "acme.py")
-    code, out, err = run(capsys, "rules")
+    code, out, err = cli("rules")
     assert (code, err) == (0, "")
     assert "ACME001" not in out
     assert not marker.exists()
 
 
-def test_the_disable_switch_turns_off_the_builtin_pack(repo, capsys, monkeypatch):
+def test_the_disable_switch_turns_off_the_builtin_pack(repo, cli, monkeypatch):
     monkeypatch.setenv("ORGLINT_DISABLE_PLUGINS", "builtin")
-    code, out, err = run(capsys, "rules")
+    code, out, err = cli("rules")
     assert err == ""
     assert (code, out.splitlines()) == (0, ["CODE  NAME  SEVERITY  STAGE  DEFAULTS"])
-    assert run(capsys, "check", "--select", "ORG006") == (
+    assert cli("check", "--select", "ORG006") == (
         2, "", "orglint: error: 'ORG006' matches no rule (see 'orglint rules')\n")
 
 
-def test_autoload_off_still_loads_the_builtin_pack(repo, capsys, monkeypatch):
+def test_autoload_off_still_loads_the_builtin_pack(repo, cli, monkeypatch):
     monkeypatch.setenv("ORGLINT_DISABLE_PLUGIN_AUTOLOAD", "1")
-    code, out, err = run(capsys, "check", "--select", "ORG006")
+    code, out, err = cli("check", "--select", "ORG006")
     assert (code, err) == (0, "")
     assert findings(out) == ["org.yaml:2:3: ORG006 [warning] team 'sales' has no lead",
                              "org.yaml:3:3: ORG006 [warning] team 'ops' has no lead"]
@@ -169,37 +161,37 @@ def orglint_rules():
     ("ACME009", "Bad Name", "rule 'ACME009' from orglint_local_dup: name 'Bad Name' must be a "
      "lower-case slug"),
 ])
-def test_duplicate_or_malformed_rules_are_refused(repo, capsys, code, name, message):
+def test_duplicate_or_malformed_rules_are_refused(repo, cli, code, name, message):
     write(repo / "dup.py", DUPLICATE.format(code=code, name=name))
     write(repo / "orglint.yaml", "plugins: [dup.py]\n")
-    assert run(capsys, "check") == (2, "", f"orglint: error: {message}\n")
+    assert cli("check") == (2, "", f"orglint: error: {message}\n")
 
 
-def test_a_misspelled_hook_fails_at_start(repo, capsys):
+def test_a_misspelled_hook_fails_at_start(repo, cli):
     write(repo / "typo.py", "from orglint import hookimpl\n\n\n@hookimpl\ndef orglint_rule():\n"
                             "    return []\n")
     write(repo / "orglint.yaml", "plugins: [typo.py]\n")
-    code, out, err = run(capsys, "check")
+    code, out, err = cli("check")
     assert (code, out) == (2, "")
     assert err == (f"orglint: error: unknown hook 'orglint_rule' in plugin <module "
                    f"'orglint_local_typo' from '{repo / 'typo.py'}'>\n")
 
 
-def test_a_plugin_that_fails_to_import(repo, capsys):
+def test_a_plugin_that_fails_to_import(repo, cli):
     write(repo / "broken.py", "1 / 0\n")
     write(repo / "orglint.yaml", "plugins: [broken.py, missing.py]\n")
-    assert run(capsys, "check") == (
+    assert cli("check") == (
         2, "", "orglint: error: plugin 'broken.py' failed to import: ZeroDivisionError: "
                "division by zero\n")
     write(repo / "orglint.yaml", "plugins: [missing.py]\n")
-    assert run(capsys, "check") == (2, "", "orglint: error: plugin file not found: missing.py\n")
+    assert cli("check") == (2, "", "orglint: error: plugin file not found: missing.py\n")
     write(repo / "orglint.yaml", "plugins: [no_such_module_here]\n")
-    assert run(capsys, "check") == (
+    assert cli("check") == (
         2, "", "orglint: error: plugin 'no_such_module_here' failed to import: "
                "ModuleNotFoundError: No module named 'no_such_module_here'\n")
 
 
-def test_a_rule_that_crashes_is_exit_2_not_a_traceback(repo, capsys):
+def test_a_rule_that_crashes_is_exit_2_not_a_traceback(repo, cli):
     write(repo / "crash.py", (
         "from orglint import hookimpl, rule\n\n\n"
         "@rule('ACME002', 'crashes', severity='error', blocks_stage=4)\n"
@@ -208,7 +200,7 @@ def test_a_rule_that_crashes_is_exit_2_not_a_traceback(repo, capsys):
         "    yield from {}['x']\n\n\n"
         "@hookimpl\ndef orglint_rules():\n    return [crashes]\n"))
     write(repo / "orglint.yaml", "plugins: [crash.py]\n")
-    assert run(capsys, "check") == (
+    assert cli("check") == (
         2, "", "orglint: error: rule ACME002 (orglint_local_crash) failed: KeyError: 'x'\n")
 
 
