@@ -55,6 +55,7 @@ class Risk:
     code: str
     severity: str
     location: str
+    stage: int
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ def build(result: CheckResult, *, today: date, version: str,
         next_stage_name=next_name,
         counts={severity: result.counts()[severity] for severity in SEVERITIES},
         areas=area_scores(result.rules, result.findings, [pair[0] for pair in waived_pairs]),
-        risks=top_risks(org, known, stage.blockers),
+        risks=top_risks(org, known, result.findings, stage.next),
         ladder=ladder(result.findings, known, stage.number),
         matrix=boundary_matrix(org),
         journeys=journey_blueprints(org),
@@ -226,8 +227,18 @@ def owner_of(org: Org, finding: Finding) -> str:
     """The person (or team) who answers for the entity a finding is about, or "no owner"."""
     entity = org.get(finding.entity) if finding.entity and ":" in finding.entity else None
     if entity is None:
-        return NO_OWNER
+        return _waiver_owner(org, finding)
     return describe_owner(org, _owner_ref(entity, finding.field))
+
+
+def _waiver_owner(org: Org, finding: Finding) -> str:
+    """A finding about a waiver (WVR) belongs to the waiver's owner."""
+    state = getattr(org, "waiver_state", None)
+    for waiver in getattr(state, "waivers", None) or ():
+        if (waiver.path, waiver.line) == (finding.path, finding.line) and waiver.owner:
+            owner = Ref("person", waiver.owner)
+            return describe_owner(org, owner) if org.get(owner) else str(waiver.owner)
+    return NO_OWNER
 
 
 def describe_owner(org: Org, ref: Ref | None) -> str:
@@ -292,20 +303,30 @@ def _option(known: dict[str, Rule], code: str, option: str, default: int) -> int
     return int(value)
 
 
-def top_risks(org: Org, known: dict[str, Rule], blockers: Sequence[Finding]) -> list[Risk]:
-    """The most severe blockers of the next stage, one rule at a time so the list is varied."""
-    by_rule: dict[str, list[Finding]] = defaultdict(list)
-    for finding in sorted(blockers, key=lambda f: (-SEVERITY_RANK[f.severity], f.code, f)):
-        by_rule[finding.code].append(finding)
-    order: list[Finding] = []
+def top_risks(org: Org, known: dict[str, Rule], findings: Sequence[Finding],
+              next_stage: int | None) -> list[Risk]:
+    """The gaps a leader should hear about first: blockers of the next stage, then the errors
+    and warnings of the stages above, one finding per rule in turn so the list is varied."""
+    areas = list(AREAS)
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.severity != "info":
+            groups[finding.code].append(finding)
+
+    def rank(code: str) -> tuple[int, int, int, int, str]:
+        item, severity = known.get(code), groups[code][0].severity
+        stage = item.blocks_stage if item else 4
+        prefix = code.rstrip("0123456789")
+        area = areas.index(prefix) if prefix in areas else len(areas)
+        return (stage != next_stage, -SEVERITY_RANK[severity], stage, area, code)
+
+    ordered = [groups[code] for code in sorted(groups, key=rank)]
+    chosen: list[Finding] = []
     depth = 0
-    while len(order) < TOP_RISKS and any(len(group) > depth for group in by_rule.values()):
-        for group in by_rule.values():
-            if len(group) > depth and len(order) < TOP_RISKS:
-                order.append(group[depth])
+    while len(chosen) < TOP_RISKS and any(len(group) > depth for group in ordered):
+        chosen.extend(group[depth] for group in ordered if len(group) > depth)
         depth += 1
-    order.sort(key=lambda f: -SEVERITY_RANK[f.severity])
-    return [_risk(org, known.get(finding.code), finding) for finding in order]
+    return [_risk(org, known.get(finding.code), finding) for finding in chosen[:TOP_RISKS]]
 
 
 def _risk(org: Org, item: Rule | None, finding: Finding) -> Risk:
@@ -315,7 +336,7 @@ def _risk(org: Org, item: Rule | None, finding: Finding) -> Risk:
     message = finding.message[:1].upper() + finding.message[1:]
     return Risk(message=message, expectation=item.summary if item else "", why=why,
                 owner=owner_of(org, finding), code=finding.code, severity=finding.severity,
-                location=finding.location)
+                location=finding.location, stage=item.blocks_stage if item else 4)
 
 
 def ladder(findings: Iterable[Finding], known: dict[str, Rule], current: int) -> list[Step]:

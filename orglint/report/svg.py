@@ -125,7 +125,7 @@ def matrix(data: Matrix) -> str:
     """The boundary matrix as a heat map: rows send, columns receive; marks repeat the colour."""
     cell = 34
     names = data.teams
-    label = min(max([len(n) for n in names] + [4]), 26) * CHAR + 14
+    label = min(max([len(n) for n in names] + [4]), 24) * 7.4 + 14
     top = label * 0.72 + 16
     size = cell * len(names)
     width, height = max(label + size + 20, 560), top + size + 46
@@ -134,9 +134,9 @@ def matrix(data: Matrix) -> str:
                    f"{len(names)} teams; {counts}")]
     for index, name in enumerate(names):
         y = top + index * cell + cell / 2 + 4
-        parts.append(_text(label - 8, y, clip(name, 26), anchor="end"))
+        parts.append(_text(label - 8, y, clip(name, 24), anchor="end"))
         x = label + index * cell + cell / 2 + 4
-        parts.append(_text(x, top - 8, clip(name, 26),
+        parts.append(_text(x, top - 8, clip(name, 24),
                            extra=f' transform="rotate(-45 {x:g} {top - 8:g})"'))
     for r, row in enumerate(data.rows):
         for c, item in enumerate(row):
