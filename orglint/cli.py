@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true",
                        help="exit 0 even when there are findings")
     check.add_argument("--statistics", action="store_true", help="show counts per rule")
+    check.add_argument("--no-cache", action="store_true",
+                       help="parse every file, and neither read nor write the parse cache")
     check.add_argument("--baseline", metavar="FILE",
                        help="report only findings not recorded in FILE (default: the config's "
                             "'baseline')")
@@ -109,6 +111,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from orglint.runner import UsageError, open_session, run_check, settings_for
 
     session = open_session(args.config)
+    session.use_cache = not args.no_cache
     outputs = [_parse_output(spec, session.formatters) for spec in args.output]
     if args.format not in session.formatters:
         known = ", ".join(sorted(session.formatters))
@@ -262,12 +265,12 @@ def _add_impact_parser(commands: Any) -> None:
 def cmd_impact(args: argparse.Namespace) -> int:
     from orglint.engine import check
     from orglint.impact import UnknownPerson, assess, render_json, render_text
-    from orglint.runner import UsageError, discover, load_all, open_session, run_check, settings_for
+    from orglint.runner import UsageError, load_for_check, open_session, settings_for
 
     session = open_session(args.config)
     settings = settings_for(session.config)
-    result = run_check(session, args.paths, settings)
-    files = load_all(discover(session.config, args.paths, session.cwd), session.cwd)
+    files = load_for_check(session, args.paths, settings)
+    result = check(files, session.registry, settings)
     try:
         impact = assess(result, files, args.person,
                         lambda changed: check(changed, session.registry, settings))

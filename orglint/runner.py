@@ -8,13 +8,16 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from orglint.config import Config, ConfigError, find_config, load_config
 from orglint.engine import CheckResult, Settings, check
-from orglint.finding import Hit, Position
-from orglint.loader import LoadedFile, load_file
+from orglint.finding import Position
+from orglint.loader import LoadedFile
 from orglint.registry import Registry
+
+if TYPE_CHECKING:
+    from orglint.cache import ParseCache
 
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 
@@ -30,6 +33,7 @@ class Session:
     formatters: dict[str, Any]
     cwd: Path
     plugins: list[str] = field(default_factory=list)
+    use_cache: bool = True  # `--no-cache` turns the parse cache off
 
 
 def open_session(config_path: str | None, cwd: Path | None = None) -> Session:
@@ -157,17 +161,25 @@ def _not_org_files(config: Config) -> Iterable[Path]:
         yield config.root / config.baseline
 
 
-def load_all(files: Iterable[Path], cwd: Path) -> list[LoadedFile]:
-    loaded = []
-    for path in files:
-        shown = display(path, cwd)
-        try:
-            loaded.append(load_file(str(path), shown))
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            hit = Hit(f"cannot read file: {reason}", position=Position(shown, 1, 1))
-            loaded.append(LoadedFile(shown, [], [hit]))
-    return loaded
+def load_all(files: Iterable[Path], cwd: Path, cache: ParseCache | None = None,
+             parallel: bool | None = None) -> list[LoadedFile]:
+    """Files in order, each from the cache when its bytes are unchanged; large sets are parsed
+    on two cores (``parallel`` None decides by size). The result is the same either way."""
+    from orglint.cache import ParseCache, load_many
+
+    named = [(str(path), display(path, cwd)) for path in files]
+    return load_many(named, cache or ParseCache(None), parallel)
+
+
+def parse_cache(session: Session) -> ParseCache:
+    """The session's parse cache: off with `--no-cache`, else where config and env say."""
+    from orglint.cache import ParseCache, cache_folder
+
+    if not session.use_cache:
+        return ParseCache(None)
+    config = session.config
+    root = config.root if config.path is not None else None
+    return ParseCache(cache_folder(root, config.cache_dir, session.cwd))
 
 
 def settings_for(config: Config, select: Sequence[str] | None = None,
@@ -193,13 +205,26 @@ def _today() -> Any:
 
 
 def run_check(session: Session, paths: Sequence[str], settings: Settings) -> CheckResult:
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # a check builds many containers and few cycles: spare the collector
+    try:
+        return check(load_for_check(session, paths, settings), session.registry, settings)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def load_for_check(session: Session, paths: Sequence[str], settings: Settings) -> list[LoadedFile]:
+    """The org's files, loaded, once the selectors are known and the waivers read."""
     for selector in [*settings.select, *settings.ignore]:
         if not session.registry.known_selector(selector):
             raise UsageError(f"'{selector}' matches no rule (see 'orglint rules')")
     if not settings.waivers:
         settings.waivers = declared_waivers(session)
     files = discover(session.config, paths, session.cwd)
-    return check(load_all(files, session.cwd), session.registry, settings)
+    return load_all(files, session.cwd, parse_cache(session))
 
 
 def declared_waivers(session: Session) -> list[Any]:
