@@ -57,7 +57,9 @@ def plugin(repo: Path, name: str = "acme.py") -> Path:
     return marker
 
 
-def test_a_plugin_file_in_the_checked_folder_is_never_imported_unless_named(repo, cli):
+def test_a_plugin_file_in_the_checked_folder_is_never_imported_unless_named(repo, cli,
+                                                                           monkeypatch):
+    monkeypatch.delitem(sys.modules, "orglint_local_acme", raising=False)
     marker = plugin(repo)
     write(repo / "orglint.yaml", "select: [ORG]\n")
     code, out, err = cli("check")
