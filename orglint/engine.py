@@ -90,6 +90,8 @@ class CheckResult:
     waivers: list[Waiver] = field(default_factory=list)
     # findings the baseline accepts: not shown, not failing, still counted for the stage
     baselined: list[Finding] = field(default_factory=list)
+    # the date waivers were judged against (Settings.today, else the day of the run)
+    today: datetime.date | None = None
 
     @property
     def failed(self) -> bool:
@@ -204,6 +206,7 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -
         waived=waived,
         waivers=state.waivers,
         baselined=baselined,
+        today=state.today,
     )
 
 

@@ -110,6 +110,15 @@ def test_sarif_is_ready_for_github_code_scanning(outputs):
                                                                 "startColumn": 49}
 
 
+def test_sarif_uris_are_percent_encoded_relative_references():
+    from orglint.formatters.sarif import result_entry
+
+    nasty = Finding(path="teams/a b:c%.yaml", line=3, column=5, code="BND001", message="m",
+                    severity="info", name="handoff-owner")
+    location = result_entry(nasty, {})["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "teams/a%20b%3Ac%25.yaml"
+
+
 # --- GitHub workflow commands ---------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ as dismissed in source instead of open.
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,6 +28,11 @@ INFORMATION_URI = "https://github.com/orglint/orglint"
 RULE_DOCS_URI = INFORMATION_URI + "/blob/main/docs/rules.md"
 FINGERPRINT_KEY = "orglint/v1"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def uri(path: str) -> str:
+    """A relative URI reference for a displayed path: spaces, `:` and `%` percent-encoded."""
+    return quote(path, safe="/")
 
 
 def help_uri(item: Rule) -> str:
@@ -59,7 +65,7 @@ def result_entry(finding: Finding, index: dict[str, int], waiver: Waiver | None 
         "message": {"text": finding.message},
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": {"uri": finding.path},
+                "artifactLocation": {"uri": uri(finding.path)},
                 "region": {"startLine": max(finding.line, 1),
                            "startColumn": max(finding.column, 1)},
             },
@@ -78,7 +84,7 @@ def result_entry(finding: Finding, index: dict[str, int], waiver: Waiver | None 
             "status": "accepted",
             "justification": describe(waiver),
             "location": {"physicalLocation": {
-                "artifactLocation": {"uri": waiver.path},
+                "artifactLocation": {"uri": uri(waiver.path)},
                 "region": {"startLine": waiver.line, "startColumn": waiver.column},
             }},
         }
