@@ -11,8 +11,8 @@ as dismissed in source instead of open.
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     from orglint.engine import CheckResult
