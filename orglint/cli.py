@@ -123,7 +123,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     result = run_check(session, args.paths, settings)
     context = FormatContext(session.registry, __version__, statistics=args.statistics)
     for name, target in outputs:
-        target.write_text(session.formatters[name](result, context), encoding="utf-8")
+        try:
+            target.write_text(session.formatters[name](result, context), encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write --output {name}:{target}: "
+                             f"{exc.strerror or type(exc).__name__}") from exc
     sys.stdout.write(session.formatters[args.format](result, context))
     sys.stdout.flush()
     if args.exit_zero or not result.failed:

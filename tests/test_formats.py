@@ -305,3 +305,7 @@ def test_output_needs_format_and_file(tmp_path, capsys, monkeypatch):
     assert code == 2
     assert err == ("orglint: error: unknown format 'xml' in --output (choose from github, "
                    "gitlab, json, junit, markdown, sarif, text)\n")
+    code, out, err = run(capsys, monkeypatch, tmp_path, "check", "--output", "sarif:no/dir.sarif")
+    assert (code, out) == (2, "")
+    assert err == ("orglint: error: cannot write --output sarif:no/dir.sarif: No such file or "
+                   "directory\n")
