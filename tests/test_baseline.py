@@ -4,6 +4,7 @@ problems."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 
@@ -79,6 +80,8 @@ def test_fingerprints_survive_two_runs_comments_reordering_and_moving_files(
     _, first, _ = run(capsys, monkeypatch, tmp_path, "check", "--format", "json")
     _, second, _ = run(capsys, monkeypatch, tmp_path, "check", "--format", "json")
     assert first == second
+    sarif_before = _sarif_fingerprints(run(capsys, monkeypatch, tmp_path, "check", "--format",
+                                           "sarif")[1])
     (tmp_path / "org.yaml").unlink()
     write(tmp_path / "org" / "people.yaml", PEOPLE_AND_TEAMS)
     write(tmp_path / "org" / "handoffs.yaml", MOVED_HANDOFFS)
@@ -89,6 +92,12 @@ def test_fingerprints_survive_two_runs_comments_reordering_and_moving_files(
     assert _fingerprints(edited) == _fingerprints(first)
     sarif = [run(capsys, monkeypatch, tmp_path, "check", "--format", "sarif")[1] for _ in (1, 2)]
     assert sarif[0] == sarif[1]
+    assert _sarif_fingerprints(sarif[0]) == sarif_before
+
+
+def _sarif_fingerprints(text: str) -> list[tuple[str, str]]:
+    results = json.loads(text)["runs"][0]["results"]
+    return sorted((r["ruleId"], r["partialFingerprints"]["orglint/v1"]) for r in results)
 
 
 def test_a_baseline_accepts_todays_findings_and_fails_only_on_new_ones(
@@ -162,7 +171,7 @@ def git(cwd, *args: str) -> str:
     done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True,
                           env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
                                "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
-                               "HOME": str(cwd), "PATH": "/usr/bin:/bin:/usr/local/bin"})
+                               "HOME": str(cwd), "PATH": os.environ.get("PATH", "")})
     return done.stdout
 
 
