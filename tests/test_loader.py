@@ -444,18 +444,20 @@ def test_an_unreadable_file_is_a_finding(repo, cli):
 
 
 def test_a_permission_error_is_a_finding_even_as_root(repo, cli, monkeypatch):
-    import orglint.loader
+    """What chmod 000 does to a normal user, simulated wherever orglint opens the file."""
+    import builtins
+    import io
 
     write(repo, "org.yaml", "teams: {}\n")
-
-    real_open = open
+    real_open = builtins.open
 
     def refuse(path, *args, **kwargs):
         if str(path).endswith("org.yaml"):
-            raise PermissionError(13, "Permission denied", path)
+            raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(orglint.loader, "open", refuse, raising=False)
+    monkeypatch.setattr(builtins, "open", refuse)
+    monkeypatch.setattr(io, "open", refuse)
     assert check_lines(cli) == (1, [
         "org.yaml:1:1: ORG001 [error] cannot read file: Permission denied",
     ])
