@@ -9,16 +9,17 @@ Jinja, reads files or depends on the clock: the date is given.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from orglint.engine import STAGES, CheckResult
-from orglint.finding import SEVERITIES, SEVERITY_RANK, Finding
-from orglint.model import Entity, Org, Ref
+from orglint.finding import SEVERITIES, Finding
+from orglint.model import Org, Ref
 from orglint.registry import AREAS, Rule
 
+from .findings import NO_OWNER, FindingView, Risk, area_of, describe_owner, finding_view, top_risks
 from .people import PersonLoad, people_load
 from .views import (
     JourneyView,
@@ -28,34 +29,6 @@ from .views import (
     incentive_map,
     journey_blueprints,
 )
-
-TOP_RISKS = 5
-NO_OWNER = "no owner"
-
-
-@dataclass(frozen=True)
-class FindingView:
-    location: str
-    code: str
-    name: str
-    severity: str
-    message: str
-    area: str
-    owner: str
-
-
-@dataclass(frozen=True)
-class Risk:
-    """A finding that blocks the next stage, told for someone who never saw the YAML."""
-
-    message: str
-    expectation: str
-    why: str
-    owner: str
-    code: str
-    severity: str
-    location: str
-    stage: int
 
 
 @dataclass(frozen=True)
@@ -185,7 +158,7 @@ def build(result: CheckResult, *, today: date, version: str,
     """The report of one check run. ``rules`` adds rules known beyond the selected ones."""
     org = result.org
     known = {item.code: item for item in [*rules, *result.rules]}
-    findings = [_finding_view(org, known, finding) for finding in result.findings]
+    findings = [finding_view(org, known, finding) for finding in result.findings]
     waived_pairs = list(getattr(result, "waived", []) or [])
     stage = result.stage
     next_name = STAGES[stage.next][0] if stage.next else ""
@@ -215,129 +188,15 @@ def build(result: CheckResult, *, today: date, version: str,
         waived_count=len(waived_pairs),
         trend=trend(previous, previous_name, result, known) if previous is not None else None,
         findings=findings,
-        waived_findings=[_finding_view(org, known, pair[0]) for pair in waived_pairs],
+        waived_findings=[finding_view(org, known, pair[0]) for pair in waived_pairs],
         entities={kind: len(getattr(org, kind)) for kind in
                   ("people", "teams", "journeys", "handoffs", "metrics")},
     )
-
-
-# -- owners ------------------------------------------------------------------------------------
-
-def owner_of(org: Org, finding: Finding) -> str:
-    """The person (or team) who answers for the entity a finding is about, or "no owner"."""
-    entity = org.get(finding.entity) if finding.entity and ":" in finding.entity else None
-    if entity is None:
-        return _waiver_owner(org, finding)
-    return describe_owner(org, _owner_ref(entity, finding.field))
-
-
-def _waiver_owner(org: Org, finding: Finding) -> str:
-    """A finding about a waiver (WVR) belongs to the waiver's owner."""
-    state = getattr(org, "waiver_state", None)
-    for waiver in getattr(state, "waivers", None) or ():
-        if (waiver.path, waiver.line) == (finding.path, finding.line) and waiver.owner:
-            owner = Ref("person", waiver.owner)
-            return describe_owner(org, owner) if org.get(owner) else str(waiver.owner)
-    return NO_OWNER
-
-
-def describe_owner(org: Org, ref: Ref | None) -> str:
-    entity = org.get(ref)
-    if ref is None or entity is None:
-        return NO_OWNER
-    title = getattr(entity, "title", None)
-    if ref.kind == "team":
-        lead = getattr(entity, "lead", None)
-        return f"{entity.name} team" + (f", led by {org.display(lead)}" if lead else " (no lead)")
-    return f"{entity.name} ({title})" if title else entity.name
-
-
-def _owner_ref(entity: Entity, field_path: str | None) -> Ref | None:
-    kind = entity.kind
-    if kind == "team":
-        return getattr(entity, "lead", None)
-    if kind == "person":
-        return getattr(entity, "reports_to", None) or entity.ref
-    if kind == "decision":
-        return getattr(entity, "decided_by", None)
-    if kind == "raci":
-        return _raci_accountable(entity, field_path)
-    return getattr(entity, "owner", None)
-
-
-def _raci_accountable(entity: Entity, field_path: str | None) -> Ref | None:
-    activities = getattr(entity, "activities", [])
-    steps = (field_path or "").split(".")
-    if len(steps) > 1 and steps[0] == "activities" and steps[1].isdigit():
-        chosen = [item for item in activities if item.index == int(steps[1])]
-    else:
-        chosen = list(activities)
-    for activity in chosen:
-        if activity.A:
-            accountable: Ref = activity.A[0]
-            return accountable
-    return None
-
-
-# -- summary, ladder, scorecard -----------------------------------------------------------------
-
-def _finding_view(org: Org, known: dict[str, Rule], finding: Finding) -> FindingView:
-    return FindingView(
-        location=finding.location, code=finding.code, name=finding.name,
-        severity=finding.severity, message=finding.message, area=_area(known, finding.code),
-        owner=owner_of(org, finding),
-    )
-
-
-def _area(known: dict[str, Rule], code: str) -> str:
-    item = known.get(code)
-    if item is not None:
-        return item.area
-    prefix = code.rstrip("0123456789")
-    return AREAS.get(prefix, prefix)
-
 
 def _option(known: dict[str, Rule], code: str, option: str, default: int) -> int:
     item = known.get(code)
     value = item.defaults.get(option, default) if item else default
     return int(value)
-
-
-def top_risks(org: Org, known: dict[str, Rule], findings: Sequence[Finding],
-              next_stage: int | None) -> list[Risk]:
-    """The gaps a leader should hear about first: blockers of the next stage, then the errors
-    and warnings of the stages above, one finding per rule in turn so the list is varied."""
-    areas = list(AREAS)
-    groups: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        if finding.severity != "info":
-            groups[finding.code].append(finding)
-
-    def rank(code: str) -> tuple[int, int, int, int, str]:
-        item, severity = known.get(code), groups[code][0].severity
-        stage = item.blocks_stage if item else 4
-        prefix = code.rstrip("0123456789")
-        area = areas.index(prefix) if prefix in areas else len(areas)
-        return (stage != next_stage, -SEVERITY_RANK[severity], stage, area, code)
-
-    ordered = [groups[code] for code in sorted(groups, key=rank)]
-    chosen: list[Finding] = []
-    depth = 0
-    while len(chosen) < TOP_RISKS and any(len(group) > depth for group in ordered):
-        chosen.extend(group[depth] for group in ordered if len(group) > depth)
-        depth += 1
-    return [_risk(org, known.get(finding.code), finding) for finding in chosen[:TOP_RISKS]]
-
-
-def _risk(org: Org, item: Rule | None, finding: Finding) -> Risk:
-    doc = (item.doc if item else "").replace("`", "")
-    paragraphs = [part.strip().replace("\n", " ") for part in doc.split("\n\n")]
-    why = paragraphs[1] if len(paragraphs) > 1 and not paragraphs[1].endswith(":") else ""
-    message = finding.message[:1].upper() + finding.message[1:]
-    return Risk(message=message, expectation=item.summary if item else "", why=why,
-                owner=owner_of(org, finding), code=finding.code, severity=finding.severity,
-                location=finding.location, stage=item.blocks_stage if item else 4)
-
 
 def ladder(findings: Iterable[Finding], known: dict[str, Rule], current: int) -> list[Step]:
     """Each stage with the open errors and warnings of the rules that block it."""
@@ -431,16 +290,16 @@ def trend(previous: dict[str, Any], name: str, result: CheckResult,
     then = Counter(str(item["severity"]) for item in previous["findings"])
     for severity in SEVERITIES:
         lines.append(TrendLine(f"{severity}s", then[severity], now[severity]))
-    then_area = Counter(_area(known, str(item["code"])) for item in previous["findings"])
-    now_area = Counter(_area(known, finding.code) for finding in result.findings)
+    then_area = Counter(area_of(known, str(item["code"])) for item in previous["findings"])
+    now_area = Counter(area_of(known, finding.code) for finding in result.findings)
     for area in sorted(set(then_area) | set(now_area), key=_area_order):
         lines.append(TrendLine(area, then_area[area], now_area[area]))
     fixed = [FindingView(location=f"{item['path']}:{item['line']}:{item['column']}",
                          code=str(item["code"]), name=str(item.get("name", "")),
                          severity=str(item["severity"]), message=str(item["message"]),
-                         area=_area(known, str(item["code"])), owner="")
+                         area=area_of(known, str(item["code"])), owner="")
              for key, item in before.items() if key not in after]
-    new = [_finding_view(org, known, finding) for key, finding in after.items() if key not in before]
+    new = [finding_view(org, known, finding) for key, finding in after.items() if key not in before]
     return Trend(source=name, stage_before=int(previous["stage"]["number"]),
                  stage_after=result.stage.number, lines=lines, fixed=fixed, new=new)
 
@@ -450,4 +309,4 @@ def _area_order(area: str) -> tuple[int, str]:
     return (names.index(area), area) if area in names else (len(names), area)
 
 
-__all__ = ["Report", "build", "owner_of"]
+__all__ = ["Report", "build"]
