@@ -20,9 +20,14 @@ import pytest
 from markdown_it import MarkdownIt
 
 from orglint.cli import main
+from orglint.engine import Settings, check
+from orglint.loader import load_text
+from orglint.registry import Registry
+from orglint.report.findings import owner_of
 from orglint.report.render import md_escape
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SMALL = FIXTURES / "report-small"
 HOSTILE = FIXTURES / "hostile-names"
 UPDATE = os.environ.get("ORGLINT_UPDATE_GOLDEN", "") not in ("", "0")
@@ -135,7 +140,13 @@ def test_markdown_matches_golden(monkeypatch: pytest.MonkeyPatch,
     assert text == golden.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("folder", [SMALL, HOSTILE], ids=["small", "hostile"])
+def orgs() -> list[Path]:
+    examples = sorted(p for p in EXAMPLES.iterdir() if (p / "orglint.yaml").is_file()) \
+        if EXAMPLES.is_dir() else []
+    return [SMALL, HOSTILE, *examples]
+
+
+@pytest.mark.parametrize("folder", orgs(), ids=lambda path: path.name)
 def test_markdown_tables_have_the_columns_of_their_header(
         folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     text = report(folder, "--format", "markdown", monkeypatch=monkeypatch, capsys=capsys)
@@ -382,3 +393,52 @@ def test_report_json_of_previous_roundtrip(monkeypatch: pytest.MonkeyPatch,
     out = report(SMALL, "--format", "markdown", "--previous", str(tmp_path / "same.json"),
                  monkeypatch=monkeypatch, capsys=capsys)
     assert "0 problems fixed, 0 new problems. Overall: **unchanged**." in out
+
+
+# -- owners ---------------------------------------------------------------------------------------
+
+OWNERS_ORG = """\
+people:
+  maya: {name: Maya Chen, title: CEO, founder: true}
+  leo: {name: Leo Park, reports_to: maya}
+  dan: {name: Dan Okafor, title: Delivery Director, reports_to: maya}
+  ines: {name: Ines Costa, reports_to: dan}
+teams:
+  sales: {name: Sales, lead: leo, members: [leo, dan]}
+  delivery: {name: Delivery, members: [dan]}
+journeys:
+  onboarding: {owner: dan, path: [sales, delivery]}
+handoffs:
+  sales-to-delivery: {from: sales, to: delivery}
+metrics:
+  deals: {type: output, owner: sales, rewards: [sales]}
+raci:
+  scope:
+    activities:
+      - {activity: Price it, R: [leo], A: leo}
+      - {activity: Approve it, A: [dan, leo]}
+decisions:
+  refunds: {frequency: daily, decided_by: maya}
+"""
+
+
+def test_each_finding_is_owned_by_the_person_who_answers_for_its_entity(
+        registry: Registry) -> None:
+    result = check([load_text(OWNERS_ORG, "org.yaml")], registry, Settings())
+    owners = {(f.code, f.entity, f.field): owner_of(result.org, f) for f in result.findings}
+    # a team's lead; a team without one has no owner
+    assert owners["ORG006", "team:delivery", None] == "no owner"
+    # a handoff nobody owns
+    assert owners["BND001", "handoff:sales-to-delivery", None] == "no owner"
+    # a metric owned by a team: the team, and its lead
+    assert owners["INC001", "metric:deals", None] == "Sales team, led by Leo Park"
+    # a RACI activity: its accountable person (the first, when there are two)
+    assert owners["RAC001", "raci:scope", "activities.1.A"] == "Dan Okafor (Delivery Director)"
+    assert owners["RAC006", "raci:scope", "activities.0"] == "Leo Park"
+    # a decision: who takes it
+    assert owners["GOV006", "decision:refunds", "decided_by"] == "Maya Chen (CEO)"
+    # a person answers to their manager, or for themselves when they have none
+    assert owners["ORG007", "person:ines", None] == "Dan Okafor (Delivery Director)"
+    assert owners["ORG007", "person:maya", None] == "Maya Chen (CEO)"
+    # a journey: its owner
+    assert owners["INC005", "journey:onboarding", None] == "Dan Okafor (Delivery Director)"

@@ -9,7 +9,6 @@ templates extend the built-in ones by the ``orglint/`` prefix (``{% extends
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import date
 from pathlib import Path
@@ -136,14 +135,7 @@ def _previous_problem(data: Any) -> str:
 
 
 def report_date(settings: Any = None) -> date:
-    """The report's date: Settings.today, else ORGLINT_TODAY, else the clock."""
+    """The report's date: the check's (``ORGLINT_TODAY`` pins it, see runner.settings_for), else
+    the clock's."""
     today = getattr(settings, "today", None)
-    if isinstance(today, date):
-        return today
-    value = os.environ.get("ORGLINT_TODAY")
-    if value:
-        try:
-            return date.fromisoformat(value)
-        except ValueError as exc:
-            raise UsageError(f"ORGLINT_TODAY '{value}' is not a date (YYYY-MM-DD)") from exc
-    return date.today()
+    return today if isinstance(today, date) else date.today()
