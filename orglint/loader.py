@@ -40,6 +40,8 @@ class Document:
     keys: dict[Path, Pos] = field(default_factory=dict)
     values: dict[Path, Pos] = field(default_factory=dict)
     index: int = 0
+    # schema problems, when computed ahead (in a worker, or read from the cache)
+    schema: list[Hit] | None = None
 
     def position(self, path: Path, *, key: bool = False) -> Position:
         """The position of the value at ``path`` (or its key), else of its nearest ancestor."""

@@ -81,12 +81,21 @@ def validate_rule_config(config: Config, registry: Registry) -> None:
         raise ConfigError(problems)
 
 
+# Paths `discover` returned are already resolved; resolving costs a syscall per component, and
+# an ops repo has thousands of files.
+_RESOLVED: set[Path] = set()
+
+
+def _real(path: Path) -> Path:
+    return path if path in _RESOLVED else path.resolve()
+
+
 def display(path: Path, cwd: Path) -> str:
     """Paths are shown relative to the current folder, with forward slashes."""
     try:
-        return Path(os.path.relpath(path.resolve(), cwd.resolve())).as_posix()
+        return Path(os.path.relpath(_real(path), _real(cwd))).as_posix()
     except ValueError:  # another drive on Windows
-        return path.resolve().as_posix()
+        return _real(path).as_posix()
 
 
 def glob_regex(pattern: str) -> re.Pattern[str]:
@@ -128,25 +137,28 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
             continue
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+            real_folder = Path(folder).resolve()  # os.walk does not enter linked folders
             for name in sorted(files):
                 full = Path(folder, name)
+                real = real_folder / name if not os.path.islink(full) else full.resolve()
                 rel = full.relative_to(root).as_posix()
                 # globs apply relative to the config's folder when the root lies inside it
-                anchor = _relative_to_config(full, config)
+                anchor = _relative_to_config(real, config)
                 candidates = {rel, anchor} if anchor else {rel}
                 if not any(r.match(c) for r in include for c in candidates):
                     continue
                 if any(r.match(c) for r in exclude for c in candidates):
                     continue
-                if full.resolve() in skip:
+                if real in skip:
                     continue
-                found[full.resolve()] = None
+                found[real] = None
+    _RESOLVED.update(found)
     return sorted(found, key=lambda p: display(p, cwd))
 
 
-def _relative_to_config(path: Path, config: Config) -> str | None:
+def _relative_to_config(real: Path, config: Config) -> str | None:
     try:
-        return path.resolve().relative_to(config.root).as_posix()
+        return real.relative_to(config.root).as_posix()
     except ValueError:
         return None
 

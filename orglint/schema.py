@@ -7,6 +7,7 @@ this table, ``orglint schema`` exports it, and nothing else lists which kinds a 
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -175,6 +176,7 @@ DOCUMENT_SCHEMA: dict[str, Any] = {
 }
 
 
+@functools.cache  # the schema is fixed: the model asks per reference
 def reference_kinds(section: str, field: str) -> tuple[str, ...]:
     """The kinds a field of an entity accepts (`governance.escalation` too), from ``meta``."""
     rules: dict[str, Any] = {"schema": ENTITY_SCHEMAS[section]}
@@ -211,6 +213,8 @@ def _get_validator() -> Any:
 
 def validate(doc: Document) -> list[Hit]:
     """Schema problems of one document, each at the key or value to edit."""
+    if doc.schema is not None:  # computed ahead: in a worker process, or read from the cache
+        return list(doc.schema)
     data = doc.data
     if data is None:
         return []

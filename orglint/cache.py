@@ -1,0 +1,294 @@
+"""A content-hash cache of parsed files, and the parallel parse that fills it.
+
+An entry holds what loading one file produced (documents with positions, syntax problems,
+inline directives) and the schema problems of each document: everything that depends on the
+file's bytes and its displayed path alone. Its key is a hash of both, and entries live in a
+folder named after the cache format, the orglint and Python versions and a hash of orglint's
+own parsing code, so no other build of orglint ever reads them.
+
+A cache must never change a result or break a run:
+- entries are written to a temporary file and renamed into place, so a reader sees a whole
+  entry or none, whatever runs at the same time;
+- each entry is signed (HMAC) with a key kept outside the checked repo, and read with an
+  unpickler that builds nothing but orglint's own value types: an entry planted in the repo,
+  truncated or corrupt is a miss, never code and never a different result;
+- any error while reading is a miss; any error while writing turns writing off for the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import io
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from orglint import __version__
+from orglint.finding import Hit, Position
+from orglint.loader import LoadedFile, load_bytes
+
+FORMAT = 1
+DEFAULT_FOLDER = ".orglint_cache"
+ENV_FOLDER = "ORGLINT_CACHE_DIR"
+# parse in two processes only when the files to parse are at least this large (bytes)
+PARALLEL_BYTES = 512 * 1024
+_SIGNATURE = hashlib.sha256().digest_size
+
+_ALLOWED = {
+    ("orglint.loader", "Document"),
+    ("orglint.loader", "LoadedFile"),
+    ("orglint.finding", "Hit"),
+    ("orglint.finding", "Position"),
+    ("datetime", "date"),
+}
+
+
+class _Unpickler(pickle.Unpickler):
+    """Builds orglint's value types and nothing else (never a function, never a module)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
+        return super().find_class(module, name)
+
+
+def parse(raw: bytes, display: str) -> LoadedFile:
+    """One file's bytes -> documents with their schema problems: what a cache entry holds."""
+    from orglint.schema import validate
+
+    loaded = load_bytes(raw, display)
+    for doc in loaded.documents:
+        doc.schema = validate(doc)
+    return loaded
+
+
+def dump(loaded: LoadedFile) -> bytes:
+    return pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def undump(payload: bytes) -> LoadedFile:
+    loaded = _Unpickler(io.BytesIO(payload)).load()
+    if not isinstance(loaded, LoadedFile):
+        raise pickle.UnpicklingError("not a parsed file")
+    return loaded
+
+
+def code_fingerprint() -> str:
+    """A hash of the modules whose behaviour an entry captures (a changed checkout misses)."""
+    from orglint import fastschema, finding, loader, schema, waivers
+
+    digest = hashlib.sha256()
+    for module in (sys.modules[__name__], fastschema, finding, loader, schema, waivers):
+        try:
+            digest.update(Path(module.__file__ or "").read_bytes())
+        except OSError:
+            digest.update(__version__.encode())
+    return digest.hexdigest()[:16]
+
+
+class ParseCache:
+    """Entries under ``folder``; ``ParseCache(None)`` is a cache that is off."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.enabled = folder is not None
+        self.writable = self.enabled
+        self.folder = folder
+        self.hits = 0
+        self.misses = 0
+        self._secret = b""
+        self._entries: Path | None = None
+        if folder is not None:
+            version = f"v{FORMAT}-{__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
+            self._entries = folder / f"{version}-{code_fingerprint()}"
+            self._secret = _secret()
+
+    def key(self, raw: bytes, display: str) -> str:
+        digest = hashlib.sha256(display.encode("utf-8", "surrogateescape") + b"\0" + raw)
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        assert self._entries is not None
+        return self._entries / key[:2] / key[2:]
+
+    def get(self, key: str) -> LoadedFile | None:
+        if not self.enabled:
+            return None
+        try:
+            blob = self._path(key).read_bytes()
+            signature, payload = blob[:_SIGNATURE], blob[_SIGNATURE:]
+            if not hmac.compare_digest(signature, self._sign(key, payload)):
+                raise ValueError("bad signature")
+            loaded = undump(payload)
+        except Exception:  # missing, truncated, corrupt, foreign: parse the file instead
+            self.misses += 1
+            return None
+        self.hits += 1
+        return loaded
+
+    def put(self, key: str, payload: bytes) -> None:
+        if not self.writable:
+            return
+        path = self._path(key)
+        try:
+            if not path.parent.is_dir():
+                _make_folder(path.parent, self.folder)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(self._sign(key, payload) + payload)
+                os.replace(temporary, path)
+            except BaseException:
+                _remove(temporary)
+                raise
+        except OSError:  # read-only checkout, full disk: run without writing the cache
+            self.writable = False
+
+    def _sign(self, key: str, payload: bytes) -> bytes:
+        return hmac.new(self._secret, key.encode() + b"\0" + payload, hashlib.sha256).digest()
+
+
+def _make_folder(folder: Path, root: Path | None) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    if root is not None and not (root / ".gitignore").exists():
+        # like pytest and ruff: the cache says it is one, and keeps itself out of git
+        (root / ".gitignore").write_text("# created by orglint\n*\n", encoding="utf-8")
+        (root / "CACHEDIR.TAG").write_text(
+            "Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# This file is a cache directory tag created by orglint.\n", encoding="utf-8")
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _secret() -> bytes:
+    """The signing key, kept in the user's cache folder (never in the checked repo).
+
+    Without a writable home the key lives for this run only: entries written now are
+    still safe, they just cannot be trusted by the next run.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "orglint" / "cache-key"
+    try:
+        secret = path.read_bytes()
+        if len(secret) >= 32:
+            return secret
+    except OSError:
+        pass
+    secret = os.urandom(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(secret)
+        os.chmod(temporary, 0o600)
+        if not path.exists():
+            os.replace(temporary, path)
+        else:
+            _remove(temporary)
+        return path.read_bytes() if path.exists() else secret
+    except OSError:
+        return secret
+
+
+def cache_folder(config_root: Path | None, configured: str | None, cwd: Path) -> Path:
+    """``ORGLINT_CACHE_DIR``, else the config's ``cache_dir`` (relative to the config), else
+    ``.orglint_cache`` next to the config (or in the current folder without one)."""
+    from_env = os.environ.get(ENV_FOLDER)
+    if from_env:
+        return Path(from_env)
+    root = config_root or cwd
+    if configured:
+        return root / configured
+    return root / DEFAULT_FOLDER
+
+
+# --- loading many files: cache first, then both cores --------------------------------------
+
+Job = tuple[int, bytes, str, str]  # (index, bytes, display, cache key)
+
+
+def _parse_jobs(jobs: Sequence[Job]) -> list[tuple[int, bytes]]:
+    """Worker side: parse, and return each result serialised (the form a cache entry takes)."""
+    return [(index, dump(parse(raw, shown))) for index, raw, shown, _ in jobs]
+
+
+def load_many(files: Sequence[tuple[str, str]], cache: ParseCache,
+              parallel: bool | None = None) -> list[LoadedFile]:
+    """Load ``(path, display)`` pairs in order. ``parallel`` None decides by size."""
+    results: list[LoadedFile | None] = [None] * len(files)
+    jobs: list[Job] = []
+    for index, (path, shown) in enumerate(files):
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            hit = Hit(f"cannot read file: {reason}", position=Position(shown, 1, 1))
+            results[index] = LoadedFile(shown, [], [hit])
+            continue
+        key = cache.key(raw, shown) if cache.enabled else ""
+        cached = cache.get(key) if cache.enabled else None
+        if cached is not None:
+            results[index] = cached
+        else:
+            jobs.append((index, raw, shown, key))
+    size = sum(len(job[1]) for job in jobs)
+    if parallel is None:
+        parallel = size >= PARALLEL_BYTES and (os.cpu_count() or 1) > 1
+    if parallel and len(jobs) > 1:
+        _parse_in_two(jobs, results, cache)
+    else:
+        for index, raw, shown, key in jobs:
+            loaded = parse(raw, shown)
+            results[index] = loaded
+            if cache.writable:
+                cache.put(key, dump(loaded))
+    return [loaded for loaded in results if loaded is not None]
+
+
+def _parse_in_two(jobs: list[Job], results: list[LoadedFile | None], cache: ParseCache) -> None:
+    """Half of the bytes go to one worker process, this process parses the other half."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    total = sum(len(job[1]) for job in jobs)
+    split, running = len(jobs), 0
+    for position, job in enumerate(jobs):
+        running += len(job[1])
+        if running * 2 >= total:
+            split = position + 1
+            break
+    mine, theirs = jobs[split:], jobs[:split]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    keys = {index: key for index, _, _, key in jobs}
+    try:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        future = pool.submit(_parse_jobs, theirs)
+    except (OSError, RuntimeError):  # no processes here (a sandbox): one core it is
+        mine, future = jobs, None
+    for index, raw, shown, key in mine:
+        loaded = parse(raw, shown)
+        results[index] = loaded
+        if cache.writable:
+            cache.put(key, dump(loaded))
+    if future is None:
+        return
+    try:
+        done = future.result()
+    except Exception:  # the worker died: parse its half here, the result is the same
+        done = _parse_jobs(theirs)
+    finally:
+        pool.shutdown()
+    for index, payload in done:
+        results[index] = undump(payload)
+        if cache.writable:
+            cache.put(keys[index], payload)
