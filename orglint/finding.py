@@ -60,15 +60,16 @@ class Finding:
         """Stable identity: rule + entity + field, never a line number or a file.
 
         Two problems of one rule on one field (two unknown members of a team) are told apart by
-        the ids quoted in the message (``'ana'``), never by counts, names or positions, so the
-        fingerprint survives comment edits, reordering, renamed display names and moving an
-        entity to another file. Findings without an entity (a syntax error) use the message
-        with every number blanked out.
+        the ids quoted in the message (``'ana'``, not those of a "did you mean" hint), never by
+        counts, names or positions, so the fingerprint survives comment edits, reordering,
+        renamed display names and moving an entity to another file. Findings without an entity
+        (a syntax error) use the message with every number blanked out.
         """
+        message = _HINT.split(self.message, 1)[0]  # a "did you mean" changes with other ids
         if self.entity is not None:
-            key = f"{self.code}|{self.entity}|{self.field or ''}|{' '.join(_quoted_ids(self.message))}"
+            key = f"{self.code}|{self.entity}|{self.field or ''}|{' '.join(_quoted_ids(message))}"
         else:
-            key = f"{self.code}||{_NUMBER.sub('#', self.message)}"
+            key = f"{self.code}||{_NUMBER.sub('#', message)}"
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
     def as_dict(self) -> dict[str, object]:
@@ -87,6 +88,7 @@ class Finding:
 
 
 _QUOTED = re.compile(r"'([^'\n]*)'")
+_HINT = re.compile(r"[;,.]?\s*did you mean\b")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _POSITION = re.compile(r"(?:^|:)[0-9]+(?::[0-9]+)?$")
 

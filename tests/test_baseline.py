@@ -62,6 +62,16 @@ def test_fingerprints_ignore_positions_files_counts_and_display_names():
     # what tells two problems apart: the rule, the entity, the field, the ids quoted
     assert finding("Carla Diaz owns 5 boundaries (max 4): 'a-to-b'").fingerprint != base.fingerprint
     assert finding(base.message, field="backup_owner").fingerprint != base.fingerprint
+    # a "did you mean" hint changes when other ids are added: it is not part of the identity
+    unknown = Finding(path="a.yaml", line=2, column=9, code="ORG003", severity="error",
+                      name="unknown-reference", entity="team:sales", field="lead",
+                      message="team 'sales' field 'lead' names unknown person 'ann'; did you "
+                              "mean 'ana'?")
+    hint = Finding(path="a.yaml", line=2, column=9, code="ORG003", severity="error",
+                   name="unknown-reference", entity="team:sales", field="lead",
+                   message="team 'sales' field 'lead' names unknown person 'ann'; did you "
+                           "mean 'anne'?")
+    assert unknown.fingerprint == hint.fingerprint
     syntax = Finding(path="a.yaml", line=3, column=1, code="ORG001", severity="error",
                      name="yaml-syntax", message="duplicate key 'x' (first defined at line 2)")
     moved = Finding(path="b.yaml", line=9, column=1, code="ORG001", severity="error",
