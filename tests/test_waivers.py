@@ -110,10 +110,15 @@ def test_inline_markers_are_read_from_comments_only():
         "# orglint: disable=GOV002\n"
         "c: 'x # orglint: y'  # plain comment\n"
         "d: x#orglint: disable=BND001\n"
+        "e: Dan's team  # orglint: disable=ORG006 reason=\"x\"\n"
+        "f: ['a # orglint: no', \"b\\\" # orglint: no\"]  # orglint: disable=X\n"
+        "g: 'it''s # orglint: no'\n"
     )
     assert scan_directives(text) == [
         (2, 7, 'disable=BND001 reason="it\'s #1"'),
         (3, 1, "disable=GOV002"),
+        (6, 16, 'disable=ORG006 reason="x"'),
+        (7, 46, "disable=X"),
     ]
 
 
