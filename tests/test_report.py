@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -242,6 +243,31 @@ def test_html_is_self_contained(monkeypatch: pytest.MonkeyPatch,
     charts = [attrs for tag, attrs in page.tags if tag == "svg"]
     assert len(charts) >= 4
     assert all(attrs.get("role") == "img" and attrs.get("aria-labelledby") for attrs in charts)
+
+
+def test_charts_describe_their_data_in_text(monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    html = report(SMALL, monkeypatch=monkeypatch, capsys=capsys)
+    descriptions = dict(re.findall(r'<desc id="([a-z0-9-]+)-desc">([^<]*)</desc>', html))
+    assert descriptions == {
+        "ladder": "stage 1 reactive: ✓ met; stage 2 designed surface: ● you are here; "
+                  "stage 3 connected: ✗ 7 blockers; stage 4 systemic: not yet",
+        "areas": "Structure: 0 errors, 0 warnings, 1 info; Boundaries and ownership: 1 error, "
+                 "0 warnings, 0 infos; Governance: 0 errors, 2 warnings, 0 infos; Incentives: "
+                 "0 errors, 3 warnings, 0 infos; Context and information: 3 errors, 1 warning, "
+                 "0 infos; RACI: 0 errors, 0 warnings, 0 infos; Feedback: 0 errors, 3 warnings, "
+                 "1 info; Waivers: 1 error, 0 warnings, 0 infos",
+        "matrix": "3 teams; 1 contracted and owned, 0 contracted, no owner, "
+                  "1 undesigned (no contract)",
+        "journey-0": "Sales → Delivery → Billing. Sales to Delivery: contracted and owned; "
+                     "Delivery to Billing: undesigned (no contract)",
+        "load": "Carla Diaz owns 1 handoff; limit 4",
+    }
+    # the matrix cells: Sales sends to Delivery under a contract; Delivery to Billing has none
+    assert "<title>Sales → Delivery: contracted and owned (Signed deal to kickoff); on New " \
+           "client onboarding</title>" in html
+    assert "<title>Delivery → Billing: undesigned (no contract); on New client onboarding" \
+           "</title>" in html
 
 
 def test_html_escapes_hostile_names(monkeypatch: pytest.MonkeyPatch,

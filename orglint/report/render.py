@@ -28,10 +28,10 @@ from markupsafe import Markup
 from orglint.runner import UsageError
 
 from . import Report, svg
+from .views import plural
 
 BUILTIN = Path(__file__).resolve().parent.parent / "templates"
 FORMATS = {"html": "report.html.j2", "markdown": "report.md.j2"}
-IRREGULAR = {"person": "people"}
 FINDING_KEYS = ("fingerprint", "code", "severity", "message", "path", "line", "column")
 
 
@@ -44,13 +44,6 @@ def md_escape(value: Any) -> str:
     # what would start a heading, list, quote or rule when the value begins a line
     text = re.sub(r"^( ?)([#+=>-])", r"\1\\\2", text)
     return re.sub(r"^( ?[0-9]+)([.)])(?= |$)", r"\1\\\2", text)
-
-
-def plural(count: int, word: str) -> str:
-    """`1 team`, `3 teams`, `2 people`."""
-    if count == 1:
-        return f"{count} {word}"
-    return f"{count} {IRREGULAR.get(word, word + 's')}"
 
 
 def environment(fmt: str, template_dir: str | None = None) -> SandboxedEnvironment:

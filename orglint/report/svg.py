@@ -11,7 +11,17 @@ from html import escape
 
 from . import AreaScore, Step
 from .people import PersonLoad
-from .views import NONE, OWNED, STATE_MARK, STATE_TEXT, UNDESIGNED, UNOWNED, JourneyView, Matrix
+from .views import (
+    NONE,
+    OWNED,
+    STATE_MARK,
+    STATE_TEXT,
+    UNDESIGNED,
+    UNOWNED,
+    JourneyView,
+    Matrix,
+    plural,
+)
 
 COLOURS = {
     "error": "#b3261e", "warning": "#a35f00", "info": "#1f5fa8",
@@ -79,17 +89,17 @@ def _step_status(step: Step) -> str:
         return "● you are here"
     if status == "next":
         count = step.open_count
-        return f"✗ {count} blocker{'s' if count != 1 else ''}"
+        return f"✗ {plural(count, 'blocker')}"
     return "not yet"
 
 
 def area_bars(areas: Sequence[AreaScore]) -> str:
     """Findings per rule area, stacked by severity, with the numbers written out."""
-    label_width, bar_width, row = 190, 300, 26
+    label_width, bar_width, row = 210, 300, 26
     most = max([a.total for a in areas] + [1])
     height = row * len(areas) + 44
-    desc = "; ".join(f"{a.area}: {a.error} errors, {a.warning} warnings, {a.info} infos"
-                     for a in areas)
+    desc = "; ".join(f"{a.area}: {plural(a.error, 'error')}, {plural(a.warning, 'warning')}, "
+                     f"{plural(a.info, 'info')}" for a in areas)
     parts = [_open("areas", label_width + bar_width + 170, height, "Findings by rule area", desc)]
     for index, area in enumerate(areas):
         y = 10 + index * row
@@ -162,16 +172,16 @@ def matrix(data: Matrix) -> str:
 def load_bars(people: Sequence[PersonLoad], limit: int) -> str:
     """Handoffs owned per person against the overload limit."""
     shown = [p for p in people if p.owns][:12]
-    label_width, bar_width, row = 190, 320, 24
+    label_width, bar_width, row = 210, 320, 24
     most = max([p.owns for p in shown] + [limit + 1])
     height = row * len(shown) + 34
-    desc = "; ".join(f"{p.name} owns {p.owns} handoffs" for p in shown) + f"; limit {limit}"
+    desc = "; ".join(f"{p.name} owns {plural(p.owns, 'handoff')}" for p in shown) + f"; limit {limit}"
     parts = [_open("load", label_width + bar_width + 110, height,
                    "Handoffs owned per person", desc)]
     for index, person in enumerate(shown):
         y = 8 + index * row
         name = person.name + (" (founder)" if person.founder else "")
-        parts.append(_text(label_width - 8, y + 13, clip(name, 28), anchor="end"))
+        parts.append(_text(label_width - 8, y + 13, clip(name, 26), anchor="end"))
         over = person.owns > limit
         span = bar_width * person.owns / most
         parts.append(f'<rect x="{label_width}" y="{y}" width="{span:g}" height="16" '

@@ -15,6 +15,14 @@ STATE_TEXT = {
     NONE: "no boundary",
 }
 STATE_MARK = {OWNED: "✓", UNOWNED: "!", UNDESIGNED: "✗", NONE: ""}
+IRREGULAR = {"person": "people"}
+
+
+def plural(count: int, word: str) -> str:
+    """`1 team`, `3 teams`, `2 people`."""
+    if count == 1:
+        return f"{count} {word}"
+    return f"{count} {IRREGULAR.get(word, word + 's')}"
 
 
 class _Boundary:
