@@ -173,6 +173,20 @@ def test_github_appends_a_markdown_summary_when_the_step_summary_is_set(
         "")
 
 
+def test_github_warns_when_the_step_summary_cannot_be_written(tmp_path, capsys, monkeypatch):
+    troubled(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ORGLINT_TODAY", "2026-06-01")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "missing" / "summary.md"))
+    from orglint.cli import main
+
+    assert main(["check", "--format", "github"]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("::error file=org.yaml,line=10,col=3,")
+    assert err == (f"orglint: warning: cannot append to GITHUB_STEP_SUMMARY "
+                   f"'{tmp_path / 'missing' / 'summary.md'}': No such file or directory\n")
+
+
 # --- JUnit ------------------------------------------------------------------------------------
 
 

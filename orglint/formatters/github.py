@@ -9,6 +9,7 @@ report is appended to the job summary as well.
 from __future__ import annotations
 
 import os
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -46,6 +47,10 @@ def render(result: CheckResult, context: FormatContext) -> str:
     if summary:
         from orglint.formatters import markdown
 
-        with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(markdown.render(result, context))
+        try:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(markdown.render(result, context))
+        except OSError as exc:  # the annotations still count: warn, do not fail the check
+            print(f"orglint: warning: cannot append to GITHUB_STEP_SUMMARY '{summary}': "
+                  f"{exc.strerror or type(exc).__name__}", file=sys.stderr)
     return "\n".join(lines) + "\n"
