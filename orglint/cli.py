@@ -32,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="files or folders (default: the config's include globs)")
     check.add_argument("--config", metavar="PATH", help="config file (default: search upward)")
     check.add_argument("--format", default="text", metavar="FORMAT",
-                       help="output format for the terminal (default: text)")
+                       help="output format for the terminal: text, json, sarif, github, junit, "
+                            "gitlab, markdown, or a plugin's (default: text)")
     check.add_argument("--output", action="append", metavar="FORMAT:FILE", default=[],
                        help="also write FORMAT to FILE; repeatable")
     check.add_argument("--select", action="append", metavar="CODES",
