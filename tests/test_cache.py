@@ -1,0 +1,169 @@
+"""The parse cache: where it lives, what a key depends on, and that no entry it cannot trust
+(truncated, forged, planted in the repo, written by a racing process) is ever used."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from orglint import __version__
+from orglint.cache import ParseCache, cache_folder, dump, parse, undump
+
+TEXT = b"teams:\n  sales: {name: Sales, lead: nobody}\n  Bad: {}\n"
+
+
+@pytest.fixture(autouse=True)
+def own_home(tmp_path, monkeypatch):
+    """The signing key lives in the user's cache folder: one per test."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("ORGLINT_CACHE_DIR", raising=False)
+
+
+def same(a, b) -> bool:
+    def norm(loaded):
+        return (loaded.path, loaded.problems, loaded.directives,
+                [(d.data, d.keys, d.values, d.index, d.schema) for d in loaded.documents])
+    return norm(a) == norm(b)
+
+
+def test_an_entry_reads_back_as_what_was_parsed_with_its_schema_problems(tmp_path):
+    cache = ParseCache(tmp_path / "c")
+    loaded = parse(TEXT, "org.yaml")
+    assert [hit.message for hit in loaded.documents[0].schema or []] == [
+        "'Bad' is not a valid id: use lower-case letters, digits, '.', '_' and '-', "
+        "starting with a letter or digit",
+    ]
+    key = cache.key(TEXT, "org.yaml")
+    assert cache.get(key) is None
+    cache.put(key, dump(loaded))
+    again = ParseCache(tmp_path / "c").get(key)
+    assert again is not None and same(again, loaded)
+
+
+def test_the_key_covers_the_bytes_and_the_shown_path(tmp_path):
+    cache = ParseCache(tmp_path / "c")
+    key = cache.key(TEXT, "org.yaml")
+    assert cache.key(TEXT + b"\n", "org.yaml") != key
+    assert cache.key(TEXT, "other/org.yaml") != key  # positions name the file
+    assert cache.key(TEXT, "org.yaml") == key
+
+
+def test_entries_live_in_a_folder_per_format_orglint_and_python_version(tmp_path):
+    cache = ParseCache(tmp_path / "c")
+    key = cache.key(TEXT, "org.yaml")
+    cache.put(key, dump(parse(TEXT, "org.yaml")))
+    (version,) = [p.name for p in (tmp_path / "c").iterdir() if p.is_dir()]
+    python = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    assert version.startswith(f"v1-{__version__}-{python}-")
+    # the cache keeps itself out of git and out of backups, as pytest's and ruff's do
+    assert (tmp_path / "c" / ".gitignore").read_text() == "# created by orglint\n*\n"
+    assert (tmp_path / "c" / "CACHEDIR.TAG").read_text().startswith(
+        "Signature: 8a477f597d28d172789f06886806bc55")
+
+
+@pytest.mark.parametrize("damage", ["truncate", "empty", "flip", "garbage"])
+def test_a_damaged_entry_is_a_miss_and_is_rewritten(tmp_path, damage):
+    cache = ParseCache(tmp_path / "c")
+    key = cache.key(TEXT, "org.yaml")
+    cache.put(key, dump(parse(TEXT, "org.yaml")))
+    (entry,) = [p for p in (tmp_path / "c").rglob("*") if p.is_file() and p.parent.name == key[:2]]
+    blob = entry.read_bytes()
+    entry.write_bytes({
+        "truncate": blob[: len(blob) - 7],
+        "empty": b"",
+        "flip": blob[:-1] + bytes([blob[-1] ^ 1]),
+        "garbage": os.urandom(len(blob)),
+    }[damage])
+    assert cache.get(key) is None
+    assert (cache.hits, cache.misses) == (0, 1)
+    cache.put(key, dump(parse(TEXT, "org.yaml")))
+    assert cache.get(key) is not None
+
+
+def test_an_entry_signed_by_another_key_is_refused(tmp_path, monkeypatch):
+    """Entries committed to the repo (or copied from another machine) are never trusted."""
+    planted = ParseCache(tmp_path / "c")
+    key = planted.key(TEXT, "org.yaml")
+    forged = parse(TEXT, "org.yaml")
+    forged.documents[0].schema = []  # "no problems here"
+    planted.put(key, dump(forged))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-home"))
+    assert ParseCache(tmp_path / "c").get(key) is None
+
+
+def test_a_signed_entry_still_cannot_build_anything_but_orglint_values(tmp_path):
+    cache = ParseCache(tmp_path / "c")
+    key = cache.key(TEXT, "org.yaml")
+    ran = tmp_path / "ran"
+
+    class Exploit:
+        def __reduce__(self):
+            return (os.mkdir, (str(ran),))
+
+    cache.put(key, pickle.dumps(Exploit()))
+    assert cache.get(key) is None
+    assert not ran.exists()
+    with pytest.raises(pickle.UnpicklingError, match="mkdir is not allowed in a cache entry"):
+        undump(pickle.dumps(Exploit()))
+
+
+def test_writers_racing_on_one_entry_leave_a_whole_one(tmp_path):
+    cache = ParseCache(tmp_path / "c")
+    key = cache.key(TEXT, "org.yaml")
+    payload = dump(parse(TEXT, "org.yaml"))
+    seen: list[object] = []
+
+    def write() -> None:
+        for _ in range(30):
+            cache.put(key, payload)
+
+    def read() -> None:
+        for _ in range(60):
+            seen.append(cache.get(key))
+
+    threads = [threading.Thread(target=f) for f in (write, write, write, read, read)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(entry is None or same(entry, parse(TEXT, "org.yaml")) for entry in seen)
+    assert cache.get(key) is not None
+    leftovers = [p.name for p in (tmp_path / "c").rglob(".tmp-*")]
+    assert leftovers == []
+
+
+def test_an_unwritable_folder_turns_writing_off_for_the_run(tmp_path):
+    blocker = tmp_path / "c"
+    blocker.write_text("not a folder\n")
+    cache = ParseCache(blocker)
+    key = cache.key(TEXT, "org.yaml")
+    cache.put(key, dump(parse(TEXT, "org.yaml")))
+    assert cache.writable is False
+    assert cache.get(key) is None
+
+
+def test_where_the_cache_lives(tmp_path, monkeypatch):
+    config_root = tmp_path / "repo"
+    assert cache_folder(config_root, None, tmp_path) == config_root / ".orglint_cache"
+    assert cache_folder(config_root, "build/lint", tmp_path) == config_root / "build/lint"
+    assert cache_folder(None, None, tmp_path / "cwd") == tmp_path / "cwd" / ".orglint_cache"
+    monkeypatch.setenv("ORGLINT_CACHE_DIR", str(tmp_path / "ci-cache"))
+    assert cache_folder(config_root, "build/lint", tmp_path) == tmp_path / "ci-cache"
+
+
+def test_cache_dir_in_the_config_and_no_cache_on_the_command_line(tmp_path, monkeypatch, cli):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "orglint.yaml").write_text("cache_dir: build/orglint\n")
+    (tmp_path / "org.yaml").write_text(TEXT.decode())
+    code, out, _ = cli("check", "--no-cache")
+    assert code == 1
+    assert not (tmp_path / "build").exists()
+    assert cli("check") == (code, out, "")
+    assert [p.name for p in Path(tmp_path / "build" / "orglint").iterdir()
+            if p.is_dir()][0].startswith("v1-")
+    assert cli("check") == (code, out, "")

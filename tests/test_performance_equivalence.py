@@ -1,0 +1,153 @@
+"""Speed never changes a result: on a generated org with defects, `orglint check --format json`
+prints the same bytes with and without the cache, cold and warm, parsed in one process or two,
+and with cache entries corrupted in every way a crash or a race could leave them."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import pickle
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import orglint.cache
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+assert _spec is not None and _spec.loader is not None
+generate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate)
+
+PEOPLE = 750  # 150 teams, 151 files, about 6,000 lines
+
+
+@pytest.fixture(scope="module")
+def org_template(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("org") / "org"
+    generate.write(out, PEOPLE, defects=0.08)
+    (out / "orglint.yaml").write_text("include: ['**/*.yaml']\n", encoding="utf-8")
+    return out
+
+
+@pytest.fixture
+def org(org_template, tmp_path, monkeypatch) -> Path:
+    """A fresh copy of the generated org as the current folder, with no cache yet."""
+    import shutil
+
+    target = tmp_path / "org"
+    shutil.copytree(org_template, target)
+    monkeypatch.chdir(target)
+    monkeypatch.delenv(orglint.cache.ENV_FOLDER, raising=False)
+    return target
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Counts how files were parsed: in this process, or shared with a worker process."""
+    counts: Counter[str] = Counter()
+    real_parse, real_two = orglint.cache.parse, orglint.cache._parse_in_two
+
+    def parse(raw, shown):
+        counts["parsed here"] += 1
+        return real_parse(raw, shown)
+
+    def in_two(jobs, results, cache):
+        counts["parallel runs"] += 1
+        return real_two(jobs, results, cache)
+
+    monkeypatch.setattr(orglint.cache, "parse", parse)
+    monkeypatch.setattr(orglint.cache, "_parse_in_two", in_two)
+    return counts
+
+
+def check_json(cli, *extra: str) -> str:
+    code, out, err = cli("check", "--format", "json", *extra)
+    assert code == 1, err
+    assert err == ""
+    return out
+
+
+@pytest.fixture
+def reference(cli, org, monkeypatch) -> str:
+    """One process, no cache: the plain path every other way must match byte for byte."""
+    threshold = orglint.cache.PARALLEL_BYTES
+    monkeypatch.setattr(orglint.cache, "PARALLEL_BYTES", 10**12)
+    out = check_json(cli, "--no-cache")
+    monkeypatch.setattr(orglint.cache, "PARALLEL_BYTES", threshold)
+    assert not (org / ".orglint_cache").exists()
+    return out
+
+
+def entries(org: Path) -> list[Path]:
+    return sorted(p for p in (org / ".orglint_cache").rglob("*")
+                  if p.is_file() and p.parent.parent.name.startswith("v"))
+
+
+def test_the_generated_org_has_defects_of_many_kinds(reference):
+    found = json.loads(reference)
+    codes = Counter(finding["code"] for finding in found["findings"])
+    assert len(found["files"]) == PEOPLE // 5 + 1
+    for code in ("ORG002", "ORG003", "BND001"):
+        assert codes[code] > 0, codes
+    assert found["summary"]["errors"] > 20
+
+
+def test_cold_and_warm_cache_give_the_same_bytes(cli, org, reference, spy):
+    cold = check_json(cli)
+    assert spy["parsed here"] == PEOPLE // 5 + 1
+    assert len(entries(org)) == PEOPLE // 5 + 1
+    spy.clear()
+    warm = check_json(cli)
+    assert spy["parsed here"] == 0  # every file came from the cache
+    assert cold == reference
+    assert warm == reference
+
+
+def test_two_processes_give_the_same_bytes(cli, org, reference, spy, monkeypatch):
+    monkeypatch.setattr(orglint.cache, "PARALLEL_BYTES", 0)
+    parallel = check_json(cli, "--no-cache")
+    assert spy["parallel runs"] == 1
+    # about half the files were parsed here, the rest by the worker
+    assert 0 < spy["parsed here"] < PEOPLE // 5 + 1
+    assert parallel == reference
+    spy.clear()
+    cold = check_json(cli)  # parallel, filling the cache from both processes
+    assert len(entries(org)) == PEOPLE // 5 + 1
+    warm = check_json(cli)
+    assert spy["parallel runs"] == 1  # the warm run had nothing left to parse
+    assert cold == reference
+    assert warm == reference
+
+
+def test_corrupt_entries_are_misses_never_different_results(cli, org, reference, spy):
+    check_json(cli)
+    stored = entries(org)
+    truncated, flipped, emptied, forged, foreign = stored[:5]
+    truncated.write_bytes(truncated.read_bytes()[:40])
+    data = bytearray(flipped.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    flipped.write_bytes(bytes(data))
+    emptied.write_bytes(b"")
+    # a well-formed entry whose content was swapped, without the signing key: refused
+    loaded = orglint.cache.undump(foreign.read_bytes()[32:])
+    loaded.problems.clear()
+    for doc in loaded.documents:
+        doc.schema = []
+    forged.write_bytes(foreign.read_bytes()[:32] + orglint.cache.dump(loaded))
+    # a pickle that would run code if it were ever unpickled
+    foreign.write_bytes(b"\0" * 32 + pickle.dumps(print))
+    spy.clear()
+    assert check_json(cli) == reference
+    assert spy["parsed here"] == 5
+    spy.clear()
+    assert check_json(cli) == reference  # the damaged entries were rewritten whole
+    assert spy["parsed here"] == 0
+
+
+def test_an_unwritable_cache_never_fails_the_run(cli, org, reference):
+    (org / ".orglint_cache").write_text("a file where the cache folder would be\n")
+    assert check_json(cli) == reference
+    assert check_json(cli) == reference
