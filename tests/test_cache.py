@@ -164,6 +164,6 @@ def test_cache_dir_in_the_config_and_no_cache_on_the_command_line(tmp_path, monk
     assert code == 1
     assert not (tmp_path / "build").exists()
     assert cli("check") == (code, out, "")
-    assert [p.name for p in Path(tmp_path / "build" / "orglint").iterdir()
-            if p.is_dir()][0].startswith("v1-")
+    (version,) = [p.name for p in Path(tmp_path / "build" / "orglint").iterdir() if p.is_dir()]
+    assert version.startswith("v1-")
     assert cli("check") == (code, out, "")
