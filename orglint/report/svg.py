@@ -148,20 +148,27 @@ def matrix(data: Matrix) -> str:
         x = label + index * cell + cell / 2 + 4
         parts.append(_text(x, top - 8, clip(name, 24),
                            extra=f' transform="rotate(-45 {x:g} {top - 8:g})"'))
+    # pairs that never meet share one patterned background: the chart stays small for big orgs
+    parts.append(f'<defs><pattern id="matrix-grid" x="{label:g}" y="{top:g}" width="{cell}" '
+                 f'height="{cell}" patternUnits="userSpaceOnUse"><rect width="{cell}" '
+                 f'height="{cell}" fill="{COLOURS[NONE]}" stroke="#ffffff"/></pattern></defs>'
+                 f'<rect x="{label:g}" y="{top:g}" width="{size}" height="{size}" '
+                 'fill="url(#matrix-grid)"/>')
     for r, row in enumerate(data.rows):
         for c, item in enumerate(row):
+            if item.state == NONE:
+                continue
             x, y = label + c * cell, top + r * cell
             tip = f"{item.source} → {item.target}: {item.text}"
             if item.handoffs:
                 tip += f" ({', '.join(item.handoffs)})"
             if item.journeys:
                 tip += f"; on {', '.join(item.journeys)}"
+            ink = INK if item.state == UNOWNED else "#ffffff"
             parts.append(f'<g><title>{esc(tip)}</title><rect x="{x:g}" y="{y:g}" width="{cell}" '
                          f'height="{cell}" fill="{COLOURS[item.state]}" stroke="#ffffff"/>')
-            if item.state != NONE:
-                ink = INK if item.state == UNOWNED else "#ffffff"
-                parts.append(_text(x + cell / 2, y + cell / 2 + 5, STATE_MARK[item.state], size=15,
-                                   anchor="middle", fill=ink, weight="bold"))
+            parts.append(_text(x + cell / 2, y + cell / 2 + 5, STATE_MARK[item.state], size=15,
+                               anchor="middle", fill=ink, weight="bold"))
             parts.append("</g>")
     parts.append(_legend(10, height - 12, [(COLOURS[s], f"{STATE_MARK[s]} {STATE_TEXT[s]}")
                                            for s in (OWNED, UNOWNED, UNDESIGNED)]))
