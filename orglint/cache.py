@@ -6,12 +6,15 @@ file's bytes and its displayed path alone. Its key is a hash of both, and entrie
 folder named after the cache format, the orglint and Python versions and a hash of orglint's
 own parsing code, so no other build of orglint ever reads them.
 
+The entries of one scope (the current folder and config) live in one pack file: creating
+thousands of small files costs more than parsing them on some file systems.
+
 A cache must never change a result or break a run:
-- entries are written to a temporary file and renamed into place, so a reader sees a whole
-  entry or none, whatever runs at the same time;
-- each entry is signed (HMAC) with a key kept outside the checked repo, and read with an
-  unpickler that builds nothing but orglint's own value types: an entry planted in the repo,
-  truncated or corrupt is a miss, never code and never a different result;
+- a pack is written to a temporary file and renamed into place, so a reader sees a whole
+  pack or none, whatever runs at the same time (the last writer wins; each pack is complete);
+- a pack is signed (HMAC) with a key kept outside the checked repo, and read with an
+  unpickler that builds nothing but orglint's own value types: a pack planted in the repo,
+  truncated or corrupt is empty, never code and never a different result;
 - any error while reading is a miss; any error while writing turns writing off for the run.
 """
 
@@ -93,64 +96,90 @@ def code_fingerprint() -> str:
 
 
 class ParseCache:
-    """Entries under ``folder``; ``ParseCache(None)`` is a cache that is off."""
+    """The entries of one scope (a folder checked with one config) under ``folder``, kept in
+    one signed pack file: one read when a run starts, one write when it parsed anything.
+    ``ParseCache(None)`` is a cache that is off."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, scope: str = "") -> None:
         self.enabled = folder is not None
         self.writable = self.enabled
         self.folder = folder
         self.hits = 0
         self.misses = 0
         self._secret = b""
-        self._entries: Path | None = None
+        self._pack: Path | None = None
+        self._stored: dict[str, bytes] | None = None  # read lazily, on the first lookup
+        self._used: dict[str, bytes] = {}  # what this run read or parsed: the next pack
+        self._changed = False
         if folder is not None:
             version = f"v{FORMAT}-{__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
-            self._entries = folder / f"{version}-{code_fingerprint()}"
+            name = hashlib.sha256(scope.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+            self._pack = folder / f"{version}-{code_fingerprint()}" / f"{name}.pack"
             self._secret = _secret()
 
     def key(self, raw: bytes, display: str) -> str:
         digest = hashlib.sha256(display.encode("utf-8", "surrogateescape") + b"\0" + raw)
         return digest.hexdigest()
 
-    def _path(self, key: str) -> Path:
-        assert self._entries is not None
-        return self._entries / key[:2] / key[2:]
-
     def get(self, key: str) -> LoadedFile | None:
         if not self.enabled:
             return None
+        if self._stored is None:
+            self._stored = self._read()
+        payload = self._stored.get(key)
         try:
-            blob = self._path(key).read_bytes()
-            signature, payload = blob[:_SIGNATURE], blob[_SIGNATURE:]
-            if not hmac.compare_digest(signature, self._sign(key, payload)):
-                raise ValueError("bad signature")
+            if payload is None:
+                raise KeyError(key)
             loaded = undump(payload)
-        except Exception:  # missing, truncated, corrupt, foreign: parse the file instead
+        except Exception:  # absent, or an entry that does not load: parse the file instead
             self.misses += 1
             return None
         self.hits += 1
+        self._used[key] = payload
         return loaded
 
     def put(self, key: str, payload: bytes) -> None:
-        if not self.writable:
+        if self.writable:
+            self._used[key] = payload
+            self._changed = True
+
+    def save(self) -> None:
+        """Write the pack when this run parsed anything: the entries it used, nothing else."""
+        if not (self.writable and self._changed) or self._pack is None:
             return
-        path = self._path(key)
+        body = pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            if not path.parent.is_dir():
-                _make_folder(path.parent, self.folder)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            if not self._pack.parent.is_dir():
+                _make_folder(self._pack.parent, self.folder)
+            handle, temporary = tempfile.mkstemp(dir=self._pack.parent, prefix=".tmp-")
             try:
                 with os.fdopen(handle, "wb") as out:
-                    out.write(self._sign(key, payload) + payload)
-                os.replace(temporary, path)
+                    out.write(self._sign(body) + body)
+                os.replace(temporary, self._pack)  # readers see the old pack or the new one
             except BaseException:
                 _remove(temporary)
                 raise
         except OSError:  # read-only checkout, full disk: run without writing the cache
             self.writable = False
+        self._changed = False
 
-    def _sign(self, key: str, payload: bytes) -> bytes:
-        return hmac.new(self._secret, key.encode() + b"\0" + payload, hashlib.sha256).digest()
+    def _read(self) -> dict[str, bytes]:
+        assert self._pack is not None
+        try:
+            blob = self._pack.read_bytes()
+            signature, body = blob[:_SIGNATURE], blob[_SIGNATURE:]
+            if not hmac.compare_digest(signature, self._sign(body)):
+                return {}  # not written with this user's key: planted, copied or damaged
+            entries = _Unpickler(io.BytesIO(body)).load()
+        except Exception:  # missing, truncated, corrupt: an empty cache
+            return {}
+        if not isinstance(entries, dict):
+            return {}
+        return {key: value for key, value in entries.items()
+                if isinstance(key, str) and isinstance(value, bytes)}
+
+    def _sign(self, body: bytes) -> bytes:
+        return hmac.new(self._secret, body, hashlib.sha256).digest()
 
 
 def _make_folder(folder: Path, root: Path | None) -> None:
@@ -251,6 +280,7 @@ def load_many(files: Sequence[tuple[str, str]], cache: ParseCache,
             results[index] = loaded
             if cache.writable:
                 cache.put(key, dump(loaded))
+    cache.save()
     return [loaded for loaded in results if loaded is not None]
 
 

@@ -191,7 +191,8 @@ def parse_cache(session: Session) -> ParseCache:
         return ParseCache(None)
     config = session.config
     root = config.root if config.path is not None else None
-    return ParseCache(cache_folder(root, config.cache_dir, session.cwd))
+    scope = f"{_real(session.cwd)}\0{config.path}"  # one pack per folder and config
+    return ParseCache(cache_folder(root, config.cache_dir, session.cwd), scope)
 
 
 def settings_for(config: Config, select: Sequence[str] | None = None,

@@ -31,18 +31,33 @@ def same(a, b) -> bool:
     return norm(a) == norm(b)
 
 
+def stored(folder: Path, scope: str = "repo") -> ParseCache:
+    """A cache holding TEXT's entry, saved, and a key to it."""
+    cache = ParseCache(folder, scope)
+    cache.put(cache.key(TEXT, "org.yaml"), dump(parse(TEXT, "org.yaml")))
+    cache.save()
+    return cache
+
+
+def the_pack(folder: Path) -> Path:
+    (found,) = folder.rglob("*.pack")
+    return found
+
+
 def test_an_entry_reads_back_as_what_was_parsed_with_its_schema_problems(tmp_path):
-    cache = ParseCache(tmp_path / "c")
     loaded = parse(TEXT, "org.yaml")
     assert [hit.message for hit in loaded.documents[0].schema or []] == [
         "'Bad' is not a valid id: use lower-case letters, digits, '.', '_' and '-', "
         "starting with a letter or digit",
     ]
-    key = cache.key(TEXT, "org.yaml")
-    assert cache.get(key) is None
-    cache.put(key, dump(loaded))
-    again = ParseCache(tmp_path / "c").get(key)
-    assert again is not None and same(again, loaded)
+    empty = ParseCache(tmp_path / "c", "repo")
+    key = empty.key(TEXT, "org.yaml")
+    assert empty.get(key) is None
+    stored(tmp_path / "c")
+    again = ParseCache(tmp_path / "c", "repo")
+    entry = again.get(key)
+    assert entry is not None and same(entry, loaded)
+    assert (again.hits, again.misses) == (1, 0)
 
 
 def test_the_key_covers_the_bytes_and_the_shown_path(tmp_path):
@@ -53,11 +68,9 @@ def test_the_key_covers_the_bytes_and_the_shown_path(tmp_path):
     assert cache.key(TEXT, "org.yaml") == key
 
 
-def test_entries_live_in_a_folder_per_format_orglint_and_python_version(tmp_path):
-    cache = ParseCache(tmp_path / "c")
-    key = cache.key(TEXT, "org.yaml")
-    cache.put(key, dump(parse(TEXT, "org.yaml")))
-    (version,) = [p.name for p in (tmp_path / "c").iterdir() if p.is_dir()]
+def test_packs_live_in_a_folder_per_format_orglint_and_python_version(tmp_path):
+    stored(tmp_path / "c")
+    version = the_pack(tmp_path / "c").parent.name
     python = f"py{sys.version_info[0]}{sys.version_info[1]}"
     assert version.startswith(f"v1-{__version__}-{python}-")
     # the cache keeps itself out of git and out of backups, as pytest's and ruff's do
@@ -66,38 +79,57 @@ def test_entries_live_in_a_folder_per_format_orglint_and_python_version(tmp_path
         "Signature: 8a477f597d28d172789f06886806bc55")
 
 
+def test_each_scope_keeps_its_own_pack(tmp_path):
+    stored(tmp_path / "c", "repo-a")
+    stored(tmp_path / "c", "repo-b")
+    assert len(list((tmp_path / "c").rglob("*.pack"))) == 2
+    key = ParseCache(tmp_path / "c").key(TEXT, "org.yaml")
+    assert ParseCache(tmp_path / "c", "repo-a").get(key) is not None
+
+
+def test_a_run_that_parsed_nothing_writes_nothing(tmp_path):
+    stored(tmp_path / "c")
+    before = the_pack(tmp_path / "c").stat().st_mtime_ns
+    cache = ParseCache(tmp_path / "c", "repo")
+    assert cache.get(cache.key(TEXT, "org.yaml")) is not None
+    cache.save()
+    assert the_pack(tmp_path / "c").stat().st_mtime_ns == before
+
+
 @pytest.mark.parametrize("damage", ["truncate", "empty", "flip", "garbage"])
-def test_a_damaged_entry_is_a_miss_and_is_rewritten(tmp_path, damage):
-    cache = ParseCache(tmp_path / "c")
-    key = cache.key(TEXT, "org.yaml")
-    cache.put(key, dump(parse(TEXT, "org.yaml")))
-    (entry,) = [p for p in (tmp_path / "c").rglob("*") if p.is_file() and p.parent.name == key[:2]]
-    blob = entry.read_bytes()
-    entry.write_bytes({
+def test_a_damaged_pack_is_a_miss_and_is_rewritten(tmp_path, damage):
+    stored(tmp_path / "c")
+    pack = the_pack(tmp_path / "c")
+    blob = pack.read_bytes()
+    pack.write_bytes({
         "truncate": blob[: len(blob) - 7],
         "empty": b"",
         "flip": blob[:-1] + bytes([blob[-1] ^ 1]),
         "garbage": os.urandom(len(blob)),
     }[damage])
+    cache = ParseCache(tmp_path / "c", "repo")
+    key = cache.key(TEXT, "org.yaml")
     assert cache.get(key) is None
     assert (cache.hits, cache.misses) == (0, 1)
     cache.put(key, dump(parse(TEXT, "org.yaml")))
-    assert cache.get(key) is not None
+    cache.save()
+    assert ParseCache(tmp_path / "c", "repo").get(key) is not None
 
 
-def test_an_entry_signed_by_another_key_is_refused(tmp_path, monkeypatch):
-    """Entries committed to the repo (or copied from another machine) are never trusted."""
-    planted = ParseCache(tmp_path / "c")
+def test_a_pack_signed_by_another_key_is_refused(tmp_path, monkeypatch):
+    """Packs committed to the repo (or copied from another machine) are never trusted."""
+    planted = ParseCache(tmp_path / "c", "repo")
     key = planted.key(TEXT, "org.yaml")
     forged = parse(TEXT, "org.yaml")
     forged.documents[0].schema = []  # "no problems here"
     planted.put(key, dump(forged))
+    planted.save()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-home"))
-    assert ParseCache(tmp_path / "c").get(key) is None
+    assert ParseCache(tmp_path / "c", "repo").get(key) is None
 
 
 def test_a_signed_entry_still_cannot_build_anything_but_orglint_values(tmp_path):
-    cache = ParseCache(tmp_path / "c")
+    cache = ParseCache(tmp_path / "c", "repo")
     key = cache.key(TEXT, "org.yaml")
     ran = tmp_path / "ran"
 
@@ -106,25 +138,24 @@ def test_a_signed_entry_still_cannot_build_anything_but_orglint_values(tmp_path)
             return (os.mkdir, (str(ran),))
 
     cache.put(key, pickle.dumps(Exploit()))
-    assert cache.get(key) is None
+    cache.save()
+    assert ParseCache(tmp_path / "c", "repo").get(key) is None
     assert not ran.exists()
     with pytest.raises(pickle.UnpicklingError, match="mkdir is not allowed in a cache entry"):
         undump(pickle.dumps(Exploit()))
 
 
-def test_writers_racing_on_one_entry_leave_a_whole_one(tmp_path):
-    cache = ParseCache(tmp_path / "c")
-    key = cache.key(TEXT, "org.yaml")
-    payload = dump(parse(TEXT, "org.yaml"))
+def test_runs_racing_on_one_pack_leave_a_whole_one(tmp_path):
+    key = ParseCache(tmp_path / "c").key(TEXT, "org.yaml")
     seen: list[object] = []
 
     def write() -> None:
-        for _ in range(30):
-            cache.put(key, payload)
+        for _ in range(20):
+            stored(tmp_path / "c")
 
     def read() -> None:
-        for _ in range(60):
-            seen.append(cache.get(key))
+        for _ in range(40):
+            seen.append(ParseCache(tmp_path / "c", "repo").get(key))
 
     threads = [threading.Thread(target=f) for f in (write, write, write, read, read)]
     for thread in threads:
@@ -132,19 +163,16 @@ def test_writers_racing_on_one_entry_leave_a_whole_one(tmp_path):
     for thread in threads:
         thread.join()
     assert all(entry is None or same(entry, parse(TEXT, "org.yaml")) for entry in seen)
-    assert cache.get(key) is not None
-    leftovers = [p.name for p in (tmp_path / "c").rglob(".tmp-*")]
-    assert leftovers == []
+    assert ParseCache(tmp_path / "c", "repo").get(key) is not None
+    assert [p.name for p in (tmp_path / "c").rglob(".tmp-*")] == []
 
 
 def test_an_unwritable_folder_turns_writing_off_for_the_run(tmp_path):
     blocker = tmp_path / "c"
     blocker.write_text("not a folder\n")
-    cache = ParseCache(blocker)
-    key = cache.key(TEXT, "org.yaml")
-    cache.put(key, dump(parse(TEXT, "org.yaml")))
+    cache = stored(blocker)
     assert cache.writable is False
-    assert cache.get(key) is None
+    assert cache.get(cache.key(TEXT, "org.yaml")) is None
 
 
 def test_where_the_cache_lives(tmp_path, monkeypatch):

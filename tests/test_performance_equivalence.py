@@ -81,15 +81,18 @@ def reference(cli, org, monkeypatch) -> str:
     return out
 
 
-def entries(org: Path) -> list[Path]:
-    return sorted(p for p in (org / ".orglint_cache").rglob("*")
-                  if p.is_file() and p.parent.parent.name.startswith("v"))
+def pack(org: Path) -> Path:
+    (found,) = (org / ".orglint_cache").rglob("*.pack")
+    return found
+
+
+FILES = PEOPLE // 5 + 1
 
 
 def test_the_generated_org_has_defects_of_many_kinds(reference):
     found = json.loads(reference)
     codes = Counter(finding["code"] for finding in found["findings"])
-    assert len(found["files"]) == PEOPLE // 5 + 1
+    assert len(found["files"]) == FILES
     for code in ("ORG002", "ORG003", "BND001"):
         assert codes[code] > 0, codes
     assert found["summary"]["errors"] > 20
@@ -97,8 +100,8 @@ def test_the_generated_org_has_defects_of_many_kinds(reference):
 
 def test_cold_and_warm_cache_give_the_same_bytes(cli, org, reference, spy):
     cold = check_json(cli)
-    assert spy["parsed here"] == PEOPLE // 5 + 1
-    assert len(entries(org)) == PEOPLE // 5 + 1
+    assert spy["parsed here"] == FILES
+    assert pack(org).stat().st_size > 100_000
     spy.clear()
     warm = check_json(cli)
     assert spy["parsed here"] == 0  # every file came from the cache
@@ -111,39 +114,58 @@ def test_two_processes_give_the_same_bytes(cli, org, reference, spy, monkeypatch
     parallel = check_json(cli, "--no-cache")
     assert spy["parallel runs"] == 1
     # about half the files were parsed here, the rest by the worker
-    assert 0 < spy["parsed here"] < PEOPLE // 5 + 1
+    assert 0 < spy["parsed here"] < FILES
     assert parallel == reference
     spy.clear()
     cold = check_json(cli)  # parallel, filling the cache from both processes
-    assert len(entries(org)) == PEOPLE // 5 + 1
+    spy.clear()
     warm = check_json(cli)
-    assert spy["parallel runs"] == 1  # the warm run had nothing left to parse
+    assert spy["parsed here"] == 0
+    assert spy["parallel runs"] == 0  # the warm run had nothing left to parse
     assert cold == reference
     assert warm == reference
 
 
-def test_corrupt_entries_are_misses_never_different_results(cli, org, reference, spy):
+def damage(path: Path, how: str) -> None:
+    blob = path.read_bytes()
+    signature, body = blob[:32], blob[32:]
+    entries = pickle.loads(body)
+    if how == "truncated":
+        path.write_bytes(blob[: len(blob) // 2])
+    elif how == "empty":
+        path.write_bytes(b"")
+    elif how == "flipped":
+        path.write_bytes(blob[:-100] + bytes([blob[-100] ^ 0xFF]) + blob[-99:])
+    elif how == "forged":  # entries swapped for "no problems", without the signing key
+        for key, payload in entries.items():
+            loaded = orglint.cache.undump(payload)
+            loaded.problems.clear()
+            for doc in loaded.documents:
+                doc.schema = []
+            entries[key] = orglint.cache.dump(loaded)
+        path.write_bytes(signature + pickle.dumps(entries))
+    elif how == "code":  # a pickle that would run code if it were ever unpickled
+        path.write_bytes(signature + pickle.dumps(print))
+    elif how == "bad entry":  # correctly signed, one entry does not load: a miss for one file
+        key = sorted(entries)[3]
+        entries[key] = entries[key][:50]
+        body = pickle.dumps(entries)
+        path.write_bytes(orglint.cache.ParseCache(Path("."))._sign(body) + body)
+
+
+@pytest.mark.parametrize(("how", "parsed"), [
+    ("truncated", FILES), ("empty", FILES), ("flipped", FILES), ("forged", FILES),
+    ("code", FILES), ("bad entry", 1),
+])
+def test_a_damaged_cache_is_a_miss_never_a_different_result(cli, org, reference, spy, how,
+                                                             parsed):
     check_json(cli)
-    stored = entries(org)
-    truncated, flipped, emptied, forged, foreign = stored[:5]
-    truncated.write_bytes(truncated.read_bytes()[:40])
-    data = bytearray(flipped.read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    flipped.write_bytes(bytes(data))
-    emptied.write_bytes(b"")
-    # a well-formed entry whose content was swapped, without the signing key: refused
-    loaded = orglint.cache.undump(foreign.read_bytes()[32:])
-    loaded.problems.clear()
-    for doc in loaded.documents:
-        doc.schema = []
-    forged.write_bytes(foreign.read_bytes()[:32] + orglint.cache.dump(loaded))
-    # a pickle that would run code if it were ever unpickled
-    foreign.write_bytes(b"\0" * 32 + pickle.dumps(print))
+    damage(pack(org), how)
     spy.clear()
     assert check_json(cli) == reference
-    assert spy["parsed here"] == 5
+    assert spy["parsed here"] == parsed
     spy.clear()
-    assert check_json(cli) == reference  # the damaged entries were rewritten whole
+    assert check_json(cli) == reference  # the pack was written whole again
     assert spy["parsed here"] == 0
 
 
