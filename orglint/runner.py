@@ -83,11 +83,12 @@ def validate_rule_config(config: Config, registry: Registry) -> None:
 
 # Paths `discover` returned are already resolved; resolving costs a syscall per component, and
 # an ops repo has thousands of files.
-_RESOLVED: set[Path] = set()
+_RESOLVED: dict[Path, Path] = {}
 
 
 def _real(path: Path) -> Path:
-    return path if path in _RESOLVED else path.resolve()
+    real = _RESOLVED.get(path)
+    return real if real is not None else path.resolve()
 
 
 def display(path: Path, cwd: Path) -> str:
@@ -138,7 +139,9 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
             real_folder = Path(folder).resolve()  # os.walk does not enter linked folders
-            for name in sorted(files):
+            # hidden files, like hidden folders, are tooling (.pre-commit-config.yaml,
+            # .gitlab-ci.yml), not the org; name one on the command line to check it
+            for name in sorted(n for n in files if not n.startswith(".")):
                 full = Path(folder, name)
                 real = real_folder / name if not os.path.islink(full) else full.resolve()
                 rel = full.relative_to(root).as_posix()
@@ -152,7 +155,8 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
                 if real in skip:
                     continue
                 found[real] = None
-    _RESOLVED.update(found)
+    _RESOLVED.update((path, path) for path in found)
+    _RESOLVED[cwd] = cwd.resolve()
     return sorted(found, key=lambda p: display(p, cwd))
 
 
@@ -226,6 +230,7 @@ def run_check(session: Session, paths: Sequence[str], settings: Settings) -> Che
         return check(load_for_check(session, paths, settings), session.registry, settings)
     finally:
         if collecting:
+            gc.freeze()  # else the next allocation pays a full collection over the whole org
             gc.enable()
 
 
