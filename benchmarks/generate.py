@@ -4,7 +4,7 @@
     python benchmarks/generate.py --people 10000 --layout single --out /tmp/big
 
 Five people per team (so 10,000 people make 2,000 teams), a handoff and a handoff metric per
-team, and every fifteenth team a journey across five teams with its RACI, a review and a decision.
+team, and every fifteenth team a journey across four teams with its RACI, a review and a decision.
 Most of the org is healthy; a deterministic few percent of entities carry a defect (a missing
 owner, a typo in a field or a reference, a bad duration, a metric with no downstream, a flow
 reference written ``kind:id``). The same arguments always write the same bytes.
@@ -23,7 +23,8 @@ PEOPLE_PER_TEAM = 5
 JOURNEY_EVERY = 15
 LAYERS = ("frontstage", "backstage", "support")
 LEVELS = ("low", "medium", "high")
-CADENCES = ("weekly", "biweekly", "monthly", "quarterly")
+CADENCES = ("weekly", "biweekly", "monthly")
+JOURNEY_TEAMS = 4
 LABELS = ("customer_id", "scope", "promises", "contract", "history", "priority")
 TITLES = ("Engineer", "Analyst", "Designer", "Coordinator", "Specialist")
 FIRST = ("Ana", "Leo", "Maya", "Dan", "Carla", "Ivo", "Noor", "Sami", "Ruth", "Tomas")
@@ -81,6 +82,9 @@ def _team(number: int, teams: int, rng: random.Random, defects: float) -> Sectio
         team["parent"] = team_id((number - 1) // 4)
     team["layer"] = LAYERS[number % 3]
     team["systems"] = [f"sys-{tid}"]
+    start = number - number % JOURNEY_EVERY
+    if number - start < JOURNEY_TEAMS and teams >= JOURNEY_TEAMS + 1:
+        team["systems"].append(f"crm-journey-{start:04d}")  # the journey's shared record
     if _flaw(rng, defects):
         del team["lead"]
     sections["teams"][tid] = team
@@ -95,13 +99,14 @@ def _team(number: int, teams: int, rng: random.Random, defects: float) -> Sectio
         "from": tid, "to": nxt, "owner": lead, "backup_owner": members[1],
         "complexity": complexity,
         "governance": {"protocol": f"docs/handoffs/{hid}.md", "decision_maker": lead,
-                       "escalation": [lead, boss or lead]},
+                       "escalation": [lead, boss if number > 4 else members[1]]},
         "carries": [LABELS[number % 6], LABELS[(number + 1) % 6]],
         "sla": {"acknowledge": "4h", "complete": "2d"},
         "measured_by": [f"{hid}-latency"],
     }
-    if complexity != "low":
-        handoff["exception_rate"] = round(0.05 + (number % 7) * 0.04, 2)
+    if complexity != "low":  # a rate that agrees with the declared complexity
+        base = 0.05 if complexity == "medium" else 0.25
+        handoff["exception_rate"] = round(base + (number % 5) * 0.02, 2)
     roll = rng.random()
     if roll < defects / 4:
         del handoff["owner"]
@@ -121,7 +126,7 @@ def _team(number: int, teams: int, rng: random.Random, defects: float) -> Sectio
     if _flaw(rng, defects):
         metric["owner"] = members[1] + "x"  # reference to nobody
     sections["metrics"][f"{hid}-latency"] = metric
-    if number % JOURNEY_EVERY == 0 and teams >= 5:
+    if number % JOURNEY_EVERY == 0 and teams >= JOURNEY_TEAMS + 1:
         _journey(sections, number, teams, members, rng, defects)
     return {name: table for name, table in sections.items() if table}
 
@@ -129,27 +134,35 @@ def _team(number: int, teams: int, rng: random.Random, defects: float) -> Sectio
 def _journey(sections: Sections, number: int, teams: int, members: list[str],
              rng: random.Random, defects: float) -> None:
     jid = f"journey-{number:04d}"
-    path = [team_id((number + k) % teams) for k in range(5)]
+    path = [team_id((number + k) % teams) for k in range(JOURNEY_TEAMS)]
+    context = [LABELS[number % 6], LABELS[(number + 1) % 6]]
     sections["journeys"] = {jid: {
         "name": f"Journey {number}", "owner": members[0], "volume": LEVELS[number % 3],
-        "path": path, "context": [LABELS[number % 6], LABELS[(number + 1) % 6]],
+        "path": path, "context": context,
     }}
+    sections["systems"][f"crm-journey-{number:04d}"] = {
+        "name": f"Record of journey {number}", "owner": path[0], "holds": context}
+    outcome = f"{jid}-outcome"
+    sections["metrics"][outcome] = {
+        "name": f"Outcome of journey {number}", "type": "outcome", "owner": members[0],
+        "rewards": path, "downstream": [f"journey:{jid}"], "source": f"crm-journey-{number:04d}"}
     activities = []
     for k, step in enumerate(("Accept the request", "Plan the work", "Deliver", "Close")):
         activities.append({"activity": step, "R": [members[k % 5], path[k]], "A": members[0],
-                           "C": [path[(k + 1) % 5]], "I": [members[4]]})
+                           "C": [path[(k + 1) % JOURNEY_TEAMS]], "I": [members[4]]})
     if _flaw(rng, defects * 3):
         activities[2]["A"] = [members[1], members[2]]
     sections["raci"] = {f"raci-{jid}": {"name": f"Who does what in journey {number}",
                                         "journey": jid, "activities": activities}}
     sections["reviews"] = {f"review-{jid}": {
-        "name": f"Review of journey {number}", "cadence": CADENCES[number % 4],
-        "owner": members[0], "attendees": path[:3], "covers": [jid],
-        "inputs": [f"{team_id(number)}-to-{path[1]}-latency"],
+        "name": f"Review of journey {number}", "cadence": CADENCES[number % 3],
+        "owner": members[0], "attendees": path, "covers": [jid],
+        "inputs": [f"{team_id(number)}-to-{path[1]}-latency", outcome],
     }}
     sections["decisions"] = {f"decision-{jid}": {
         "name": f"Exceptions in journey {number}", "frequency": "weekly",
-        "decided_by": members[0], "raised_by": path[1:3], "journey": f"journey:{jid}",
+        "decided_by": person_id((number + 1) % teams * PEOPLE_PER_TEAM),  # lead of path[1]
+        "raised_by": path[1:3], "journey": f"journey:{jid}",
     }}
     if _flaw(rng, defects * 3):
         sections["metrics"][f"{jid}-nps"] = {"name": f"NPS of journey {number}",

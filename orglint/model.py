@@ -266,24 +266,24 @@ class SuggestionIndex:
 
     def __init__(self, candidates: list[str], cutoff: float = 0.6) -> None:
         self.cutoff = cutoff
-        groups: dict[frozenset[tuple[str, int]], list[str]] = {}
+        groups: dict[str, list[str]] = {}
         for candidate in candidates:
-            groups.setdefault(_letters(candidate), []).append(candidate)
-        self.groups = [(len(next(iter(ids))), letters, ids) for letters, ids in groups.items()]
+            groups.setdefault("".join(sorted(candidate)), []).append(candidate)
+        self.groups = list(groups.values())
+        self.lengths = [len(spelling) for spelling in groups]
+        self.letters = [_letters(spelling) for spelling in groups]
 
     def closest(self, word: str) -> str | None:
         matcher = difflib.SequenceMatcher()
         matcher.set_seq2(word)
-        letters = _letters(word)
         size = len(word)
         cutoff = self.cutoff
+        # difflib's quick_ratio for every group at once: it bounds the ratio from above
+        shared = map(len, map(_letters(word).__and__, self.letters))
         bounded = []
-        for length, other, ids in self.groups:
+        for common, length, ids in zip(shared, self.lengths, self.groups, strict=True):
             total = length + size
-            # difflib's real_quick_ratio, then its quick_ratio: both bound the ratio from above
-            if (2.0 * min(length, size) / total if total else 1.0) < cutoff:
-                continue
-            bound = 2.0 * len(letters & other) / total if total else 1.0
+            bound = 2.0 * common / total if total else 1.0
             if bound >= cutoff:
                 bounded.append((bound, ids))
         bounded.sort(key=lambda item: -item[0])  # most promising first: the rest is pruned
@@ -304,6 +304,9 @@ class _Builder:
         self.org = Org()
         self.defined: dict[tuple[str, str], Source] = {}
         self._suggestions: dict[tuple[str, ...], SuggestionIndex] = {}
+        self._refs: dict[tuple[str, str], Ref] = {}
+        self._tables: dict[str, dict[str, Any]] = {kind: self.org.section(kind)
+                                                   for kind in KIND_SECTION}
 
     def add_document(self, doc: Document) -> None:
         data = doc.data
@@ -340,22 +343,31 @@ class _Builder:
 
     # -- references -------------------------------------------------------------------------
 
+    def _ref(self, kind: str, ident: str) -> Ref:
+        """One Ref per entity, shared by every reference to it (thousands: build each once)."""
+        ref = self._refs.get((kind, ident))
+        if ref is None:
+            ref = self._refs[(kind, ident)] = Ref(kind, ident)
+        return ref
+
     def resolve(self, entity: Entity, field: str, value: Any, kinds: tuple[str, ...]) -> Ref | None:
         if not isinstance(value, str) or not value:
             return None
-        kind, sep, ident = value.partition(":")
-        if sep and kind in KIND_SECTION:
-            if kind not in kinds:
-                self._unknown(entity, field, f"{self._field_label(entity, field)} cannot name a "
-                              f"{kind}; it accepts {self._kinds_text(kinds)}")
+        tables = self._tables
+        if ":" in value:
+            kind, _, ident = value.partition(":")
+            if kind in KIND_SECTION:
+                if kind not in kinds:
+                    self._unknown(entity, field, f"{self._field_label(entity, field)} cannot "
+                                  f"name a {kind}; it accepts {self._kinds_text(kinds)}")
+                    return None
+                if ident in tables[kind]:
+                    return self._ref(kind, ident)
+                self._unknown(entity, field, self._unknown_text(entity, field, ident, (kind,)))
                 return None
-            if ident in self.org.section(kind):
-                return Ref(kind, ident)
-            self._unknown(entity, field, self._unknown_text(entity, field, ident, (kind,)))
-            return None
-        found = [kind for kind in kinds if value in self.org.section(kind)]
+        found = [kind for kind in kinds if value in tables[kind]]
         if len(found) == 1:
-            return Ref(found[0], value)
+            return self._ref(found[0], value)
         if len(found) > 1:
             choices = " or ".join(f"'{kind}:{value}'" for kind in found)
             self._unknown(entity, field, f"{self._field_label(entity, field)}: '{value}' is "
