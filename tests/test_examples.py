@@ -50,8 +50,12 @@ CATALOG = (
 )
 
 
-def run(example: Example, *args: str) -> subprocess.CompletedProcess[str]:
+def run(example: Example, *args: str, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("ORGLINT_")}
+    if cache is None:
+        args = (*args, "--no-cache")
+    else:  # keep the parse cache out of the source tree
+        env["ORGLINT_CACHE_DIR"] = str(cache)
     # only the built-in rule pack: a plugin installed on this machine must not change the output
     env["ORGLINT_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     env["ORGLINT_TODAY"] = TODAY
@@ -89,6 +93,15 @@ def test_text_output_matches_golden(example: Example) -> None:
     assert result.stderr == ""
     assert result.returncode == example.exit_code, result.stdout
     compare_golden(EXAMPLES / example.name / "expected.txt", result.stdout)
+
+
+@pytest.mark.parametrize("example", CATALOG, ids=lambda example: example.name)
+def test_parse_cache_changes_nothing(example: Example, tmp_path: Path) -> None:
+    cold = run(example, cache=tmp_path)
+    assert any(tmp_path.iterdir()), "the first run wrote no cache"
+    warm = run(example, cache=tmp_path)
+    assert (warm.returncode, warm.stdout, warm.stderr) == (cold.returncode, cold.stdout, cold.stderr)
+    assert cold.stdout == run(example).stdout
 
 
 @pytest.mark.parametrize("example", CATALOG, ids=lambda example: example.name)
