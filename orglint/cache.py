@@ -29,12 +29,13 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from orglint import __version__
 from orglint.finding import Hit, Position
-from orglint.loader import LoadedFile, load_bytes
+from orglint.loader import Document, LoadedFile, load_bytes
 
 FORMAT = 1
 DEFAULT_FOLDER = ".orglint_cache"
@@ -71,15 +72,54 @@ def parse(raw: bytes, display: str) -> LoadedFile:
     return loaded
 
 
+_LAZY = ("keys", "values")  # the position index: most documents of a run never need it
+
+
+class _LazyDocument(Document):
+    """A document read from the cache: its position index is unpickled on first use, since a
+    run only needs the positions of documents it reports on."""
+
+    def __getattr__(self, name: str) -> Any:  # called only for attributes not yet set
+        blob = self.__dict__.get("_positions") if name in _LAZY else None
+        if blob is None:
+            raise AttributeError(name)
+        keys, values = _load(blob)
+        self.keys, self.values = keys, values
+        del self.__dict__["_positions"]
+        return self.__dict__[name]
+
+
+def _load(blob: bytes) -> Any:
+    return _Unpickler(io.BytesIO(blob)).load()
+
+
+def _dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def dump(loaded: LoadedFile) -> bytes:
-    return pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
+    """A parsed file as an entry: its fields, each document's fields with the position index
+    pickled apart (so it can be read late)."""
+    documents = [
+        ({f.name: getattr(doc, f.name) for f in fields(doc) if f.name not in _LAZY},
+         _dumps((doc.keys, doc.values)))
+        for doc in loaded.documents
+    ]
+    rest = {f.name: getattr(loaded, f.name) for f in fields(loaded) if f.name != "documents"}
+    return _dumps((FORMAT, rest, documents))
 
 
 def undump(payload: bytes) -> LoadedFile:
-    loaded = _Unpickler(io.BytesIO(payload)).load()
-    if not isinstance(loaded, LoadedFile):
+    entry = _load(payload)
+    if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == FORMAT):
         raise pickle.UnpicklingError("not a parsed file")
-    return loaded
+    _, rest, stored = entry
+    documents: list[Document] = []
+    for values, positions in stored:
+        doc = _LazyDocument.__new__(_LazyDocument)
+        doc.__dict__.update(values, _positions=positions)
+        documents.append(doc)
+    return LoadedFile(documents=documents, **rest)
 
 
 def code_fingerprint() -> str:
