@@ -365,6 +365,8 @@ class _Builder:
                     return self._ref(kind, ident)
                 self._unknown(entity, field, self._unknown_text(entity, field, ident, (kind,)))
                 return None
+        elif len(kinds) == 1 and value in tables[kinds[0]]:  # the common case, made quick
+            return self._ref(kinds[0], value)
         found = [kind for kind in kinds if value in tables[kind]]
         if len(found) == 1:
             return self._ref(found[0], value)

@@ -93,6 +93,9 @@ def _real(path: Path) -> Path:
 
 def display(path: Path, cwd: Path) -> str:
     """Paths are shown relative to the current folder, with forward slashes."""
+    text, base = str(_real(path)), str(_real(cwd))
+    if os.sep == "/" and text.startswith(base) and text[len(base) : len(base) + 1] == "/":
+        return text[len(base) + 1 :]  # below the current folder: what relpath would say
     try:
         return Path(os.path.relpath(_real(path), _real(cwd))).as_posix()
     except ValueError:  # another drive on Windows
