@@ -1,8 +1,9 @@
 """A fast acceptance check compiled from the cerberus schema, so valid entities skip cerberus.
 
 cerberus is the single source of truth for the format and the only source of messages, but it
-costs tens of microseconds per field. ``compile_fields`` turns the same schema dict into plain
-closures that answer "certainly valid" or "ask cerberus": every answer of True is one cerberus
+costs tens of microseconds per field. ``compile_fields`` turns the same schema dict into one
+generated expression per field that answers "certainly valid" or "ask cerberus" (the source
+is built from the schema dict alone, never from input): every answer of True is one cerberus
 would give (exact Python types, no ``None``, no empty values, no rule it does not know), and
 anything unsure is handed to cerberus, whose verdict stands. ``failing_part`` cuts a document
 down to the sections and entities cerberus has to look at; paths inside them are unchanged.
@@ -28,59 +29,70 @@ _KNOWN_RULES = frozenset({"type", "empty", "allowed", "regex", "min", "max", "mi
                           "schema", "keysrules", "valuesrules", "required", "meta"})
 
 
-def _unsure(value: Any) -> bool:
-    return False
+_SIZED = frozenset({str, list, dict})
 
 
 def compile_rules(rules: dict[str, Any]) -> Check:
-    """A check of one value against one field's rules."""
+    """A check of one value against one field's rules: one generated expression."""
+    namespace: dict[str, Any] = {"_SIZED": _SIZED}
+    source = _expression(rules, "v", namespace)
+    check: Check = eval(f"lambda v: bool({source})", namespace)  # built from the schema only
+    return check
+
+
+def _expression(rules: dict[str, Any], var: str, namespace: dict[str, Any]) -> str:
+    """Python source, true only where cerberus surely accepts ``var`` ("False" when unsure)."""
     if not set(rules) <= _KNOWN_RULES:
-        return _unsure
+        return "False"
     names = rules.get("type")
     names = [names] if isinstance(names, str) else list(names or ())
     if not names or any(name not in _TYPES for name in names):
-        return _unsure
-    classes = frozenset(cls for name in names for cls in _TYPES[name])
-    tests: list[Check] = []
+        return "False"
+    classes = sorted({cls for name in names for cls in _TYPES[name]}, key=lambda c: c.__name__)
+
+    def const(value: Any) -> str:
+        name = f"_c{len(namespace)}"
+        namespace[name] = value
+        return name
+
+    parts = ["(" + " or ".join(f"type({var}) is {cls.__name__}" for cls in classes) + ")"]
+    if _SIZED & set(classes):  # empty values drop and add cerberus rules: ask it
+        parts.append(f"({var} or type({var}) not in _SIZED)")
+    collections = {list, dict} & set(classes)
     if "allowed" in rules:
-        allowed = frozenset(rules["allowed"])
-        tests.append(lambda v: not isinstance(v, (list, dict)) and v in allowed)
+        if collections:
+            return "False"
+        parts.append(f"{var} in {const(frozenset(rules['allowed']))}")
     if "regex" in rules:
         pattern = rules["regex"]
-        match = re.compile(pattern if pattern.endswith("$") else pattern + "$").match
-        tests.append(lambda v: not isinstance(v, str) or match(v) is not None)
+        match = const(re.compile(pattern if pattern.endswith("$") else pattern + "$").match)
+        parts.append(f"(type({var}) is not str or {match}({var}) is not None)")
     if "min" in rules or "max" in rules:
-        low, high = rules.get("min"), rules.get("max")
-        tests.append(lambda v: (low is None or v >= low) and (high is None or v <= high))
+        if not set(classes) <= {int, float}:
+            return "False"
+        if rules.get("min") is not None:
+            parts.append(f"{var} >= {const(rules['min'])}")
+        if rules.get("max") is not None:
+            parts.append(f"{var} <= {const(rules['max'])}")
     if "minlength" in rules:
-        least = rules["minlength"]
-        tests.append(lambda v: len(v) >= least)
+        parts.append(f"len({var}) >= {const(rules['minlength'])}")
     inner = rules.get("schema")
+    item = f"i{len(namespace)}"
     if inner is not None:
-        if "dict" in names and "list" not in names:
-            mapping = compile_fields(inner)
-            tests.append(lambda v: type(v) is not dict or mapping(v))
-        elif "list" in names and "dict" not in names:
-            item = compile_rules(inner)
-            tests.append(lambda v: type(v) is not list or all(item(i) for i in v))
+        if collections == {dict}:
+            parts.append(f"(type({var}) is not dict or {const(compile_fields(inner))}({var}))")
+        elif collections == {list}:
+            each = _expression(inner, item, namespace)
+            parts.append(f"(type({var}) is not list or all({each} for {item} in {var}))")
         else:
-            return _unsure
-    if "keysrules" in rules or "valuesrules" in rules:
-        keys = compile_rules(rules["keysrules"]) if "keysrules" in rules else None
-        values = compile_rules(rules["valuesrules"]) if "valuesrules" in rules else None
-        tests.append(lambda v: (keys is None or all(keys(k) for k in v))
-                     and (values is None or all(values(i) for i in v.values())))
-    sized = classes & {str, list, dict}
-
-    def check(value: Any) -> bool:
-        cls = type(value)
-        if cls not in classes:
-            return False
-        if cls in sized and not value:  # empty values drop and add cerberus rules: ask it
-            return False
-        return all(test(value) for test in tests)
-
-    return check
+            return "False"
+    if "keysrules" in rules:
+        each = _expression(rules["keysrules"], item, namespace)
+        parts.append(f"all({each} for {item} in {var})")
+    if "valuesrules" in rules:
+        each = _expression(rules["valuesrules"], item, namespace)
+        parts.append(f"all({each} for {item} in {var}.values())")
+    return "(" + " and ".join(parts) + ")"
 
 
 def compile_fields(table: dict[str, Any]) -> Check:
