@@ -127,6 +127,10 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
 
 
 def _validate(data: dict[str, Any], document: Document) -> None:
+    from orglint.fastschema import compile_fields
+
+    if compile_fields(CONFIG_SCHEMA)(data):  # surely valid: spare loading cerberus
+        return
     from cerberus import Validator
 
     from orglint.schema import hits
