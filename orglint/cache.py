@@ -28,6 +28,7 @@ import os
 import pickle
 import sys
 import tempfile
+import warnings
 from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
@@ -341,8 +342,10 @@ def _parse_in_two(jobs: list[Job], results: list[LoadedFile | None], cache: Pars
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     keys = {index: key for index, _, _, key in jobs}
     try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-        future = pool.submit(_parse_jobs, theirs)
+        with warnings.catch_warnings():  # forking a single-threaded CLI is safe
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            future = pool.submit(_parse_jobs, theirs)
     except (OSError, RuntimeError):  # no processes here (a sandbox): one core it is
         mine, future = jobs, None
     for index, raw, shown, key in mine:
