@@ -36,7 +36,7 @@ from typing import Any
 
 from orglint import __version__
 from orglint.finding import Hit, Position
-from orglint.loader import Document, LoadedFile, load_bytes
+from orglint.loader import MAX_FILE_BYTES, Document, LoadedFile, load_bytes
 
 FORMAT = 1
 DEFAULT_FOLDER = ".orglint_cache"
@@ -298,7 +298,7 @@ def load_many(files: Sequence[tuple[str, str]], cache: ParseCache,
     for index, (path, shown) in enumerate(files):
         try:
             with open(path, "rb") as handle:
-                raw = handle.read()
+                raw = handle.read(MAX_FILE_BYTES + 1)  # past the limit, load_bytes refuses
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             hit = Hit(f"cannot read file: {reason}", position=Position(shown, 1, 1))
