@@ -315,17 +315,21 @@ class _Builder:
         meta = data.get("org")
         if isinstance(meta, dict) and isinstance(meta.get("name"), str) and not self.org.name:
             self.org.name = meta["name"]
+        defined = self.defined
         for section, kind in SECTIONS.items():
             table = data.get(section)
             if not isinstance(table, dict):
                 continue
+            cls = ENTITY_TYPES[kind]
+            entities = self._tables[kind]
             for ident, raw in table.items():
                 if not isinstance(raw, dict):
                     raw = {}
                 src = Source(doc, (section, ident))
-                key = (kind, str(ident))
-                if key in self.defined:
-                    first = self.defined[key].position()
+                text = str(ident)
+                key = (kind, text)
+                if key in defined:
+                    first = defined[key].position()
                     self.org.problems["ORG004"].append(
                         Hit(
                             f"duplicate {kind} id '{ident}': already defined at {first}",
@@ -333,13 +337,13 @@ class _Builder:
                         )
                     )
                     continue
-                self.defined[key] = src
-                cls = ENTITY_TYPES[kind]
-                name = raw.get("name") if isinstance(raw.get("name"), str) else None
-                entity = cls(id=str(ident), src=src, raw=raw, name=name or str(ident))
+                defined[key] = src
+                name = raw.get("name")
+                entity = cls(id=text, src=src, raw=raw,
+                             name=name if isinstance(name, str) and name else text)
                 description = raw.get("description")
                 entity.description = description if isinstance(description, str) else None
-                self.org.section(kind)[str(ident)] = entity
+                entities[text] = entity
 
     # -- references -------------------------------------------------------------------------
 
