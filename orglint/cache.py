@@ -298,7 +298,9 @@ def load_many(files: Sequence[tuple[str, str]], cache: ParseCache,
     for index, (path, shown) in enumerate(files):
         try:
             with open(path, "rb") as handle:
-                raw = handle.read(MAX_FILE_BYTES + 1)  # past the limit, load_bytes refuses
+                # past the limit load_bytes refuses; read(n) would allocate n bytes up front
+                large = os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES
+                raw = handle.read(MAX_FILE_BYTES + 1) if large else handle.read()
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             hit = Hit(f"cannot read file: {reason}", position=Position(shown, 1, 1))

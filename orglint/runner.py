@@ -142,14 +142,21 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
             real_folder = Path(folder).resolve()  # os.walk does not enter linked folders
+            # per folder, not per file: thousands of files share a handful of folders
+            in_root = Path(folder).relative_to(root).as_posix()
+            in_config = _relative_to_config(real_folder, config)
             # hidden files, like hidden folders, are tooling (.pre-commit-config.yaml,
             # .gitlab-ci.yml), not the org; name one on the command line to check it
             for name in sorted(n for n in files if not n.startswith(".")):
-                full = Path(folder, name)
-                real = real_folder / name if not os.path.islink(full) else full.resolve()
-                rel = full.relative_to(root).as_posix()
-                # globs apply relative to the config's folder when the root lies inside it
-                anchor = _relative_to_config(real, config)
+                rel = name if in_root == "." else f"{in_root}/{name}"
+                if os.path.islink(os.path.join(folder, name)):
+                    real = Path(folder, name).resolve()
+                    # globs apply relative to the config's folder when the root lies inside it
+                    anchor = _relative_to_config(real, config)
+                else:
+                    real = real_folder / name
+                    anchor = None if in_config is None else (
+                        name if in_config == "." else f"{in_config}/{name}")
                 candidates = {rel, anchor} if anchor else {rel}
                 if not any(r.match(c) for r in include for c in candidates):
                     continue
