@@ -156,7 +156,11 @@ class ParseCache:
             version = f"v{FORMAT}-{__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
             name = hashlib.sha256(scope.encode("utf-8", "surrogateescape")).hexdigest()[:24]
             self._pack = folder / f"{version}-{code_fingerprint()}" / f"{name}.pack"
-            self._secret = _secret()
+            secret = _secret()
+            if secret is None:
+                self.enabled = self.writable = False
+            else:
+                self._secret = secret
 
     def key(self, raw: bytes, display: str) -> str:
         digest = hashlib.sha256(display.encode("utf-8", "surrogateescape") + b"\0" + raw)
@@ -238,12 +242,10 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
-def _secret() -> bytes:
-    """The signing key, kept in the user's cache folder (never in the checked repo).
-
-    Without a writable home the key lives for this run only: entries written now are
-    still safe, they just cannot be trusted by the next run.
-    """
+def _secret() -> bytes | None:
+    """The signing key, kept in the user's cache folder (never in the checked repo); None
+    when it cannot be kept there (no writable home): then no pack could ever be trusted by a
+    later run, and the cache stays off."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     path = Path(base) / "orglint" / "cache-key"
     try:
@@ -252,20 +254,19 @@ def _secret() -> bytes:
             return secret
     except OSError:
         pass
-    secret = os.urandom(32)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(handle, "wb") as out:
-            out.write(secret)
+            out.write(os.urandom(32))
         os.chmod(temporary, 0o600)
-        if not path.exists():
-            os.replace(temporary, path)
-        else:
-            _remove(temporary)
-        return path.read_bytes() if path.exists() else secret
+        # racing runs may each put a key here: the last one stays, and the packs signed
+        # with the others are misses next time, never trusted
+        os.replace(temporary, path)
+        secret = path.read_bytes()
     except OSError:
-        return secret
+        return None
+    return secret if len(secret) >= 32 else None
 
 
 def cache_folder(config_root: Path | None, configured: str | None, cwd: Path) -> Path:

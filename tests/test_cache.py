@@ -195,3 +195,22 @@ def test_cache_dir_in_the_config_and_no_cache_on_the_command_line(tmp_path, monk
     (version,) = [p.name for p in Path(tmp_path / "build" / "orglint").iterdir() if p.is_dir()]
     assert version.startswith("v1-")
     assert cli("check") == (code, out, "")
+
+
+def test_without_a_home_for_the_signing_key_the_cache_stays_off(tmp_path, monkeypatch):
+    """A pack no later run could trust is not worth writing."""
+    (tmp_path / "not-a-folder").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    cache = stored(tmp_path / "c")
+    assert (cache.enabled, cache.writable) == (False, False)
+    assert not (tmp_path / "c").exists()
+
+
+def test_a_damaged_signing_key_is_replaced(tmp_path):
+    key_file = tmp_path / "xdg" / "orglint" / "cache-key"
+    stored(tmp_path / "c")
+    assert len(key_file.read_bytes()) == 32
+    key_file.write_bytes(b"short")
+    cache = stored(tmp_path / "c2")
+    assert cache.enabled and len(key_file.read_bytes()) == 32
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
