@@ -57,6 +57,12 @@ print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 TARGET_PEOPLE = 10_000
 
 
+def orglint_command() -> list[str]:
+    """`orglint` as users run it: the console script of this interpreter, else `-m orglint`."""
+    script = Path(sys.executable).parent / "orglint"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "orglint"]
+
+
 @dataclass
 class Figure:
     name: str
@@ -120,7 +126,7 @@ def bench(people: int, layout: str, repeat: int, peer_repeat: int) -> dict[str, 
     files, lines = count(folder)
     cache = OUT / f"cache-{people}-{layout}"
     env = {**os.environ, "ORGLINT_CACHE_DIR": str(cache), "PYTHONDONTWRITEBYTECODE": "0"}
-    orglint = [sys.executable, "-m", "orglint", "check", "."]
+    orglint = [*orglint_command(), "check", "."]
     figures: dict[str, Figure] = {}
 
     def clear() -> None:
@@ -163,7 +169,7 @@ def report(people: int, layout: str, files: int, lines: int, figures: dict[str, 
 def small_example(folder: Path, repeat: int) -> Figure:
     """`orglint check` on a small real-looking repo, as a user runs it (cache and all)."""
     env = {key: value for key, value in os.environ.items() if key != "ORGLINT_CACHE_DIR"}
-    orglint = [sys.executable, "-m", "orglint", "check"]
+    orglint = [*orglint_command(), "check"]
     subprocess.run(orglint, cwd=folder, env=env, capture_output=True)  # as on a second commit
     return measure(f"orglint check ({folder.name})", orglint, repeat, folder, env)
 
