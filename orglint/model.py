@@ -305,6 +305,7 @@ class _Builder:
         self.defined: dict[tuple[str, str], Source] = {}
         self._suggestions: dict[tuple[str, ...], SuggestionIndex] = {}
         self._refs: dict[tuple[str, str], Ref] = {}
+        self._kinds: dict[tuple[str, str], tuple[str, ...]] = {}
         self._tables: dict[str, dict[str, Any]] = {kind: self.org.section(kind)
                                                    for kind in KIND_SECTION}
 
@@ -389,7 +390,11 @@ class _Builder:
         if not isinstance(values, list):
             return []
         resolved = []
+        only = self._tables[kinds[0]] if len(kinds) == 1 else None
         for index, value in enumerate(values):
+            if only is not None and type(value) is str and value in only and ":" not in value:
+                resolved.append(self._ref(kinds[0], value))  # what resolve says, sooner
+                continue
             ref = self.resolve(entity, f"{field}.{index}", value, kinds)
             if ref is not None:
                 resolved.append(ref)
@@ -428,9 +433,12 @@ class _Builder:
     def many(self, entity: Entity, field: str) -> list[Ref]:
         return self.resolve_many(entity, field, entity.raw.get(field), self.kinds(entity, field))
 
-    @staticmethod
-    def kinds(entity: Entity, field: str) -> tuple[str, ...]:
-        return reference_kinds(KIND_SECTION[entity.kind], field)
+    def kinds(self, entity: Entity, field: str) -> tuple[str, ...]:
+        kinds = self._kinds.get((entity.kind, field))
+        if kinds is None:
+            kinds = self._kinds[(entity.kind, field)] = reference_kinds(
+                KIND_SECTION[entity.kind], field)
+        return kinds
 
     def build(self) -> Org:
         org = self.org
