@@ -45,9 +45,8 @@ ENV_FOLDER = "ORGLINT_CACHE_DIR"
 PARALLEL_BYTES = 512 * 1024
 _SIGNATURE = hashlib.sha256().digest_size
 
+# an entry is plain data (tuples, dicts, lists, strings, numbers) and these value types
 _ALLOWED = {
-    ("orglint.loader", "Document"),
-    ("orglint.loader", "LoadedFile"),
     ("orglint.finding", "Hit"),
     ("orglint.finding", "Position"),
     ("datetime", "date"),
