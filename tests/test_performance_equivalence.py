@@ -173,3 +173,24 @@ def test_an_unwritable_cache_never_fails_the_run(cli, org, reference):
     (org / ".orglint_cache").write_text("a file where the cache folder would be\n")
     assert check_json(cli) == reference
     assert check_json(cli) == reference
+
+
+def test_ordinary_files_never_take_the_pure_python_parser(org_template, monkeypatch):
+    """libyaml reads the format as written, `kind:id` in flow lists included; the slow pure
+    parser is only for files libyaml refuses."""
+    import ruamel.yaml
+
+    from orglint.loader import load_file, load_text
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the pure-Python parser ran on an ordinary file")
+
+    monkeypatch.setattr(ruamel.yaml, "YAML", refuse)
+    flow = load_text("metrics:\n  m: {downstream: [delivery, journey:onboarding]}\n"
+                     "decisions: {d: {journey: {k: team:x}}}\n", "flow.yaml")
+    assert flow.problems == []
+    assert flow.documents[0].data["metrics"]["m"]["downstream"] == ["delivery",
+                                                                    "journey:onboarding"]
+    assert flow.documents[0].values[("metrics", "m", "downstream", 1)] == (2, 30)
+    for path in sorted(org_template.rglob("*.yaml")):
+        assert load_file(str(path)).problems == []
