@@ -41,6 +41,7 @@ def org(org_template, tmp_path, monkeypatch) -> Path:
     shutil.copytree(org_template, target)
     monkeypatch.chdir(target)
     monkeypatch.delenv(orglint.cache.ENV_FOLDER, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # the signing key, not ~'s
     return target
 
 
@@ -194,3 +195,20 @@ def test_ordinary_files_never_take_the_pure_python_parser(org_template, monkeypa
     assert flow.documents[0].values[("metrics", "m", "downstream", 1)] == (2, 30)
     for path in sorted(org_template.rglob("*.yaml")):
         assert load_file(str(path)).problems == []
+
+
+def test_runs_at_the_same_time_share_the_cache_safely(org, reference):
+    """Two processes (an editor and a pre-commit hook) fill one cache at once."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    command = [sys.executable, "-m", "orglint", "check", "--format", "json"]
+    for _ in range(2):
+        runs = [subprocess.Popen(command, cwd=org, env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE) for _ in range(3)]
+        for run in runs:
+            out, err = run.communicate(timeout=120)
+            assert (run.returncode, err) == (1, b"")
+            assert out.decode() == reference
