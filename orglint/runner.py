@@ -130,6 +130,7 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
     include = [glob_regex(p) for p in config.include]
     exclude = [glob_regex(p) for p in config.exclude]
     skip = {p.resolve() for p in _not_org_files(config)}
+    _RESOLVED.clear()  # remember this discovery's paths only: files come and go
     found: dict[Path, None] = {}
     roots = [Path(p) for p in paths] if paths else [config.root]
     for root in roots:
