@@ -1,11 +1,11 @@
 """Every rule costs time linear in the size of the org: two sizes, one run, per-rule figures.
 
-    python benchmarks/linear.py                       # 2,500 and 10,000 people
-    python benchmarks/linear.py --people 5000 --factor 4
+    python benchmarks/linear.py                       # 5,000 and 20,000 people
+    python benchmarks/linear.py --people 2500 --factor 4
 
 Both orgs are generated (benchmarks/generate.py), loaded and resolved once; then each rule runs
 --repeat times on each and its fastest time is printed with the ratio between the sizes. A rule
-whose ratio exceeds the size factor by more than --slack (default 1.5x) is marked SUPERLINEAR,
+whose ratio exceeds the size factor by more than --slack (default 2x) is marked SUPERLINEAR,
 as is a total over the factor plus 25%; the exit status is 1 when anything is marked. The
 factor is the larger of --factor and the typical (median) rule's ratio: on a bigger org,
 memory caches alone make linear code slower per entity, and a quadratic rule stands out
@@ -67,11 +67,11 @@ def touch_everything(org: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", type=int, default=2500, help="the smaller org (people)")
+    parser.add_argument("--people", type=int, default=5000, help="the smaller org (people)")
     parser.add_argument("--factor", type=int, default=4, help="the larger org is this many times")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--slack", type=float, default=1.5)
-    parser.add_argument("--floor-ms", type=float, default=2.0)
+    parser.add_argument("--slack", type=float, default=2.0)
+    parser.add_argument("--floor-ms", type=float, default=5.0)
     args = parser.parse_args(argv)
 
     from orglint.plugins import build_registry, make_manager
