@@ -212,3 +212,17 @@ def test_runs_at_the_same_time_share_the_cache_safely(org, reference):
             out, err = run.communicate(timeout=120)
             assert (run.returncode, err) == (1, b"")
             assert out.decode() == reference
+
+
+def test_a_check_imports_only_what_it_uses(tmp_path):
+    """No report template engine, no fallback parser and, on a valid org, no cerberus."""
+    import subprocess
+    import sys
+
+    generate.write(tmp_path / "org", 50, defects=0.0)
+    probe = ("import sys\nfrom orglint.cli import main\ncode = main(['check', '--no-cache'])\n"
+             "print(code, sorted(name for name in ('jinja2', 'ruamel.yaml', 'cerberus')"
+             " if name in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "org",
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
