@@ -1,14 +1,15 @@
 """Files -> documents with positions. YAML problems become ORG001 findings, never exceptions.
 
-orglint reads the parser's *event* stream (ruamel.yaml's libyaml binding) and builds plain
-Python values itself, keeping the 1-based position of every key and value in a side index.
-Building from events is faster than composing nodes, needs no recursion (very deep nesting is
-refused, never a crash of the C composer), constructs no Python objects from tags, and lets
-aliases share their value instead of copying it, within a budget.
+orglint reads libyaml's *event* stream (through PyYAML's binding, else ruamel.yaml's) and
+builds plain Python values itself, keeping the 1-based position of every key and value in a
+side index. Building from events is faster than composing nodes, needs no recursion (very deep
+nesting is refused, never a crash of the C composer), constructs no Python objects from tags,
+and lets aliases share their value instead of copying it, within a budget. Scalars resolve the
+YAML 1.2 way whichever parser runs: libyaml only reports the syntax.
 
 ruamel's C scanner rejects valid YAML 1.2 that its pure parser accepts (a colon inside a plain
-scalar in flow context: ``downstream: [journey:onboarding]``). A file the C path rejects is
-read again with the pure parser, whose verdict is final.
+scalar in flow context: ``downstream: [journey:onboarding]``); PyYAML's newer libyaml accepts
+it. A file the C path rejects is read again with ruamel's pure parser, whose verdict is final.
 """
 
 from __future__ import annotations
