@@ -226,3 +226,16 @@ def test_a_check_imports_only_what_it_uses(tmp_path):
     done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "org",
                           capture_output=True, text=True, timeout=60)
     assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
+
+
+def test_one_big_file_gives_the_same_bytes_cold_warm_and_uncached(cli, tmp_path, monkeypatch):
+    out = tmp_path / "big"
+    generate.write(out, 300, layout="single", defects=0.08)
+    monkeypatch.chdir(out)
+    monkeypatch.delenv(orglint.cache.ENV_FOLDER, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    plain = check_json(cli, "--no-cache")
+    assert json.loads(plain)["files"] == ["org.yaml"]
+    assert check_json(cli) == plain
+    assert check_json(cli) == plain
+    assert len(list((out / ".orglint_cache").rglob("*.pack"))) == 1
