@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,9 @@ class RuleCrash(Exception):
 class Stage:
     number: int
     blockers: tuple[Finding, ...] = ()
+    # rules that block the next stage but did not run (--select/--ignore, severity off): the
+    # org cannot be placed above a stage that was not assessed
+    unassessed: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -58,6 +61,7 @@ class Stage:
             "meaning": self.meaning,
             "next": self.next,
             "blockers": [finding.as_dict() for finding in self.blockers],
+            "unassessed": list(self.unassessed),
         }
 
 
@@ -168,8 +172,11 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     return unique
 
 
-def stage_of(findings: Iterable[Finding], registry: Registry) -> Stage:
-    """The highest stage whose blocking rules, and those below, have no error or warning."""
+def stage_of(findings: Iterable[Finding], registry: Registry,
+             ran: Collection[str] | None = None) -> Stage:
+    """The highest stage whose blocking rules, and those below, ran and found no error or
+    warning. ``ran`` holds the codes that ran; a rule that could block a stage but did not run
+    leaves that stage unassessed (``--ignore ALL`` never earns stage 4)."""
     blocking: dict[int, list[Finding]] = {2: [], 3: [], 4: []}
     for finding in findings:
         item = registry.by_code.get(finding.code)
@@ -179,7 +186,17 @@ def stage_of(findings: Iterable[Finding], registry: Registry) -> Stage:
     for number in (2, 3, 4):
         if blocking[number]:
             return Stage(number - 1, tuple(blocking[number]))
+        if ran is not None:
+            missing = tuple(item.code for item in registry if item.blocks_stage == number
+                            and item.severity != "info" and item.code not in ran)
+            if missing:
+                return Stage(number - 1, unassessed=missing)
     return Stage(4)
+
+
+def rules_that_ran(registry: Registry, settings: Settings, rules: Iterable[Rule]) -> set[str]:
+    return {item.code for item in rules
+            if rule_settings(registry, settings, item).get("severity") != "off"}
 
 
 def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -> CheckResult:
@@ -198,7 +215,7 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -
     shown, baselined = apply_baseline(findings, settings.baseline)
     return CheckResult(
         findings=shown,
-        stage=stage_of(findings, registry),
+        stage=stage_of(findings, registry, rules_that_ran(registry, settings, rules)),
         org=org,
         rules=rules,
         files=paths,

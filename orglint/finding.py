@@ -67,7 +67,10 @@ class Finding:
         """
         message = _HINT.split(self.message, 1)[0]  # a "did you mean" changes with other ids
         if self.entity is not None:
-            key = f"{self.code}|{self.entity}|{self.field or ''}|{' '.join(_quoted_ids(message))}"
+            # list positions (`activities.1.A`, `context.2`) change when items are reordered;
+            # the item itself is named by the ids the message quotes
+            field = _INDEX.sub("#", self.field or "")
+            key = f"{self.code}|{self.entity}|{field}|{' '.join(_quoted_ids(message))}"
         else:
             key = f"{self.code}||{_NUMBER.sub('#', message)}"
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
@@ -90,6 +93,7 @@ class Finding:
 _QUOTED = re.compile(r"'([^'\n]*)'")
 _HINT = re.compile(r"[;,.]?\s*did you mean\b")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_INDEX = re.compile(r"(?<![^.])[0-9]+(?![^.])")
 _POSITION = re.compile(r"(?:^|:)[0-9]+(?::[0-9]+)?$")
 
 

@@ -6,6 +6,7 @@ Never installed into the interpreter that runs this suite: the venv lives in tmp
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import site
@@ -97,7 +98,16 @@ def test_check_reports_the_plugins_rule(venv, repo):
     assert (proc.returncode, proc.stderr) == (0, "")  # a warning does not fail by default
     assert proc.stdout.split("\n\n")[0].splitlines() == [SOD]
     assert proc.stdout.splitlines()[2] == "Found 1 problem (1 warning) in 1 file."
-    assert "  SOD001 self-approval: 1 finding" in proc.stdout.splitlines()
+    # only SOD001 and RAC ran: orglint says so instead of claiming a stage it did not assess
+    assert proc.stdout.splitlines()[-1].startswith("Stage 2 (designed surface) was not assessed: ")
+
+
+def test_the_plugins_rule_blocks_the_stage_it_declares(venv, repo):
+    (repo / "orglint.yaml").write_text("ignore: [ORG007]\n", encoding="utf-8")
+    proc = orglint(venv, repo, "check", "--format", "json")
+    stage = json.loads(proc.stdout)["stage"]
+    # SOD001 declares blocks_stage=3: its warning alone keeps this org at stage 2
+    assert (stage["number"], [blocker["code"] for blocker in stage["blockers"]]) == (2, ["SOD001"])
 
 
 def test_the_plugins_rule_is_configured_like_any_rule(venv, repo):

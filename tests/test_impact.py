@@ -12,7 +12,15 @@ from orglint.impact import without_person
 from orglint.loader import load_text
 from orglint.model import build_org
 
-CONFIG = "select: [BND001, GOV001, RAC, ORG006]\n"
+# every rule runs (a stage is only claimed when its rules ran); the few that this small org
+# trips anyway are lowered to info, which never blocks
+CONFIG = """\
+rules:
+  FBK001: {severity: info}
+  INC003: {severity: info}
+  INC005: {severity: info}
+  GOV007: {severity: info}
+"""
 ORG = """\
 people:
   maya: {name: Maya Chen, title: Founder, founder: true}
@@ -68,8 +76,9 @@ Teams they lead (1):
 Stage now: 4 of 4 (systemic).
 Without Carla Diaz: 1 of 4 (reactive).
 
-New findings without Carla Diaz (4):
+New findings without Carla Diaz (5):
   org.yaml:7:3: ORG006 [warning] team 'sales' has no lead
+  org.yaml:10:3: BND003 [error] journey 'onboarding' has no named owner
   org.yaml:12:3: BND001 [error] handoff 'sales-to-delivery' (Sales -> Delivery) has no named owner
   org.yaml:26:9: RAC001 [error] activity 'Run the kick-off' of RACI 'kickoff' has no accountable person (A)
   org.yaml:26:9: RAC002 [error] activity 'Run the kick-off' of RACI 'kickoff' has nobody responsible (R)

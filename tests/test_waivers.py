@@ -45,7 +45,10 @@ def test_an_expired_waiver_fails_the_check_and_its_finding_is_back(tmp_path, cap
 def test_waived_findings_do_not_block_the_stage(tmp_path, capsys, monkeypatch):
     org = TROUBLED.replace("sales-to-delivery: {from: sales, to: delivery}",
                            "sales-to-delivery: {from: sales, to: delivery, owner: carla}")
-    troubled(tmp_path, org)
+    # every rule runs (a stage is claimed only when its rules ran); INC003, which this small org
+    # trips anyway, is lowered to info, which never blocks
+    config = CONFIG.replace("select: [BND001, WVR]\n", "rules: {INC003: {severity: info}}\n")
+    troubled(tmp_path, org, config)
     code, out, _ = run(capsys, monkeypatch, tmp_path, "check")
     assert code == 0
     assert "Stage 4 of 4: systemic" in out

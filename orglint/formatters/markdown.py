@@ -22,7 +22,7 @@ def escape(text: str) -> str:
 
 def render(result: CheckResult, context: FormatContext) -> str:
     from orglint.engine import STAGES
-    from orglint.formatters.text import plural, summary_line
+    from orglint.formatters.text import plural, summary_line, unassessed_text
     from orglint.waivers import describe
 
     stage = result.stage
@@ -41,7 +41,10 @@ def render(result: CheckResult, context: FormatContext) -> str:
         lines.append("")
     meaning = stage.meaning[:1].upper() + stage.meaning[1:]
     lines.append(f"**Stage {stage.number} of 4: {stage.name}.** {escape(meaning)}.")
-    if stage.next is not None:
+    if stage.next is not None and stage.unassessed:
+        lines += ["", f"Stage {stage.next} ({STAGES[stage.next][0]}) was not assessed: "
+                      f"{unassessed_text(stage.unassessed)}."]
+    elif stage.next is not None:
         blocking = Counter((f.code, f.name) for f in stage.blockers)
         lines += ["", f"Blocking stage {stage.next} ({STAGES[stage.next][0]}):", ""]
         lines += [f"- {code} {name}: {plural(count, 'finding')}"

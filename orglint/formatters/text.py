@@ -35,11 +35,22 @@ def stage_lines(result: CheckResult) -> list[str]:
         return lines
     from orglint.engine import STAGES
 
+    if stage.unassessed:
+        lines.append(f"Stage {stage.next} ({STAGES[stage.next][0]}) was not assessed: "
+                     f"{unassessed_text(stage.unassessed)}.")
+        return lines
     by_rule = Counter((finding.code, finding.name) for finding in stage.blockers)
     lines.append(f"Blocking stage {stage.next} ({STAGES[stage.next][0]}):")
     for (code, name), count in sorted(by_rule.items()):
         lines.append(f"  {code} {name}: {plural(count, 'finding')}")
     return lines
+
+
+def unassessed_text(codes: tuple[str, ...]) -> str:
+    """Why a stage was not assessed: the rules that block it did not run."""
+    shown = ", ".join(codes[:6]) + (f" and {len(codes) - 6} more" if len(codes) > 6 else "")
+    verb = "did"
+    return f"{shown} {verb} not run (--select, --ignore or severity off)"
 
 
 def statistics_lines(result: CheckResult) -> list[str]:
