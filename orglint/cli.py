@@ -119,7 +119,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from orglint.formatters import FormatContext
     from orglint.runner import UsageError, open_session, run_check, settings_for
 
-    session = open_session(args.config)
+    session = open_session(args.config, paths=args.paths)
     session.use_cache = not args.no_cache
     outputs = [_parse_output(spec, session.formatters) for spec in args.output]
     if args.format not in session.formatters:
@@ -243,7 +243,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from orglint.runner import open_session, run_check, settings_for
 
     fmt = args.format or ("markdown" if (args.output or "").endswith(".md") else "html")
-    session = open_session(args.config)
+    session = open_session(args.config, paths=args.paths)
     settings = settings_for(session.config)
     # jinja2 is imported here, when a report is rendered, and never by `orglint check`
     from orglint.report import build
@@ -280,7 +280,7 @@ def cmd_impact(args: argparse.Namespace) -> int:
     from orglint.impact import UnknownPerson, assess, render_json, render_text
     from orglint.runner import UsageError, load_for_check, open_session, settings_for
 
-    session = open_session(args.config)
+    session = open_session(args.config, paths=args.paths)
     settings = settings_for(session.config)
     files = load_for_check(session, args.paths, settings)
     result = check(files, session.registry, settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +37,10 @@ class Session:
     use_cache: bool = True  # `--no-cache` turns the parse cache off
 
 
-def open_session(config_path: str | None, cwd: Path | None = None) -> Session:
+def open_session(config_path: str | None, cwd: Path | None = None,
+                 paths: Sequence[str] = ()) -> Session:
+    """Config, plugins and rules. Without ``--config``, the config is searched upward from the
+    first path checked (``orglint check ../ops`` uses ../ops's config), else from ``cwd``."""
     from orglint.plugins import build_registry, collect_formatters, make_manager, plugin_names
 
     cwd = cwd or Path.cwd()
@@ -46,7 +50,8 @@ def open_session(config_path: str | None, cwd: Path | None = None) -> Session:
         if not path.is_file():
             raise UsageError(f"config file '{config_path}' does not exist")
     else:
-        path = find_config(cwd)
+        start = cwd / paths[0] if paths else cwd
+        path = find_config(start if start.is_dir() else start.parent)
     config = load_config(path, display(path, cwd) if path else None)
     pm = make_manager(config.plugins, config.root)
     pm.hook.orglint_configure(config=config)
@@ -140,6 +145,8 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
         if root.is_file():
             found[root.resolve()] = None
             continue
+        if not root.is_dir():
+            raise UsageError(f"'{display(root, cwd)}' is neither a file nor a folder")
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
             real_folder = Path(folder).resolve()  # os.walk does not enter linked folders
@@ -151,7 +158,10 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
             for name in sorted(n for n in files if not n.startswith(".")):
                 rel = name if in_root == "." else f"{in_root}/{name}"
                 if os.path.islink(os.path.join(folder, name)):
-                    real = Path(folder, name).resolve()
+                    try:
+                        real = Path(folder, name).resolve()
+                    except (OSError, RuntimeError):  # a symlink loop: reading it reports it
+                        real = Path(os.path.abspath(os.path.join(folder, name)))
                     # globs apply relative to the config's folder when the root lies inside it
                     anchor = _relative_to_config(real, config)
                 else:
@@ -163,12 +173,24 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
                     continue
                 if any(r.match(c) for r in exclude for c in candidates):
                     continue
-                if real in skip:
+                if real in skip or _special(real):
                     continue
                 found[real] = None
     _RESOLVED.update((path, path) for path in found)
     _RESOLVED[cwd] = cwd.resolve()
+    if not found:
+        where = ", ".join(paths) if paths else display(config.root, cwd) or "."
+        raise UsageError(f"no org files found in {where} (include: {', '.join(config.include)})")
     return sorted(found, key=lambda p: display(p, cwd))
+
+
+def _special(path: Path) -> bool:
+    """A FIFO, socket or device matched a glob: reading it could block forever, so skip it.
+    A file that cannot be examined is kept, and reading it reports why."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _relative_to_config(real: Path, config: Config) -> str | None:
