@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
+# `python -m orglint` puts the current folder first on the import path, so a `pluggy.py` or
+# `json.py` in the ops repo being checked would run. orglint never imports code from the repo
+# it checks: drop that entry before importing anything else.
+if sys.argv[:1] == ["-m"] and sys.path and sys.path[0] in ("", os.getcwd()):
+    del sys.path[0]
+
 import pluggy
 
 __version__ = "0.1.0"

@@ -104,6 +104,8 @@ def _fail(exc: Exception) -> int:
             print(f"{position}: config error: {message}", file=sys.stderr)
     elif isinstance(exc, (UsageError, PluginError, RegistryError, RuleCrash, BaselineError)):
         print(f"orglint: error: {exc}", file=sys.stderr)
+    elif isinstance(exc, OSError) and exc.filename:  # an output or input orglint cannot use
+        print(f"orglint: error: {exc.filename}: {exc.strerror}", file=sys.stderr)
     else:  # a bug in orglint: one line, and the details only when asked for
         import os
         import traceback

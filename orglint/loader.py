@@ -93,6 +93,8 @@ def load_bytes(raw: bytes, display: str) -> LoadedFile:
         limit = MAX_FILE_BYTES // (1024 * 1024)
         return _refuse(display, f"file is larger than {limit} MiB; orglint does not read it", 1, 1)
     if b"\x00" in raw:
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or raw[:4] in (b"\x00\x00\xfe\xff",):
+            return _refuse(display, "UTF-16 or UTF-32 text; save the file as UTF-8", 1, 1)
         line, col = _offset_position(raw, raw.index(b"\x00"))
         return _refuse(display, "binary file (NUL byte); expected UTF-8 YAML text", line, col)
     try:

@@ -73,6 +73,14 @@ class Rule:
 
         if not isinstance(options, dict):
             return [((), f"options of {self.code} must be a mapping")]
+        # YAML's true/false are not numbers, whatever Python's bool says
+        booleans = [((name,), f"option '{name}' of {self.code} must be a number, not "
+                              f"{str(value).lower()}")
+                    for name, value in sorted(options.items())
+                    if isinstance(value, bool)
+                    and self.options.get(name, {}).get("type") in ("integer", "number")]
+        if booleans:
+            return booleans
         schema = {key: {k: v for k, v in spec.items() if k != "default"}
                   for key, spec in self.options.items()}
         validator = Validator(schema, allow_unknown=False)

@@ -57,3 +57,39 @@ def test_a_symlink_loop_is_a_finding(capsys, monkeypatch, tmp_path):
         "a.yaml:1:1: ORG001 [error] cannot read file: Too many levels of symbolic links",
         "b.yaml:1:1: ORG001 [error] cannot read file: Too many levels of symbolic links",
     ]
+
+
+def test_python_dash_m_imports_nothing_from_the_checked_folder(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "org.yaml").write_text("people:\n  ana: {name: Ana}\n", encoding="utf-8")
+    for name in ("pluggy", "json", "cerberus"):
+        (tmp_path / f"{name}.py").write_text("raise SystemExit('imported from the repo')\n",
+                                              encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "orglint", "check", "--no-cache"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert "imported from the repo" not in proc.stdout + proc.stderr
+    assert proc.stdout.startswith("org.yaml:2:3: ORG007 [info]")
+
+
+def test_an_output_that_cannot_be_written_is_one_line(capsys, monkeypatch, tmp_path):
+    (tmp_path / "org.yaml").write_text("people:\n  ana: {name: Ana}\n", encoding="utf-8")
+    code, _, err = run(capsys, monkeypatch, tmp_path, "--write-baseline", "missing/b.json")
+    assert (code, err) == (2, "orglint: error: missing/b.json: No such file or directory\n")
+
+
+def test_a_boolean_is_not_a_number_in_rule_options(capsys, monkeypatch, tmp_path):
+    (tmp_path / "org.yaml").write_text("people:\n  ana: {name: Ana}\n", encoding="utf-8")
+    (tmp_path / "orglint.yaml").write_text(
+        "rules:\n  owner-overload: {options: {max: true}}\n", encoding="utf-8")
+    code, _, err = run(capsys, monkeypatch, tmp_path)
+    assert (code, err) == (
+        2, "orglint.yaml:2:35: config error: option 'max' of BND004 must be a number, not true\n")
+
+
+def test_utf16_is_named_as_such(capsys, monkeypatch, tmp_path):
+    (tmp_path / "org.yaml").write_bytes("people: {}\n".encode("utf-16"))
+    _, out, _ = run(capsys, monkeypatch, tmp_path, "--select", "ORG001")
+    assert out.splitlines()[0] == (
+        "org.yaml:1:1: ORG001 [error] UTF-16 or UTF-32 text; save the file as UTF-8")
