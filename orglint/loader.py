@@ -353,16 +353,8 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                 top.key = value
             top.key_pos = pos
             return
-        key = top.key
-        top.key = _NO_KEY
-        if key is _BAD_KEY:
-            return
-        if key is _MERGE:
-            top.merges.append((value, pos))
-            return
-        if key in container:
-            first = keys[(*top.path, key)]
-            report(f"duplicate key '{key}' (first defined at line {first[0]})", top.key_pos)
+        key = _claim_key(top, value, pos, keys, report)
+        if key is _NO_KEY:
             return
         container[key] = value
         keys[path] = top.key_pos
@@ -520,18 +512,26 @@ def _attach(
     if not top.is_map:
         container.append(value)
         return
+    key = _claim_key(top, value, pos, doc.keys, report)
+    if key is not _NO_KEY:
+        container[key] = value
+
+
+def _claim_key(top: _Frame, value: Any, pos: Pos, keys: dict[Path, Pos], report: Any) -> Any:
+    """Take the mapping's pending key for ``value``: the key to store it under, or ``_NO_KEY``
+    when the value is not stored (a collection as key, a merge source, a duplicate key)."""
     key = top.key
     top.key = _NO_KEY
     if key is _BAD_KEY:
-        return
+        return _NO_KEY
     if key is _MERGE:
         top.merges.append((value, pos))
-        return
-    if key in container:
-        first = doc.keys[(*top.path, key)]
+        return _NO_KEY
+    if key in top.container:
+        first = keys[(*top.path, key)]
         report(f"duplicate key '{key}' (first defined at line {first[0]})", top.key_pos)
-        return
-    container[key] = value
+        return _NO_KEY
+    return key
 
 
 def _apply_merges(
