@@ -107,6 +107,9 @@ def waiver_unused(org: Org) -> Iterator[Hit]:
         code = state.code(waiver.rule)
         if code is None:
             yield _hit(waiver, f"{waiver.label} names no rule '{waiver.rule}'")
+        elif code in state.ran and waiver.target and org.get(waiver.target) is None:
+            yield _hit(waiver, f"{waiver.label} waives nothing: there is no {waiver.target} in "
+                               "the org; correct the target or delete the waiver")
         elif code in state.ran:
             where = "on this line" if waiver.inline else f"on {waiver.target}"
             yield _hit(waiver, f"{waiver.label} waives nothing: {waiver.rule} finds no problem "
