@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     one.add_argument("--config", metavar="PATH")
     _add_report_parser(commands)
     _add_impact_parser(commands)
+    commands.add_parser("schema", help="print the JSON Schema of the org format, for editors")
     return parser
 
 
@@ -298,3 +299,14 @@ def cmd_impact(args: argparse.Namespace) -> int:
 
 
 COMMANDS["impact"] = cmd_impact
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from orglint.jsonschema_export import render
+
+    sys.stdout.write(render())
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+COMMANDS["schema"] = cmd_schema

@@ -1,0 +1,99 @@
+"""`orglint schema`: the JSON Schema generated from orglint.schema accepts what orglint accepts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from orglint.cli import main
+from orglint.jsonschema_export import ExportError, convert, document_schema, render
+from orglint.loader import load_file, load_text
+from orglint.schema import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*/"))
+EXAMPLE_FILES = sorted(
+    path for folder in EXAMPLES for path in folder.rglob("*.yaml")
+    if path.name != "orglint.yaml" and "drafts" not in path.parts
+)
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(render())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_three_examples_are_covered() -> None:
+    assert [folder.name for folder in EXAMPLES] == [
+        "harbor-health", "kestrel-freight", "northwind-services"]
+    assert len(EXAMPLE_FILES) >= 30
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_example_file_is_valid(validator: Any, path: Path) -> None:
+    loaded = load_file(str(path))
+    assert loaded.problems == []
+    for doc in loaded.documents:
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(doc.data)]
+        assert errors == []
+
+
+BROKEN = [
+    # (document, the JSON path jsonschema reports, the validator keyword that fails)
+    ("teams:\n  sales:\n    nmae: Sales\n", ["teams", "sales"], "additionalProperties"),
+    ("teams:\n  Sales:\n    name: Sales\n", ["teams"], "pattern"),  # under propertyNames
+    ("handoffs:\n  a-to-b:\n    from: a\n", ["handoffs", "a-to-b"], "required"),
+    ("teams:\n  sales:\n    layer: middle\n", ["teams", "sales", "layer"], "enum"),
+    ("handoffs:\n  h:\n    from: a\n    to: b\n    exception_rate: 1.5\n",
+     ["handoffs", "h", "exception_rate"], "maximum"),
+    ("handoffs:\n  h:\n    from: a\n    to: b\n    sla:\n      complete: soon\n",
+     ["handoffs", "h", "sla", "complete"], "pattern"),
+    ("journeys:\n  j:\n    path: []\n", ["journeys", "j", "path"], "minItems"),
+    ("teams:\n  sales:\n    lead: ''\n", ["teams", "sales", "lead"], "minLength"),
+    ("teams:\n  sales:\n    members: dan\n", ["teams", "sales", "members"], "type"),
+    ("version: 2\n", ["version"], "enum"),
+    ("staff:\n  dan: {}\n", [], "additionalProperties"),
+    ("raci:\n  r:\n    activities:\n      - activity: sign\n        A: []\n",
+     ["raci", "r", "activities", 0, "A"], "minItems"),
+]
+
+
+@pytest.mark.parametrize(("text", "where", "keyword"), BROKEN)
+def test_broken_documents_fail_both_schemas(validator: Any, text: str, where: list[Any],
+                                            keyword: str) -> None:
+    data = load_text(text, "broken.yaml").documents[0]
+    errors = [(list(e.absolute_path), e.validator) for e in validator.iter_errors(data.data)]
+    assert errors == [(where, keyword)]
+    assert validate(data), "orglint's own schema must reject it too"
+
+
+def test_references_say_which_kinds_they_accept() -> None:
+    handoff = document_schema()["properties"]["handoffs"]["additionalProperties"]["properties"]
+    assert handoff["owner"]["description"] == (
+        "Reference to a person or team: its id, or kind:id such as 'person:<id>'.")
+    assert handoff["from"]["description"] == (
+        "Reference to a team: its id, or kind:id such as 'team:<id>'.")
+    metric = document_schema()["properties"]["metrics"]["additionalProperties"]["properties"]
+    assert metric["downstream"]["items"]["description"] == (
+        "Reference to a team, journey or handoff: its id, or kind:id such as 'team:<id>'.")
+
+
+def test_an_untranslated_cerberus_rule_is_an_error() -> None:
+    with pytest.raises(ExportError, match="no JSON Schema for cerberus rule\\(s\\): coerce"):
+        convert({"type": "string", "coerce": str})
+
+
+def test_command_prints_the_same_bytes_every_time(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    first = capsys.readouterr().out
+    assert main(["schema"]) == 0
+    assert capsys.readouterr().out == first == render()
+    head = json.loads(first)
+    assert head["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert head["additionalProperties"] is False
