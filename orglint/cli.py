@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_parser(commands)
     _add_impact_parser(commands)
     commands.add_parser("schema", help="print the JSON Schema of the org format, for editors")
+    graph = commands.add_parser("graph", help="draw the handoffs between teams (Mermaid or DOT)")
+    graph.add_argument("paths", nargs="*", metavar="PATH",
+                       help="files or folders (default: the config's include globs)")
+    graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    graph.add_argument("--config", metavar="PATH", help="config file (default: search upward)")
     return parser
 
 
@@ -310,3 +315,21 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 COMMANDS["schema"] = cmd_schema
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from orglint.engine import prepare
+    from orglint.graph import build, render
+    from orglint.runner import load_for_check, open_session, settings_for
+
+    session = open_session(args.config, paths=args.paths)
+    org, _ = prepare(load_for_check(session, args.paths, settings_for(session.config)))
+    if any(org.problems.values()):
+        print("orglint: note: some files have problems; the graph shows what resolved "
+              "(run 'orglint check')", file=sys.stderr)
+    sys.stdout.write(render(build(org), args.format))
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+COMMANDS["graph"] = cmd_graph
