@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="files or folders (default: the config's include globs)")
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     graph.add_argument("--config", metavar="PATH", help="config file (default: search upward)")
+    init = commands.add_parser("init", help="write a starter ops repo into a folder")
+    init.add_argument("folder", nargs="?", default=".", metavar="FOLDER",
+                      help="where to write it (default: the current folder)")
     return parser
 
 
@@ -333,3 +336,20 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 
 COMMANDS["graph"] = cmd_graph
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from orglint.runner import UsageError
+    from orglint.starter import ExistingFile, write
+
+    try:
+        written = write(Path(args.folder))
+    except ExistingFile as exc:
+        raise UsageError(str(exc)) from exc
+    for path in written:
+        print(f"created {path}")
+    print("Replace the example people, teams and journey with your own, then run 'orglint check'.")
+    return EXIT_OK
+
+
+COMMANDS["init"] = cmd_init
