@@ -3,43 +3,22 @@ found by searching upward from the current folder (or named with ``--config``)."
 
 from __future__ import annotations
 
-import difflib
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from orglint.finding import SEVERITIES, Position
-from orglint.loader import Document, load_file
-from orglint.waivers import WAIVERS_SCHEMA
+from orglint.engine.waivers import Waiver, reason_text
+from orglint.finding import Position
+from orglint.load.documents import Document, load_file
+from orglint.schema.config import KINDS, TARGET_PATTERN, validate_config, validate_waiver_file
+
+if TYPE_CHECKING:
+    from orglint.registry import Registry
 
 CONFIG_NAMES = ("orglint.yaml", ".orglint.yaml")
 DEFAULT_INCLUDE = ["**/*.yaml", "**/*.yml"]
-
-CONFIG_SCHEMA: dict[str, Any] = {
-    "include": {"type": "list", "schema": {"type": "string", "empty": False}},
-    "exclude": {"type": "list", "schema": {"type": "string", "empty": False}},
-    "select": {"type": "list", "schema": {"type": "string", "empty": False}},
-    "ignore": {"type": "list", "schema": {"type": "string", "empty": False}},
-    "fail_on": {"type": "string", "allowed": list(SEVERITIES)},
-    "rules": {
-        "type": "dict",
-        "keysrules": {"type": "string"},
-        "valuesrules": {
-            "type": "dict",
-            "schema": {
-                "severity": {"type": "string", "allowed": [*SEVERITIES, "off"]},
-                "options": {"type": "dict"},
-            },
-        },
-    },
-    "plugins": {"type": "list", "schema": {"type": "string", "empty": False}},
-    "waivers": WAIVERS_SCHEMA,
-    "waiver_files": {"type": "list", "schema": {"type": "string", "empty": False}},
-    "baseline": {"type": "string", "empty": False},
-    "cache_dir": {"type": "string", "empty": False},
-}
-
 
 class ConfigError(Exception):
     """The configuration is wrong; ``problems`` are (position, message) pairs."""
@@ -127,32 +106,9 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
 
 
 def _validate(data: dict[str, Any], document: Document) -> None:
-    from orglint.fastschema import compile_fields
-
-    if compile_fields(CONFIG_SCHEMA)(data):  # surely valid: spare loading cerberus
-        return
-    from cerberus import Validator
-
-    from orglint.schema import hits
-
-    validator = Validator(CONFIG_SCHEMA, allow_unknown=False)
-    if validator.validate(data):
-        return
-    problems = []
-    for hit in hits(document, validator._errors, CONFIG_SCHEMA):
-        message = hit.message
-        if message.startswith("unknown section"):
-            name = message.split("'")[1]
-            close = difflib.get_close_matches(name, list(CONFIG_SCHEMA), n=1, cutoff=0.6)
-            message = f"unknown config key '{name}'" + (
-                f"; did you mean '{close[0]}'?" if close else
-                f"; expected one of: {', '.join(sorted(CONFIG_SCHEMA))}")
-        elif message.startswith("section '"):
-            message = "key '" + message[len("section '"):]
-        assert hit.position is not None
-        problems.append((hit.position, message))
-    problems.sort(key=lambda problem: (problem[0].line, problem[0].column))
-    raise ConfigError(problems)
+    problems = validate_config(data, document)
+    if problems:
+        raise ConfigError(problems)
 
 
 def _read_pyproject(path: Path, display: str) -> tuple[Any, Document]:
@@ -206,3 +162,70 @@ def _toml_positions(text: str, display: str, section: Any) -> Document:
             gap = len(lines[number][after:]) - len(lines[number][after:].lstrip())
             document.values[(key,)] = (number + 1, after + gap + 1)
     return document
+
+
+# --- waivers declared in the config and its waiver files ---------------------------------------
+
+
+def waivers_from(document: Document, records: Any, *base: Any) -> list[Waiver]:
+    """Waivers from a validated list of records; positions from the document they stand in."""
+    waivers = []
+    for index, record in enumerate(records or []):
+        position = document.position((*base, index))
+        waivers.append(Waiver(
+            rule=str(record["rule"]),
+            target=record["target"],
+            reason=reason_text(record.get("reason")),
+            owner=record.get("owner"),
+            expires=record.get("expires"),
+            path=position.path,
+            line=position.line,
+            column=position.column,
+            inline=False,
+        ))
+    return waivers
+
+
+def load_waivers(config: Config, registry: Registry, display: Any = str) -> list[Waiver]:
+    """Every waiver the config declares, its own and those of its waiver files.
+
+    Raises ``ConfigError`` with positions for a record that is malformed or names no rule.
+    """
+    waivers: list[Waiver] = []
+    problems: list[tuple[Position, str]] = []
+    if config.document is not None and config.waivers:
+        waivers.extend(waivers_from(config.document, config.waivers, "waivers"))
+    for index, name in enumerate(config.waiver_files):
+        path = config.root / name
+        if not path.is_file():
+            problems.append((config.position("waiver_files", index),
+                             f"waiver file '{name}' does not exist"))
+            continue
+        loaded = load_file(str(path), display(path))
+        problems.extend((hit.position or Position(str(path), 1, 1), hit.message)
+                        for hit in loaded.problems)
+        for document in loaded.documents:
+            found, errors = read_waiver_file(document)
+            problems.extend(errors)
+            waivers.extend(found)
+    for waiver in waivers:
+        if registry.lookup(waiver.rule) is None:
+            problems.append((waiver.position, f"waiver names no rule '{waiver.rule}' "
+                                              "(see 'orglint rules')"))
+        if not re.match(TARGET_PATTERN, waiver.target or ""):
+            problems.append((waiver.position, f"waiver target '{waiver.target}' must be "
+                                              f"KIND:ID (handoff:sales-to-delivery); kinds: "
+                                              f"{', '.join(KINDS)}"))
+    if problems:
+        raise ConfigError(problems)
+    return waivers
+
+
+def read_waiver_file(document: Document) -> tuple[list[Waiver], list[tuple[Position, str]]]:
+    """A waiver file's records as waivers, or the problems that make it invalid."""
+    records, problems = validate_waiver_file(document)
+    if problems:
+        return [], problems
+    return waivers_from(document, records, "waivers"), []
+
+

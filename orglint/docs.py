@@ -66,8 +66,8 @@ below.
 
 
 def format_markdown() -> str:
-    """docs/format.md: every section and field, from orglint.schema."""
-    from orglint.schema import ENTITY_SCHEMAS, SECTIONS
+    """docs/format.md: every section and field, from orglint.schema.org."""
+    from orglint.schema.org import ENTITY_SCHEMAS, SECTIONS
 
     lines = [FORMAT_INTRO]
     for section, fields in ENTITY_SCHEMAS.items():

@@ -54,9 +54,9 @@ def make_manager(local_plugins: Iterable[str] = (), base: Path | None = None) ->
         raise PluginError(f"could not load an installed orglint plugin: {exc}") from exc
     if BUILTIN not in blocked and pm.get_plugin(BUILTIN) is None:
         _register_builtin(pm)  # running from a source tree without installed metadata
-    from orglint import formatters
+    from orglint.outputs import formatters
 
-    pm.register(formatters, "orglint.formatters")
+    pm.register(formatters, "orglint.outputs.formatters")
     for spec in local_plugins:
         _register_local(pm, spec, base or Path.cwd())
     try:

@@ -36,10 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orglint.engine import Settings, check
-from orglint.loader import load_file, load_text
+from orglint.config import read_waiver_file
+from orglint.engine.check import Settings, check
+from orglint.engine.waivers import Waiver
+from orglint.load.documents import load_file, load_text
 from orglint.registry import Registry
-from orglint.waivers import Waiver, validate_file
 
 LOADING_CODES = ("ORG001", "ORG002", "ORG003", "ORG004", "ORG005")
 CASE_PATH = "org.yaml"
@@ -101,7 +102,7 @@ def case_waivers(case: Case) -> list[Waiver]:
     problems = [str(hit.position) + ": " + hit.message for hit in loaded.problems]
     found: list[Waiver] = []
     for document in loaded.documents:
-        waivers, errors = validate_file(document)
+        waivers, errors = read_waiver_file(document)
         problems.extend(f"{position}: {message}" for position, message in errors)
         found.extend(waivers)
     if problems:

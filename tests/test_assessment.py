@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from orglint.cli import main
+from orglint.commands import main
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from orglint import __version__
-from orglint.cli import main
+from orglint.commands import main
 
 # one finding of each severity, nothing else among the selected rules
 ORG = (

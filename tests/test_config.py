@@ -1,5 +1,5 @@
 """Configuration: discovery, --config, globs, validation with positions, rule selection and
-severities. Everything runs through the real command line (``orglint.cli.main``)."""
+severities. Everything runs through the real command line (``orglint.commands.main``)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ import pytest
 from ci_orgs import CONFIG, TROUBLED, run, troubled, write
 
 from orglint.finding import Finding
-from orglint.formatters.github import annotation
+from orglint.outputs.formatters.github import annotation
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden" / "formats"
@@ -111,7 +111,7 @@ def test_sarif_is_ready_for_github_code_scanning(outputs):
 
 
 def test_sarif_uris_are_percent_encoded_relative_references():
-    from orglint.formatters.sarif import result_entry
+    from orglint.outputs.formatters.sarif import result_entry
 
     nasty = Finding(path="teams/a b:c%.yaml", line=3, column=5, code="BND001", message="m",
                     severity="info", name="handoff-owner")
@@ -164,7 +164,7 @@ def test_github_appends_a_markdown_summary_when_the_step_summary_is_set(
     monkeypatch.chdir(tmp_path / "repo")
     monkeypatch.setenv("ORGLINT_TODAY", "2026-06-01")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    from orglint.cli import main
+    from orglint.commands import main
 
     assert main(["check", "--format", "github"]) == 1
     capsys.readouterr()
@@ -178,7 +178,7 @@ def test_github_warns_when_the_step_summary_cannot_be_written(tmp_path, capsys, 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ORGLINT_TODAY", "2026-06-01")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "missing" / "summary.md"))
-    from orglint.cli import main
+    from orglint.commands import main
 
     assert main(["check", "--format", "github"]) == 1
     out, err = capsys.readouterr()
@@ -300,7 +300,7 @@ def test_markdown_parses_to_tables_whose_cells_are_the_messages(outputs):
 def test_markdown_escapes_what_would_break_a_table():
     from markdown_it import MarkdownIt
 
-    from orglint.formatters.markdown import escape
+    from orglint.outputs.formatters.markdown import escape
 
     text = "a | b <script> *x* `y` [z](u) \\ ~"
     tokens = MarkdownIt("commonmark").enable("table").parse(

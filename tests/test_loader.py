@@ -1,5 +1,5 @@
 """Hostile input never crashes: every case gets a finding at an exact place, or one line on
-stderr with exit code 2. Runs the real command line (``orglint.cli.main``), and a few times the
+stderr with exit code 2. Runs the real command line (``orglint.commands.main``), and a few times the
 real process (``python -m orglint``)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from orglint.loader import MAX_DEPTH, load_text
+from orglint.load.documents import MAX_DEPTH, load_text
 
 LOADING = "ORG001,ORG002,ORG003,ORG004,ORG005"
 
@@ -196,7 +196,7 @@ def test_cycles_in_reports_to_and_team_parent(repo, cli):
 
 
 def test_a_long_cycle_is_walked_without_recursion():
-    from orglint.model import build_org
+    from orglint.model.entities import build_org
 
     size = 20_000
     text = "people:\n" + "".join(

@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from orglint.cli import main
-from orglint.engine import Settings, check
-from orglint.loader import load_text
+from orglint.commands import main
+from orglint.engine.check import Settings, check
+from orglint.load.documents import load_text
+from orglint.outputs.report.findings import owner_of
+from orglint.outputs.report.render import md_escape
 from orglint.registry import Registry
-from orglint.report.findings import owner_of
-from orglint.report.render import md_escape
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -381,7 +381,7 @@ def test_template_dir_extends_the_builtin(monkeypatch: pytest.MonkeyPatch,
                                        "'orglint/report.html.j2'"),
     ("{% if %}", "template TMP/report.html.j2:1: Expected an expression, got 'end of statement "
                  "block'"),
-    ("{{ report.no_such_thing }}", "template error in report.html.j2: 'orglint.report.Report "
+    ("{{ report.no_such_thing }}", "template error in report.html.j2: 'orglint.outputs.report.Report "
                                    "object' has no attribute 'no_such_thing'"),
 ])
 def test_template_errors_exit_2(template: str, message: str, monkeypatch: pytest.MonkeyPatch,
@@ -401,9 +401,9 @@ def test_missing_template_dir_exits_2(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_check_never_imports_jinja() -> None:
-    code = ("import sys\nfrom orglint.cli import main\n"
+    code = ("import sys\nfrom orglint.commands import main\n"
             f"main(['check', '--exit-zero', {str(SMALL / 'org.yaml')!r}])\n"
-            "print('jinja2' in sys.modules, 'orglint.report' in sys.modules)")
+            "print('jinja2' in sys.modules, 'orglint.outputs.report' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, env={**os.environ, "ORGLINT_TODAY": TODAY})
     assert done.stdout.splitlines()[-1] == "False False"

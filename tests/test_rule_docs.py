@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from orglint.docs import examples
-from orglint.engine import Settings, check
-from orglint.loader import load_text
+from orglint.engine.check import Settings, check
+from orglint.load.documents import load_text
 from orglint.plugins import build_registry, make_manager
 
 RULES = list(build_registry(make_manager()))

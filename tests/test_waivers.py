@@ -8,7 +8,7 @@ import json
 import pytest
 from ci_orgs import CONFIG, HEALTHY, TROUBLED, run, troubled, write
 
-from orglint.waivers import scan_directives
+from orglint.load.directives import scan_directives
 
 OPEN = ("org.yaml:10:3: BND001 [error] handoff 'sales-to-delivery' (Sales -> Delivery) has no "
         "named owner")
@@ -126,7 +126,7 @@ def test_inline_markers_are_read_from_comments_only():
 
 
 def test_the_loader_keeps_inline_markers_only_when_the_text_has_them():
-    from orglint.loader import load_text
+    from orglint.load.documents import load_text
 
     assert load_text("a: 1  # a comment\n", "x.yaml").directives == []
     assert load_text("a: 1  # orglint: disable=X\n", "x.yaml").directives == [(1, 7, "disable=X")]

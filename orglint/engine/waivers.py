@@ -1,0 +1,235 @@
+"""Waivers: governed records that silence one rule on one entity, with a reason, an owner
+and an expiry date; and inline ``# orglint: disable=CODE reason="..."`` comments.
+
+A waiver comes from the config (``waivers:``), from a waiver file named in ``waiver_files:``
+(a YAML file with a ``waivers:`` list of the same records) or from a comment on the line a
+finding points at. The engine applies live waivers before it computes the stage, so a waived
+finding never blocks; an expired waiver stops waiving. The WVR rules judge the waivers
+themselves from the ``WaiverState`` the engine leaves on the Org.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from orglint.finding import Finding, Hit, Position
+
+# rules about the waivers themselves run after the waivers are applied, and cannot be waived
+WAIVER_RULES = "WVR"
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """One declared waiver: a record in the config or a waiver file, or an inline comment."""
+
+    rule: str
+    target: str | None
+    reason: str | None
+    owner: str | None
+    expires: datetime.date | None
+    path: str
+    line: int
+    column: int
+    inline: bool
+
+    def expired(self, today: datetime.date) -> bool:
+        """A waiver is live through its expiry date and expired the day after."""
+        return self.expires is not None and self.expires < today
+
+    @property
+    def position(self) -> Position:
+        return Position(self.path, self.line, self.column)
+
+    @property
+    def label(self) -> str:
+        """`waiver for BND001 on handoff:a-to-b` / `inline waiver for BND001`."""
+        if self.inline:
+            return f"inline waiver for {self.rule}"
+        return f"waiver for {self.rule} on {self.target}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "target": self.target,
+            "reason": self.reason,
+            "owner": self.owner,
+            "expires": self.expires.isoformat() if self.expires else None,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "inline": self.inline,
+        }
+
+
+@dataclass
+class WaiverState:
+    """What the WVR rules need: every waiver, which ones waived something, and today."""
+
+    waivers: list[Waiver] = field(default_factory=list)
+    used: set[Waiver] = field(default_factory=set)
+    ran: set[str] = field(default_factory=set)
+    today: datetime.date = field(default_factory=datetime.date.today)
+    problems: list[Hit] = field(default_factory=list)
+    # rule code or name -> rule code, for every registered rule
+    rules: dict[str, str] = field(default_factory=dict)
+
+    def code(self, rule: str) -> str | None:
+        """The code of the rule a waiver names (by code in any case, or by name)."""
+        return self.rules.get(rule) or self.rules.get(rule.upper())
+
+
+_PAIR = re.compile(r'\s*(?P<key>[a-z_]+)=(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<bare>[^\s"]+))')
+
+
+def parse_inline(path: str, directives: Iterable[tuple[int, int, str]]
+                 ) -> tuple[list[Waiver], list[Hit]]:
+    """Waivers from ``disable=CODE[,CODE] reason="..." [owner=ID] [expires=YYYY-MM-DD]``."""
+    waivers: list[Waiver] = []
+    problems: list[Hit] = []
+    for line, column, body in directives:
+        position = Position(path, line, column)
+        values, error = _pairs(body)
+        if error:
+            problems.append(Hit(f"malformed orglint comment: {error}", position=position))
+            continue
+        codes = [code.strip() for code in values.pop("disable", "").split(",") if code.strip()]
+        if not codes:
+            problems.append(Hit("malformed orglint comment: expected disable=CODE",
+                                position=position))
+            continue
+        expires = None
+        if "expires" in values:
+            try:
+                expires = datetime.date.fromisoformat(values["expires"])
+            except ValueError:
+                problems.append(Hit(f"orglint comment: expires '{values['expires']}' is not a "
+                                    "date (YYYY-MM-DD)", position=position))
+                continue
+        waivers.extend(Waiver(
+            rule=code,
+            target=None,
+            reason=reason_text(values.get("reason")),
+            owner=values.get("owner"),
+            expires=expires,
+            path=path,
+            line=line,
+            column=column,
+            inline=True,
+        ) for code in codes)
+    return waivers, problems
+
+
+def reason_text(value: Any) -> str | None:
+    """A reason as given, stripped; None when it is missing or blank."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _pairs(body: str) -> tuple[dict[str, str], str | None]:
+    values: dict[str, str] = {}
+    rest = body
+    while rest.strip():
+        match = _PAIR.match(rest)
+        if match is None:
+            return values, f"cannot read '{rest.strip()}'; write key=value or key=\"text\""
+        key = match.group("key")
+        if key not in ("disable", "reason", "owner", "expires"):
+            return values, f"unknown key '{key}' (disable, reason, owner, expires)"
+        quoted = match.group("quoted")
+        values[key] = (re.sub(r"\\(.)", r"\1", quoted) if quoted is not None
+                       else match.group("bare"))
+        rest = rest[match.end():]
+    return values, None
+
+
+# --- applying them ---------------------------------------------------------------------------
+
+
+def apply(findings: Sequence[Finding], waivers: Sequence[Waiver], today: datetime.date,
+          resolve: Any) -> tuple[list[Finding], list[tuple[Finding, Waiver]], set[Waiver]]:
+    """Split findings into kept and waived by live waivers; return the waivers that were used.
+
+    ``resolve`` turns a waiver's rule (code or name) into a rule code, or None. A finding
+    matches an inline waiver on its own line, or a record whose target is its entity. An
+    expired waiver matches nothing: its finding is back.
+    """
+    inline: dict[tuple[str, str, int], Waiver] = {}
+    records: dict[tuple[str, str], Waiver] = {}
+    for waiver in waivers:
+        code = resolve(waiver.rule)
+        if code is None or waiver.expired(today):
+            continue
+        if waiver.inline:
+            inline.setdefault((code, waiver.path, waiver.line), waiver)
+        elif waiver.target is not None:
+            records.setdefault((code, waiver.target), waiver)
+    kept: list[Finding] = []
+    waived: list[tuple[Finding, Waiver]] = []
+    for finding in findings:
+        match = None
+        if not finding.code.startswith(WAIVER_RULES):
+            match = inline.get((finding.code, finding.path, finding.line))
+            if match is None and finding.entity is not None:
+                match = records.get((finding.code, finding.entity))
+        if match is None:
+            kept.append(finding)
+        else:
+            waived.append((finding, match))
+    return kept, waived, {waiver for _, waiver in waived}
+
+
+def today_from(value: str | None) -> datetime.date | None:
+    """``ORGLINT_TODAY=YYYY-MM-DD`` pins the date (tests, golden files); None means today."""
+    if not value:
+        return None
+    return datetime.date.fromisoformat(value)
+
+
+# --- how outputs talk about them -------------------------------------------------------------
+
+
+def waived_summary(waived: Sequence[tuple[Finding, Waiver]]) -> list[str]:
+    """One line per waiver that waived something: what it waived, why, who owns it, until when."""
+    by_waiver: dict[Waiver, list[Finding]] = {}
+    for finding, waiver in waived:
+        by_waiver.setdefault(waiver, []).append(finding)
+    lines = []
+    for waiver, found in sorted(by_waiver.items(), key=lambda item: _order(item[0])):
+        count = "1 finding" if len(found) == 1 else f"{len(found)} findings"
+        lines.append(f"{waiver.label} at {waiver.position}: {count}; {describe(waiver)}")
+    return lines
+
+
+def describe(waiver: Waiver) -> str:
+    """`reason "...", owner carla, expires 2026-12-31`."""
+    parts = [f'reason "{waiver.reason}"' if waiver.reason else "no reason",
+             f"owner {waiver.owner}" if waiver.owner else "no owner",
+             f"expires {waiver.expires.isoformat()}" if waiver.expires else "no expiry"]
+    return ", ".join(parts)
+
+
+def _order(waiver: Waiver) -> tuple[str, int, int, str]:
+    return (waiver.path, waiver.line, waiver.column, waiver.rule)
+
+
+def sorted_waivers(waivers: Iterable[Waiver]) -> list[Waiver]:
+    return sorted(waivers, key=_order)
+
+
+def status_lines(waived: Sequence[tuple[Finding, Waiver]], baselined: int) -> list[str]:
+    """What every output says about silenced findings: how many, and by what."""
+    lines = []
+    if waived:
+        count = "1 finding" if len(waived) == 1 else f"{len(waived)} findings"
+        lines.append(f"Waived {count}:")
+        lines.extend(f"  {line}" for line in waived_summary(waived))
+    if baselined:
+        count = "1 known finding" if baselined == 1 else f"{baselined} known findings"
+        lines.append(f"Baseline: {count} not shown.")
+    return lines

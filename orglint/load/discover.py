@@ -1,0 +1,139 @@
+"""Which files make up the org: named files as given, folders walked with the config's
+include and exclude globs; the config, its waiver files and baseline never count as org data."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from orglint.config import Config
+from orglint.errors import UsageError
+
+SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
+
+
+# Paths `discover` returned are already resolved; resolving costs a syscall per component, and
+# an ops repo has thousands of files.
+_RESOLVED: dict[Path, Path] = {}
+
+
+def _real(path: Path) -> Path:
+    real = _RESOLVED.get(path)
+    return real if real is not None else path.resolve()
+
+
+def display(path: Path, cwd: Path) -> str:
+    """Paths are shown relative to the current folder, with forward slashes."""
+    text, base = str(_real(path)), str(_real(cwd))
+    if os.sep == "/" and text.startswith(base) and text[len(base) : len(base) + 1] == "/":
+        return text[len(base) + 1 :]  # below the current folder: what relpath would say
+    try:
+        return Path(os.path.relpath(_real(path), _real(cwd))).as_posix()
+    except ValueError:  # another drive on Windows
+        return _real(path).as_posix()
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A glob with `**` as a compiled regex over forward-slash relative paths."""
+    out = ""
+    index = 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            out += "(?:.*/)?"
+            index += 3
+        elif pattern.startswith("**", index):
+            out += ".*"
+            index += 2
+        elif pattern[index] == "*":
+            out += "[^/]*"
+            index += 1
+        elif pattern[index] == "?":
+            out += "[^/]"
+            index += 1
+        else:
+            out += re.escape(pattern[index])
+            index += 1
+    return re.compile(out + r"\Z")
+
+
+def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
+    """The org's files: named files as given, folders walked with include/exclude globs."""
+    include = [glob_regex(p) for p in config.include]
+    exclude = [glob_regex(p) for p in config.exclude]
+    skip = {p.resolve() for p in _not_org_files(config)}
+    _RESOLVED.clear()  # remember this discovery's paths only: files come and go
+    found: dict[Path, None] = {}
+    roots = [Path(p) for p in paths] if paths else [config.root]
+    for root in roots:
+        root = root if root.is_absolute() else cwd / root
+        if not root.exists():
+            raise UsageError(f"path '{display(root, cwd)}' does not exist")
+        if root.is_file():
+            found[root.resolve()] = None
+            continue
+        if not root.is_dir():
+            raise UsageError(f"'{display(root, cwd)}' is neither a file nor a folder")
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+            real_folder = Path(folder).resolve()  # os.walk does not enter linked folders
+            # per folder, not per file: thousands of files share a handful of folders
+            in_root = Path(folder).relative_to(root).as_posix()
+            in_config = _relative_to_config(real_folder, config)
+            # hidden files, like hidden folders, are tooling (.pre-commit-config.yaml,
+            # .gitlab-ci.yml), not the org; name one on the command line to check it
+            for name in sorted(n for n in files if not n.startswith(".")):
+                rel = name if in_root == "." else f"{in_root}/{name}"
+                if os.path.islink(os.path.join(folder, name)):
+                    try:
+                        real = Path(folder, name).resolve()
+                    except (OSError, RuntimeError):  # a symlink loop: reading it reports it
+                        real = Path(os.path.abspath(os.path.join(folder, name)))
+                    # globs apply relative to the config's folder when the root lies inside it
+                    anchor = _relative_to_config(real, config)
+                else:
+                    real = real_folder / name
+                    anchor = None if in_config is None else (
+                        name if in_config == "." else f"{in_config}/{name}")
+                candidates = {rel, anchor} if anchor else {rel}
+                if not any(r.match(c) for r in include for c in candidates):
+                    continue
+                if any(r.match(c) for r in exclude for c in candidates):
+                    continue
+                if real in skip or _special(real):
+                    continue
+                found[real] = None
+    _RESOLVED.update((path, path) for path in found)
+    _RESOLVED[cwd] = cwd.resolve()
+    if not found:
+        where = ", ".join(paths) if paths else display(config.root, cwd) or "."
+        raise UsageError(f"no org files found in {where} (include: {', '.join(config.include)})")
+    return sorted(found, key=lambda p: display(p, cwd))
+
+
+def _special(path: Path) -> bool:
+    """A FIFO, socket or device matched a glob: reading it could block forever, so skip it.
+    A file that cannot be examined is kept, and reading it reports why."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _relative_to_config(real: Path, config: Config) -> str | None:
+    try:
+        return real.relative_to(config.root).as_posix()
+    except ValueError:
+        return None
+
+
+def _not_org_files(config: Config) -> Iterable[Path]:
+    """The config, its waiver files and baseline are not part of the org."""
+    if config.path is not None:
+        yield config.path
+    for name in config.waiver_files:
+        yield config.root / name
+    if config.baseline:
+        yield config.root / config.baseline

@@ -1,0 +1,76 @@
+"""`path:line:col: CODE [severity] message`, then a summary and the stage."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from orglint.engine.waivers import status_lines
+
+if TYPE_CHECKING:
+    from orglint.engine.check import CheckResult
+    from orglint.outputs.formatters import FormatContext
+
+
+def plural(count: int, word: str) -> str:
+    if count == 1:
+        return f"1 {word}"
+    return f"{count} {word if word == 'info' else word + 's'}"
+
+
+def summary_line(result: CheckResult) -> str:
+    counts = result.counts()
+    files = plural(len(result.files), "file")
+    if not result.findings:
+        return f"No problems found in {files}."
+    parts = ", ".join(plural(counts[level], level) for level in ("error", "warning", "info")
+                      if counts[level])
+    return f"Found {plural(len(result.findings), 'problem')} ({parts}) in {files}."
+
+
+def stage_lines(result: CheckResult) -> list[str]:
+    stage = result.stage
+    lines = [f"Stage {stage.number} of 4: {stage.name} - {stage.meaning}."]
+    if stage.next is None:
+        return lines
+    from orglint.engine.stage import STAGES
+
+    if stage.unassessed:
+        lines.append(f"Stage {stage.next} ({STAGES[stage.next][0]}) was not assessed: "
+                     f"{unassessed_text(stage.unassessed)}.")
+        return lines
+    by_rule = Counter((finding.code, finding.name) for finding in stage.blockers)
+    lines.append(f"Blocking stage {stage.next} ({STAGES[stage.next][0]}):")
+    for (code, name), count in sorted(by_rule.items()):
+        lines.append(f"  {code} {name}: {plural(count, 'finding')}")
+    return lines
+
+
+def unassessed_text(codes: tuple[str, ...]) -> str:
+    """Why a stage was not assessed: the rules that block it did not run."""
+    shown = ", ".join(codes[:6]) + (f" and {len(codes) - 6} more" if len(codes) > 6 else "")
+    verb = "did"
+    return f"{shown} {verb} not run (--select, --ignore or severity off)"
+
+
+def statistics_lines(result: CheckResult) -> list[str]:
+    counts = Counter((f.code, f.name, f.severity) for f in result.findings)
+    width = max((len(str(count)) for count in counts.values()), default=1)
+    return [f"{count:>{width}}  {code}  {name} [{severity}]"
+            for (code, name, severity), count in sorted(counts.items())]
+
+
+def render(result: CheckResult, context: FormatContext) -> str:
+    lines = [
+        f"{finding.location}: {finding.code} [{finding.severity}] {finding.message}"
+        for finding in result.findings
+    ]
+    if lines:
+        lines.append("")
+    if context.statistics and result.findings:
+        lines.extend(statistics_lines(result))
+        lines.append("")
+    lines.append(summary_line(result))
+    lines.extend(status_lines(result.waived, len(result.baselined)))
+    lines.extend(stage_lines(result))
+    return "\n".join(lines) + "\n"
