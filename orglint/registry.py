@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,11 +61,21 @@ class Rule:
     def defaults(self) -> dict[str, Any]:
         return {key: spec["default"] for key, spec in self.options.items() if "default" in spec}
 
-    def run(self, org: Any, options: dict[str, Any]) -> Iterator[Hit]:
-        if _takes_options(self.function):
-            yield from self.function(org, {**self.defaults, **options})
-        else:
-            yield from self.function(org)
+    @property
+    def inputs(self) -> frozenset[str]:
+        """The inputs besides the org this rule asks for by parameter name (see ``INPUTS``)."""
+        return _inputs(self.function)
+
+    def run(self, org: Any, options: Mapping[str, Any],
+            inputs: Mapping[str, Any] | None = None) -> Iterator[Hit]:
+        """The rule's hits on ``org``, with ``options`` over the defaults and each input the
+        function names (``waivers`` ...) taken from ``inputs``; KeyError when one is missing."""
+        given = inputs or {}
+        kwargs: dict[str, Any] = {name: given[name] for name in self.inputs}
+        if not _takes_options(self.function):
+            yield from self.function(org, **kwargs)
+        else:  # by position: an older rule may call its options anything
+            yield from self.function(org, {**self.defaults, **options}, **kwargs)
 
     def validate_options(self, options: Any) -> list[tuple[tuple[Any, ...], str]]:
         """Problems with user options as (path inside the options, message); [] when valid."""
@@ -106,8 +116,25 @@ def _flatten(messages: Any) -> Iterator[Any]:
             yield message
 
 
+# What a rule may ask for besides the org, by naming a parameter after it: the engine provides
+# each from the stage that owns it. ``waivers`` (an ``orglint.engine.waivers.WaiverState``) is
+# given after the waivers were applied, so a rule that asks for it runs last and its findings
+# cannot be waived.
+INPUTS = frozenset({"waivers"})
+
+
+def _parameters(function: RuleFunction) -> list[str]:
+    return list(inspect.signature(function).parameters)[1:]
+
+
+def _inputs(function: RuleFunction) -> frozenset[str]:
+    return frozenset(name for name in _parameters(function) if name in INPUTS)
+
+
 def _takes_options(function: RuleFunction) -> bool:
-    return len(inspect.signature(function).parameters) >= 2
+    """A rule takes options as its second parameter (``options``, or any name but an input's)."""
+    rest = _parameters(function)
+    return bool(rest) and rest[0] not in INPUTS
 
 
 def rule(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from orglint import rule
 from orglint.finding import Hit
-from orglint.model import Org
+from orglint.model.entities import Org
 
 
 @rule("ORG001", "yaml-syntax", severity="error", blocks_stage=2)

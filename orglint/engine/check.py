@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orglint.engine.stage import Stage, stage_of
-from orglint.engine.waivers import WAIVER_RULES, Waiver, WaiverState, parse_inline, sorted_waivers
+from orglint.engine.waivers import Waiver, WaiverState, parse_inline, sorted_waivers
 from orglint.engine.waivers import apply as apply_waivers
 from orglint.finding import SEVERITY_RANK, Finding, Hit, Position
 from orglint.load.documents import LoadedFile
@@ -61,6 +61,8 @@ class CheckResult:
     baselined: list[Finding] = field(default_factory=list)
     # the date waivers were judged against (Settings.today, else the day of the run)
     today: datetime.date | None = None
+    # rule code -> the options it ran with: its defaults under the config's options
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -93,7 +95,10 @@ def rule_settings(registry: Registry, settings: Settings, item: Rule) -> Mapping
     return settings.rules.get(item.code) or settings.rules.get(item.name) or {}
 
 
-def run_rules(org: Org, rules: Iterable[Rule], registry: Registry, settings: Settings) -> list[Finding]:
+def run_rules(org: Org, rules: Iterable[Rule], registry: Registry, settings: Settings,
+              inputs: Mapping[str, Any] | None = None) -> list[Finding]:
+    """Each rule's hits placed at file positions, at the configured severity, sorted, without
+    duplicates; ``inputs`` are given to the rules that ask for them by name."""
     findings = []
     for item in rules:
         entry = rule_settings(registry, settings, item)
@@ -101,7 +106,7 @@ def run_rules(org: Org, rules: Iterable[Rule], registry: Registry, settings: Set
         if severity == "off":
             continue
         try:
-            for hit in item.run(org, entry.get("options") or {}):
+            for hit in item.run(org, entry.get("options") or {}, inputs):
                 findings.append(place(org, item, severity, hit))
         except Exception as exc:
             raise RuleCrash(f"rule {item.code} ({item.plugin}) failed: "
@@ -143,18 +148,27 @@ def rules_that_ran(registry: Registry, settings: Settings, rules: Iterable[Rule]
 
 
 def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -> CheckResult:
+    """Loaded files -> findings, waived and baselined, and the stage.
+
+    Rules that ask for the ``waivers`` input run after the waivers were applied (so a waived
+    finding never blocks, and those rules know which waivers were used); their own findings
+    cannot be waived. Raises ``RuleCrash`` when a rule raises.
+    """
     files = list(files)
     org, paths = prepare(files)
     rules = registry.select(settings.select, settings.ignore)
-    # waivers apply before the stage is computed, so a waived finding never blocks; the rules
-    # that judge the waivers run after them, knowing which waivers were used
-    late = [item for item in rules if item.prefix == WAIVER_RULES]
-    found = run_rules(org, [item for item in rules if item.prefix != WAIVER_RULES], registry,
+    late = [item for item in rules if "waivers" in item.inputs]
+    found = run_rules(org, [item for item in rules if "waivers" not in item.inputs], registry,
                       settings)
-    state = waiver_state(files, registry, settings, rules)
-    findings, waived, state.used = apply_waivers(found, state.waivers, state.today, state.code)
-    org.waiver_state = state
-    findings = sorted([*findings, *run_rules(org, late, registry, settings)])
+    declared, problems = declared_waivers(files, settings)
+    today = settings.today or datetime.date.today()
+    codes = {**{name: item.code for name, item in registry.by_name.items()},
+             **{code: code for code in registry.by_code}}
+    findings, waived, used = apply_waivers(found, declared, today,
+                                           lambda rule: codes.get(rule) or codes.get(rule.upper()))
+    state = WaiverState(declared=declared, used=frozenset(used), ran=frozenset(item.code for item in rules),
+                        today=today, problems=tuple(problems), rules=codes)
+    findings = sorted([*findings, *run_rules(org, late, registry, settings, {"waivers": state})])
     shown, baselined = apply_baseline(findings, settings.baseline)
     return CheckResult(
         findings=shown,
@@ -164,27 +178,27 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -
         files=paths,
         fail_on=settings.fail_on,
         waived=waived,
-        waivers=state.waivers,
+        waivers=declared,
         baselined=baselined,
-        today=state.today,
+        today=today,
+        options={item.code: {**item.defaults,
+                             **(rule_settings(registry, settings, item).get("options") or {})}
+                 for item in rules},
     )
 
 
-def waiver_state(files: Sequence[LoadedFile], registry: Registry, settings: Settings,
-                 rules: Sequence[Rule]) -> WaiverState:
-    """Every waiver: the config's, then each file's inline comments."""
-    state = WaiverState(today=settings.today or datetime.date.today(),
-                        ran={item.code for item in rules},
-                        rules={**{k: r.code for k, r in registry.by_name.items()},
-                               **{code: code for code in registry.by_code}})
+def declared_waivers(files: Sequence[LoadedFile], settings: Settings
+                     ) -> tuple[list[Waiver], list[Hit]]:
+    """Every waiver, sorted: the config's, then each file's inline comments; with the problems
+    of malformed inline comments."""
     declared = list(settings.waivers)
+    problems: list[Hit] = []
     for loaded in files:
         if loaded.directives:
-            inline, problems = parse_inline(loaded.path, loaded.directives)
+            inline, malformed = parse_inline(loaded.path, loaded.directives)
             declared.extend(inline)
-            state.problems.extend(problems)
-    state.waivers = sorted_waivers(declared)
-    return state
+            problems.extend(malformed)
+    return sorted_waivers(declared), problems
 
 
 def apply_baseline(findings: list[Finding], baseline: Counter[str] | None

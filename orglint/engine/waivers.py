@@ -5,21 +5,18 @@ A waiver comes from the config (``waivers:``), from a waiver file named in ``wai
 (a YAML file with a ``waivers:`` list of the same records) or from a comment on the line a
 finding points at. The engine applies live waivers before it computes the stage, so a waived
 finding never blocks; an expired waiver stops waiving. The WVR rules judge the waivers
-themselves from the ``WaiverState`` the engine leaves on the Org.
+themselves from the ``WaiverState`` the engine gives them as their ``waivers`` input.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from orglint.finding import Finding, Hit, Position
-
-# rules about the waivers themselves run after the waivers are applied, and cannot be waived
-WAIVER_RULES = "WVR"
 
 
 @dataclass(frozen=True)
@@ -65,17 +62,18 @@ class Waiver:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class WaiverState:
-    """What the WVR rules need: every waiver, which ones waived something, and today."""
+    """The ``waivers`` input of the rules that judge waivers: every declared waiver (sorted),
+    those that waived a finding, the codes of the rules that ran, the date waivers expire
+    against, the problems of malformed inline comments, and rule code or name -> code."""
 
-    waivers: list[Waiver] = field(default_factory=list)
-    used: set[Waiver] = field(default_factory=set)
-    ran: set[str] = field(default_factory=set)
+    declared: Sequence[Waiver] = ()
+    used: frozenset[Waiver] = frozenset()
+    ran: frozenset[str] = frozenset()
     today: datetime.date = field(default_factory=datetime.date.today)
-    problems: list[Hit] = field(default_factory=list)
-    # rule code or name -> rule code, for every registered rule
-    rules: dict[str, str] = field(default_factory=dict)
+    problems: Sequence[Hit] = ()
+    rules: Mapping[str, str] = field(default_factory=dict)
 
     def code(self, rule: str) -> str | None:
         """The code of the rule a waiver names (by code in any case, or by name)."""
@@ -172,11 +170,9 @@ def apply(findings: Sequence[Finding], waivers: Sequence[Waiver], today: datetim
     kept: list[Finding] = []
     waived: list[tuple[Finding, Waiver]] = []
     for finding in findings:
-        match = None
-        if not finding.code.startswith(WAIVER_RULES):
-            match = inline.get((finding.code, finding.path, finding.line))
-            if match is None and finding.entity is not None:
-                match = records.get((finding.code, finding.entity))
+        match = inline.get((finding.code, finding.path, finding.line))
+        if match is None and finding.entity is not None:
+            match = records.get((finding.code, finding.entity))
         if match is None:
             kept.append(finding)
         else:

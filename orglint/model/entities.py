@@ -12,14 +12,11 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from orglint.finding import Hit, Position
 from orglint.load.documents import Document
 from orglint.schema.org import KIND_SECTION, SECTIONS, reference_kinds
-
-if TYPE_CHECKING:
-    from orglint.engine.waivers import WaiverState
 
 
 @dataclass(frozen=True, order=True)
@@ -215,8 +212,6 @@ class Org:
     reviews_covering: dict[str, list[Review]] = field(default_factory=lambda: defaultdict(list))
     systems_of_team: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     decisions_by: dict[Ref, list[Decision]] = field(default_factory=lambda: defaultdict(list))
-    # the declared waivers and what they waived, left here by the engine for the WVR rules
-    waiver_state: WaiverState | None = None
     teams_led_by: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def section(self, kind: str) -> dict[str, Any]:

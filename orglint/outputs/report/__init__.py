@@ -159,7 +159,7 @@ def build(result: CheckResult, *, today: date, version: str,
     """The report of one check run. ``rules`` adds rules known beyond the selected ones."""
     org = result.org
     known = {item.code: item for item in [*rules, *result.rules]}
-    findings = [finding_view(org, known, finding) for finding in result.findings]
+    findings = [finding_view(org, known, finding, result.waivers) for finding in result.findings]
     waived_pairs = list(getattr(result, "waived", []) or [])
     stage = result.stage
     next_name = STAGES[stage.next][0] if stage.next else ""
@@ -177,7 +177,7 @@ def build(result: CheckResult, *, today: date, version: str,
         next_stage_name=next_name,
         counts={severity: result.counts()[severity] for severity in SEVERITIES},
         areas=area_scores(result.rules, result.findings, [pair[0] for pair in waived_pairs]),
-        risks=top_risks(org, known, result.findings, stage.next),
+        risks=top_risks(org, known, result.findings, stage.next, result.waivers),
         ladder=ladder(result.findings, known, stage.number),
         matrix=boundary_matrix(org),
         journeys=journey_blueprints(org),
@@ -189,7 +189,7 @@ def build(result: CheckResult, *, today: date, version: str,
         waived_count=len(waived_pairs),
         trend=trend(previous, previous_name, result, known) if previous is not None else None,
         findings=findings,
-        waived_findings=[finding_view(org, known, pair[0]) for pair in waived_pairs],
+        waived_findings=[finding_view(org, known, pair[0], result.waivers) for pair in waived_pairs],
         entities={kind: len(getattr(org, kind)) for kind in
                   ("people", "teams", "journeys", "handoffs", "metrics")},
     )

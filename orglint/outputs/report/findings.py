@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from orglint.engine.waivers import Waiver
 from orglint.finding import SEVERITY_RANK, Finding
 from orglint.model.entities import Entity, Org, Ref
 from orglint.registry import AREAS, Rule
@@ -40,18 +41,17 @@ class Risk:
 
 # -- owners ------------------------------------------------------------------------------------
 
-def owner_of(org: Org, finding: Finding) -> str:
-    """The person (or team) who answers for the entity a finding is about, or "no owner"."""
+def owner_of(org: Org, finding: Finding, waivers: Sequence[Waiver] = ()) -> str:
+    """The person (or team) who answers for the entity a finding is about, or "no owner"; a
+    finding about one of ``waivers`` (WVR) belongs to that waiver's owner."""
     entity = org.get(finding.entity) if finding.entity and ":" in finding.entity else None
     if entity is None:
-        return _waiver_owner(org, finding)
+        return _waiver_owner(org, finding, waivers)
     return describe_owner(org, _owner_ref(entity, finding.field))
 
 
-def _waiver_owner(org: Org, finding: Finding) -> str:
-    """A finding about a waiver (WVR) belongs to the waiver's owner."""
-    state = getattr(org, "waiver_state", None)
-    for waiver in getattr(state, "waivers", None) or ():
+def _waiver_owner(org: Org, finding: Finding, waivers: Sequence[Waiver]) -> str:
+    for waiver in waivers:
         if (waiver.path, waiver.line) == (finding.path, finding.line) and waiver.owner:
             owner = Ref("person", waiver.owner)
             return describe_owner(org, owner) if org.get(owner) else str(waiver.owner)
@@ -95,11 +95,12 @@ def _raci_accountable(entity: Entity, field_path: str | None) -> Ref | None:
             return accountable
     return None
 
-def finding_view(org: Org, known: dict[str, Rule], finding: Finding) -> FindingView:
+def finding_view(org: Org, known: dict[str, Rule], finding: Finding,
+                 waivers: Sequence[Waiver] = ()) -> FindingView:
     return FindingView(
         location=finding.location, code=finding.code, name=finding.name,
         severity=finding.severity, message=finding.message, area=area_of(known, finding.code),
-        owner=owner_of(org, finding),
+        owner=owner_of(org, finding, waivers),
     )
 
 
@@ -112,7 +113,7 @@ def area_of(known: dict[str, Rule], code: str) -> str:
 
 
 def top_risks(org: Org, known: dict[str, Rule], findings: Sequence[Finding],
-              next_stage: int | None) -> list[Risk]:
+              next_stage: int | None, waivers: Sequence[Waiver] = ()) -> list[Risk]:
     """The gaps a leader should hear about first: blockers of the next stage, then the errors
     and warnings of the stages above, one finding per rule in turn so the list is varied."""
     areas = list(AREAS)
@@ -134,14 +135,14 @@ def top_risks(org: Org, known: dict[str, Rule], findings: Sequence[Finding],
     while len(chosen) < TOP_RISKS and any(len(group) > depth for group in ordered):
         chosen.extend(group[depth] for group in ordered if len(group) > depth)
         depth += 1
-    return [_risk(org, known.get(finding.code), finding) for finding in chosen[:TOP_RISKS]]
+    return [_risk(org, known.get(finding.code), finding, waivers) for finding in chosen[:TOP_RISKS]]
 
 
-def _risk(org: Org, item: Rule | None, finding: Finding) -> Risk:
+def _risk(org: Org, item: Rule | None, finding: Finding, waivers: Sequence[Waiver]) -> Risk:
     doc = (item.doc if item else "").replace("`", "")
     paragraphs = [part.strip().replace("\n", " ") for part in doc.split("\n\n")]
     why = paragraphs[1] if len(paragraphs) > 1 and not paragraphs[1].endswith(":") else ""
     message = finding.message[:1].upper() + finding.message[1:]
     return Risk(message=message, expectation=item.summary if item else "", why=why,
-                owner=owner_of(org, finding), code=finding.code, severity=finding.severity,
+                owner=owner_of(org, finding, waivers), code=finding.code, severity=finding.severity,
                 location=finding.location, stage=item.blocks_stage if item else 4)
