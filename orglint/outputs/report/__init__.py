@@ -163,7 +163,7 @@ def build(result: CheckResult, *, today: date, version: str,
     waived_pairs = list(getattr(result, "waived", []) or [])
     stage = result.stage
     next_name = STAGES[stage.next][0] if stage.next else ""
-    limit = _option(known, "BND004", "max", 4)
+    limit = _option(result, known, "BND004", "max", 4)
     loads = people_load(org)
     return Report(
         org_name=org.name or "Unnamed organisation",
@@ -194,10 +194,15 @@ def build(result: CheckResult, *, today: date, version: str,
                   ("people", "teams", "journeys", "handoffs", "metrics")},
     )
 
-def _option(known: dict[str, Rule], code: str, option: str, default: int) -> int:
+def _option(result: CheckResult, known: dict[str, Rule], code: str, option: str,
+            default: int) -> int:
+    """A rule's option as the check ran it (the config's value over the default); the rule's
+    default when it did not run, ``default`` when no such rule is known."""
+    ran = result.options.get(code)
+    if ran is not None and option in ran:
+        return int(ran[option])
     item = known.get(code)
-    value = item.defaults.get(option, default) if item else default
-    return int(value)
+    return int(item.defaults.get(option, default) if item else default)
 
 def ladder(findings: Iterable[Finding], known: dict[str, Rule], current: int) -> list[Step]:
     """Each stage with the open errors and warnings of the rules that block it."""
