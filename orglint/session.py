@@ -21,7 +21,7 @@ from orglint.config import Config, ConfigError, find_config, load_config, load_w
 from orglint.engine.check import CheckResult, Settings, check
 from orglint.errors import UsageError
 from orglint.finding import Position
-from orglint.load.discover import _real, discover, display
+from orglint.load.discover import discover, display
 from orglint.load.documents import LoadedFile
 from orglint.registry import Registry
 
@@ -98,7 +98,7 @@ class Session:
             return ParseCache(None)
         config = self.config
         root = config.root if config.path is not None else None
-        scope = f"{_real(self.cwd)}\0{config.path}"  # one pack per folder and config
+        scope = f"{self.cwd.resolve()}\0{config.path}"  # one pack per folder and config
         return ParseCache(cache_folder(root, config.cache_dir, self.cwd), scope)
 
 
@@ -159,11 +159,12 @@ def validate_rule_config(config: Config, registry: Registry) -> None:
 
 def load_all(files: Iterable[Path], cwd: Path, cache: ParseCache | None = None,
              parallel: bool | None = None) -> list[LoadedFile]:
-    """Files in order, each from the cache when its bytes are unchanged; large sets are parsed
+    """Real paths (as ``discover`` returns them) -> loaded files in the same order, each from
+    the cache when its bytes are unchanged; large sets are parsed
     on two cores (``parallel`` None decides by size). The result is the same either way."""
     from orglint.load.cache import ParseCache, load_many
 
-    named = [(str(path), display(path, cwd)) for path in files]
+    named = [(str(path), display(path, cwd, resolved=True)) for path in files]
     return load_many(named, cache or ParseCache(None), parallel)
 
 
