@@ -220,6 +220,15 @@ class Registry:
             return True
         return item.code.startswith(selector.upper())
 
+    def closest(self, word: str) -> str | None:
+        """The rule code or name closest to a misspelt one (``BND01`` -> ``BND001``), or None."""
+        import difflib
+
+        codes = difflib.get_close_matches(word.upper(), list(self.by_code), n=1, cutoff=0.6)
+        names = difflib.get_close_matches(word.lower(), list(self.by_name), n=1, cutoff=0.6)
+        close = codes or names
+        return close[0] if close else None
+
     def known_selector(self, selector: str) -> bool:
         return any(self.matches(selector, item) for item in self)
 

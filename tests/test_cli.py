@@ -92,6 +92,7 @@ def test_text_output_and_exit_1_on_an_error(repo, cli):
         "yet written down.\n"
         "Blocking stage 2 (designed surface):\n"
         "  ORG006 team-without-lead: 1 finding\n"
+        "Why each rule matters and how to fix it: 'orglint rule ORG006'.\n"
     )
 
 

@@ -99,7 +99,8 @@ def test_check_reports_the_plugins_rule(venv, repo):
     assert proc.stdout.split("\n\n")[0].splitlines() == [SOD]
     assert proc.stdout.splitlines()[2] == "Found 1 problem (1 warning) in 1 file."
     # only SOD001 and RAC ran: orglint says so instead of claiming a stage it did not assess
-    assert proc.stdout.splitlines()[-1].startswith("Stage 2 (designed surface) was not assessed: ")
+    assert proc.stdout.splitlines()[-2].startswith("Stage 2 (designed surface) was not assessed: ")
+    assert proc.stdout.splitlines()[-1] == "Why each rule matters and how to fix it: 'orglint rule SOD001'."
 
 
 def test_the_plugins_rule_blocks_the_stage_it_declares(venv, repo):

@@ -62,14 +62,15 @@ def test_invalid_yaml_is_org001_at_the_parsers_position(repo, cli):
         "yet written down.\n"
         "Blocking stage 2 (designed surface):\n"
         "  ORG001 yaml-syntax: 1 finding\n"
+        "Why each rule matters and how to fix it: 'orglint rule ORG001'.\n"
     )
 
 
-def test_unterminated_quote_is_reported_where_the_scanner_gives_up(repo, cli):
+def test_unterminated_quote_is_reported_where_the_quote_opens(repo, cli):
     write(repo, "org.yaml", "teams:\n  sales: {name: 'Sales}\n")
     assert check_lines(cli, "org.yaml") == (1, [
-        "org.yaml:3:1: ORG001 [error] found unexpected end of stream "
-        "(while scanning a quoted scalar)",
+        "org.yaml:2:17: ORG001 [error] this quoted text is never closed: add the closing quote "
+        "(YAML: found unexpected end of stream (while scanning a quoted scalar))",
     ])
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -14,7 +15,7 @@ from orglint import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # the subcommands in the order `orglint --help` lists them; each is orglint.commands.<name>
-COMMANDS = ("check", "rules", "rule", "report", "impact", "schema", "graph", "init")
+COMMANDS = ("check", "rules", "rule", "report", "impact", "schema", "graph", "init", "completion")
 
 
 class Parser(argparse.ArgumentParser):
@@ -54,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``orglint`` with ``argv`` (default: ``sys.argv[1:]``); returns the exit code:
     0 nothing at or above the fail level, 1 findings, 2 usage, config or internal error."""
     parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (orglint completion)
+        import argcomplete
+
+        argcomplete.autocomplete(parser)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -92,7 +97,6 @@ def _fail(exc: Exception) -> int:
     elif isinstance(exc, OSError) and exc.filename:  # an output or input orglint cannot use
         print(f"orglint: error: {exc.filename}: {exc.strerror}", file=sys.stderr)
     else:  # a bug in orglint: one line, and the details only when asked for
-        import os
         import traceback
 
         if os.environ.get("ORGLINT_DEBUG"):

@@ -16,7 +16,7 @@ from pathlib import Path
 from orglint.engine.baseline import BaselineError
 from orglint.engine.check import Settings
 from orglint.load.discover import discover
-from orglint.session import Session, load_all, run_check
+from orglint.session import Session, load_all, only_files, run_check
 
 
 def _git(args: Sequence[str], cwd: Path) -> bytes:
@@ -57,8 +57,9 @@ def fingerprints_at(revision: str, session: Session, paths: Sequence[str],
         config = replace(session.config, root=_moved(session.config.root, top, old_top),
                          path=_moved(session.config.path, top, old_top)
                          if session.config.path else None)
-        old_paths = [str(_moved(Path(p) if os.path.isabs(p) else cwd / p, top, old_top))
-                     for p in paths]
+        # named files are shown from the whole org: the revision's whole org, then
+        old_paths = [] if only_files(paths, cwd) else [
+            str(_moved(Path(p) if os.path.isabs(p) else cwd / p, top, old_top)) for p in paths]
         old_paths = [p for p in old_paths if Path(p).exists()]
         if paths and not old_paths:
             return Counter()

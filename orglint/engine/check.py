@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from orglint.engine.stage import Stage, stage_of
@@ -70,7 +70,17 @@ class CheckResult:
         return any(SEVERITY_RANK[finding.severity] >= threshold for finding in self.findings)
 
     def counts(self) -> Counter[str]:
+        """How many findings of each severity are shown."""
         return Counter(finding.severity for finding in self.findings)
+
+    def limited_to(self, paths: Sequence[str]) -> CheckResult:
+        """The same result with only the findings (shown, waived, baselined) in ``paths``,
+        given as displayed; ``files`` becomes those paths. The stage stays the org's."""
+        keep = set(paths)
+        return replace(self, findings=[f for f in self.findings if f.path in keep],
+                       waived=[pair for pair in self.waived if pair[0].path in keep],
+                       baselined=[f for f in self.baselined if f.path in keep],
+                       files=[path for path in self.files if path in keep] or list(paths))
 
 
 def prepare(files: Iterable[LoadedFile]) -> tuple[Org, list[str]]:

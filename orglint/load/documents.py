@@ -135,9 +135,14 @@ def _parse(text: str, display: str) -> LoadedFile:
     try:
         return _build(display, YAML(typ="safe", pure=True).parse(text))
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        from orglint.load.syntax import explain
+
+        mark, start = exc.problem_mark or exc.context_mark, exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return _refuse(display, _yaml_message(exc), line, col)
+        said = explain(text, (exc.problem or "invalid YAML").strip(), (exc.context or "").strip(),
+                       line, col, start.line + 1 if start else None,
+                       start.column + 1 if start else None)
+        return _refuse(display, said.message, said.line, said.column)
     except YAMLError as exc:  # pragma: no cover - ruamel raises marked errors for syntax
         return _refuse(display, str(exc).strip().splitlines()[0], 1, 1)
 
@@ -164,14 +169,6 @@ def _libyaml_errors() -> tuple[type[BaseException], ...]:
 def _refuse(display: str, message: str, line: int, col: int) -> LoadedFile:
     hit = Hit(message, position=Position(display, line, col))
     return LoadedFile(display, [], [hit])
-
-
-def _yaml_message(exc: Any) -> str:
-    problem = (exc.problem or "invalid YAML").strip()
-    context = (exc.context or "").strip()
-    if context and context != problem:
-        return f"{problem} ({context})"
-    return problem
 
 
 def _offset_position(raw: bytes, offset: int) -> Pos:

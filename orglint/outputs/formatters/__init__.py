@@ -32,10 +32,16 @@ BUILTIN = {
 
 @dataclass
 class FormatContext:
+    """What a formatter knows beyond the result: the rules, orglint's version, and how the
+    terminal output is asked for (``statistics``: counts per rule; ``quiet``: findings only;
+    ``color``: ANSI colours, only ever for the terminal)."""
+
     registry: Registry
     version: str
     statistics: bool = False
     options: dict[str, Any] | None = None
+    quiet: bool = False
+    color: bool = False
 
 
 def _lazy(module: str) -> Formatter:

@@ -9,6 +9,7 @@ from orglint.engine.waivers import status_lines
 
 if TYPE_CHECKING:
     from orglint.engine.check import CheckResult
+    from orglint.finding import Finding
     from orglint.outputs.formatters import FormatContext
 
 
@@ -60,11 +61,33 @@ def statistics_lines(result: CheckResult) -> list[str]:
             for (code, name, severity), count in sorted(counts.items())]
 
 
+# termcolor's names, per severity; the code is bold, the location plain
+COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def finding_line(finding: Finding, color: bool = False) -> str:
+    """``path:line:col: CODE [severity] message``, with ANSI colours when ``color``."""
+    if not color:
+        return f"{finding.location}: {finding.code} [{finding.severity}] {finding.message}"
+    from termcolor import colored
+
+    code = colored(finding.code, attrs=["bold"], force_color=True)
+    severity = colored(f"[{finding.severity}]", COLORS.get(finding.severity), force_color=True)
+    return f"{finding.location}: {code} {severity} {finding.message}"
+
+
+def more_line(result: CheckResult) -> str:
+    """Where to read more: the documentation of the rule that blocks the next stage most
+    often (of the most frequent rule when nothing blocks), ties to the lowest code."""
+    codes = Counter(finding.code for finding in result.stage.blockers or result.findings)
+    code = min(codes, key=lambda item: (-codes[item], item))
+    return f"Why each rule matters and how to fix it: 'orglint rule {code}'."
+
+
 def render(result: CheckResult, context: FormatContext) -> str:
-    lines = [
-        f"{finding.location}: {finding.code} [{finding.severity}] {finding.message}"
-        for finding in result.findings
-    ]
+    lines = [finding_line(finding, context.color) for finding in result.findings]
+    if context.quiet:
+        return "".join(line + "\n" for line in lines)
     if lines:
         lines.append("")
     if context.statistics and result.findings:
@@ -73,4 +96,6 @@ def render(result: CheckResult, context: FormatContext) -> str:
     lines.append(summary_line(result))
     lines.extend(status_lines(result.waived, len(result.baselined)))
     lines.extend(stage_lines(result))
+    if result.findings:
+        lines.append(more_line(result))
     return "\n".join(lines) + "\n"
