@@ -32,6 +32,9 @@ BUILTIN = {
 
 @dataclass
 class FormatContext:
+    """What a format needs besides the result: the ``registry`` of every known rule, the tool
+    ``version``, whether to add per-rule counts (``statistics``), and format ``options``."""
+
     registry: Registry
     version: str
     statistics: bool = False
@@ -49,4 +52,5 @@ def _lazy(module: str) -> Formatter:
 
 @hookimpl
 def orglint_formatters() -> dict[str, Formatter]:
+    """The built-in formats by name, each importing its module on first use."""
     return {name: _lazy(module) for name, module in BUILTIN.items()}

@@ -16,6 +16,9 @@ NO_OWNER = "no owner"
 
 @dataclass(frozen=True)
 class FindingView:
+    """A finding as the report lists it: ``location`` (``path:line:col``), rule, severity,
+    message, the rule's area and who owns the problem, in words."""
+
     location: str
     code: str
     name: str
@@ -41,7 +44,8 @@ class Risk:
 # -- owners ------------------------------------------------------------------------------------
 
 def owner_of(org: Org, finding: Finding) -> str:
-    """The person (or team) who answers for the entity a finding is about, or "no owner"."""
+    """Who answers for the entity a finding is about, in words (``describe_owner``); for a
+    waiver finding the waiver's owner; "no owner" when nobody does."""
     entity = org.get(finding.entity) if finding.entity and ":" in finding.entity else None
     if entity is None:
         return _waiver_owner(org, finding)
@@ -59,6 +63,8 @@ def _waiver_owner(org: Org, finding: Finding) -> str:
 
 
 def describe_owner(org: Org, ref: Ref | None) -> str:
+    """A person as ``Name (title)``, a team as ``Name team, led by ...``; "no owner" for None
+    or a reference the org does not resolve."""
     entity = org.get(ref)
     if ref is None or entity is None:
         return NO_OWNER
@@ -96,6 +102,7 @@ def _raci_accountable(entity: Entity, field_path: str | None) -> Ref | None:
     return None
 
 def finding_view(org: Org, known: dict[str, Rule], finding: Finding) -> FindingView:
+    """The view of one finding; ``known`` maps codes to rules, for the area."""
     return FindingView(
         location=finding.location, code=finding.code, name=finding.name,
         severity=finding.severity, message=finding.message, area=area_of(known, finding.code),
@@ -104,6 +111,7 @@ def finding_view(org: Org, known: dict[str, Rule], finding: Finding) -> FindingV
 
 
 def area_of(known: dict[str, Rule], code: str) -> str:
+    """The area name of a rule code, from ``known`` rules or the code's prefix."""
     item = known.get(code)
     if item is not None:
         return item.area
@@ -114,7 +122,8 @@ def area_of(known: dict[str, Rule], code: str) -> str:
 def top_risks(org: Org, known: dict[str, Rule], findings: Sequence[Finding],
               next_stage: int | None) -> list[Risk]:
     """The gaps a leader should hear about first: blockers of the next stage, then the errors
-    and warnings of the stages above, one finding per rule in turn so the list is varied."""
+    and warnings of the stages above, one finding per rule in turn so the list is varied.
+    At most ``TOP_RISKS``; ``info`` findings are never risks."""
     areas = list(AREAS)
     groups: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
