@@ -71,8 +71,10 @@ class Matrix:
 
 @dataclass(frozen=True)
 class HandoffView:
-    """A handoff as a journey blueprint shows it: texts only, "none" or "not stated" where a
-    field is not written."""
+    """A handoff as a journey blueprint shows it, texts only: ``complexity`` with the exception
+    rate (a share from 0 to 1) as a percentage, ``sla`` its durations as written
+    (``acknowledge 4h, complete 2d``), ``governance`` one text per part; "none" or
+    "not stated" where a field is not written."""
 
     id: str
     name: str
