@@ -58,7 +58,8 @@ class Config:
 
     def position(self, *path: Any, key: bool = False) -> Position:
         """Where the value (or with ``key``, the key) at ``path`` stands in the config, else
-        its nearest written ancestor; ``path:1:1`` (``<defaults>:1:1``) without a document."""
+        its nearest written ancestor; line 1, column 1 of the file (``<defaults>`` without
+        one) when there is no document."""
         if self.document is not None:
             return self.document.position(path, key=key)
         return Position(str(self.path or "<defaults>"), 1, 1)

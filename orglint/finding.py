@@ -45,8 +45,8 @@ class Hit:
 class Finding:
     """One problem, placed in a file: ``path`` as displayed, 1-based ``line`` and ``column``,
     the rule's ``code`` and ``name``, ``severity`` (``error``, ``warning`` or ``info``), and the
-    ``entity`` (``handoff:a-to-b``) and dotted ``field`` it is about (None for a problem found
-    while loading). Equal and sorted by (path, line, column, code, message).
+    ``entity`` (``handoff:a-to-b``) and dotted ``field`` it is about (None when it is about no
+    entity, as a syntax error). Equal and sorted by (path, line, column, code, message).
     """
 
     path: str

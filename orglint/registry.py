@@ -70,9 +70,9 @@ class Rule:
         return {key: spec["default"] for key, spec in self.options.items() if "default" in spec}
 
     def run(self, org: Any, options: dict[str, Any]) -> Iterator[Hit]:
-        """The rule's hits on ``org``. ``options`` (the user's, already validated) override the
-        defaults and are passed only to a function that takes ``(org, options)``. Whatever the
-        function raises propagates (the engine reports it as ``RuleCrash``)."""
+        """The rule's hits on ``org``. ``options`` (the user's, validated by the caller)
+        override the defaults and are passed only to a function that takes ``(org, options)``.
+        Whatever the function raises propagates (the engine reports it as ``RuleCrash``)."""
         if _takes_options(self.function):
             yield from self.function(org, {**self.defaults, **options})
         else:

@@ -120,8 +120,8 @@ def load_bytes(raw: bytes, display: str) -> LoadedFile:
 
 def load_text(text: str, display: str) -> LoadedFile:
     """Parse YAML text into documents with positions, and scan its ``# orglint:`` comments.
-    Never raises for bad YAML: syntax errors, disallowed tags, duplicate keys, too deep
-    nesting and alias bombs become problem hits (ORG001)."""
+    Never raises for bad YAML: syntax errors, disallowed tags, duplicate keys, nesting too deep
+    and aliases that expand too far become problem hits (ORG001)."""
     loaded = _parse(text, display)
     if "orglint:" in text:  # the event stream has no comments: read inline waivers from the text
         from orglint.load.directives import scan_directives

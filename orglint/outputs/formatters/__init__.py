@@ -33,7 +33,8 @@ BUILTIN = {
 @dataclass
 class FormatContext:
     """What a format needs besides the result: the ``registry`` of every known rule, the tool
-    ``version``, whether to add per-rule counts (``statistics``), and format ``options``."""
+    ``version``, whether to add per-rule counts (``statistics``), and ``options`` for a
+    plugin's format (no built-in format reads them)."""
 
     registry: Registry
     version: str

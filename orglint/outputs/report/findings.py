@@ -45,7 +45,8 @@ class Risk:
 
 def owner_of(org: Org, finding: Finding) -> str:
     """Who answers for the entity a finding is about, in words (``describe_owner``); for a
-    waiver finding the waiver's owner; "no owner" when nobody does."""
+    finding about no known entity (a WVR finding), the owner of the waiver declared on its
+    line; "no owner" when nobody does."""
     entity = org.get(finding.entity) if finding.entity and ":" in finding.entity else None
     if entity is None:
         return _waiver_owner(org, finding)

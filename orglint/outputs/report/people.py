@@ -30,8 +30,8 @@ class PersonLoad:
 
     @property
     def total(self) -> int:
-        """Everything they hold alone: owned handoffs, decisions on exceptions, last escalation
-        levels, journeys, RACI accountabilities and recurring decisions (backups not counted)."""
+        """Their load: owned handoffs, decisions on exceptions, last escalation levels,
+        journeys, RACI accountabilities and recurring decisions (backups not counted)."""
         return (self.owns + self.decides + self.last_escalation + self.journeys
                 + self.accountable + self.decisions)
 

@@ -104,8 +104,8 @@ def render(report: Report, fmt: str = "html", template_dir: str | None = None) -
 def load_previous(path: str) -> dict[str, Any]:
     """An earlier ``orglint check --format json`` output, checked enough to compare with.
 
-    Raises ``UsageError`` when the file cannot be read, is not JSON, or lacks the stage
-    number or a finding's keys.
+    Raises ``UsageError`` when the file cannot be read, is not JSON, or lacks what a check
+    output has (an object with a stage number and findings with their keys).
     """
     where = f"--previous '{path}'"
     try:

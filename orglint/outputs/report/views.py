@@ -102,8 +102,8 @@ class BoundaryStep(_Boundary):
 
 @dataclass(frozen=True)
 class JourneyView:
-    """A journey blueprint: the teams of its path (repeats merged), its context labels, and one
-    step per boundary."""
+    """A journey blueprint: the teams of its path (a team repeated in a row shown once), its
+    context labels, and one step per boundary."""
 
     id: str
     name: str
