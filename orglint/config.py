@@ -21,7 +21,7 @@ CONFIG_NAMES = ("orglint.yaml", ".orglint.yaml")
 DEFAULT_INCLUDE = ["**/*.yaml", "**/*.yml"]
 
 class ConfigError(Exception):
-    """The configuration is wrong; ``problems`` are (position, message) pairs."""
+    """The configuration is wrong; ``problems`` is ``list[(Position, message)]``, 1-based."""
 
     def __init__(self, problems: list[tuple[Position, str]]) -> None:
         super().__init__("; ".join(f"{pos}: {message}" for pos, message in problems))
@@ -30,6 +30,16 @@ class ConfigError(Exception):
 
 @dataclass
 class Config:
+    """One config file as read and validated (the defaults when ``path`` is None).
+
+    ``root`` is the folder globs and relative paths are resolved against (the config's);
+    ``include``/``exclude`` are globs over paths relative to it; ``select``/``ignore`` rule
+    selectors; ``fail_on`` a severity; ``rules`` ``{code or name: {severity, options}}``;
+    ``plugins`` local plugin specs; ``waivers`` the records as written; ``waiver_files``,
+    ``baseline`` and ``cache_dir`` paths relative to ``root``; ``document`` where each key
+    stands.
+    """
+
     path: Path | None = None
     root: Path = field(default_factory=Path.cwd)
     include: list[str] = field(default_factory=lambda: list(DEFAULT_INCLUDE))
@@ -47,13 +57,17 @@ class Config:
     document: Document | None = None
 
     def position(self, *path: Any, key: bool = False) -> Position:
+        """Where the value (or with ``key``, the key) at ``path`` stands in the config, else
+        its nearest written ancestor; line 1, column 1 of the file (``<defaults>`` without
+        one) when there is no document."""
         if self.document is not None:
             return self.document.position(path, key=key)
         return Position(str(self.path or "<defaults>"), 1, 1)
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest config file in ``start`` or its parents."""
+    """The nearest config file in ``start`` or its parents: ``orglint.yaml``,
+    ``.orglint.yaml``, or a ``pyproject.toml`` with a ``[tool.orglint]`` table; None if none."""
     for folder in (start, *start.parents):
         for name in CONFIG_NAMES:
             candidate = folder / name
@@ -73,6 +87,13 @@ def _has_tool_section(pyproject: Path) -> bool:
 
 
 def load_config(path: Path | None, display: str | None = None) -> Config:
+    """Read and validate a config file (YAML, or ``[tool.orglint]`` of a pyproject.toml);
+    ``path`` None gives the defaults. ``display`` is the path shown in messages.
+
+    Raises ``ConfigError`` with positions when the file cannot be read or parsed, is not a
+    mapping, or breaks the config schema (rule names and options are checked later, against
+    the registry).
+    """
     if path is None:
         return Config()
     display = display or str(path)
@@ -168,7 +189,8 @@ def _toml_positions(text: str, display: str, section: Any) -> Document:
 
 
 def waivers_from(document: Document, records: Any, *base: Any) -> list[Waiver]:
-    """Waivers from a validated list of records; positions from the document they stand in."""
+    """Waivers from validated records (``[{rule, target, reason?, owner?, expires?}]``), each
+    placed at its item ``(*base, index)`` of ``document``."""
     waivers = []
     for index, record in enumerate(records or []):
         position = document.position((*base, index))
@@ -187,9 +209,12 @@ def waivers_from(document: Document, records: Any, *base: Any) -> list[Waiver]:
 
 
 def load_waivers(config: Config, registry: Registry, display: Any = str) -> list[Waiver]:
-    """Every waiver the config declares, its own and those of its waiver files.
+    """Every waiver the config declares, its own and those of its waiver files (read from
+    disk, shown as ``display(path)``).
 
-    Raises ``ConfigError`` with positions for a record that is malformed or names no rule.
+    Raises ``ConfigError`` with positions for a waiver file that does not exist or does not
+    parse, and a record that is malformed, names no registered rule or has a target that is
+    not ``KIND:ID``; ``OSError`` when an existing waiver file cannot be read.
     """
     waivers: list[Waiver] = []
     problems: list[tuple[Position, str]] = []
@@ -222,7 +247,8 @@ def load_waivers(config: Config, registry: Registry, display: Any = str) -> list
 
 
 def read_waiver_file(document: Document) -> tuple[list[Waiver], list[tuple[Position, str]]]:
-    """A waiver file's records as waivers, or the problems that make it invalid."""
+    """A waiver file's records as ``(waivers, [])``, or ``([], problems)`` with the problems
+    that make it invalid as ``list[(Position, message)]``."""
     records, problems = validate_waiver_file(document)
     if problems:
         return [], problems

@@ -49,6 +49,12 @@ CONFIG_PATH = "orglint.yaml"
 
 @dataclass
 class Case:
+    """One case of a case file: the ``rule`` under test, the case's ``name``, the ``org`` YAML
+    text, what to ``expect`` (``[{code, line, column, message?, severity?}]``, 1-based positions
+    in ``org.yaml``), the rule's ``options``, a ``severity`` override, the ``source`` file, more
+    rules to ``select``, a ``config`` text (its ``waivers``) and the date (``today``) waivers
+    expire against (None: the day of the run)."""
+
     rule: str
     name: str
     org: str
@@ -62,10 +68,17 @@ class Case:
 
     @property
     def id(self) -> str:
+        """``CODE: case name``, for test ids and messages."""
         return f"{self.rule}: {self.name}"
 
 
 def load_cases(path: str | Path) -> list[Case]:
+    """Every case of a case file, in order.
+
+    Raises ``OSError`` when the file cannot be read, ``ValueError`` when it is not valid YAML or
+    holds no document, ``KeyError`` when ``rule``, ``cases`` or a case's ``name`` or ``org`` is
+    missing.
+    """
     loaded = load_file(str(path))
     if loaded.problems or not loaded.documents:
         raise ValueError(f"{path}: not a readable case file: {loaded.problems}")
@@ -80,7 +93,12 @@ def load_cases(path: str | Path) -> list[Case]:
 
 
 def run_case(case: Case, registry: Registry) -> list[dict[str, Any]]:
-    """The findings of a case, as dicts with the keys its expectations use."""
+    """The findings of a case as ``[{code, line, column, message, severity}]``, 1-based
+    positions in ``org.yaml``: the case's rule with its options and severity, the rules in its
+    ``select``, and the loading checks ORG001-ORG005.
+
+    Raises ``ValueError`` for a bad ``config`` text, ``RuleCrash`` when a rule raises.
+    """
     entry: dict[str, Any] = {"options": case.options}
     if case.severity:
         entry["severity"] = case.severity
@@ -95,7 +113,11 @@ def run_case(case: Case, registry: Registry) -> list[dict[str, Any]]:
 
 
 def case_waivers(case: Case) -> list[Waiver]:
-    """The waivers of a case's ``config`` (its only key so far is ``waivers``)."""
+    """The waivers of a case's ``config`` (its only key so far is ``waivers``); [] without one.
+
+    Raises ``ValueError`` naming every problem when the text is not valid YAML or a record is
+    invalid.
+    """
     if case.config is None:
         return []
     loaded = load_text(case.config, CONFIG_PATH)
@@ -111,7 +133,8 @@ def case_waivers(case: Case) -> list[Waiver]:
 
 
 def compare(case: Case, actual: list[dict[str, Any]]) -> list[str]:
-    """Differences between expected and actual findings; [] when they agree.
+    """Differences between expected and ``actual`` findings (as ``run_case`` returns them), one
+    line each; [] when they agree.
 
     Each expectation names code, line and column; message and severity are compared when
     given. Order does not matter; every actual finding must be expected.

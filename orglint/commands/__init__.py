@@ -19,9 +19,10 @@ COMMANDS = ("check", "rules", "rule", "report", "impact", "schema", "graph", "in
 
 
 class Parser(argparse.ArgumentParser):
-    """exit 2 with one line, as argparse does, without the usage dump."""
+    """argparse's parser, but a usage mistake is one line and exit 2, without the usage dump."""
 
     def error(self, message: str) -> Any:
+        """Print ``orglint: error: MESSAGE`` on standard error and exit 2."""
         self.exit(EXIT_ERROR, f"orglint: error: {message}\n")
 
 

@@ -36,7 +36,12 @@ def fingerprints_at(revision: str, session: Session, paths: Sequence[str],
 
     The revision's files are exported with ``git archive`` into a temporary folder and checked
     with today's config, rules and waivers, from the matching sub-folder, so paths look the
-    same as in the working tree.
+    same as in the working tree. Returns fingerprint -> count; empty when the current folder
+    or every path named did not exist at the revision.
+
+    Raises ``BaselineError`` when git is missing, the folder is not in a git repository, or
+    the revision is not a commit (or starts with ``-``); ``UsageError`` when no org file is
+    found there, as ``discover`` does.
     """
     if revision.startswith("-"):
         raise BaselineError(f"--diff-base: '{revision}' is not a revision")

@@ -48,6 +48,11 @@ class Settings:
 
 @dataclass
 class CheckResult:
+    """One check: the findings shown (sorted), the stage, the resolved org, the rules
+    selected, the files read (as displayed), the fail level, the waived findings with their
+    waiver, every declared waiver, the findings the baseline accepts, the date waivers were
+    judged against, and each rule's effective options."""
+
     findings: list[Finding]
     stage: Stage
     org: Org
@@ -66,6 +71,7 @@ class CheckResult:
 
     @property
     def failed(self) -> bool:
+        """True when a shown finding is at or above the fail level."""
         threshold = SEVERITY_RANK[self.fail_on]
         return any(SEVERITY_RANK[finding.severity] >= threshold for finding in self.findings)
 
@@ -153,6 +159,7 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 
 
 def rules_that_ran(registry: Registry, settings: Settings, rules: Iterable[Rule]) -> set[str]:
+    """The codes of the selected rules whose configured severity is not ``off``."""
     return {item.code for item in rules
             if rule_settings(registry, settings, item).get("severity") != "off"}
 

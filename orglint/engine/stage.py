@@ -21,6 +21,9 @@ STAGES = {
 
 @dataclass(frozen=True)
 class Stage:
+    """Where the org stands on the ladder: ``number`` 1-4, the error and warning findings that
+    block the next stage, and the codes of rules that would block it but did not run."""
+
     number: int
     blockers: tuple[Finding, ...] = ()
     # rules that block the next stage but did not run (--select/--ignore, severity off): the
@@ -29,17 +32,22 @@ class Stage:
 
     @property
     def name(self) -> str:
+        """The stage's name: ``reactive``, ``designed surface``, ``connected``, ``systemic``."""
         return STAGES[self.number][0]
 
     @property
     def meaning(self) -> str:
+        """What reaching the stage means, in one lower-case sentence without a final stop."""
         return STAGES[self.number][1]
 
     @property
     def next(self) -> int | None:
+        """The number of the next stage; None at stage 4."""
         return self.number + 1 if self.number < 4 else None
 
     def as_dict(self) -> dict[str, Any]:
+        """JSON-ready values: number, name, meaning, next, blockers (as findings' dicts) and
+        unassessed codes."""
         return {
             "number": self.number,
             "name": self.name,
@@ -54,7 +62,8 @@ def stage_of(findings: Iterable[Finding], registry: Registry,
              ran: Collection[str] | None = None) -> Stage:
     """The highest stage whose blocking rules, and those below, ran and found no error or
     warning. ``ran`` holds the codes that ran; a rule that could block a stage but did not run
-    leaves that stage unassessed (``--ignore ALL`` never earns stage 4)."""
+    leaves that stage unassessed (``--ignore ALL`` never earns stage 4). ``info`` findings and
+    findings of rules the registry does not know never block."""
     blocking: dict[int, list[Finding]] = {2: [], 3: [], 4: []}
     for finding in findings:
         item = registry.by_code.get(finding.code)

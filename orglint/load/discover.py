@@ -38,7 +38,8 @@ def _real_folder(folder: Path) -> Path:
 
 
 def glob_regex(pattern: str) -> re.Pattern[str]:
-    """A glob with `**` as a compiled regex over forward-slash relative paths."""
+    """A glob as a compiled regex matching a whole forward-slash relative path: ``*`` and ``?``
+    stay within one folder, ``**/`` spans any number of folders, ``**`` anything."""
     out = ""
     index = 0
     while index < len(pattern):
@@ -61,7 +62,15 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
 
 
 def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
-    """The org's files: named files as given, folders walked with include/exclude globs."""
+    """The org's files as absolute paths, unique, sorted by their displayed path.
+
+    A named file counts as given. A folder (the config's root when ``paths`` is empty) is
+    walked, skipping hidden files and folders, ``node_modules``, ``__pycache__`` and ``venv``;
+    a file counts when an include glob and no exclude glob matches its path relative to the
+    walked folder or to the config, and it is neither the config, a waiver file, the baseline,
+    nor a FIFO, socket or device. Raises ``UsageError`` when a path does not exist or is
+    neither a file nor a folder, or when no file is found.
+    """
     include = [glob_regex(p) for p in config.include]
     exclude = [glob_regex(p) for p in config.exclude]
     skip = {p.resolve() for p in _not_org_files(config)}

@@ -53,7 +53,8 @@ CONFIG_KEYS = tuple(CONFIG_SCHEMA)
 
 
 def validate_config(data: dict[str, Any], document: Document) -> list[tuple[Position, str]]:
-    """Problems of a config mapping as (position, message), sorted; [] when it is valid."""
+    """Problems of a config mapping as ``list[(Position, message)]`` sorted by line and
+    column, placed through ``document``; [] when it is valid."""
     from orglint.schema.fast import compile_fields
 
     if compile_fields(CONFIG_SCHEMA)(data):  # surely valid: spare loading cerberus
@@ -83,7 +84,8 @@ def validate_config(data: dict[str, Any], document: Document) -> list[tuple[Posi
 def validate_waiver_file(document: Document) -> tuple[list[dict[str, Any]], list[tuple[Position, str]]]:
     """A waiver file is a mapping with one key, ``waivers``, holding a list of records.
 
-    Returns the records (valid) or the problems as (position, message).
+    Returns ``(records, [])`` when it is valid, else ``([], problems)`` with the problems as
+    ``list[(Position, message)]``. An empty document is a file without waivers.
     """
     from cerberus import Validator
 

@@ -32,9 +32,10 @@ BUILTIN = {
 
 @dataclass
 class FormatContext:
-    """What a formatter knows beyond the result: the rules, orglint's version, and how the
-    terminal output is asked for (``statistics``: counts per rule; ``quiet``: findings only;
-    ``color``: ANSI colours, only ever for the terminal)."""
+    """What a format needs besides the result: the ``registry`` of every known rule, the tool
+    ``version``, per-rule counts (``statistics``), ``options`` for a plugin's format (no
+    built-in format reads them), and how the terminal output is asked for (``quiet``: findings
+    only; ``color``: ANSI colours, only ever for the terminal)."""
 
     registry: Registry
     version: str
@@ -55,4 +56,5 @@ def _lazy(module: str) -> Formatter:
 
 @hookimpl
 def orglint_formatters() -> dict[str, Formatter]:
+    """The built-in formats by name, each importing its module on first use."""
     return {name: _lazy(module) for name, module in BUILTIN.items()}

@@ -21,6 +21,8 @@ def escape(text: str) -> str:
 
 
 def render(result: CheckResult, context: FormatContext) -> str:
+    """The Markdown text: headline, findings table, statistics table with
+    ``context.statistics``, the stage and what blocks the next, waived and baselined findings."""
     from orglint.engine.stage import STAGES
     from orglint.engine.waivers import describe
     from orglint.outputs.formatters.text import plural, summary_line, unassessed_text

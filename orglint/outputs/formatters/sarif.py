@@ -36,6 +36,7 @@ def uri(path: str) -> str:
 
 
 def help_uri(item: Rule) -> str:
+    """The URL of the rule's entry in docs/rules.md (``...#bnd001-handoff-owner``)."""
     return f"{RULE_DOCS_URI}#{item.code.lower()}-{item.name}"
 
 
@@ -45,6 +46,7 @@ def _why(item: Rule) -> str:
 
 
 def rule_entry(item: Rule) -> dict[str, Any]:
+    """The ``reportingDescriptor`` of a rule: id, name, descriptions, help, level, tags."""
     return {
         "id": item.code,
         "name": item.name,
@@ -59,6 +61,8 @@ def rule_entry(item: Rule) -> dict[str, Any]:
 
 def result_entry(finding: Finding, index: dict[str, int], waiver: Waiver | None = None
                  ) -> dict[str, Any]:
+    """The SARIF ``result`` of a finding; ``index`` maps codes to positions in the rules list,
+    and a ``waiver`` adds a ``suppressions`` entry."""
     entry: dict[str, Any] = {
         "ruleId": finding.code,
         "level": LEVELS[finding.severity],
@@ -93,6 +97,8 @@ def result_entry(finding: Finding, index: dict[str, int], waiver: Waiver | None 
 
 
 def document(result: CheckResult, context: FormatContext) -> dict[str, Any]:
+    """The SARIF log as a dict: one run with the selected rules and every result (waived ones
+    suppressed), sorted by uri, line, column, rule and message."""
     rules = sorted(result.rules, key=lambda item: item.code)
     index = {item.code: number for number, item in enumerate(rules)}
     results = [result_entry(finding, index) for finding in result.findings]
@@ -126,4 +132,5 @@ def document(result: CheckResult, context: FormatContext) -> dict[str, Any]:
 
 
 def render(result: CheckResult, context: FormatContext) -> str:
+    """``document`` as indented JSON text ending in a newline."""
     return json.dumps(document(result, context), indent=2, ensure_ascii=False) + "\n"

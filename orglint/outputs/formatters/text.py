@@ -14,12 +14,15 @@ if TYPE_CHECKING:
 
 
 def plural(count: int, word: str) -> str:
+    """``1 error``, ``2 errors``; ``info`` has no plural."""
     if count == 1:
         return f"1 {word}"
     return f"{count} {word if word == 'info' else word + 's'}"
 
 
 def summary_line(result: CheckResult) -> str:
+    """``Found 3 problems (1 error, 2 warnings) in 4 files.``, or ``No problems found in 4
+    files.``"""
     counts = result.counts()
     files = plural(len(result.files), "file")
     if not result.findings:
@@ -30,6 +33,8 @@ def summary_line(result: CheckResult) -> str:
 
 
 def stage_lines(result: CheckResult) -> list[str]:
+    """The stage, then what keeps the org from the next one: the blocking rules with their
+    counts, or the rules that did not run; nothing more at stage 4."""
     stage = result.stage
     lines = [f"Stage {stage.number} of 4: {stage.name} - {stage.meaning}."]
     if stage.next is None:
@@ -55,6 +60,7 @@ def unassessed_text(codes: tuple[str, ...]) -> str:
 
 
 def statistics_lines(result: CheckResult) -> list[str]:
+    """One line per rule and severity with its count of findings, sorted by code."""
     counts = Counter((f.code, f.name, f.severity) for f in result.findings)
     width = max((len(str(count)) for count in counts.values()), default=1)
     return [f"{count:>{width}}  {code}  {name} [{severity}]"
@@ -85,6 +91,10 @@ def more_line(result: CheckResult) -> str:
 
 
 def render(result: CheckResult, context: FormatContext) -> str:
+    """One ``path:line:col: CODE [severity] message`` line per finding (coloured with
+    ``context.color``), then, unless ``context.quiet``, the statistics with
+    ``context.statistics``, the summary, waived and baselined findings, the stage, and where
+    to read more."""
     lines = [finding_line(finding, context.color) for finding in result.findings]
     if context.quiet:
         return "".join(line + "\n" for line in lines)
