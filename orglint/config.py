@@ -53,6 +53,7 @@ class Config:
     waiver_files: list[str] = field(default_factory=list)
     baseline: str | None = None
     cache_dir: str | None = None
+    rule_docs_url: str | None = None
     # where each config key stands, for messages about its values
     document: Document | None = None
 
@@ -119,7 +120,7 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
     for key in ("include", "exclude", "select", "ignore", "plugins", "waivers", "waiver_files"):
         if key in data:
             setattr(config, key, list(data[key]))
-    for key in ("fail_on", "baseline", "cache_dir"):
+    for key in ("fail_on", "baseline", "cache_dir", "rule_docs_url"):
         if key in data:
             setattr(config, key, data[key])
     config.rules = dict(data.get("rules") or {})

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if writing:
         return _write_baseline(args.write_baseline, result.findings)
     context = FormatContext(session.registry, __version__, statistics=args.statistics,
-                            quiet=args.quiet)
+                            quiet=args.quiet, rule_docs_url=session.config.rule_docs_url)
     for name, target in outputs:  # files get no colour, and always their summary
         try:
             target.write_text(session.formatters[name](result, replace(context, quiet=False)),

@@ -10,7 +10,7 @@ from typing import Any
 
 from orglint.finding import SEVERITIES, Position
 from orglint.load.documents import Document
-from orglint.schema.org import ID_PATTERN, SECTIONS, hits
+from orglint.schema.org import ID_PATTERN, SECTIONS, URL_PATTERN, hits
 
 KINDS = tuple(SECTIONS.values())
 TARGET_PATTERN = rf"^({'|'.join(KINDS)}):{ID_PATTERN[1:]}"  # handoff:sales-to-delivery
@@ -48,6 +48,8 @@ CONFIG_SCHEMA: dict[str, Any] = {
     "waiver_files": {"type": "list", "schema": {"type": "string", "empty": False}},
     "baseline": {"type": "string", "empty": False},
     "cache_dir": {"type": "string", "empty": False},
+    # where each rule's documentation lives, for SARIF's helpUri: {code}, {name}, {anchor}
+    "rule_docs_url": {"type": "string", "empty": False, "regex": URL_PATTERN},
 }
 CONFIG_KEYS = tuple(CONFIG_SCHEMA)
 

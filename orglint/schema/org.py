@@ -20,6 +20,7 @@ DURATION_PATTERN = (
     r"^([0-9]+(\.[0-9]+)?(m|h|d|w)"
     r"|P(?!$)([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+S)?)?)$"
 )
+URL_PATTERN = r"^https?://\S+$"
 LEVELS = ("low", "medium", "high")
 LAYERS = ("frontstage", "backstage", "support")
 METRIC_TYPES = ("output", "outcome", "handoff")
@@ -299,6 +300,8 @@ def _regex_message(path: tuple[Any, ...], error: Any) -> str:
     if error.constraint == DURATION_PATTERN:
         example = "30m, 4h, 2d, 1w or PT4H"
         return f"{_describe(path)} is {_show(error.value)}; expected a duration such as {example}"
+    if error.constraint == URL_PATTERN:
+        return f"{_describe(path)} is {_show(error.value)}; expected a URL (https://...)"
     return f"{_describe(path)} does not match {error.constraint}"  # pragma: no cover
 
 

@@ -35,7 +35,8 @@ class FormatContext:
     """What a format needs besides the result: the ``registry`` of every known rule, the tool
     ``version``, per-rule counts (``statistics``), ``options`` for a plugin's format (no
     built-in format reads them), and how the terminal output is asked for (``quiet``: findings
-    only; ``color``: ANSI colours, only ever for the terminal)."""
+    only; ``color``: ANSI colours, only ever for the terminal), and ``rule_docs_url``, where
+    each rule's documentation lives (SARIF's ``helpUri``), when the config names it."""
 
     registry: Registry
     version: str
@@ -43,6 +44,8 @@ class FormatContext:
     options: dict[str, Any] | None = None
     quiet: bool = False
     color: bool = False
+    # the config's rule_docs_url: a rule's documentation, with {code}, {name} and {anchor}
+    rule_docs_url: str | None = None
 
 
 def _lazy(module: str) -> Formatter:
