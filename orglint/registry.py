@@ -47,6 +47,8 @@ class Rule:
     options: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
     doc: str = field(default="", compare=False)
     plugin: str = field(default="", compare=False)
+    # findings mean the org could not be read or resolved: no stage is assessed while one stands
+    integrity: bool = field(default=False, compare=False)
 
     @property
     def prefix(self) -> str:
@@ -153,6 +155,7 @@ def rule(
     severity: str,
     blocks_stage: int,
     options: dict[str, dict[str, Any]] | None = None,
+    integrity: bool = False,
 ) -> Callable[[RuleFunction], Rule]:
     """Declare a rule: the decorator returns a ``Rule`` in place of the function.
 
@@ -160,6 +163,8 @@ def rule(
     ``options`` maps each option to a cerberus rule set with a ``default``. The docstring is
     the rule's documentation: the why, then a failing and a passing example. Nothing is
     checked here: ``Registry.add`` raises ``RegistryError`` for a bad declaration.
+    ``integrity=True`` marks a rule whose findings mean the org could not be read or resolved
+    (syntax, schema, references): while one stands, no stage is assessed.
     """
 
     def decorate(function: RuleFunction) -> Rule:
@@ -172,6 +177,7 @@ def rule(
             options=dict(options or {}),
             doc=inspect.cleandoc(function.__doc__ or ""),
             plugin=function.__module__,
+            integrity=integrity,
         )
 
     return decorate

@@ -29,7 +29,6 @@ waivers:
     reason: new owner starts in July
     owner: dan
     expires: 2026-07-31
-rule_docs_url: https://docs.example.org/orglint/rules.html
 """
 HEALTHY = """\
 people:

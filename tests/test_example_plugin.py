@@ -105,6 +105,9 @@ def test_check_reports_the_plugins_rule(venv, repo):
 
 def test_the_plugins_rule_blocks_the_stage_it_declares(venv, repo):
     (repo / "orglint.yaml").write_text("ignore: [ORG007]\n", encoding="utf-8")
+    # stage 2 needs a mapped journey: one within a team, which crosses no boundary
+    (repo / "journeys.yaml").write_text("journeys:\n  deal: {owner: leo, path: [sales]}\n",
+                                        encoding="utf-8")
     proc = orglint(venv, repo, "check", "--format", "json")
     stage = json.loads(proc.stdout)["stage"]
     # SOD001 declares blocks_stage=3: its warning alone keeps this org at stage 2

@@ -23,6 +23,10 @@ SUFFIX = {"text": "txt", "json": "json", "sarif": "sarif", "github": "txt", "jun
           "gitlab": "json", "markdown": "md"}
 
 
+# where the rule documentation is published, for SARIF's helpUri
+DOCS_URL = "rule_docs_url: https://docs.example.org/orglint/rules.html\n"
+
+
 def schema_path(name: str) -> Path:
     """The shared copy (../shared/schemas beside the repo) when present, else the vendored one."""
     shared = Path(__file__).resolve().parents[2] / "shared" / "schemas" / name
@@ -32,7 +36,7 @@ def schema_path(name: str) -> Path:
 @pytest.fixture
 def outputs(tmp_path, capsys, monkeypatch) -> dict[str, str]:
     """One run writing every format with --output next to the terminal's text output."""
-    troubled(tmp_path)
+    troubled(tmp_path, config=CONFIG + DOCS_URL)
     argv = ["check", "--statistics"]
     for name in FORMATS:
         argv += ["--output", f"{name}:out/{name}.{SUFFIX[name]}"]
@@ -79,8 +83,7 @@ def test_text_says_what_was_waived_and_counts_per_rule(outputs):
 ])
 def test_sarif_help_uri_follows_the_configured_docs_url(setting, uri, tmp_path, capsys, monkeypatch):
     troubled(tmp_path)
-    config = CONFIG.replace("rule_docs_url: https://docs.example.org/orglint/rules.html\n",
-                            f"rule_docs_url: '{setting}'\n" if setting else "")
+    config = CONFIG + (f"rule_docs_url: '{setting}'\n" if setting else "")
     write(tmp_path / "orglint.yaml", config)
     code, out, err = run(capsys, monkeypatch, tmp_path, "check", "--format", "sarif")
     assert (code, err) == (1, "")
@@ -90,8 +93,7 @@ def test_sarif_help_uri_follows_the_configured_docs_url(setting, uri, tmp_path, 
 
 def test_rule_docs_url_must_be_a_url(tmp_path, capsys, monkeypatch):
     troubled(tmp_path)
-    write(tmp_path / "orglint.yaml", CONFIG.replace("https://docs.example.org/orglint/rules.html",
-                                                   "docs/rules.md"))
+    write(tmp_path / "orglint.yaml", CONFIG + "rule_docs_url: docs/rules.md\n")
     code, out, err = run(capsys, monkeypatch, tmp_path, "check")
     assert (code, out) == (2, "")
     assert err == ("orglint.yaml:8:16: config error: key 'rule_docs_url' is 'docs/rules.md'; "

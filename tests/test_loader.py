@@ -58,10 +58,8 @@ def test_invalid_yaml_is_org001_at_the_parsers_position(repo, cli):
         "(while parsing a flow sequence)\n"
         "\n"
         "Found 1 problem (1 error) in 1 file.\n"
-        "Stage 1 of 4: reactive - problems are handled as they surface; the structure is not "
-        "yet written down.\n"
-        "Blocking stage 2 (designed surface):\n"
-        "  ORG001 yaml-syntax: 1 finding\n"
+        "Stage not assessed: 1 finding in files that cannot be read or resolved; fix them "
+        "first, then the stage can be judged.\n"
         "Why each rule matters and how to fix it: 'orglint rule ORG001'.\n"
     )
 

@@ -189,7 +189,7 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -
     shown, baselined = apply_baseline(findings, settings.baseline)
     return CheckResult(
         findings=shown,
-        stage=stage_of(findings, registry, rules_that_ran(registry, settings, rules)),
+        stage=stage_of(findings, registry, org, rules_that_ran(registry, settings, rules)),
         org=org,
         rules=rules,
         files=paths,

@@ -9,6 +9,7 @@ from orglint.engine.waivers import status_lines
 
 if TYPE_CHECKING:
     from orglint.engine.check import CheckResult
+    from orglint.engine.stage import Stage
     from orglint.finding import Finding
     from orglint.outputs.formatters import FormatContext
 
@@ -25,6 +26,8 @@ def summary_line(result: CheckResult) -> str:
     files.``"""
     counts = result.counts()
     files = plural(len(result.files), "file")
+    if not result.findings and result.baselined:  # the baseline hides what still blocks
+        return f"No new problems found in {files}."
     if not result.findings:
         return f"No problems found in {files}."
     parts = ", ".join(plural(counts[level], level) for level in ("error", "warning", "info")
@@ -32,23 +35,40 @@ def summary_line(result: CheckResult) -> str:
     return f"Found {plural(len(result.findings), 'problem')} ({parts}) in {files}."
 
 
-def stage_lines(result: CheckResult) -> list[str]:
-    """The stage, then what keeps the org from the next one: the blocking rules with their
-    counts, or the rules that did not run; nothing more at stage 4."""
-    stage = result.stage
-    lines = [f"Stage {stage.number} of 4: {stage.name} - {stage.meaning}."]
+def stage_headline(stage: Stage) -> str:
+    """``Stage 2 of 4: designed surface - MEANING.``, or ``Stage not assessed: WHY.``"""
+    if stage.number == 0:
+        return f"Stage not assessed: {stage.meaning}."
+    return f"Stage {stage.number} of 4: {stage.name} - {stage.meaning}."
+
+
+def next_steps(stage: Stage) -> tuple[str | None, list[str]]:
+    """What keeps the org from the next stage: a heading and its items (the blocking rules
+    with their counts, or the structure the next stage needs); (None, []) at stage 4 and when
+    not assessed."""
     if stage.next is None:
-        return lines
+        return None, []
     from orglint.engine.stage import STAGES
 
+    title = f"stage {stage.next} ({STAGES[stage.next][0]})"
     if stage.unassessed:
-        lines.append(f"Stage {stage.next} ({STAGES[stage.next][0]}) was not assessed: "
-                     f"{unassessed_text(stage.unassessed)}.")
-        return lines
+        return (f"{title[:1].upper()}{title[1:]} was not assessed: "
+                f"{unassessed_text(stage.unassessed)}.", [])
+    if stage.missing:
+        return f"{title[:1].upper()}{title[1:]} needs what is not written down yet:", \
+            list(stage.missing)
     by_rule = Counter((finding.code, finding.name) for finding in stage.blockers)
-    lines.append(f"Blocking stage {stage.next} ({STAGES[stage.next][0]}):")
-    for (code, name), count in sorted(by_rule.items()):
-        lines.append(f"  {code} {name}: {plural(count, 'finding')}")
+    return f"Blocking {title}:", [f"{code} {name}: {plural(count, 'finding')}"
+                                  for (code, name), count in sorted(by_rule.items())]
+
+
+def stage_lines(result: CheckResult) -> list[str]:
+    """The stage, then what keeps the org from the next one, indented by two spaces."""
+    heading, items = next_steps(result.stage)
+    lines = [stage_headline(result.stage)]
+    if heading is not None:
+        lines.append(heading)
+        lines.extend(f"  {item}" for item in items)
     return lines
 
 

@@ -244,6 +244,8 @@ def ladder(findings: Iterable[Finding], known: dict[str, Rule], current: int) ->
             counts[item.blocks_stage][finding.code] += 1
     steps = []
     for number, (name, meaning) in STAGES.items():
+        if number == 0:  # "not assessed" is no rung of the ladder
+            continue
         if number <= current:
             status = "current" if number == current else "met"
         else:
