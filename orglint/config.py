@@ -20,6 +20,19 @@ if TYPE_CHECKING:
 CONFIG_NAMES = ("orglint.yaml", ".orglint.yaml")
 DEFAULT_INCLUDE = ["**/*.yaml", "**/*.yml"]
 
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One entry of ``sources:``: its ``type`` (a source reader's name), ``path`` as written
+    (a file or folder relative to the config's folder), its ``options`` (every other key of
+    the entry) and its ``index`` in the list, for messages about it."""
+
+    type: str
+    path: str
+    options: dict[str, Any] = field(default_factory=dict)
+    index: int = 0
+
+
 class ConfigError(Exception):
     """The configuration is wrong; ``problems`` is ``list[(Position, message)]``, 1-based."""
 
@@ -36,8 +49,8 @@ class Config:
     ``include``/``exclude`` are globs over paths relative to it; ``select``/``ignore`` rule
     selectors; ``fail_on`` a severity; ``rules`` ``{code or name: {severity, options}}``;
     ``plugins`` local plugin specs; ``waivers`` the records as written; ``waiver_files``,
-    ``baseline`` and ``cache_dir`` paths relative to ``root``; ``document`` where each key
-    stands.
+    ``baseline`` and ``cache_dir`` paths relative to ``root``; ``sources`` the entries of
+    ``sources:``; ``document`` where each key stands.
     """
 
     path: Path | None = None
@@ -54,6 +67,7 @@ class Config:
     baseline: str | None = None
     cache_dir: str | None = None
     rule_docs_url: str | None = None
+    sources: list[SourceSpec] = field(default_factory=list)
     # where each config key stands, for messages about its values
     document: Document | None = None
 
@@ -124,6 +138,9 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
         if key in data:
             setattr(config, key, data[key])
     config.rules = dict(data.get("rules") or {})
+    config.sources = [SourceSpec(entry["type"], entry["path"],
+                                 {k: v for k, v in entry.items() if k not in ("type", "path")}, index)
+                      for index, entry in enumerate(data.get("sources") or [])]
     return config
 
 

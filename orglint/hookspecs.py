@@ -45,3 +45,17 @@ def orglint_configure(config: Any) -> None:
 
     Every implementation is called; return values are ignored.
     """
+
+
+@hookspec
+def orglint_sources() -> dict[str, Any]:
+    """Return the sources this plugin adds, as ``{type: reader}``: the ``type`` is what the
+    config's ``sources: [{type: ..., path: ...}]`` names.
+
+    A reader (see ``orglint.sources.SourceReader``) has ``options`` (``{name: cerberus rule
+    set}``, each with an optional ``default``; the entry's other keys are checked against it),
+    ``patterns`` (the file names it reads in a folder) and ``read(path, options, display)``,
+    which returns a ``SourceRead``: one ``LoadedFile`` per file read, holding documents in the
+    orglint format whose positions point into that file (``orglint.sources.document``). Every
+    plugin's mapping is collected; a type defined twice stops orglint with exit code 2.
+    """

@@ -65,6 +65,9 @@ def make_manager(local_plugins: Iterable[str] = (), base: Path | None = None) ->
     from orglint.outputs import formatters
 
     pm.register(formatters, "orglint.outputs.formatters")
+    from orglint.sources import builtin as sources
+
+    pm.register(sources, "orglint.sources.builtin")
     for spec in local_plugins:
         _register_local(pm, spec, base or Path.cwd())
     try:
@@ -132,6 +135,20 @@ def collect_formatters(pm: pluggy.PluginManager) -> dict[str, Any]:
             if name in found:
                 raise PluginError(f"output format {name!r} is defined twice")
             found[name] = function
+    return found
+
+
+def collect_sources(pm: pluggy.PluginManager) -> dict[str, Any]:
+    """Every source reader, ``{type: reader}`` (``orglint.sources.SourceReader``).
+
+    Raises ``PluginError`` when two plugins define the same source type.
+    """
+    found: dict[str, Any] = {}
+    for mapping in reversed(pm.hook.orglint_sources()):
+        for name, reader in (mapping or {}).items():
+            if name in found:
+                raise PluginError(f"source type {name!r} is defined twice")
+            found[name] = reader
     return found
 
 

@@ -12,15 +12,15 @@ import datetime
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from orglint.config import Config, ConfigError, find_config, load_config, load_waivers
 from orglint.engine.check import CheckResult, Settings, check
 from orglint.errors import UsageError
 from orglint.finding import Position
-from orglint.load.discover import discover, display
+from orglint.load.discover import discover, display, in_source, source_paths
 from orglint.load.documents import LoadedFile, load_bytes
 from orglint.registry import Registry
 
@@ -53,7 +53,7 @@ class Session:
 
     ``formatters`` maps a format name (``text``, ``sarif``, a plugin's) to its function;
     ``plugins`` names the plugins that registered, for ``--version``-style listings;
-    ``use_cache`` is False with ``--no-cache``.
+    ``use_cache`` is False with ``--no-cache``; ``sources`` maps a source type to its reader.
     """
 
     config: Config
@@ -62,6 +62,8 @@ class Session:
     cwd: Path
     plugins: tuple[str, ...] = ()
     use_cache: bool = True
+    # source type -> reader (orglint.sources), from the orglint_sources hook
+    sources: Mapping[str, Any] = field(default_factory=dict)
 
     def settings(self, select: Sequence[str] | None = None, ignore: Sequence[str] = (),
                  fail_on: str | None = None,
@@ -115,6 +117,9 @@ class Session:
         """The org's files, loaded (from the parse cache where their bytes are unchanged);
         ``buffer`` replaces the file it names, or joins the org when it names none."""
         files = self.files(paths) if buffer is None else self._without(buffer)
+        if self.config.sources:  # a source file named on the command line is read by its source
+            owned = source_paths(self.config)
+            files = [path for path in files if not in_source(path, owned)]
         loaded = load_all(files, self.cwd, self.parse_cache())
         if buffer is not None:
             # in the place of the file it stands for; a nameless buffer joins last, so that
@@ -122,7 +127,17 @@ class Session:
             loaded.append(load_bytes(buffer.content, buffer.display))
             if buffer.display != STDIN:
                 loaded.sort(key=lambda item: item.path)
-        return loaded
+        return [*self.read_sources(), *loaded]
+
+    def read_sources(self) -> list[LoadedFile]:
+        """The entities of the config's ``sources:``, read every run (they come first: an id
+        the ops repo's YAML repeats is reported in the YAML). Raises ``ConfigError`` at the
+        entry for a missing path or options that do not fit the files."""
+        if not self.config.sources:
+            return []
+        from orglint.sources import read_sources
+
+        return read_sources(self.config, self.sources, self.display)
 
     def check(self, paths: Sequence[str], settings: Settings,
               buffer: Buffer | None = None) -> CheckResult:
@@ -169,7 +184,13 @@ def open_session(config_path: str | None, cwd: Path | None = None,
     that is invalid or configures a rule wrongly, ``PluginError``/``RegistryError`` for a
     plugin that cannot load or declares a rule wrongly.
     """
-    from orglint.plugins import build_registry, collect_formatters, make_manager, plugin_names
+    from orglint.plugins import (
+        build_registry,
+        collect_formatters,
+        collect_sources,
+        make_manager,
+        plugin_names,
+    )
 
     cwd = cwd or Path.cwd()
     path: Path | None
@@ -185,8 +206,13 @@ def open_session(config_path: str | None, cwd: Path | None = None,
     pm.hook.orglint_configure(config=config)
     registry = build_registry(pm)
     validate_rule_config(config, registry)
+    sources = collect_sources(pm)
+    if config.sources:
+        from orglint.sources import check_sources
+
+        check_sources(config, sources)
     return Session(config, registry, collect_formatters(pm), cwd, tuple(plugin_names(pm)),
-                   use_cache)
+                   use_cache, sources)
 
 
 def validate_rule_config(config: Config, registry: Registry) -> None:

@@ -94,15 +94,20 @@ def prepare(files: Iterable[LoadedFile]) -> tuple[Org, list[str]]:
     files = list(files)
     syntax: list[Hit] = []
     schema: list[Hit] = []
+    problems: dict[str, list[Hit]] = {}
     documents = []
     for loaded in files:
         syntax.extend(loaded.problems)
+        for code, found in loaded.rule_hits.items():
+            problems.setdefault(code, []).extend(found)
         for doc in loaded.documents:
             schema.extend(validate(doc))
             documents.append(doc)
     org = build_org(documents)
     org.problems["ORG001"].extend(syntax)
     org.problems["ORG002"].extend(schema)
+    for code, found in problems.items():  # what sources found while reading (orglint.sources)
+        org.problems[code].extend(found)
     return org, [loaded.path for loaded in files]
 
 

@@ -68,12 +68,14 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
     walked, skipping hidden files and folders, ``node_modules``, ``__pycache__`` and ``venv``;
     a file counts when an include glob and no exclude glob matches its path relative to the
     walked folder or to the config, and it is neither the config, a waiver file, the baseline,
-    nor a FIFO, socket or device. Raises ``UsageError`` when a path does not exist or is
-    neither a file nor a folder, or when no file is found.
+    a file a source of the config reads, nor a FIFO, socket or device. Raises ``UsageError``
+    when a path does not exist or is neither a file nor a folder, or when no file is found
+    (and the config has no sources).
     """
     include = [glob_regex(p) for p in config.include]
     exclude = [glob_regex(p) for p in config.exclude]
     skip = {p.resolve() for p in _not_org_files(config)}
+    owned = source_paths(config)
     found: dict[Path, None] = {}
     roots = [Path(p) for p in paths] if paths else [config.root]
     for root in roots:
@@ -88,6 +90,9 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
             real_folder = Path(folder).resolve()  # os.walk does not enter linked folders
+            if owned and in_source(real_folder, owned):
+                dirs[:] = []  # a source's files are read by the source, never as org YAML
+                continue
             # per folder, not per file: thousands of files share a handful of folders
             in_root = Path(folder).relative_to(root).as_posix()
             in_config = _relative_to_config(real_folder, config)
@@ -111,13 +116,23 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
                     continue
                 if any(r.match(c) for r in exclude for c in candidates):
                     continue
-                if real in skip or _special(real):
+                if real in skip or real in owned or _special(real):
                     continue
                 found[real] = None
-    if not found:
+    if not found and not config.sources:  # an org may live in its sources alone
         where = ", ".join(paths) if paths else display(config.root, cwd) or "."
         raise UsageError(f"no org files found in {where} (include: {', '.join(config.include)})")
     return sorted(found, key=lambda p: display(p, cwd, resolved=True))
+
+
+def source_paths(config: Config) -> frozenset[Path]:
+    """The real files and folders the config's ``sources:`` read."""
+    return frozenset((config.root / spec.path).resolve() for spec in config.sources)
+
+
+def in_source(path: Path, owned: frozenset[Path]) -> bool:
+    """True when the real ``path`` is a source's file or folder, or lies below one."""
+    return path in owned or any(parent in owned for parent in path.parents)
 
 
 def _special(path: Path) -> bool:

@@ -56,13 +56,17 @@ class Document:
         while probe:
             pos = table.get(probe)
             if pos is not None:
-                return Position(self.path, *pos)
+                return self._at(pos)
             # a missing field points at the key of the entity that lacks it
             probe = probe[:-1]
             pos = self.keys.get(probe)
             if pos is not None and probe:
-                return Position(self.path, *pos)
-        pos = self.values.get((), (1, 1))
+                return self._at(pos)
+        return self._at(self.values.get((), (1, 1)))
+
+    def _at(self, pos: Any) -> Position:
+        """An entry of the position index as a position in this document's file (a source
+        document's entries are whole positions: orglint.sources.document)."""
         return Position(self.path, *pos)
 
 
@@ -70,13 +74,17 @@ class Document:
 class LoadedFile:
     """What reading one file gave: its displayed ``path``, its ``documents`` (none when the
     file is refused), ``problems`` as hits with positions (syntax, encoding, size: reported as
-    ORG001), and its ``# orglint:`` ``directives``."""
+    ORG001), its ``# orglint:`` ``directives``, and ``rule_hits``: problems a source found
+    while turning its files into documents, by the rule code that reports them (ORG002-ORG004).
+    """
 
     path: str
     documents: list[Document]
     problems: list[Hit]
     # `# orglint: ...` comments as (line, column, text after the marker); see orglint.engine.waivers
     directives: list[tuple[int, int, str]] = field(default_factory=list)
+    # problems a source found, by the ORG rule that reports them (orglint.sources)
+    rule_hits: dict[str, list[Hit]] = field(default_factory=dict)
 
 
 class _Refused(Exception):

@@ -50,6 +50,12 @@ CONFIG_SCHEMA: dict[str, Any] = {
     "cache_dir": {"type": "string", "empty": False},
     # where each rule's documentation lives, for SARIF's helpUri: {code}, {name}, {anchor}
     "rule_docs_url": {"type": "string", "empty": False, "regex": URL_PATTERN},
+    # files of other systems read as org entities every run; the other keys of an entry are
+    # the options of its type, checked against that source's own schema (orglint.sources)
+    "sources": {"type": "list", "schema": {"type": "dict", "allow_unknown": True, "schema": {
+        "type": {"type": "string", "required": True, "empty": False},
+        "path": {"type": "string", "required": True, "empty": False},
+    }}},
 }
 CONFIG_KEYS = tuple(CONFIG_SCHEMA)
 

@@ -74,9 +74,12 @@ ENTITY_SCHEMAS: dict[str, dict[str, Any]] = {
     "teams": {
         "name": TEXT,
         "description": TEXT,
-        "lead": ref("person"),
+        "lead": one_or_many("person"),  # co-leads: a list
         "members": refs("person"),
         "parent": ref("team"),
+        "children": refs("team"),  # the hierarchy written from the parent's side too
+        "roles": {"type": "dict", "keysrules": {"type": "string", "regex": ID_PATTERN},
+                  "valuesrules": refs("person")},
         "layer": {"type": "string", "allowed": LAYERS},
         "systems": refs("system"),
     },
