@@ -129,13 +129,7 @@ def collect_formatters(pm: pluggy.PluginManager) -> dict[str, Any]:
 
     Raises ``PluginError`` when two plugins define the same format name.
     """
-    found: dict[str, Any] = {}
-    for mapping in reversed(pm.hook.orglint_formatters()):
-        for name, function in (mapping or {}).items():
-            if name in found:
-                raise PluginError(f"output format {name!r} is defined twice")
-            found[name] = function
-    return found
+    return _merged(pm.hook.orglint_formatters(), "output format")
 
 
 def collect_sources(pm: pluggy.PluginManager) -> dict[str, Any]:
@@ -143,12 +137,17 @@ def collect_sources(pm: pluggy.PluginManager) -> dict[str, Any]:
 
     Raises ``PluginError`` when two plugins define the same source type.
     """
+    return _merged(pm.hook.orglint_sources(), "source type")
+
+
+def _merged(mappings: list[dict[str, Any] | None], what: str) -> dict[str, Any]:
+    """The plugins' mappings as one (earliest registered first); a name twice is an error."""
     found: dict[str, Any] = {}
-    for mapping in reversed(pm.hook.orglint_sources()):
-        for name, reader in (mapping or {}).items():
+    for mapping in reversed(mappings):
+        for name, value in (mapping or {}).items():
             if name in found:
-                raise PluginError(f"source type {name!r} is defined twice")
-            found[name] = reader
+                raise PluginError(f"{what} {name!r} is defined twice")
+            found[name] = value
     return found
 
 

@@ -15,7 +15,8 @@ from orglint import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # the subcommands in the order `orglint --help` lists them; each is orglint.commands.<name>
-COMMANDS = ("check", "rules", "rule", "report", "impact", "schema", "graph", "init", "completion")
+COMMANDS = ("check", "rules", "rule", "report", "impact", "schema", "graph", "init", "import",
+            "completion")
 
 
 class Parser(argparse.ArgumentParser):
@@ -49,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _module(name: str) -> Any:
-    return importlib.import_module(f"orglint.commands.{name}")
+    # `import` is a keyword: its module is orglint.commands.import_
+    return importlib.import_module(f"orglint.commands.{name}{'_' if name == 'import' else ''}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -116,7 +116,7 @@ def option_problems(kind: str, reader: Any, options: Mapping[str, Any]
 
 
 def _flatten(messages: Any) -> list[Any]:
-    out = []
+    out: list[Any] = []
     for message in messages if isinstance(messages, list) else [messages]:
         if isinstance(message, dict):
             out.extend(f"'{key}': {text}" for key, value in message.items()

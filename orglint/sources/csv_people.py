@@ -24,30 +24,14 @@ from typing import Any
 
 from orglint.finding import Hit, Position
 from orglint.load.documents import LoadedFile
-from orglint.sources import (
-    Display,
-    SourceError,
-    SourceRead,
-    SourceReader,
-    duplicate,
-    slug,
-    source_files,
-)
-from orglint.sources.document import Anchor, Locator, SourceDocument, Table
-from orglint.sources.tables import read_table
+from orglint.sources import Display, SourceError, SourceRead, SourceReader, duplicate, slug
+from orglint.sources.document import Anchor, Locator, Table
+from orglint.sources.tables import TABLE_OPTIONS, read_tables
 
 COLUMNS = ("id", "name", "title", "email", "manager", "team", "lead")
 TRUE = frozenset({"yes", "y", "true", "1", "x"})
 FALSE = frozenset({"no", "n", "false", "0", ""})
 PERSON_FIELDS = {"name": "name", "title": "title", "email": "email", "reports_to": "manager"}
-TABLE_OPTIONS: dict[str, dict[str, Any]] = {
-    "delimiter": {"type": "string", "minlength": 1, "maxlength": 1, "default": ","},
-    "encoding": {"type": "string", "allowed": ["utf-8", "utf-16", "cp1252", "latin-1"],
-                 "default": "utf-8"},
-    "sheet": {"type": "string", "empty": False, "nullable": True, "default": None},
-}
-
-
 class CsvPeopleReader(SourceReader):
     """Reads HR exports (``*.csv``, ``*.xlsx``)."""
 
@@ -61,21 +45,8 @@ class CsvPeopleReader(SourceReader):
 
     def read(self, path: Path, options: Mapping[str, Any], display: Display) -> SourceRead:
         """People, their teams and leads (see the module docstring)."""
-        files = []
-        people = teams = 0
-        for file in source_files(path, self.patterns):
-            shown = display(file)
-            rows = read_table(file, shown, options["delimiter"], options["encoding"],
-                              options["sheet"])
-            loaded = LoadedFile(shown, [], rows.problems)
-            if rows.rows:
-                data, anchors = _Export(loaded, rows.table, options["columns"]).read(rows.rows)
-                people += len(data.get("people", {}))
-                teams += len(data.get("teams", {}))
-                if data:
-                    loaded.documents.append(SourceDocument(shown, data, anchors=anchors))
-            files.append(loaded)
-        return SourceRead(files, {"people": people, "teams": teams})
+        return read_tables(path, self.patterns, options, display, lambda loaded, _, rows:
+                           _Export(loaded, rows.table, options["columns"]).read(rows.rows))
 
 
 class _Export:
@@ -130,23 +101,23 @@ class _Export:
                 continue
             name = row[team_at].strip()
             team = slug(name)
-            where = (row_number, team_at)
+            cell = (row_number, team_at)
             if not team:
                 self.hit("ORG002", f"team '{name}' has no letter or digit to make an id of",
-                         table.position(where))
+                         table.position(cell))
                 continue
             first_name = team_names.setdefault(team, (name, row_number))
             if first_name[0] != name:
                 self.hit("ORG004", f"team '{name}' and team '{first_name[0]}' (at "
                          f"{table.position((first_name[1], team_at))}) map to one id '{team}'; "
-                         "spell them alike or apart", table.position(where))
+                         "spell them alike or apart", table.position(cell))
             entry = teams.get(team)
             if entry is None:
                 entry = teams[team] = {"name": name, "members": []}
                 anchors[("teams", team)] = Anchor(table, (row_number,), (team_at,),
                                                   {"name": (team_at,)})
             items = anchors[("teams", team)].items
-            items[("members", len(entry["members"]))] = (table, where)
+            items[("members", len(entry["members"]))] = (table, cell)
             entry["members"].append(ident)
             if lead_at is not None:
                 self.lead(row, row_number, lead_at, ident, entry, items)

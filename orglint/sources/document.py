@@ -94,9 +94,9 @@ class SourceDocument(Document):
     def _at(self, pos: Any) -> Position:
         return pos if isinstance(pos, Position) else Position(self.path, *pos)
 
-    def _index(self) -> tuple[dict[Path, Position], dict[Path, Position]]:
-        keys: dict[Path, Position] = {}
-        values: dict[Path, Position] = {(): Position(self.path, 1, 1)}
+    def _index(self) -> tuple[dict[Path, Any], dict[Path, Any]]:
+        keys: dict[Path, Any] = {}
+        values: dict[Path, Any] = {(): Position(self.path, 1, 1)}
         data = self.data if isinstance(self.data, dict) else {}
         for (section, ident), anchor in self.anchors.items():
             entity = data.get(section, {}).get(ident)

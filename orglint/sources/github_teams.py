@@ -100,16 +100,15 @@ class _Teams:
                     self.hit(loaded, "ORG002", f"unknown key '{key}' in team '{name}'{hint}",
                              doc.position((*place, key), key=True))
             logins = self.logins(loaded, doc, spec, place, data, anchors)
-            leads = [login for login, _, role in logins if role == "maintainers"]
+            leads = [(login, at_) for login, at_, role in logins if role == "maintainers"]
             if leads:
-                raw["lead"] = leads[0] if len(leads) == 1 else leads
-                for index, (_, where_, role) in enumerate(item for item in logins
-                                                          if item[2] == "maintainers"):
-                    items[("lead",) if len(leads) == 1 else ("lead", index)] = (doc, where_)
+                raw["lead"] = leads[0][0] if len(leads) == 1 else [login for login, _ in leads]
+                for index, (_, at_) in enumerate(leads):
+                    items[("lead",) if len(leads) == 1 else ("lead", index)] = (doc, at_)
             if logins:
                 raw["members"] = [login for login, _, _ in logins]
-                for index, (_, where_, _) in enumerate(logins):
-                    items[("members", index)] = (doc, where_)
+                for index, (_, at_, _) in enumerate(logins):
+                    items[("members", index)] = (doc, at_)
             data.setdefault("teams", {})[ident] = raw
             anchors[("teams", ident)] = anchor
             children = spec.get("teams")

@@ -25,10 +25,9 @@ from typing import Any
 from orglint.finding import Hit
 from orglint.load.documents import LoadedFile
 from orglint.schema.org import ID_PATTERN
-from orglint.sources import Display, SourceError, SourceRead, SourceReader, slug, source_files
-from orglint.sources.csv_people import TABLE_OPTIONS
-from orglint.sources.document import Anchor, Locator, SourceDocument, Table
-from orglint.sources.tables import read_table
+from orglint.sources import Display, SourceError, SourceRead, SourceReader, slug
+from orglint.sources.document import Anchor, Locator, Table
+from orglint.sources.tables import TABLE_OPTIONS, Entities, Rows, read_tables
 
 LETTERS = ("R", "A", "C", "I")
 _SPLIT = re.compile(r"[/,+&\s]+")
@@ -51,22 +50,12 @@ class RaciMatrixReader(SourceReader):
 
     def read(self, path: Path, options: Mapping[str, Any], display: Display) -> SourceRead:
         """One RACI per file (per journey with a journey column)."""
-        files = []
-        activities = 0
-        for file in source_files(path, self.patterns):
-            shown = display(file)
-            rows = read_table(file, shown, options["delimiter"], options["encoding"],
-                              options["sheet"])
-            loaded = LoadedFile(shown, [], rows.problems)
-            if rows.rows:
-                base = options["id"] or slug(file.stem) or "raci"
-                matrix = _Matrix(loaded, rows.table, options)
-                data, anchors = matrix.read(rows.rows, base)
-                activities += matrix.activities
-                if data:
-                    loaded.documents.append(SourceDocument(shown, data, anchors=anchors))
-            files.append(loaded)
-        return SourceRead(files, {"activities": activities})
+
+        def convert(loaded: LoadedFile, file: Path, rows: Rows) -> Entities:
+            base = options["id"] or slug(file.stem) or "raci"
+            return _Matrix(loaded, rows.table, options).read(rows.rows, base)
+
+        return read_tables(path, self.patterns, options, display, convert)
 
 
 class _Matrix:
@@ -74,7 +63,6 @@ class _Matrix:
         self.loaded = loaded
         self.table = table
         self.options = options
-        self.activities = 0
 
     def hit(self, message: str, where: tuple[int, int]) -> None:
         self.loaded.rule_hits.setdefault("ORG002", []).append(
@@ -167,4 +155,3 @@ class _Matrix:
             for index, (_, column) in enumerate(named):
                 items[(*here, letter, index)] = (self.table, (number, column))
         raci["activities"].append(activity)
-        self.activities += 1

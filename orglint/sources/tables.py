@@ -15,17 +15,28 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from orglint.errors import UsageError
 from orglint.finding import Hit, Position
-from orglint.load.documents import MAX_FILE_BYTES
-from orglint.sources.document import Table
+from orglint.load.documents import MAX_FILE_BYTES, LoadedFile
+from orglint.sources import Display, SourceRead, source_files
+from orglint.sources.document import Anchor, SourceDocument, Table
 
 # the signature of an OLE compound file: an encrypted (password-protected) workbook, or .xls
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+# the options every table source takes
+TABLE_OPTIONS: dict[str, dict[str, Any]] = {
+    "delimiter": {"type": "string", "minlength": 1, "maxlength": 1, "default": ","},
+    "encoding": {"type": "string", "allowed": ["utf-8", "utf-16", "cp1252", "latin-1"],
+                 "default": "utf-8"},
+    "sheet": {"type": "string", "empty": False, "nullable": True, "default": None},
+}
+Entities = tuple[dict[str, Any], dict[tuple[str, str], Anchor]]
 
 
 @dataclass
@@ -37,6 +48,28 @@ class Rows:
     table: Table
     rows: list[list[str] | None] = field(default_factory=list)
     problems: list[Hit] = field(default_factory=list)
+
+
+def read_tables(path: Path, patterns: tuple[str, ...], options: Mapping[str, Any],
+                display: Display, convert: Callable[[LoadedFile, Path, Rows], Entities]
+                ) -> SourceRead:
+    """Every table file under ``path`` read with the ``TABLE_OPTIONS``, its rows turned into
+    entities by ``convert(loaded, file, rows) -> (data, anchors)`` (which adds its problems to
+    ``loaded``); counts the entities by section."""
+    files = []
+    counts: dict[str, int] = {}
+    for file in source_files(path, patterns):
+        shown = display(file)
+        rows = read_table(file, shown, options["delimiter"], options["encoding"], options["sheet"])
+        loaded = LoadedFile(shown, [], rows.problems)
+        if rows.rows:
+            data, anchors = convert(loaded, file, rows)
+            for section, table in data.items():
+                counts[section] = counts.get(section, 0) + len(table)
+            if data:
+                loaded.documents.append(SourceDocument(shown, data, anchors=anchors))
+        files.append(loaded)
+    return SourceRead(files, counts)
 
 
 def read_table(path: Path, display: str, delimiter: str = ",", encoding: str = "utf-8",
