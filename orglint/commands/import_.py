@@ -50,12 +50,12 @@ def run(args: argparse.Namespace) -> int:
     except SourceError as exc:
         raise UsageError(f"source {args.type}: {exc.message}") from exc
     problems = sorted(
-        (hit.position, code, hit.message)
+        (hit.position.path, hit.position.line, hit.position.column, code, hit.message)
         for loaded in read.files
         for code, hits in [("ORG001", loaded.problems), *sorted(loaded.rule_hits.items())]
         for hit in hits if hit.position is not None)
-    for position, code, message in problems:
-        print(f"{position}: {code} {message}", file=sys.stderr)
+    for path_, line, column, code, message in problems:
+        print(f"{path_}:{line}:{column}: {code} {message}", file=sys.stderr)
     shown = args.path.rstrip("/\\") or args.path
     header = (f"Imported by `orglint import {args.type} {shown}`: each entity stands under the "
               "place it was read from.")

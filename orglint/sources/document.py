@@ -29,7 +29,8 @@ class Locator(Protocol):
 @dataclass
 class Anchor:
     """Where one entity of a source document stands: ``at`` its locator, ``path`` its place
-    there, ``name`` where its id is written (relative to ``path``); ``fields`` maps an orglint
+    there, ``name`` where its id is written (relative to ``path``; with ``keyed``, the id is
+    the key of the mapping at ``path``); ``fields`` maps an orglint
     field to the path it was read from (relative to ``path``; list indexes carry over), and
     ``items`` maps an exact field path (``("members", 3)``) to ``(locator, path)`` for values
     gathered from elsewhere (a user's ``memberOf`` in another file)."""
@@ -39,6 +40,8 @@ class Anchor:
     name: Path = ()
     fields: Mapping[str, Path] = field(default_factory=dict)
     items: dict[Path, tuple[Locator, Path]] = field(default_factory=dict)
+    # the id is the key of the mapping at ``path`` (a team of a YAML file), not a value
+    keyed: bool = False
 
     def position(self, tail: Path, key: bool = False) -> Position:
         """The position of the entity's field path ``tail`` (the entity's id for ``()``)."""
@@ -52,7 +55,7 @@ class Anchor:
             mapped = self.fields.get(tail[0])
             if mapped is not None:
                 return self.at.position((*self.path, *mapped, *tail[1:]), key=key)
-        return self.at.position((*self.path, *self.name))
+        return self.at.position((*self.path, *self.name), key=self.keyed)
 
 
 class SourceDocument(Document):

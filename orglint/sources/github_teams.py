@@ -89,10 +89,9 @@ class _Teams:
             if "description" in spec and spec["description"] not in ("", None):
                 raw["description"] = spec["description"]
             items: dict[tuple[Any, ...], tuple[Locator, tuple[Any, ...]]] = {}
-            anchor = Anchor(doc, place, (), {"name": (), "description": ("description",)}, items)
+            anchor = Anchor(doc, place, (), {"description": ("description",)}, items, keyed=True)
             if parent is not None:
-                raw["parent"] = parent
-                items[("parent",)] = (doc, place)
+                raw["parent"] = parent  # written by the nesting: it stands at the team
             for key in spec:
                 if key not in KNOWN:
                     close = difflib.get_close_matches(str(key), KNOWN, n=1, cutoff=0.6)
