@@ -16,7 +16,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from sources_data import HR_COLUMNS, RACI_COLUMNS, hr_rows, raci_rows, to_csv, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
