@@ -38,7 +38,13 @@ def raci_config(name: str) -> str:
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    """An empty ops repo as the current folder; ``repo(config)`` writes its orglint.yaml."""
+    """An empty ops repo as the current folder; ``repo(config, **files)`` writes its
+    orglint.yaml and files (``__`` in a name stands for ``/``) and returns its folder."""
+    return make_repo(tmp_path, monkeypatch)
+
+
+def make_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The ``repo`` fixture's value, for other modules' fixtures."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ORGLINT_DISABLE_PLUGIN_AUTOLOAD", "1")
     monkeypatch.setenv("ORGLINT_CACHE_DIR", str(tmp_path.parent / f"{tmp_path.name}-cache"))
