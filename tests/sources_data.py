@@ -36,12 +36,16 @@ def hr_rows(people: int = 300, seed: int = 12) -> list[list[str]]:
     rng = random.Random(seed)
     names = [f"{first} {last}" for last in LAST for first in FIRST]
     rng.shuffle(names)
+    # a large export: middle initials keep every name unique
+    names += [f"{first} {middle}. {last}" for middle in "ABCDEFGHJKLMNPRSTW" for last in LAST
+              for first in FIRST][: max(0, people - len(names))]
     rows = [HR_HEADER]
 
     def add(number: int, title: str, manager: str, department: str, lead: bool) -> str:
         ident = f"E{1000 + number}"
         name = names[number]
-        email = name.lower().replace(" ", ".").translate(str.maketrans("ëéóñú", "eeonu"))
+        email = name.lower().replace(". ", ".").replace(" ", ".").translate(
+            str.maketrans("ëéóñú", "eeonu"))
         start = f"20{rng.randint(12, 25):02d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         rows.append([ident, name, title, f"{email}@example.com", manager, department,
                      "Yes" if lead else "No", rng.choice(SITES), start])

@@ -9,8 +9,7 @@ a 10,000-row export costs no position index until something in it is reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from orglint.finding import Position
@@ -26,22 +25,27 @@ class Locator(Protocol):
         ...
 
 
-@dataclass
 class Anchor:
     """Where one entity of a source document stands: ``at`` its locator, ``path`` its place
     there, ``name`` where its id is written (relative to ``path``; with ``keyed``, the id is
-    the key of the mapping at ``path``); ``fields`` maps an orglint
-    field to the path it was read from (relative to ``path``; list indexes carry over), and
-    ``items`` maps an exact field path (``("members", 3)``) to ``(locator, path)`` for values
-    gathered from elsewhere (a user's ``memberOf`` in another file)."""
+    the key of the mapping at ``path``); ``fields`` maps an orglint field to the path it was
+    read from (relative to ``path``; list indexes carry over), and ``items`` maps an exact
+    field path (``("members", 3)``) to ``(locator, path)`` for values gathered from elsewhere
+    (a user's ``memberOf`` in another file)."""
 
-    at: Locator
-    path: Path = ()
-    name: Path = ()
-    fields: Mapping[str, Path] = field(default_factory=dict)
-    items: dict[Path, tuple[Locator, Path]] = field(default_factory=dict)
-    # the id is the key of the mapping at ``path`` (a team of a YAML file), not a value
-    keyed: bool = False
+    # thousands per source: slots keep them small and quick to make
+    __slots__ = ("at", "fields", "items", "keyed", "name", "path")
+
+    def __init__(self, at: Locator, path: Path = (), name: Path = (),
+                 fields: Mapping[str, Path] | None = None,
+                 items: dict[Path, tuple[Locator, Path]] | None = None,
+                 keyed: bool = False) -> None:
+        self.at = at
+        self.path = path
+        self.name = name
+        self.fields: Mapping[str, Path] = fields if fields is not None else {}
+        self.items: dict[Path, tuple[Locator, Path]] = items if items is not None else {}
+        self.keyed = keyed
 
     def position(self, tail: Path, key: bool = False) -> Position:
         """The position of the entity's field path ``tail`` (the entity's id for ``()``)."""
@@ -68,12 +72,12 @@ class SourceDocument(Document):
 
     def __init__(self, path: str, data: Any, keys: dict[Path, Any] | None = None,
                  values: dict[Path, Any] | None = None, index: int = 0,
-                 schema: Any = None, anchors: dict[tuple[str, str], Anchor] | None = None) -> None:
+                 schema: Any = None, anchors: Mapping[tuple[str, str], Anchor] | None = None) -> None:
         self.path = path
         self.data = data
         self.index = index
         self.schema = schema
-        self.anchors = anchors or {}
+        self.anchors: Mapping[tuple[str, str], Anchor] = anchors if anchors is not None else {}
         if keys is not None or values is not None:
             self.keys = keys or {}
             self.values = values or {}
@@ -128,7 +132,7 @@ class Table:
     gives a field's 1-based column (``column(row, field)``): the character column for CSV,
     the sheet column for XLSX."""
 
-    def __init__(self, display: str, lines: list[int],
+    def __init__(self, display: str, lines: Sequence[int],
                  column: Callable[[int, int], tuple[int, int]] | None = None) -> None:
         self.display = display
         self.lines = lines

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,18 +36,21 @@ TABLE_OPTIONS: dict[str, dict[str, Any]] = {
                  "default": "utf-8"},
     "sheet": {"type": "string", "empty": False, "nullable": True, "default": None},
 }
-Entities = tuple[dict[str, Any], dict[tuple[str, str], Anchor]]
+Entities = tuple[dict[str, Any], Mapping[tuple[str, str], Anchor]]
 
 
 @dataclass
 class Rows:
     """What reading a table gave: ``rows[0]`` is the header, each later row a list of cell
     texts (None for a malformed row, [] for a blank one); ``table`` locates ``(row, field)``;
-    ``problems`` are ORG001 hits (an unreadable file, a malformed row)."""
+    ``problems`` are ORG001 hits (an unreadable file, a malformed row); ``regular`` says
+    every row has the header's width."""
 
     table: Table
     rows: list[list[str] | None] = field(default_factory=list)
     problems: list[Hit] = field(default_factory=list)
+    # every row has the header's width: none is blank or malformed
+    regular: bool = False
 
 
 def read_tables(path: Path, patterns: tuple[str, ...], options: Mapping[str, Any],
@@ -105,16 +108,58 @@ def read_csv(raw: bytes, display: str, delimiter: str = ",", encoding: str = "ut
         return _refused(display, f"unknown encoding '{encoding}'")
     if "\x00" in text:
         return _refused(display, "binary file (NUL byte); expected CSV text")
+    rows, lines, problems, regular = _records(text, delimiter, display)
+    return Rows(Table(display, lines, _CsvColumns(text, lines, delimiter)), rows, problems, regular)
+
+
+def _records(text: str, delimiter: str, display: str
+             ) -> tuple[list[list[str] | None], Sequence[int], list[Hit], bool]:
+    """The records, the line each starts at, the malformed ones as problems, and whether
+    every record has the header's width."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        rows: list[list[str] | None] = list(reader)  # the common case, at the speed of C
+    except csv.Error:
+        return (*_each_record(text, delimiter, display), False)
+    if reader.line_num != len(rows):  # a quoted cell spans lines: count each record's lines
+        return (*_each_record(text, delimiter, display), False)
+    problems: list[Hit] = []
+    width = len(rows[0] or ()) if rows else 0
+    widths = set(map(len, rows))  # type: ignore[arg-type]
+    if widths <= {width, 0}:  # every row fits (or is blank)
+        return rows, range(1, len(rows) + 1), problems, widths == {width}
+    for index in [index for index, row in enumerate(rows) if row and len(row) != width]:
+        problems.append(_misfit(display, index + 1, len(rows[index] or ()), width))
+        rows[index] = None
+    return rows, range(1, len(rows) + 1), problems, False
+
+
+def _misfit(display: str, line: int, count: int, width: int) -> Hit:
+    return Hit(f"malformed CSV row: {count} fields where the header has {width}",
+               position=Position(display, line, 1))
+
+
+def _each_record(text: str, delimiter: str, display: str
+                 ) -> tuple[list[list[str] | None], Sequence[int], list[Hit]]:
+    """Record by record: where each starts, and reading on after a malformed one."""
     lines: list[int] = []
     rows: list[list[str] | None] = []
     problems: list[Hit] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     width = None
     start = 1
-    while True:
+    while True:  # a malformed record stops the loop: report it and read on from the next
         try:
-            row = next(reader)
-        except StopIteration:
+            for row in reader:
+                lines.append(start)
+                start = reader.line_num + 1
+                if width is None:
+                    width = len(row)
+                elif len(row) != width and row:
+                    problems.append(_misfit(display, lines[-1], len(row), width))
+                    rows.append(None)
+                    continue
+                rows.append(row)
             break
         except csv.Error as exc:
             problems.append(Hit(f"malformed CSV: {exc}",
@@ -122,25 +167,13 @@ def read_csv(raw: bytes, display: str, delimiter: str = ",", encoding: str = "ut
             lines.append(start)
             rows.append(None)
             start = reader.line_num + 1
-            continue
-        lines.append(start)
-        start = reader.line_num + 1
-        if width is None:
-            width = len(row)
-        elif row and len(row) != width:
-            problems.append(Hit(f"malformed CSV row: {len(row)} fields where the header has "
-                                f"{width}", position=Position(display, lines[-1], 1)))
-            rows.append(None)
-            continue
-        rows.append(row)
-    table = Table(display, lines, _CsvColumns(text, lines, delimiter))
-    return Rows(table, rows, problems)
+    return rows, lines, problems
 
 
 class _CsvColumns:
     """Where a field of a CSV row starts, worked out from the text when asked."""
 
-    def __init__(self, text: str, lines: list[int], delimiter: str) -> None:
+    def __init__(self, text: str, lines: Sequence[int], delimiter: str) -> None:
         self.text = text
         self.lines = lines
         self.delimiter = delimiter
