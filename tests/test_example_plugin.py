@@ -49,10 +49,15 @@ def _bin(venv: Path, name: str) -> Path:
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory) -> Path:
     """A venv that sees this interpreter's packages (orglint among them) plus the plugin."""
-    base = tmp_path_factory.mktemp("plugin")
+    return install(PLUGIN, tmp_path_factory.mktemp("plugin"))
+
+
+def install(plugin: Path, base: Path) -> Path:
+    """A venv in ``base`` that sees this interpreter's packages plus ``plugin`` (a folder of
+    plugins/), installed from a copy in ``base``; returns the venv's folder."""
     # build from a copy: setuptools leaves build/ and *.egg-info next to the sources
-    source = base / "orglint-segregation"
-    shutil.copytree(PLUGIN, source, ignore=shutil.ignore_patterns(
+    source = base / plugin.name
+    shutil.copytree(plugin, source, ignore=shutil.ignore_patterns(
         "build", "*.egg-info", "__pycache__", ".*"))
     venv = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip",

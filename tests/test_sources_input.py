@@ -5,11 +5,12 @@ a source's files are never read as org YAML; the hook takes a plugin's source.""
 from __future__ import annotations
 
 import json
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from test_sources import LOADING, findings, make_repo
+from test_sources import LOADING, findings, make_repo, needs_openpyxl
 
 PEOPLE = """\
 id,name,manager,team,lead
@@ -107,7 +108,7 @@ def test_a_wrong_sources_entry_is_one_line_at_its_place(cli, repo, entry, messag
 
 
 def test_an_unreadable_or_protected_workbook_is_one_finding(cli, repo):
-    pytest.importorskip("openpyxl")
+    needs_openpyxl()
     root = repo("sources:\n  - {type: raci-matrix, path: sheets}\n")
     (root / "sheets").mkdir()
     # an encrypted workbook is an OLE compound file, not a zip
@@ -121,6 +122,14 @@ def test_an_unreadable_or_protected_workbook_is_one_finding(cli, repo):
                                                "or an old .xls file: save it as an unprotected "
                                                ".xlsx, or export it as CSV"),
     ]
+
+
+def test_a_workbook_without_openpyxl_is_one_line(cli, repo, monkeypatch):
+    repo("sources:\n  - {type: raci-matrix, path: raci.xlsx}\n", **{"raci.xlsx": "x"})
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # as if it were not installed
+    code, out, err = cli("check")
+    assert (code, out, err) == (2, "", "orglint: error: raci.xlsx: reading .xlsx needs openpyxl; "
+                                       "install it with pip install 'orglint[xlsx]'\n")
 
 
 def test_an_unknown_raci_cell_and_header_are_findings_at_their_cells(cli, repo):

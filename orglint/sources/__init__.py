@@ -71,8 +71,8 @@ class SourceReader:
 
 def source_files(path: Path, patterns: Sequence[str]) -> list[Path]:
     """The files a source reads: ``path`` itself when it is a file, else every file below the
-    folder whose name matches a pattern (hidden files and folders skipped), sorted by their
-    path relative to it."""
+    folder whose name matches a pattern (in any case; hidden files and folders skipped),
+    sorted by their path relative to it."""
     if not path.is_dir():
         return [path]
     import fnmatch
@@ -81,7 +81,8 @@ def source_files(path: Path, patterns: Sequence[str]) -> list[Path]:
     for folder, dirs, files in os.walk(path):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in files:
-            if not name.startswith(".") and any(fnmatch.fnmatch(name.lower(), p) for p in patterns):
+            if not name.startswith(".") and any(fnmatch.fnmatch(name.lower(), p.lower())
+                                                for p in patterns):
                 found.append(Path(folder, name))
     return sorted(found, key=lambda item: item.relative_to(path).as_posix())
 
