@@ -162,7 +162,12 @@ def test_the_disable_switch_turns_the_plugin_off(venv, repo):
 
 
 def test_the_plugins_own_tests_pass_against_the_installed_copy(venv):
-    tests = venv.parent / "orglint-segregation" / "tests"
+    own_tests_pass(venv, "orglint-segregation")
+
+
+def own_tests_pass(venv: Path, plugin: str) -> None:
+    """The tests of the copy ``install`` built ``plugin`` from pass in ``venv``."""
+    tests = venv.parent / plugin / "tests"
     proc = subprocess.run([str(_bin(venv, "python")), "-m", "pytest", "-q", "-p",
                            "no:cacheprovider", str(tests)],
                           capture_output=True, text=True, cwd=tests.parent, timeout=300)

@@ -4,11 +4,10 @@ entry-point group; its OWNERS files then read as teams and people in every comma
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
-from test_example_plugin import _bin, install, orglint
+from test_example_plugin import install, orglint, own_tests_pass
 
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN = ROOT / "plugins" / "orglint-owners"
@@ -60,9 +59,4 @@ def test_without_the_plugin_the_source_type_is_a_config_error(venv, repo):
 
 
 def test_the_plugins_own_tests_pass_against_the_installed_copy(venv):
-    tests = venv.parent / "orglint-owners" / "tests"
-    proc = subprocess.run([str(_bin(venv, "python")), "-m", "pytest", "-q", "-p",
-                           "no:cacheprovider", str(tests)],
-                          capture_output=True, text=True, cwd=tests.parent, timeout=300)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert " passed" in proc.stdout.splitlines()[-1]
+    own_tests_pass(venv, "orglint-owners")

@@ -120,6 +120,10 @@ def round_trip(cli, repo: Path, kind: str, source: str, name: str, config: str) 
 def test_backstage_example_org_yields_its_entities(cli, repo):
     root = repo("sources:\n  - {type: backstage, path: catalog}\n")
     shutil.copytree(FIXTURES / "backstage-acme", root / "catalog")
+    # other kinds are skipped and counted
+    code, out, _ = cli("import", "backstage", "catalog", "-o", str(root.parent / "counted"))
+    assert code == 0
+    assert out.splitlines()[0] == "Read 9 files (9 groups, 17 users, 1 skipped Location)."
     direct = round_trip(cli, root, "backstage", "catalog", "backstage-acme", "")
     assert {f["code"] for f in direct}.isdisjoint(LOADING)  # it loads clean: nothing false
     teams = (root / "imported" / "teams.yaml").read_text(encoding="utf-8")

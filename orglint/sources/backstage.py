@@ -98,7 +98,11 @@ class _Catalog:
                 anchors[(section, ident)] = entity.anchor
             loaded = self.loaded[number]
             loaded.documents.append(SourceDocument(loaded.path, data, anchors=anchors))
-        return SourceRead(self.loaded, dict(sorted(self.counts.items())))
+        counts: dict[str, int] = {label: self.counts[label] for label in ("groups", "users")
+                                  if label in self.counts}
+        counts.update(sorted((label, count) for label, count in self.counts.items()
+                             if label.startswith("skipped")))
+        return SourceRead(self.loaded, counts)
 
     def take(self, file: int, doc: Document) -> None:
         data = doc.data
@@ -117,7 +121,7 @@ class _Catalog:
                      doc.position(("metadata",), key=True) if "metadata" in data
                      else doc.position(()))
             return
-        label = kind.capitalize()
+        label = f"{kind}s"
         self.counts[label] = self.counts.get(label, 0) + 1
         ident = entity_id(namespace, name)
         key = (KINDS[kind], ident)
