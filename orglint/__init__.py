@@ -21,6 +21,6 @@ hookimpl = pluggy.HookimplMarker("orglint")
 # and the ``waivers`` input of rules that judge waivers
 from orglint.engine.waivers import Waiver, WaiverState  # noqa: E402
 from orglint.finding import Hit  # noqa: E402
-from orglint.registry import Rule, rule  # noqa: E402  (needs hookimpl above)
+from orglint.registry import Rule, collect, rule  # noqa: E402  (needs hookimpl above)
 
-__all__ = ["Hit", "Rule", "Waiver", "WaiverState", "__version__", "hookimpl", "rule"]
+__all__ = ["Hit", "Rule", "Waiver", "WaiverState", "__version__", "collect", "hookimpl", "rule"]

@@ -17,7 +17,7 @@ from orglint.engine.waivers import Waiver, WaiverState, parse_inline, sorted_wai
 from orglint.engine.waivers import apply as apply_waivers
 from orglint.finding import SEVERITY_RANK, Finding, Hit, Position
 from orglint.load.documents import LoadedFile
-from orglint.model.entities import Org, build_org
+from orglint.model import SCHEMA, SYNTAX, Complexity, Org, build_org
 from orglint.registry import Registry, Rule
 from orglint.schema.org import validate
 
@@ -44,6 +44,8 @@ class Settings:
     today: datetime.date | None = None
     # fingerprint -> how many findings the baseline accepts; None when there is no baseline
     baseline: Counter[str] | None = None
+    # the exception rates that make a handoff medium or high complexity (config `complexity`)
+    complexity: Complexity = field(default_factory=Complexity)
 
 
 @dataclass
@@ -73,8 +75,10 @@ class CheckResult:
         return Counter(finding.severity for finding in self.findings)
 
 
-def prepare(files: Iterable[LoadedFile]) -> tuple[Org, list[str]]:
-    """Loaded files -> schema check -> resolved Org, with ORG001/ORG002 kept as problems."""
+def prepare(files: Iterable[LoadedFile], complexity: Complexity | None = None
+            ) -> tuple[Org, list[str]]:
+    """Loaded files -> schema check -> resolved Org (with the org-wide ``complexity``
+    setting), keeping syntax and schema problems with the model's; and the files' paths."""
     files = list(files)
     syntax: list[Hit] = []
     schema: list[Hit] = []
@@ -84,9 +88,7 @@ def prepare(files: Iterable[LoadedFile]) -> tuple[Org, list[str]]:
         for doc in loaded.documents:
             schema.extend(validate(doc))
             documents.append(doc)
-    org = build_org(documents)
-    org.problems["ORG001"].extend(syntax)
-    org.problems["ORG002"].extend(schema)
+    org = build_org(documents, complexity, {SYNTAX: syntax, SCHEMA: schema})
     return org, [loaded.path for loaded in files]
 
 
@@ -155,7 +157,7 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -
     cannot be waived. Raises ``RuleCrash`` when a rule raises.
     """
     files = list(files)
-    org, paths = prepare(files)
+    org, paths = prepare(files, settings.complexity)
     rules = registry.select(settings.select, settings.ignore)
     late = [item for item in rules if "waivers" in item.inputs]
     found = run_rules(org, [item for item in rules if "waivers" not in item.inputs], registry,
