@@ -303,13 +303,12 @@ def escalation_path(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
     limit = options["max_levels"]
     for handoff in org.handoffs.values():
         written = handoff.slots("governance.escalation")
-        if not handoff.given("governance.escalation"):
-            continue
         if not written:
-            yield handoff.finding(
-                "governance.escalation",
-                f"escalation path of {org.describe(handoff)} names no one",
-            )
+            if handoff.given("governance.escalation"):  # written, but as an empty list
+                yield handoff.finding(
+                    "governance.escalation",
+                    f"escalation path of {org.describe(handoff)} names no one",
+                )
             continue
         if len(written) > limit:
             yield handoff.finding(
@@ -318,17 +317,18 @@ def escalation_path(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
                 f"than {limit}: the customer waits at every level",
             )
         first_level: dict[Ref, int] = {}
-        for slot in handoff.levels():
-            level, index = slot.ref, slot.index or 0
-            assert level is not None  # levels() holds the resolved ones
-            if level in first_level:
+        for slot in written:
+            if slot.ref is None:
+                continue
+            index = slot.index or 0  # its place in the written list, dangling items counted
+            if slot.ref in first_level:
                 yield handoff.finding(
                     slot.field,
-                    f"escalation path of {org.describe(handoff)} names {org.display(level)} "
-                    f"twice (levels {first_level[level] + 1} and {index + 1})",
+                    f"escalation path of {org.describe(handoff)} names {org.display(slot.ref)} "
+                    f"twice (levels {first_level[slot.ref] + 1} and {index + 1})",
                 )
             else:
-                first_level[level] = index
+                first_level[slot.ref] = index
 
 
 @rule("GOV006", "founder-bottleneck", severity="warning", blocks_stage=4,

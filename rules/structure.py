@@ -213,5 +213,6 @@ def person_without_team(org: Org) -> Iterator[Hit]:
     ```
     """
     for person in org.people.values():
-        if not org.teams_of(person.ref):
+        ref = person.ref
+        if ref not in org.teams_of_member and ref not in org.teams_led_by:
             yield person.finding(None, f"person '{person.id}' ({person.name}) belongs to no team")

@@ -19,14 +19,10 @@ from typing import Any
 from orglint.finding import Hit
 from orglint.load.documents import Document
 from orglint.model.complexity import Complexity
-from orglint.model.entities import ENTITY_TYPES, Activity, Fields, FieldState, Ref, Slot, Source
+from orglint.model.entities import ENTITY_TYPES, Activity, Fields, Ref, Slot, Source
 from orglint.model.org import CYCLE, DUPLICATE_ID, PROBLEM_KINDS, UNKNOWN_REFERENCE, Org
 from orglint.model.suggest import SuggestionIndex
 from orglint.schema.org import ENTITY_SCHEMAS, KIND_SECTION, SECTIONS, dotted
-
-WRITTEN = FieldState.WRITTEN
-EMPTY = FieldState.EMPTY
-DANGLING = FieldState.DANGLING
 
 # how a field is read: (YAML key, attribute, reader, argument): the kinds a reference accepts,
 # the plan of a nested mapping, or the class and plan of the items of a list of mappings
@@ -97,7 +93,7 @@ class _Builder:
             kind: {} for kind in KIND_SECTION}
         self.problems: dict[str, list[Hit]] = {kind: [] for kind in PROBLEM_KINDS}
         self._suggestions: dict[tuple[str, ...], SuggestionIndex] = {}
-        self._refs: dict[tuple[str, str], Ref] = {}
+        self._refs: dict[str, dict[str, Ref]] = {kind: {} for kind in KIND_SECTION}
 
     def add_document(self, doc: Document) -> None:
         data = doc.data
@@ -126,9 +122,10 @@ class _Builder:
 
     def _ref(self, kind: str, ident: str) -> Ref:
         """One Ref per entity, shared by every reference to it (thousands: build each once)."""
-        ref = self._refs.get((kind, ident))
+        refs = self._refs[kind]
+        ref = refs.get(ident)
         if ref is None:
-            ref = self._refs[(kind, ident)] = Ref(kind, ident)
+            ref = refs[ident] = Ref(kind, ident)
         return ref
 
     def resolve(self, owner: Ref, field: str, value: Any, kinds: tuple[str, ...]) -> Ref | None:
@@ -162,14 +159,14 @@ class _Builder:
         return None
 
     def resolve_many(self, owner: Ref, field: str, values: Any, kinds: tuple[str, ...]
-                     ) -> tuple[tuple[Ref, ...], tuple[Any, ...], bool]:
-        """The references of a list (or of a single value) that resolved; what
-        ``Fields.slots`` needs (the refs themselves when every item of a list resolved, else a
-        slot per written item); and whether every item resolved."""
+                     ) -> tuple[tuple[Ref, ...], tuple[Slot, ...] | None]:
+        """The references of a list (or of a single value) that resolved, and a slot per
+        written item when the slots do not follow from them (a single value, or a list with an
+        item that did not resolve); None when they do."""
         if not isinstance(values, list):
             ref = self.resolve(owner, field, values, kinds)
             text = values if ref is None and isinstance(values, str) else None
-            return ((ref,) if ref else ()), (Slot(field, None, ref, text),), ref is not None
+            return ((ref,) if ref else ()), (Slot(field, None, ref, text),)
         found: list[Any] = []
         only = self.pending[kinds[0]] if len(kinds) == 1 else None
         clean = True
@@ -181,12 +178,11 @@ class _Builder:
             clean = clean and ref is not None
             found.append(ref)
         if clean:
-            refs = tuple(found)
-            return refs, refs, True
+            return tuple(found), None
         slots = tuple(Slot(f"{field}.{index}", index, ref,
                            value if ref is None and isinstance(value, str) else None)
                       for index, (value, ref) in enumerate(zip(values, found, strict=True)))
-        return tuple(ref for ref in found if ref is not None), slots, False
+        return tuple(ref for ref in found if ref is not None), slots
 
     def _unknown(self, owner: Ref, field: str, message: str) -> None:
         self.problems[UNKNOWN_REFERENCE].append(Hit(message, entity=str(owner), field=field))
@@ -206,30 +202,29 @@ class _Builder:
 
     def read(self, owner: Ref, plan: list[Step], mapping: dict[Any, Any], prefix: str,
              fields: Fields) -> dict[str, Any]:
-        """The attributes a plan reads from a mapping; states and slots land in ``fields``."""
+        """The attributes a plan reads from a mapping; dangling references and the slots that
+        do not follow from the resolved values land in ``fields``."""
         values: dict[str, Any] = {}
-        states = fields.states
         for key, attribute, how, argument in plan:
-            if key not in mapping:
-                continue
-            value = mapping[key]
-            field = prefix + key
+            value = mapping.get(key)
             if value is None:
-                states[field] = EMPTY
                 continue
-            states[field] = WRITTEN
             if how == "ref":
-                ref = self.resolve(owner, field, value, argument)
+                ref = self.resolve(owner, prefix + key, value, argument)
                 if ref is None:
-                    states[field] = DANGLING
+                    _dangles(fields, prefix + key)
                 else:
                     values[attribute] = ref
             elif how == "refs":
-                refs, written, resolved = self.resolve_many(owner, field, value, argument)
-                if not resolved:
-                    states[field] = DANGLING
+                field = prefix + key
+                refs, slots = self.resolve_many(owner, field, value, argument)
+                if slots is not None:
+                    if fields.slots is None:
+                        fields.slots = {}
+                    fields.slots[field] = slots
+                    if len(refs) < len(slots):
+                        _dangles(fields, field)
                 values[attribute] = refs
-                fields.written[field] = written
             elif how == "text":
                 if isinstance(value, str) and value:
                     values[attribute] = value
@@ -247,9 +242,9 @@ class _Builder:
             elif how == "nested":
                 cls, inner = argument
                 given = value if isinstance(value, dict) else {}
-                values[attribute] = cls(**self.read(owner, inner, given, field + ".", fields))
+                values[attribute] = cls(**self.read(owner, inner, given, f"{prefix}{key}.", fields))
             else:  # items: a list of mappings (RACI activities)
-                values[attribute] = self._items(owner, argument, value, field, fields)
+                values[attribute] = self._items(owner, argument, value, prefix + key, fields)
         return values
 
     def _items(self, owner: Ref, argument: Any, value: Any, field: str, fields: Fields
@@ -275,8 +270,7 @@ class _Builder:
             plan = PLANS[kind]
             table = tables[KIND_SECTION[kind]] = {}
             for ident, (src, raw) in pending.items():
-                fields = Fields({key: EMPTY if value is None else WRITTEN
-                                 for key, value in raw.items()}, {})
+                fields = Fields(raw)
                 values = self.read(self._ref(kind, ident), plan, raw, "", fields)
                 name = raw.get("name")
                 description = raw.get("description")
@@ -367,6 +361,12 @@ def _indexes(tables: dict[str, dict[str, Any]]) -> dict[str, Any]:
     frozen["systems_of_team"] = MappingProxyType(
         {team: frozenset(found) for team, found in systems.items()})
     return frozen
+
+
+def _dangles(fields: Fields, field: str) -> None:
+    if fields.dangling is None:
+        fields.dangling = set()
+    fields.dangling.add(field)
 
 
 def _kinds_text(kinds: tuple[str, ...]) -> str:

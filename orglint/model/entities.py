@@ -9,20 +9,23 @@ its position), so that no rule has to look at the YAML again.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from orglint.finding import Hit, Position
 from orglint.load.documents import Document
 
 
-@dataclass(frozen=True, order=True)
-class Ref:
+class Ref(NamedTuple):
     """A resolved reference: the kind (``person``, ``team`` ...) and id of an entity that exists.
 
-    ``str(ref)`` is ``kind:id``, the form waivers and findings use to name an entity.
+    ``str(ref)`` is ``kind:id``, the form waivers and findings use to name an entity. Refs are
+    immutable, hash and compare by (kind, id), and sort that way: rules key their sets and
+    indexes by them.
     """
 
     kind: str
@@ -58,7 +61,7 @@ class FieldState(enum.Enum):
     DANGLING = "dangling"  # a reference (or an item of a list of them) that names nothing
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Slot:
     """One reference as written in a field, with its place.
 
@@ -74,37 +77,86 @@ class Slot:
     text: str | None
 
 
-def _slots(field: str, written: tuple[Any, ...]) -> tuple[Slot, ...]:
-    """Slots from what the builder kept: resolved refs in written order (every item resolved)
-    or the slots themselves (an item dangles, or the field holds a single value)."""
-    if not written or isinstance(written[0], Slot):
-        return written
-    return tuple(Slot(f"{field}.{index}", index, ref, None) for index, ref in enumerate(written))
-
-
 class Fields:
-    """The field states and reference slots of one entity (or of a RACI activity).
+    """What the YAML says about the fields of one entity (shared with its RACI activities).
 
-    ``states`` maps each written dotted field to its ``FieldState`` (fields not listed are
-    ``ABSENT``); ``written`` maps each reference field to what ``slots`` needs.
+    Keeps the entity's mapping as written, private to the model, to answer which keys were
+    written; ``dangling`` holds the dotted reference fields that name something that does not
+    exist (or hold an item that does); ``slots`` the slots of each reference field written as
+    a single value or with a dangling item. Other reference lists resolved in full, item for
+    item: their slots follow from the resolved values.
     """
 
-    __slots__ = ("states", "written")
+    __slots__ = ("_mapping", "dangling", "slots")
 
-    def __init__(self, states: dict[str, FieldState], written: dict[str, tuple[Any, ...]]) -> None:
-        self.states = states
-        self.written = written
+    def __init__(self, mapping: Mapping[Any, Any], dangling: set[str] | None = None,
+                 slots: dict[str, tuple[Slot, ...]] | None = None) -> None:
+        self._mapping = mapping
+        self.dangling = dangling
+        self.slots = slots
 
     def state(self, field: str) -> FieldState:
-        """The state of a dotted field (``owner``, ``governance.escalation``)."""
-        return self.states.get(field, FieldState.ABSENT)
+        """The state of a dotted field (``owner``, ``governance.escalation``,
+        ``activities.0.A``)."""
+        node: Any = self._mapping
+        if "." not in field:  # the common case, made quick
+            if field not in node:
+                return FieldState.ABSENT
+            return self._written(field, node[field])
+        for step in field.split("."):
+            if isinstance(node, dict):
+                if step not in node:
+                    return FieldState.ABSENT
+                node = node[step]
+            elif isinstance(node, list) and step.isdigit() and int(step) < len(node):
+                node = node[int(step)]
+            else:
+                return FieldState.ABSENT
+        return self._written(field, node)
 
-    def slots(self, field: str) -> tuple[Slot, ...]:
-        """Each reference written in a reference field, in written order, dangling ones too."""
-        return _slots(field, self.written.get(field, ()))
+    def _written(self, field: str, value: Any) -> FieldState:
+        if value is None:
+            return FieldState.EMPTY
+        if self.dangling and field in self.dangling:
+            return FieldState.DANGLING
+        return FieldState.WRITTEN
+
+    def given(self, field: str) -> bool:
+        """True when the field has a value (written, or a reference that dangles)."""
+        if "." not in field:
+            return self._mapping.get(field) is not None
+        return self.state(field) in (FieldState.WRITTEN, FieldState.DANGLING)
+
+    def kept(self, field: str) -> tuple[Slot, ...] | None:
+        """The slots kept for a field (a single value, or a list with a dangling item)."""
+        return self.slots.get(field) if self.slots else None
 
 
-NO_FIELDS = Fields({}, {})
+def _numbered(field: str, refs: tuple[Ref, ...]) -> tuple[Slot, ...]:
+    """The slots of a reference list of which every item resolved, in written order."""
+    return tuple(Slot(f"{field}.{index}", index, ref, None) for index, ref in enumerate(refs))
+
+
+@functools.cache
+def _attributes(kind: str, field: str) -> tuple[str, ...] | None:
+    """The attribute path of a dotted YAML field on an entity of a kind (``governance.escalation``
+    on a handoff: ``("governance", "escalation")``); None when a step is not one of its fields."""
+    cls: Any = ENTITY_TYPES[kind]
+    path = []
+    for step in field.split("."):
+        if not dataclasses.is_dataclass(cls):
+            return None
+        found = next((spec for spec in dataclasses.fields(cls)
+                      if spec.metadata.get("key", spec.name) == step), None)
+        if found is None:
+            return None
+        path.append(found.name)
+        cls = found.metadata.get("nested", object)
+    return tuple(path)
+
+
+NO_FIELDS = Fields({})
+_new_ref = tuple.__new__  # a Ref without the Python-level __new__ of NamedTuple: entity.ref is hot
 
 
 @dataclass(eq=False)
@@ -123,7 +175,8 @@ class Entity:
 
     @property
     def ref(self) -> Ref:
-        return Ref(self.kind, self.id)
+        """The reference that names this entity: ``Ref("handoff", "sales-to-delivery")``."""
+        return _new_ref(Ref, (self.kind, self.id))
 
     @property
     def label(self) -> str:
@@ -143,17 +196,29 @@ class Entity:
 
     def given(self, field: str) -> bool:
         """True when the field has a value, whether or not a reference in it resolved."""
-        return self.fields.state(field) in (FieldState.WRITTEN, FieldState.DANGLING)
+        return self.fields.given(field)
 
     def at(self, field: str) -> str | None:
         """``field`` when its key is written, else None: where a finding about a field points,
         at the field when there is one to edit, else at the entity."""
-        return field if field in self.fields.states else None
+        return None if self.fields.state(field) is FieldState.ABSENT else field
 
     def slots(self, field: str) -> tuple[Slot, ...]:
         """Each reference of a reference field as written (``governance.escalation``,
-        ``path``), with its position and what it resolved to; () when none is written."""
-        return self.fields.slots(field)
+        ``path``), with its position and what it resolved to; () when none is written.
+        ValueError for a field that is not a reference field of this kind of entity."""
+        kept = self.fields.kept(field)
+        if kept is not None:
+            return kept
+        path = _attributes(self.kind, field)
+        if path is None:
+            raise ValueError(f"{self.kind} has no field '{field}'")
+        value: Any = self
+        for attribute in path:
+            value = getattr(value, attribute)
+        if not isinstance(value, tuple):
+            raise ValueError(f"{self.kind} field '{field}' is not a list of references")
+        return _numbered(field, value)
 
     def finding(self, field: str | None, message: str) -> Hit:
         """A hit on this entity's dotted field (or the entity itself, for None); the engine
@@ -163,6 +228,8 @@ class Entity:
 
 @dataclass(eq=False)
 class Person(Entity):
+    """A person: title and email (text), whether they are a founder, and whom they report to."""
+
     kind: ClassVar[str] = "person"
     title: str | None = None
     email: str | None = None
@@ -172,6 +239,9 @@ class Person(Entity):
 
 @dataclass(eq=False)
 class Team(Entity):
+    """A team: its lead and members (people), parent team, blueprint layer and the systems it
+    works in."""
+
     kind: ClassVar[str] = "team"
     lead: Ref | None = None
     members: tuple[Ref, ...] = ()
@@ -182,6 +252,9 @@ class Team(Entity):
 
 @dataclass(eq=False)
 class System(Entity):
+    """A system (a CRM, a ticket queue): the person or team owning it and the context labels it
+    holds."""
+
     kind: ClassVar[str] = "system"
     owner: Ref | None = None
     holds: tuple[str, ...] = ()  # context labels
@@ -189,6 +262,9 @@ class System(Entity):
 
 @dataclass(eq=False)
 class Journey(Entity):
+    """A customer journey: the person owning the customer across it, its volume, the teams it
+    passes in order (each consecutive pair a boundary) and the context that must reach them."""
+
     kind: ClassVar[str] = "journey"
     owner: Ref | None = None
     volume: str | None = None  # low | medium | high
@@ -220,6 +296,11 @@ class Governance:
 
 @dataclass(eq=False)
 class Handoff(Entity):
+    """The contract at a boundary from one team (``source``, YAML ``from``) to another
+    (``target``, ``to``): owners, complexity, governance, what it carries, its SLA and the
+    metrics measuring it. ``exception_rate`` is a share of cases from 0 to 1; SLA values are
+    duration text as written (``4h``, ``PT4H``)."""
+
     kind: ClassVar[str] = "handoff"
     source: Ref | None = field(default=None, metadata={"key": "from"})
     target: Ref | None = field(default=None, metadata={"key": "to"})
@@ -239,6 +320,9 @@ class Handoff(Entity):
 
 @dataclass(eq=False)
 class Metric(Entity):
+    """A metric: its type, owner, whom it rewards, the components (teams, journeys, handoffs)
+    whose outcome it includes, and the system it is measured from."""
+
     kind: ClassVar[str] = "metric"
     type: str = "output"  # output | outcome | handoff
     owner: Ref | None = None
@@ -276,17 +360,24 @@ class Activity:
         """The references of a cell (``R``, ``A``, ``C``, ``I``) as written, dangling ones
         too, each at its field in the table (``activities.3.A.1``, or ``activities.3.A`` for a
         single value)."""
-        return self.fields.slots(f"{self.place}.{letter}")
+        field = f"{self.place}.{letter}"
+        kept = self.fields.kept(field)
+        return kept if kept is not None else _numbered(field, getattr(self, letter))
 
     def named(self, letter: str) -> list[Ref | str]:
         """The distinct references a cell names as written: the entity when it resolved, else
         the text; [] when the cell is empty or absent."""
-        named = (slot.ref or slot.text for slot in self.cell(letter))
+        kept = self.fields.kept(f"{self.place}.{letter}")
+        if kept is None:  # a list that resolved in full
+            return list(dict.fromkeys(getattr(self, letter)))
+        named = (slot.ref or slot.text for slot in kept)
         return list(dict.fromkeys(item for item in named if item))
 
 
 @dataclass(eq=False)
 class Raci(Entity):
+    """A RACI table, optionally for one journey, with its activities in written order."""
+
     kind: ClassVar[str] = "raci"
     journey: Ref | None = None
     activities: tuple[Activity, ...] = field(default=(), metadata={"items": Activity})
@@ -294,6 +385,9 @@ class Raci(Entity):
 
 @dataclass(eq=False)
 class Review(Entity):
+    """A feedback loop: its cadence, owner, attendees (teams or people), the journeys it covers
+    and the metrics it looks at."""
+
     kind: ClassVar[str] = "review"
     cadence: str | None = None
     owner: Ref | None = None
@@ -304,6 +398,9 @@ class Review(Entity):
 
 @dataclass(eq=False)
 class Decision(Entity):
+    """A decision right: how often it comes up, who decides it, the teams that raise it and the
+    journey it belongs to."""
+
     kind: ClassVar[str] = "decision"
     frequency: str | None = None  # a cadence: daily ... yearly
     decided_by: Ref | None = None
