@@ -1,4 +1,8 @@
-"""orglint: policy-as-code for how an organisation is built."""
+"""orglint: policy-as-code for how an organisation is built.
+
+For plugin authors: ``rule`` declares a rule (a ``Rule``), ``hookimpl`` marks a hook
+implementation (``orglint.hookspecs``), ``__version__`` is the tool's version.
+"""
 
 from __future__ import annotations
 

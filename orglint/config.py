@@ -22,7 +22,7 @@ CONFIG_NAMES = ("orglint.yaml", ".orglint.yaml")
 DEFAULT_INCLUDE = ["**/*.yaml", "**/*.yml"]
 
 class ConfigError(Exception):
-    """The configuration is wrong; ``problems`` are (position, message) pairs."""
+    """The configuration is wrong; ``problems`` is ``list[(Position, message)]``, 1-based."""
 
     def __init__(self, problems: list[tuple[Position, str]]) -> None:
         super().__init__("; ".join(f"{pos}: {message}" for pos, message in problems))
@@ -31,6 +31,16 @@ class ConfigError(Exception):
 
 @dataclass
 class Config:
+    """One config file as read and validated (the defaults when ``path`` is None).
+
+    ``root`` is the folder globs and relative paths are resolved against (the config's);
+    ``include``/``exclude`` are globs over paths relative to it; ``select``/``ignore`` rule
+    selectors; ``fail_on`` a severity; ``rules`` ``{code or name: {severity, options}}``;
+    ``plugins`` local plugin specs; ``waivers`` the records as written; ``waiver_files``,
+    ``baseline`` and ``cache_dir`` paths relative to ``root``; ``document`` where each key
+    stands.
+    """
+
     path: Path | None = None
     root: Path = field(default_factory=Path.cwd)
     include: list[str] = field(default_factory=lambda: list(DEFAULT_INCLUDE))
@@ -44,19 +54,24 @@ class Config:
     waiver_files: list[str] = field(default_factory=list)
     baseline: str | None = None
     cache_dir: str | None = None
+    rule_docs_url: str | None = None
     # the org-wide exception rates that make a handoff medium or high complexity
     complexity: Complexity = field(default_factory=Complexity)
     # where each config key stands, for messages about its values
     document: Document | None = None
 
     def position(self, *path: Any, key: bool = False) -> Position:
+        """Where the value (or with ``key``, the key) at ``path`` stands in the config, else
+        its nearest written ancestor; line 1, column 1 of the file (``<defaults>`` without
+        one) when there is no document."""
         if self.document is not None:
             return self.document.position(path, key=key)
         return Position(str(self.path or "<defaults>"), 1, 1)
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest config file in ``start`` or its parents."""
+    """The nearest config file in ``start`` or its parents: ``orglint.yaml``,
+    ``.orglint.yaml``, or a ``pyproject.toml`` with a ``[tool.orglint]`` table; None if none."""
     for folder in (start, *start.parents):
         for name in CONFIG_NAMES:
             candidate = folder / name
@@ -76,6 +91,13 @@ def _has_tool_section(pyproject: Path) -> bool:
 
 
 def load_config(path: Path | None, display: str | None = None) -> Config:
+    """Read and validate a config file (YAML, or ``[tool.orglint]`` of a pyproject.toml);
+    ``path`` None gives the defaults. ``display`` is the path shown in messages.
+
+    Raises ``ConfigError`` with positions when the file cannot be read or parsed, is not a
+    mapping, or breaks the config schema (rule names and options are checked later, against
+    the registry).
+    """
     if path is None:
         return Config()
     display = display or str(path)
@@ -101,7 +123,7 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
     for key in ("include", "exclude", "select", "ignore", "plugins", "waivers", "waiver_files"):
         if key in data:
             setattr(config, key, list(data[key]))
-    for key in ("fail_on", "baseline", "cache_dir"):
+    for key in ("fail_on", "baseline", "cache_dir", "rule_docs_url"):
         if key in data:
             setattr(config, key, data[key])
     config.rules = dict(data.get("rules") or {})
@@ -186,7 +208,8 @@ def _toml_positions(text: str, display: str, section: Any) -> Document:
 
 
 def waivers_from(document: Document, records: Any, *base: Any) -> list[Waiver]:
-    """Waivers from a validated list of records; positions from the document they stand in."""
+    """Waivers from validated records (``[{rule, target, reason?, owner?, expires?}]``), each
+    placed at its item ``(*base, index)`` of ``document``."""
     waivers = []
     for index, record in enumerate(records or []):
         position = document.position((*base, index))
@@ -205,9 +228,12 @@ def waivers_from(document: Document, records: Any, *base: Any) -> list[Waiver]:
 
 
 def load_waivers(config: Config, registry: Registry, display: Any = str) -> list[Waiver]:
-    """Every waiver the config declares, its own and those of its waiver files.
+    """Every waiver the config declares, its own and those of its waiver files (read from
+    disk, shown as ``display(path)``).
 
-    Raises ``ConfigError`` with positions for a record that is malformed or names no rule.
+    Raises ``ConfigError`` with positions for a waiver file that does not exist or does not
+    parse, and a record that is malformed, names no registered rule or has a target that is
+    not ``KIND:ID``; ``OSError`` when an existing waiver file cannot be read.
     """
     waivers: list[Waiver] = []
     problems: list[tuple[Position, str]] = []
@@ -240,7 +266,8 @@ def load_waivers(config: Config, registry: Registry, display: Any = str) -> list
 
 
 def read_waiver_file(document: Document) -> tuple[list[Waiver], list[tuple[Position, str]]]:
-    """A waiver file's records as waivers, or the problems that make it invalid."""
+    """A waiver file's records as ``(waivers, [])``, or ``([], problems)`` with the problems
+    that make it invalid as ``list[(Position, message)]``."""
     records, problems = validate_waiver_file(document)
     if problems:
         return [], problems

@@ -11,12 +11,14 @@ _EXAMPLE = re.compile(r"^(Fails|Passes):\s*\n\s*```yaml\n(.*?)```", re.S | re.M)
 
 
 def examples(item: Rule) -> dict[str, str]:
-    """``{"Fails": yaml, "Passes": yaml}`` from the rule's documentation."""
+    """``{"Fails": yaml, "Passes": yaml}`` from the rule's documentation: the fenced ``yaml``
+    block after each heading; a heading the documentation lacks is absent."""
     return {kind: body for kind, body in _EXAMPLE.findall(item.doc)}
 
 
 def catalog_markdown(rules: list[Rule]) -> str:
-    """docs/rules.md: every rule with its severity, stage, options and documentation."""
+    """The text of docs/rules.md: a table of ``rules``, then each rule (in the given order,
+    grouped by area) with its severity, stage, options and documentation."""
     lines = [
         "# Rule catalog",
         "",
@@ -66,7 +68,7 @@ below.
 
 
 def format_markdown() -> str:
-    """docs/format.md: every section and field, from orglint.schema.org."""
+    """The text of docs/format.md: every section and field, from ``orglint.schema.org``."""
     from orglint.schema.org import ENTITY_SCHEMAS, SECTIONS
 
     lines = [FORMAT_INTRO]

@@ -9,7 +9,6 @@ one run, built once; then the files of the org, found, loaded and checked.
 from __future__ import annotations
 
 import datetime
-import difflib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -21,8 +20,8 @@ from orglint.config import Config, ConfigError, find_config, load_config, load_w
 from orglint.engine.check import CheckResult, Settings, check
 from orglint.errors import UsageError
 from orglint.finding import Position
-from orglint.load.discover import _real, discover, display
-from orglint.load.documents import LoadedFile
+from orglint.load.discover import discover, display
+from orglint.load.documents import LoadedFile, load_bytes
 from orglint.registry import Registry
 from orglint.schema.config import MOVED_OPTIONS
 
@@ -30,6 +29,23 @@ if TYPE_CHECKING:
     from orglint.load.cache import ParseCache
 
 Formatter = Callable[..., str]
+
+
+STDIN = "<stdin>"  # how findings in standard input without --stdin-filename are shown
+
+
+@dataclass(frozen=True)
+class Buffer:
+    """Text read from standard input (``orglint check -``), checked as the file ``display``
+    (``--stdin-filename``): an editor's unsaved buffer. It replaces that file in the org."""
+
+    display: str
+    content: bytes
+
+
+def only_files(paths: Sequence[str], cwd: Path) -> bool:
+    """True when paths are given and each names a file: check the whole org, show those."""
+    return bool(paths) and all((cwd / path).is_file() for path in paths)
 
 
 @dataclass(frozen=True)
@@ -81,16 +97,58 @@ class Session:
         return display(path, self.cwd)
 
     def files(self, paths: Sequence[str]) -> list[Path]:
-        """The org's files under ``paths`` (the config's include globs when empty)."""
-        return discover(self.config, paths, self.cwd)
+        """The org's files (real paths, in display order).
 
-    def load(self, paths: Sequence[str]) -> list[LoadedFile]:
-        """The org's files, loaded (from the parse cache where their bytes are unchanged)."""
-        return load_all(self.files(paths), self.cwd, self.parse_cache())
+        Folders are walked with the config's include and exclude globs; no paths means the
+        config's folder. When every path names a file, the org is still the whole include set
+        (cross-file rules need every file) with the named files added: ``named`` tells which
+        findings to show.
+        """
+        if not only_files(paths, self.cwd):
+            return discover(self.config, paths, self.cwd)
+        named = discover(self.config, paths, self.cwd)
+        try:
+            whole = discover(self.config, (), self.cwd)
+        except UsageError:  # nothing else matches the include globs: the named files are all
+            whole = []
+        return sorted({*whole, *named}, key=lambda path: display(path, self.cwd, resolved=True))
 
-    def check(self, paths: Sequence[str], settings: Settings) -> CheckResult:
-        """Find, load and check the org under ``paths`` with ``settings``."""
-        return run_check(self.registry, self.load(paths), settings)
+    def load(self, paths: Sequence[str], buffer: Buffer | None = None) -> list[LoadedFile]:
+        """The org's files, loaded (from the parse cache where their bytes are unchanged);
+        ``buffer`` replaces the file it names, or joins the org when it names none."""
+        files = self.files(paths) if buffer is None else self._without(buffer)
+        loaded = load_all(files, self.cwd, self.parse_cache())
+        if buffer is not None:
+            # in the place of the file it stands for; a nameless buffer joins last, so that
+            # an id it repeats is reported in it
+            loaded.append(load_bytes(buffer.content, buffer.display))
+            if buffer.display != STDIN:
+                loaded.sort(key=lambda item: item.path)
+        return loaded
+
+    def check(self, paths: Sequence[str], settings: Settings,
+              buffer: Buffer | None = None) -> CheckResult:
+        """Find, load and check the org under ``paths`` with ``settings``.
+
+        When ``paths`` name only files, or a ``buffer`` stands in for one, the whole org is
+        checked and the result keeps the findings in those files (``CheckResult.files`` names
+        them).
+        """
+        result = run_check(self.registry, self.load(paths, buffer), settings)
+        if buffer is not None:
+            return result.limited_to([buffer.display])
+        if only_files(paths, self.cwd):
+            return result.limited_to([display(path, self.cwd, resolved=True)
+                                      for path in discover(self.config, paths, self.cwd)])
+        return result
+
+    def _without(self, buffer: Buffer) -> list[Path]:
+        try:
+            whole = discover(self.config, (), self.cwd)
+        except UsageError:  # the buffer is the whole org
+            return []
+        replaced = (self.cwd / buffer.display).resolve()
+        return [path for path in whole if path != replaced]
 
     def parse_cache(self) -> ParseCache:
         """The parse cache: off with ``--no-cache``, else where config and environment say."""
@@ -100,7 +158,7 @@ class Session:
             return ParseCache(None)
         config = self.config
         root = config.root if config.path is not None else None
-        scope = f"{_real(self.cwd)}\0{config.path}"  # one pack per folder and config
+        scope = f"{self.cwd.resolve()}\0{config.path}"  # one pack per folder and config
         return ParseCache(cache_folder(root, config.cache_dir, self.cwd), scope)
 
 
@@ -139,9 +197,8 @@ def validate_rule_config(config: Config, registry: Registry) -> None:
     for key, entry in config.rules.items():
         item = registry.lookup(key)
         if item is None:
-            choices = [*registry.by_code, *registry.by_name]
-            close = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            close = registry.closest(key)
+            hint = f"; did you mean '{close}'?" if close else ""
             problems.append((config.position("rules", key, key=True), f"unknown rule '{key}'{hint}"))
             continue
         options = entry.get("options")
@@ -172,11 +229,12 @@ def validate_rule_config(config: Config, registry: Registry) -> None:
 
 def load_all(files: Iterable[Path], cwd: Path, cache: ParseCache | None = None,
              parallel: bool | None = None) -> list[LoadedFile]:
-    """Files in order, each from the cache when its bytes are unchanged; large sets are parsed
+    """Real paths (as ``discover`` returns them) -> loaded files in the same order, each from
+    the cache when its bytes are unchanged; large sets are parsed
     on two cores (``parallel`` None decides by size). The result is the same either way."""
     from orglint.load.cache import ParseCache, load_many
 
-    named = [(str(path), display(path, cwd)) for path in files]
+    named = [(str(path), display(path, cwd, resolved=True)) for path in files]
     return load_many(named, cache or ParseCache(None), parallel)
 
 

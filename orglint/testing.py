@@ -57,6 +57,12 @@ CASE_CONFIG_KEYS = ("waivers", "complexity")  # what a case's config may set
 
 @dataclass
 class Case:
+    """One case of a case file: the ``rule`` under test, the case's ``name``, the ``org`` YAML
+    text, what to ``expect`` (``[{code, line, column, message?, severity?}]``, 1-based positions
+    in ``org.yaml``), the rule's ``options``, a ``severity`` override, the ``source`` file, more
+    rules to ``select``, a ``config`` text (its ``waivers``) and the date (``today``) waivers
+    expire against (None: the day of the run)."""
+
     rule: str
     name: str
     org: str
@@ -70,12 +76,17 @@ class Case:
 
     @property
     def id(self) -> str:
+        """``CODE: case name``, for test ids and messages."""
         return f"{self.rule}: {self.name}"
 
 
 def load_cases(path: str | Path) -> list[Case]:
-    """The cases of a case file (``rule`` and a list of ``cases``, see above). Raises
-    ``ValueError`` for a file that is not readable YAML."""
+    """Every case of a case file, in order.
+
+    Raises ``OSError`` when the file cannot be read, ``ValueError`` when it is not valid YAML or
+    holds no document, ``KeyError`` when ``rule``, ``cases`` or a case's ``name`` or ``org`` is
+    missing.
+    """
     loaded = load_file(str(path))
     if loaded.problems or not loaded.documents:
         raise ValueError(f"{path}: not a readable case file: {loaded.problems}")
@@ -90,8 +101,12 @@ def load_cases(path: str | Path) -> list[Case]:
 
 
 def run_case(case: Case, registry: Registry) -> list[dict[str, Any]]:
-    """The findings of a case, as dicts with the keys its expectations use (code, line,
-    column, message, severity). Raises ``ValueError`` for a case whose config is invalid."""
+    """The findings of a case as ``[{code, line, column, message, severity}]``, 1-based
+    positions in ``org.yaml``: the case's rule with its options and severity, the rules in its
+    ``select``, and the loading checks ORG001-ORG005.
+
+    Raises ``ValueError`` for a bad ``config`` text, ``RuleCrash`` when a rule raises.
+    """
     entry: dict[str, Any] = {"options": case.options}
     if case.severity:
         entry["severity"] = case.severity
@@ -108,8 +123,12 @@ def run_case(case: Case, registry: Registry) -> list[dict[str, Any]]:
 
 def case_config(case: Case) -> tuple[list[Waiver], Complexity]:
     """The waivers and the org-wide complexity setting of a case's ``config``, read as the
-    config file would be (it may set only ``CASE_CONFIG_KEYS``). Raises ``ValueError`` naming
-    the case and each problem's position under ``orglint.yaml``."""
+    config file would be (it may set only ``CASE_CONFIG_KEYS``); none and the default rates
+    without a config.
+
+    Raises ``ValueError`` naming the case and every problem, at its position under
+    ``orglint.yaml``, when the text is not valid YAML, sets another key, or a value is invalid.
+    """
     if case.config is None:
         return [], Complexity()
     loaded = load_text(case.config, CONFIG_PATH)
@@ -132,7 +151,8 @@ def case_config(case: Case) -> tuple[list[Waiver], Complexity]:
 
 
 def compare(case: Case, actual: list[dict[str, Any]]) -> list[str]:
-    """Differences between expected and actual findings; [] when they agree.
+    """Differences between expected and ``actual`` findings (as ``run_case`` returns them), one
+    line each; [] when they agree.
 
     Each expectation names code, line and column; message and severity are compared when
     given. Order does not matter; every actual finding must be expected.

@@ -23,6 +23,10 @@ SUFFIX = {"text": "txt", "json": "json", "sarif": "sarif", "github": "txt", "jun
           "gitlab": "json", "markdown": "md"}
 
 
+# where the rule documentation is published, for SARIF's helpUri
+DOCS_URL = "rule_docs_url: https://docs.example.org/orglint/rules.html\n"
+
+
 def schema_path(name: str) -> Path:
     """The shared copy (../shared/schemas beside the repo) when present, else the vendored one."""
     shared = Path(__file__).resolve().parents[2] / "shared" / "schemas" / name
@@ -32,7 +36,7 @@ def schema_path(name: str) -> Path:
 @pytest.fixture
 def outputs(tmp_path, capsys, monkeypatch) -> dict[str, str]:
     """One run writing every format with --output next to the terminal's text output."""
-    troubled(tmp_path)
+    troubled(tmp_path, config=CONFIG + DOCS_URL)
     argv = ["check", "--statistics"]
     for name in FORMATS:
         argv += ["--output", f"{name}:out/{name}.{SUFFIX[name]}"]
@@ -71,6 +75,31 @@ def test_text_says_what_was_waived_and_counts_per_rule(outputs):
 # --- SARIF ------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("setting, uri", [
+    (None, None),  # no docs URL configured: no link that may lead nowhere
+    ("https://example.org/rules.md", "https://example.org/rules.md#bnd001-handoff-owner"),
+    ("https://example.org/rules/{code}.html?n={name}", "https://example.org/rules/BND001.html?n=handoff-owner"),
+    ("https://example.org/r.md#{anchor}", "https://example.org/r.md#bnd001-handoff-owner"),
+])
+def test_sarif_help_uri_follows_the_configured_docs_url(setting, uri, tmp_path, capsys, monkeypatch):
+    troubled(tmp_path)
+    config = CONFIG + (f"rule_docs_url: '{setting}'\n" if setting else "")
+    write(tmp_path / "orglint.yaml", config)
+    code, out, err = run(capsys, monkeypatch, tmp_path, "check", "--format", "sarif")
+    assert (code, err) == (1, "")
+    rules = {rule["id"]: rule for rule in json.loads(out)["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["BND001"].get("helpUri") == uri
+
+
+def test_rule_docs_url_must_be_a_url(tmp_path, capsys, monkeypatch):
+    troubled(tmp_path)
+    write(tmp_path / "orglint.yaml", CONFIG + "rule_docs_url: docs/rules.md\n")
+    code, out, err = run(capsys, monkeypatch, tmp_path, "check")
+    assert (code, out) == (2, "")
+    assert err == ("orglint.yaml:8:16: config error: key 'rule_docs_url' is 'docs/rules.md'; "
+                   "expected a URL (https://...)\n")
+
+
 def test_sarif_validates_against_the_official_schema(outputs):
     schema = json.loads(schema_path("sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     document = json.loads(outputs["sarif"])
@@ -88,7 +117,7 @@ def test_sarif_is_ready_for_github_code_scanning(outputs):
     assert bnd["fullDescription"]["text"].startswith(bnd["shortDescription"]["text"])
     assert "Fails:" not in bnd["fullDescription"]["text"]
     assert "Fails:" in bnd["help"]["text"] and "```yaml" in bnd["help"]["markdown"]
-    assert bnd["helpUri"].endswith("/docs/rules.md#bnd001-handoff-owner")
+    assert bnd["helpUri"] == "https://docs.example.org/orglint/rules.html#bnd001-handoff-owner"
     assert bnd["defaultConfiguration"] == {"level": "error"}
     assert rules["WVR002"]["defaultConfiguration"] == {"level": "warning"}
     ids = [rule["id"] for rule in run_["tool"]["driver"]["rules"]]

@@ -58,18 +58,17 @@ def test_invalid_yaml_is_org001_at_the_parsers_position(repo, cli):
         "(while parsing a flow sequence)\n"
         "\n"
         "Found 1 problem (1 error) in 1 file.\n"
-        "Stage 1 of 4: reactive - problems are handled as they surface; the structure is not "
-        "yet written down.\n"
-        "Blocking stage 2 (designed surface):\n"
-        "  ORG001 yaml-syntax: 1 finding\n"
+        "Stage not assessed: 1 finding in files that cannot be read or resolved; fix them "
+        "first, then the stage can be judged.\n"
+        "Why each rule matters and how to fix it: 'orglint rule ORG001'.\n"
     )
 
 
-def test_unterminated_quote_is_reported_where_the_scanner_gives_up(repo, cli):
+def test_unterminated_quote_is_reported_where_the_quote_opens(repo, cli):
     write(repo, "org.yaml", "teams:\n  sales: {name: 'Sales}\n")
     assert check_lines(cli, "org.yaml") == (1, [
-        "org.yaml:3:1: ORG001 [error] found unexpected end of stream "
-        "(while scanning a quoted scalar)",
+        "org.yaml:2:17: ORG001 [error] this quoted text is never closed: add the closing quote "
+        "(YAML: found unexpected end of stream (while scanning a quoted scalar))",
     ])
 
 

@@ -469,3 +469,29 @@ def test_each_finding_is_owned_by_the_person_who_answers_for_its_entity(
     assert owners["ORG007", "person:maya", None] == "Maya Chen (CEO)"
     # a journey: its owner
     assert owners["INC005", "journey:onboarding", None] == "Dan Okafor (Delivery Director)"
+
+
+OVERLOADED_ORG = """\
+people:
+  ana: {name: Ana Ruiz}
+teams:
+""" + "".join(f"  t{n}: {{lead: ana, members: [ana]}}\n" for n in range(6)) + "handoffs:\n" + "".join(
+    f"  t{n}-to-t{n + 1}: {{from: t{n}, to: t{n + 1}, owner: ana}}\n" for n in range(5))
+
+
+@pytest.mark.parametrize("limit, over", [(None, True), (10, False), (4, True), (5, False)])
+def test_report_judges_overload_with_the_configured_max(
+        limit: int | None, over: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """One person owns 5 handoffs: over BND004's default max of 4, not over a configured 10.
+    `orglint check` and the report must agree."""
+    (tmp_path / "org.yaml").write_text(OVERLOADED_ORG, encoding="utf-8")
+    config = "" if limit is None else f"rules: {{BND004: {{options: {{max: {limit}}}}}}}\n"
+    (tmp_path / "orglint.yaml").write_text(config, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    main(["check", "--select", "BND004", "--format", "json"])
+    flagged = [f["code"] for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert flagged == (["BND004"] if over else [])
+    text = report(tmp_path, "--format", "markdown", monkeypatch=monkeypatch, capsys=capsys)
+    row = next(line for line in text.splitlines() if line.startswith("| Ana Ruiz |"))
+    assert row.startswith("| Ana Ruiz | 5 ✗ |" if over else "| Ana Ruiz | 5 |")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -14,13 +15,14 @@ from orglint import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # the subcommands in the order `orglint --help` lists them; each is orglint.commands.<name>
-COMMANDS = ("check", "rules", "rule", "report", "impact", "schema", "graph", "init")
+COMMANDS = ("check", "rules", "rule", "report", "impact", "schema", "graph", "init", "completion")
 
 
 class Parser(argparse.ArgumentParser):
-    """exit 2 with one line, as argparse does, without the usage dump."""
+    """argparse's parser, but a usage mistake is one line and exit 2, without the usage dump."""
 
     def error(self, message: str) -> Any:
+        """Print ``orglint: error: MESSAGE`` on standard error and exit 2."""
         self.exit(EXIT_ERROR, f"orglint: error: {message}\n")
 
 
@@ -54,6 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``orglint`` with ``argv`` (default: ``sys.argv[1:]``); returns the exit code:
     0 nothing at or above the fail level, 1 findings, 2 usage, config or internal error."""
     parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (orglint completion)
+        import argcomplete
+
+        argcomplete.autocomplete(parser)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -92,7 +98,6 @@ def _fail(exc: Exception) -> int:
     elif isinstance(exc, OSError) and exc.filename:  # an output or input orglint cannot use
         print(f"orglint: error: {exc.filename}: {exc.strerror}", file=sys.stderr)
     else:  # a bug in orglint: one line, and the details only when asked for
-        import os
         import traceback
 
         if os.environ.get("ORGLINT_DEBUG"):

@@ -16,7 +16,7 @@ from pathlib import Path
 from orglint.engine.baseline import BaselineError
 from orglint.engine.check import Settings
 from orglint.load.discover import discover
-from orglint.session import Session, load_all, run_check
+from orglint.session import Session, load_all, only_files, run_check
 
 
 def _git(args: Sequence[str], cwd: Path) -> bytes:
@@ -36,7 +36,12 @@ def fingerprints_at(revision: str, session: Session, paths: Sequence[str],
 
     The revision's files are exported with ``git archive`` into a temporary folder and checked
     with today's config, rules and waivers, from the matching sub-folder, so paths look the
-    same as in the working tree.
+    same as in the working tree. Returns fingerprint -> count; empty when the current folder
+    or every path named did not exist at the revision.
+
+    Raises ``BaselineError`` when git is missing, the folder is not in a git repository, or
+    the revision is not a commit (or starts with ``-``); ``UsageError`` when no org file is
+    found there, as ``discover`` does.
     """
     if revision.startswith("-"):
         raise BaselineError(f"--diff-base: '{revision}' is not a revision")
@@ -57,8 +62,9 @@ def fingerprints_at(revision: str, session: Session, paths: Sequence[str],
         config = replace(session.config, root=_moved(session.config.root, top, old_top),
                          path=_moved(session.config.path, top, old_top)
                          if session.config.path else None)
-        old_paths = [str(_moved(Path(p) if os.path.isabs(p) else cwd / p, top, old_top))
-                     for p in paths]
+        # named files are shown from the whole org: the revision's whole org, then
+        old_paths = [] if only_files(paths, cwd) else [
+            str(_moved(Path(p) if os.path.isabs(p) else cwd / p, top, old_top)) for p in paths]
         old_paths = [p for p in old_paths if Path(p).exists()]
         if paths and not old_paths:
             return Counter()

@@ -13,7 +13,7 @@ def add_parser(commands: Any) -> None:
     """Register ``graph`` and its options on the subcommand table."""
     graph = commands.add_parser("graph", help="draw the handoffs between teams (Mermaid or DOT)")
     add_paths(graph)
-    graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    graph.add_argument("--format", type=str.lower, choices=("mermaid", "dot"), default="mermaid")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ def add_parser(commands: Any) -> None:
     impact = commands.add_parser("impact", help="what loses its person if that person leaves")
     impact.add_argument("person", metavar="PERSON", help="person:ID or ID")
     add_paths(impact)
-    impact.add_argument("--format", choices=("text", "json"), default="text")
+    impact.add_argument("--format", type=str.lower, choices=("text", "json"), default="text")
 
 
 def run(args: argparse.Namespace) -> int:

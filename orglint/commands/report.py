@@ -17,7 +17,7 @@ def add_parser(commands: Any) -> None:
     add_paths(report)
     report.add_argument("-o", "--output", metavar="FILE",
                         help="write the report to FILE (default: standard output)")
-    report.add_argument("--format", choices=("html", "markdown"),
+    report.add_argument("--format", type=str.lower, choices=("html", "markdown"),
                         help="html or markdown (default: markdown for a .md FILE, else html)")
     report.add_argument("--template-dir", metavar="DIR",
                         help="templates that extend the built-in ones (orglint/report.html.j2)")

@@ -23,7 +23,10 @@ def run(args: argparse.Namespace) -> int:
     session = open_session(args.config)
     item = session.registry.lookup(args.code)
     if item is None:
-        raise UsageError(f"no rule '{args.code}' (see 'orglint rules')")
+        close = session.registry.closest(args.code)
+        hint = f"; did you mean '{close}'?" if close else ""
+        raise UsageError(f"no rule '{args.code}'{hint} "
+                         "(see 'orglint rules')")
     print(f"{item.code} {item.name}")
     print(f"Severity: {item.severity}. Blocks stage {item.blocks_stage}. Area: {item.area}.")
     if item.options:

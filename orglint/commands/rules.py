@@ -13,7 +13,7 @@ def add_parser(commands: Any) -> None:
     """Register ``rules`` on the subcommand table."""
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--config", metavar="PATH")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.add_argument("--format", type=str.lower, choices=("text", "json"), default="text")
 
 
 def run(args: argparse.Namespace) -> int:

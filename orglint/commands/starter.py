@@ -128,7 +128,9 @@ class ExistingFile(Exception):
 
 
 def write(folder: Path) -> list[Path]:
-    """Writes every starter file into ``folder``, or none of them if any exists already."""
+    """Writes every starter file into ``folder`` (created if needed), or none of them if any
+    exists already; returns the paths written. Raises ``ExistingFile`` for a file (or link)
+    in the way, ``OSError`` when writing fails."""
     targets = [folder / name for name in STARTER]
     for target in targets:
         if target.exists() or target.is_symlink():

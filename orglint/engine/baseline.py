@@ -3,7 +3,7 @@
 A baseline file records today's findings by fingerprint (rule + entity + field, see
 ``Finding.fingerprint``), never by file or line, so comments, reordering and moving entities
 between files change nothing. ``--diff-base REV`` builds the same kind of baseline on the fly
-from a git revision of the repository (``orglint.load.revision``).
+from a git revision of the repository (``orglint.commands.diff_base``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ class BaselineError(Exception):
 
 
 def dump(findings: Iterable[Finding]) -> str:
-    """The baseline file for these findings: JSON, sorted, one entry per finding."""
+    """The baseline file for these findings: JSON text, sorted, one entry per finding (its
+    fingerprint, code, entity, field and message)."""
     entries = sorted(
         ({"fingerprint": f.fingerprint, "code": f.code, "entity": f.entity, "field": f.field,
           "message": f.message} for f in findings),
@@ -36,7 +37,12 @@ def dump(findings: Iterable[Finding]) -> str:
 
 
 def parse(text: str, shown: str) -> Counter[str]:
-    """Fingerprint -> how many findings with it the baseline accepts."""
+    """A baseline's text (``shown``: its path in messages) as fingerprint -> how many
+    findings with it the baseline accepts.
+
+    Raises ``BaselineError`` (``path:line:col: ...``) when it is not JSON or not an orglint
+    baseline of this format.
+    """
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -55,6 +61,8 @@ def parse(text: str, shown: str) -> Counter[str]:
 
 
 def read(path: Path, shown: str) -> Counter[str]:
+    """The baseline file at ``path`` as ``parse`` reads it. Raises ``BaselineError`` when it
+    does not exist, cannot be read or is not a baseline."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
@@ -69,7 +77,8 @@ def read(path: Path, shown: str) -> Counter[str]:
 
 
 def combine(*baselines: Any) -> Counter[str] | None:
-    """The sum of the given baselines, None when none is given."""
+    """The sum of the given baselines (each a fingerprint ``Counter`` or None), None when none
+    is given."""
     given = [baseline for baseline in baselines if baseline is not None]
     if not given:
         return None

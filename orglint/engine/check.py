@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from orglint.engine.stage import Stage, stage_of
@@ -50,6 +50,11 @@ class Settings:
 
 @dataclass
 class CheckResult:
+    """One check: the findings shown (sorted), the stage, the resolved org, the rules
+    selected, the files read (as displayed), the fail level, the waived findings with their
+    waiver, every declared waiver, the findings the baseline accepts, the date waivers were
+    judged against, and each rule's effective options."""
+
     findings: list[Finding]
     stage: Stage
     org: Org
@@ -68,11 +73,22 @@ class CheckResult:
 
     @property
     def failed(self) -> bool:
+        """True when a shown finding is at or above the fail level."""
         threshold = SEVERITY_RANK[self.fail_on]
         return any(SEVERITY_RANK[finding.severity] >= threshold for finding in self.findings)
 
     def counts(self) -> Counter[str]:
+        """How many findings of each severity are shown."""
         return Counter(finding.severity for finding in self.findings)
+
+    def limited_to(self, paths: Sequence[str]) -> CheckResult:
+        """The same result with only the findings (shown, waived, baselined) in ``paths``,
+        given as displayed; ``files`` becomes those paths. The stage stays the org's."""
+        keep = set(paths)
+        return replace(self, findings=[f for f in self.findings if f.path in keep],
+                       waived=[pair for pair in self.waived if pair[0].path in keep],
+                       baselined=[f for f in self.baselined if f.path in keep],
+                       files=[path for path in self.files if path in keep] or list(paths))
 
 
 def prepare(files: Iterable[LoadedFile], complexity: Complexity | None = None
@@ -145,6 +161,7 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 
 
 def rules_that_ran(registry: Registry, settings: Settings, rules: Iterable[Rule]) -> set[str]:
+    """The codes of the selected rules whose configured severity is not ``off``."""
     return {item.code for item in rules
             if rule_settings(registry, settings, item).get("severity") != "off"}
 
@@ -174,7 +191,7 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -
     shown, baselined = apply_baseline(findings, settings.baseline)
     return CheckResult(
         findings=shown,
-        stage=stage_of(findings, registry, rules_that_ran(registry, settings, rules)),
+        stage=stage_of(findings, registry, org, rules_that_ran(registry, settings, rules)),
         org=org,
         rules=rules,
         files=paths,

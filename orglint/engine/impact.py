@@ -44,7 +44,9 @@ class UnknownPerson(Exception):
 
 @dataclass(frozen=True)
 class Loss:
-    """One place that names the person in a role: where it is, what it is, which role."""
+    """One place that names the person in a role: the ``position`` of the field that names
+    them, the ``group`` (a key of ``GROUPS``), the ``entity`` reference and dotted ``field``,
+    ``what`` the place is and the ``role`` they hold there, in words."""
 
     position: Position
     group: str
@@ -54,6 +56,7 @@ class Loss:
     role: str
 
     def as_dict(self) -> dict[str, object]:
+        """JSON-ready values: group, entity, field, what, role, path, line, column."""
         return {
             "group": self.group,
             "entity": self.entity,
@@ -68,6 +71,9 @@ class Loss:
 
 @dataclass
 class Impact:
+    """What one person's departure would cost: their ``losses`` in file order, the stage now
+    and the stage of the check re-run without them, and the findings only that re-run has."""
+
     person: Person
     losses: list[Loss]
     stage_now: Stage
@@ -75,9 +81,11 @@ class Impact:
     new_findings: list[Finding] = field(default_factory=list)
 
     def group(self, name: str) -> list[Loss]:
+        """The losses of one group (a key of ``GROUPS``), in file order."""
         return [loss for loss in self.losses if loss.group == name]
 
     def as_dict(self) -> dict[str, Any]:
+        """JSON-ready values: the person, losses by group, both stages, the new findings."""
         person = self.person
         return {
             "person": {"id": person.id, "name": person.name, "title": person.title},
@@ -92,7 +100,11 @@ def _stage_dict(stage: Stage) -> dict[str, Any]:
 
 
 def find_person(org: Org, target: str) -> Person:
-    """`person:ID` or a bare `ID`; UnknownPerson with a did-you-mean otherwise."""
+    """The person ``target`` names, as ``person:ID`` or a bare ``ID``.
+
+    Raises ``UnknownPerson`` (with a did-you-mean when an id is close) for another kind or an
+    id the org does not have.
+    """
     kind, sep, ident = target.partition(":")
     if not sep:
         kind, ident = "person", target
@@ -107,7 +119,10 @@ def find_person(org: Org, target: str) -> Person:
 
 
 def assess(result: CheckResult, files: Sequence[LoadedFile], target: str, rerun: Rerun) -> Impact:
-    """The losses, and the check re-run (``rerun``) on ``files`` without the person."""
+    """The losses of the person ``target`` names in ``result``'s org, and the check re-run
+    (``rerun``: loaded files -> result) on ``files`` without them. New findings are those whose
+    fingerprints the re-run has more often than ``result``. Raises ``UnknownPerson`` as
+    ``find_person`` does."""
     org = result.org
     person = find_person(org, target)
     without = rerun(without_person(files, org, person.id))
@@ -130,7 +145,8 @@ def _place(loss: Loss) -> tuple[str, int, int, str]:
 
 
 def losses(org: Org, ref: Ref) -> Iterator[Loss]:
-    """Every role the person holds, each at the field that names them. Linear in the org."""
+    """Every role the person ``ref`` holds, each at the field that names them, grouped as in
+    ``GROUPS`` (not sorted). Linear in the org."""
     def loss(group: str, entity: Entity, field_: str, what: str, role: str) -> Loss:
         return Loss(entity.src.position(field_), group, str(entity.ref), field_, what, role)
 
@@ -294,6 +310,8 @@ def _kinds(rules: dict[str, Any]) -> tuple[str, ...]:
 
 
 def render_text(impact: Impact) -> str:
+    """The impact as text for the terminal: the losses by group with their positions, the
+    stage now and without the person, and the new findings; ends with a newline."""
     person = impact.person
     name = person.name or person.id
     who = f"{name} (person:{person.id}{', ' + person.title if person.title else ''})"
@@ -324,6 +342,7 @@ def render_text(impact: Impact) -> str:
 
 
 def render_json(impact: Impact) -> str:
+    """``Impact.as_dict`` as indented JSON text ending in a newline."""
     import json
 
     return json.dumps(impact.as_dict(), indent=2, ensure_ascii=False) + "\n"

@@ -21,7 +21,13 @@ from orglint.finding import Finding, Hit, Position
 
 @dataclass(frozen=True)
 class Waiver:
-    """One declared waiver: a record in the config or a waiver file, or an inline comment."""
+    """One declared waiver: a record in the config or a waiver file, or an inline comment.
+
+    ``rule`` is a code or name as written; ``target`` the ``KIND:ID`` it silences (None for an
+    inline waiver, which silences its own line); ``owner`` a person id; ``expires`` the last
+    day it is live (None: never expires); ``path``, ``line``, ``column`` (1-based) where it was
+    declared.
+    """
 
     rule: str
     target: str | None
@@ -39,6 +45,7 @@ class Waiver:
 
     @property
     def position(self) -> Position:
+        """Where the waiver was declared."""
         return Position(self.path, self.line, self.column)
 
     @property
@@ -49,6 +56,7 @@ class Waiver:
         return f"waiver for {self.rule} on {self.target}"
 
     def as_dict(self) -> dict[str, Any]:
+        """JSON-ready values of every field, ``expires`` as ``YYYY-MM-DD`` or None."""
         return {
             "rule": self.rule,
             "target": self.target,
@@ -76,7 +84,8 @@ class WaiverState:
     rules: Mapping[str, str] = field(default_factory=dict)
 
     def code(self, rule: str) -> str | None:
-        """The code of the rule a waiver names (by code in any case, or by name)."""
+        """The code of the rule a waiver names (by code in any case, or by name); None when no
+        registered rule has it."""
         return self.rules.get(rule) or self.rules.get(rule.upper())
 
 
@@ -85,7 +94,10 @@ _PAIR = re.compile(r'\s*(?P<key>[a-z_]+)=(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<ba
 
 def parse_inline(path: str, directives: Iterable[tuple[int, int, str]]
                  ) -> tuple[list[Waiver], list[Hit]]:
-    """Waivers from ``disable=CODE[,CODE] reason="..." [owner=ID] [expires=YYYY-MM-DD]``."""
+    """Waivers from the ``# orglint:`` comments of the file ``path`` (``directives`` as
+    ``[(line, column, text)]``): ``disable=CODE[,CODE] reason="..." [owner=ID]
+    [expires=YYYY-MM-DD]``. Returns ``(waivers, problems)``: one waiver per code, and a hit at
+    each malformed comment."""
     waivers: list[Waiver] = []
     problems: list[Hit] = []
     for line, column, body in directives:
@@ -151,11 +163,12 @@ def _pairs(body: str) -> tuple[dict[str, str], str | None]:
 
 def apply(findings: Sequence[Finding], waivers: Sequence[Waiver], today: datetime.date,
           resolve: Any) -> tuple[list[Finding], list[tuple[Finding, Waiver]], set[Waiver]]:
-    """Split findings into kept and waived by live waivers; return the waivers that were used.
+    """Split findings by the waivers live on ``today``: returns ``(kept, waived, used)``, the
+    findings no waiver matched, ``[(finding, waiver)]``, and the set of waivers that matched.
 
     ``resolve`` turns a waiver's rule (code or name) into a rule code, or None. A finding
     matches an inline waiver on its own line, or a record whose target is its entity. An
-    expired waiver matches nothing: its finding is back.
+    expired waiver matches nothing: its finding is back. WVR findings are never waived.
     """
     inline: dict[tuple[str, str, int], Waiver] = {}
     records: dict[tuple[str, str], Waiver] = {}
@@ -181,7 +194,8 @@ def apply(findings: Sequence[Finding], waivers: Sequence[Waiver], today: datetim
 
 
 def today_from(value: str | None) -> datetime.date | None:
-    """``ORGLINT_TODAY=YYYY-MM-DD`` pins the date (tests, golden files); None means today."""
+    """The date an ``ORGLINT_TODAY=YYYY-MM-DD`` value pins (tests, golden files); None for an
+    empty or missing value, which means today. Raises ``ValueError`` for a malformed date."""
     if not value:
         return None
     return datetime.date.fromisoformat(value)
@@ -215,11 +229,13 @@ def _order(waiver: Waiver) -> tuple[str, int, int, str]:
 
 
 def sorted_waivers(waivers: Iterable[Waiver]) -> list[Waiver]:
+    """The waivers in the order of where they are declared: path, line, column, rule."""
     return sorted(waivers, key=_order)
 
 
 def status_lines(waived: Sequence[tuple[Finding, Waiver]], baselined: int) -> list[str]:
-    """What every output says about silenced findings: how many, and by what."""
+    """What every output says about silenced findings: how many were waived and by what (one
+    line per waiver), and how many ``baselined`` findings are not shown; [] when none."""
     lines = []
     if waived:
         count = "1 finding" if len(waived) == 1 else f"{len(waived)} findings"

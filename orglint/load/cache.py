@@ -63,7 +63,8 @@ class _Unpickler(pickle.Unpickler):
 
 
 def parse(raw: bytes, display: str) -> LoadedFile:
-    """One file's bytes -> documents with their schema problems: what a cache entry holds."""
+    """One file's bytes -> documents with their schema problems (``Document.schema``): what a
+    cache entry holds. Never raises for bad content, as ``load_bytes``."""
     from orglint.schema.org import validate
 
     loaded = load_bytes(raw, display)
@@ -98,8 +99,8 @@ def _dumps(value: Any) -> bytes:
 
 
 def dump(loaded: LoadedFile) -> bytes:
-    """A parsed file as an entry: its fields, each document's fields with the position index
-    pickled apart (so it can be read late)."""
+    """A parsed file as an entry (pickled bytes): its fields, each document's fields with the
+    position index pickled apart (so it can be read late)."""
     documents = [
         ({f.name: getattr(doc, f.name) for f in fields(doc) if f.name not in _LAZY},
          _dumps((doc.keys, doc.values)))
@@ -110,6 +111,11 @@ def dump(loaded: LoadedFile) -> bytes:
 
 
 def undump(payload: bytes) -> LoadedFile:
+    """The parsed file an entry made by ``dump`` holds; position indexes load on first use.
+
+    Raises ``pickle.UnpicklingError`` for a payload that is not an entry of this format or
+    holds a type other than orglint's values (other errors for a corrupt one).
+    """
     entry = _load(payload)
     if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == FORMAT):
         raise pickle.UnpicklingError("not a parsed file")
@@ -123,7 +129,8 @@ def undump(payload: bytes) -> LoadedFile:
 
 
 def code_fingerprint() -> str:
-    """A hash of the modules whose behaviour an entry captures (a changed checkout misses)."""
+    """16 hex characters hashing the modules whose behaviour an entry captures, so a changed
+    checkout misses."""
     from orglint import finding
     from orglint.load import directives, documents
     from orglint.schema import fast, org
@@ -140,7 +147,8 @@ def code_fingerprint() -> str:
 class ParseCache:
     """The entries of one scope (a folder checked with one config) under ``folder``, kept in
     one signed pack file: one read when a run starts, one write when it parsed anything.
-    ``ParseCache(None)`` is a cache that is off."""
+    ``ParseCache(None)`` is a cache that is off, and so is one without a place for its signing
+    key. ``hits`` and ``misses`` count lookups. No method raises for a broken cache."""
 
     def __init__(self, folder: Path | None, scope: str = "") -> None:
         self.enabled = folder is not None
@@ -164,10 +172,13 @@ class ParseCache:
                 self._secret = secret
 
     def key(self, raw: bytes, display: str) -> str:
+        """The entry key of a file: the SHA-256 hex digest of its displayed path and bytes."""
         digest = hashlib.sha256(display.encode("utf-8", "surrogateescape") + b"\0" + raw)
         return digest.hexdigest()
 
     def get(self, key: str) -> LoadedFile | None:
+        """The parsed file stored under ``key``; None on a miss, an entry that does not load,
+        or when the cache is off."""
         if not self.enabled:
             return None
         if self._stored is None:
@@ -185,12 +196,14 @@ class ParseCache:
         return loaded
 
     def put(self, key: str, payload: bytes) -> None:
+        """Keep an entry (made by ``dump``) for the next ``save``; nothing when writing is off."""
         if self.writable:
             self._used[key] = payload
             self._changed = True
 
     def save(self) -> None:
-        """Write the pack when this run parsed anything: the entries it used, nothing else."""
+        """Write the pack when this run parsed anything: the entries it used, nothing else. An
+        ``OSError`` (read-only checkout, full disk) turns writing off instead of raising."""
         if not (self.writable and self._changed) or self._pack is None:
             return
         body = pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL)
@@ -272,7 +285,8 @@ def _secret() -> bytes | None:
 
 def cache_folder(config_root: Path | None, configured: str | None, cwd: Path) -> Path:
     """``ORGLINT_CACHE_DIR``, else the config's ``cache_dir`` (relative to the config), else
-    ``.orglint_cache`` next to the config (or in the current folder without one)."""
+    ``.orglint_cache`` next to the config (in ``cwd`` without one). ``config_root`` is the
+    config's folder, ``configured`` its ``cache_dir``."""
     from_env = os.environ.get(ENV_FOLDER)
     if from_env:
         return Path(from_env)
@@ -294,7 +308,10 @@ def _parse_jobs(jobs: Sequence[Job]) -> list[tuple[int, bytes]]:
 
 def load_many(files: Sequence[tuple[str, str]], cache: ParseCache,
               parallel: bool | None = None) -> list[LoadedFile]:
-    """Load ``(path, display)`` pairs in order. ``parallel`` None decides by size."""
+    """One parsed file per ``(path, display)`` pair, in order: from ``cache`` when it has the
+    entry, else parsed (in two processes when ``parallel``; None decides by size, at least
+    ``PARALLEL_BYTES`` to parse on a machine with more than one core); then the cache is saved.
+    A file that cannot be read is a ``LoadedFile`` with one problem, never an exception."""
     results: list[LoadedFile | None] = [None] * len(files)
     jobs: list[Job] = []
     for index, (path, shown) in enumerate(files):

@@ -12,7 +12,8 @@ _SCALAR_START = frozenset(":[{,-?")
 
 
 def scan_directives(text: str) -> list[tuple[int, int, str]]:
-    """(line, column, text after the marker) of every ``# orglint:`` comment in YAML text.
+    """``[(line, column, text after the marker)]`` of every ``# orglint:`` comment in YAML
+    text; line and column (of the ``#``) are 1-based.
 
     The event stream carries no comments, so the loader calls this on the raw text, and only
     when the text contains the marker at all. A ``#`` inside a quoted scalar is not a comment.

@@ -3,6 +3,7 @@ include and exclude globs; the config, its waiver files and baseline never count
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -15,29 +16,30 @@ from orglint.errors import UsageError
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 
 
-# Paths `discover` returned are already resolved; resolving costs a syscall per component, and
-# an ops repo has thousands of files.
-_RESOLVED: dict[Path, Path] = {}
-
-
-def _real(path: Path) -> Path:
-    real = _RESOLVED.get(path)
-    return real if real is not None else path.resolve()
-
-
-def display(path: Path, cwd: Path) -> str:
-    """Paths are shown relative to the current folder, with forward slashes."""
-    text, base = str(_real(path)), str(_real(cwd))
-    if os.sep == "/" and text.startswith(base) and text[len(base) : len(base) + 1] == "/":
-        return text[len(base) + 1 :]  # below the current folder: what relpath would say
+def display(path: Path, cwd: Path, resolved: bool = False) -> str:
+    """How a path is shown: relative to ``cwd`` with forward slashes, absolute when it lies on
+    another drive. ``resolved`` says the path is already real (``discover`` returns real
+    paths, and an ops repo has thousands of them: resolving costs a syscall per component)."""
+    real = path if resolved else path.resolve()
+    base = _real_folder(cwd)
+    text, prefix = str(real), str(base)
+    if os.sep == "/" and text.startswith(prefix) and text[len(prefix): len(prefix) + 1] == "/":
+        return text[len(prefix) + 1:]  # below the current folder: what relpath would say
     try:
-        return Path(os.path.relpath(_real(path), _real(cwd))).as_posix()
+        return Path(os.path.relpath(real, base)).as_posix()
     except ValueError:  # another drive on Windows
-        return _real(path).as_posix()
+        return real.as_posix()
+
+
+@functools.lru_cache(maxsize=8)
+def _real_folder(folder: Path) -> Path:
+    """The current folder, resolved once per run rather than once per file."""
+    return folder.resolve()
 
 
 def glob_regex(pattern: str) -> re.Pattern[str]:
-    """A glob with `**` as a compiled regex over forward-slash relative paths."""
+    """A glob as a compiled regex matching a whole forward-slash relative path: ``*`` and ``?``
+    stay within one folder, ``**/`` spans any number of folders, ``**`` anything."""
     out = ""
     index = 0
     while index < len(pattern):
@@ -60,11 +62,18 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
 
 
 def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
-    """The org's files: named files as given, folders walked with include/exclude globs."""
+    """The org's files as absolute paths, unique, sorted by their displayed path.
+
+    A named file counts as given. A folder (the config's root when ``paths`` is empty) is
+    walked, skipping hidden files and folders, ``node_modules``, ``__pycache__`` and ``venv``;
+    a file counts when an include glob and no exclude glob matches its path relative to the
+    walked folder or to the config, and it is neither the config, a waiver file, the baseline,
+    nor a FIFO, socket or device. Raises ``UsageError`` when a path does not exist or is
+    neither a file nor a folder, or when no file is found.
+    """
     include = [glob_regex(p) for p in config.include]
     exclude = [glob_regex(p) for p in config.exclude]
     skip = {p.resolve() for p in _not_org_files(config)}
-    _RESOLVED.clear()  # remember this discovery's paths only: files come and go
     found: dict[Path, None] = {}
     roots = [Path(p) for p in paths] if paths else [config.root]
     for root in roots:
@@ -105,12 +114,10 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
                 if real in skip or _special(real):
                     continue
                 found[real] = None
-    _RESOLVED.update((path, path) for path in found)
-    _RESOLVED[cwd] = cwd.resolve()
     if not found:
         where = ", ".join(paths) if paths else display(config.root, cwd) or "."
         raise UsageError(f"no org files found in {where} (include: {', '.join(config.include)})")
-    return sorted(found, key=lambda p: display(p, cwd))
+    return sorted(found, key=lambda p: display(p, cwd, resolved=True))
 
 
 def _special(path: Path) -> bool:

@@ -34,7 +34,11 @@ Pos = tuple[int, int]
 
 @dataclass
 class Document:
-    """One YAML document: its data, where each key and value stands, and its file."""
+    """One YAML document: its ``path`` as displayed, its ``data`` (plain dicts, lists and
+    scalars; None when empty), and where each key and value stands: ``keys`` and ``values``
+    map a path inside the data (``("handoffs", "a-to-b", "owner")``) to a 1-based
+    ``(line, column)``. ``index`` is its place in the file (0-based); ``schema`` holds its
+    schema hits when computed ahead, else None."""
 
     path: str
     data: Any
@@ -45,7 +49,8 @@ class Document:
     schema: list[Hit] | None = None
 
     def position(self, path: Path, *, key: bool = False) -> Position:
-        """The position of the value at ``path`` (or its key), else of its nearest ancestor."""
+        """The position of the value at ``path`` (or its key), else of its nearest written
+        ancestor (at the ancestor's key where it has one), else of the document (1:1)."""
         table = self.keys if key else self.values
         probe = tuple(path)
         while probe:
@@ -63,6 +68,10 @@ class Document:
 
 @dataclass
 class LoadedFile:
+    """What reading one file gave: its displayed ``path``, its ``documents`` (none when the
+    file is refused), ``problems`` as hits with positions (syntax, encoding, size: reported as
+    ORG001), and its ``# orglint:`` ``directives``."""
+
     path: str
     documents: list[Document]
     problems: list[Hit]
@@ -81,7 +90,8 @@ class _Refused(Exception):
 
 
 def load_file(path: str, display: str | None = None) -> LoadedFile:
-    """Read one file from disk. Never raises for bad content; OSError is the caller's."""
+    """Read one file from disk (``display``: the path shown, by default ``path``) and parse it
+    as ``load_bytes`` does. Never raises for bad content; ``OSError`` is the caller's."""
     display = display or path
     with open(path, "rb") as handle:
         raw = handle.read(MAX_FILE_BYTES + 1)
@@ -89,6 +99,9 @@ def load_file(path: str, display: str | None = None) -> LoadedFile:
 
 
 def load_bytes(raw: bytes, display: str) -> LoadedFile:
+    """Parse a file's bytes. A file over ``MAX_FILE_BYTES`` (32 MiB), with a NUL byte (UTF-16
+    and UTF-32 included) or not UTF-8 is refused: no document, one problem at the place. A
+    UTF-8 byte order mark is dropped. Never raises for bad content."""
     if len(raw) > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // (1024 * 1024)
         return _refuse(display, f"file is larger than {limit} MiB; orglint does not read it", 1, 1)
@@ -106,7 +119,9 @@ def load_bytes(raw: bytes, display: str) -> LoadedFile:
 
 
 def load_text(text: str, display: str) -> LoadedFile:
-    """Parse YAML text into documents with positions; problems become ORG001 hits."""
+    """Parse YAML text into documents with positions, and scan its ``# orglint:`` comments.
+    Never raises for bad YAML: syntax errors, disallowed tags, duplicate keys, nesting too deep
+    and aliases that expand too far become problem hits (ORG001)."""
     loaded = _parse(text, display)
     if "orglint:" in text:  # the event stream has no comments: read inline waivers from the text
         from orglint.load.directives import scan_directives
@@ -135,9 +150,14 @@ def _parse(text: str, display: str) -> LoadedFile:
     try:
         return _build(display, YAML(typ="safe", pure=True).parse(text))
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        from orglint.load.syntax import explain
+
+        mark, start = exc.problem_mark or exc.context_mark, exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return _refuse(display, _yaml_message(exc), line, col)
+        said = explain(text, (exc.problem or "invalid YAML").strip(), (exc.context or "").strip(),
+                       line, col, start.line + 1 if start else None,
+                       start.column + 1 if start else None)
+        return _refuse(display, said.message, said.line, said.column)
     except YAMLError as exc:  # pragma: no cover - ruamel raises marked errors for syntax
         return _refuse(display, str(exc).strip().splitlines()[0], 1, 1)
 
@@ -164,14 +184,6 @@ def _libyaml_errors() -> tuple[type[BaseException], ...]:
 def _refuse(display: str, message: str, line: int, col: int) -> LoadedFile:
     hit = Hit(message, position=Position(display, line, col))
     return LoadedFile(display, [], [hit])
-
-
-def _yaml_message(exc: Any) -> str:
-    problem = (exc.problem or "invalid YAML").strip()
-    context = (exc.context or "").strip()
-    if context and context != problem:
-        return f"{problem} ({context})"
-    return problem
 
 
 def _offset_position(raw: bytes, offset: int) -> Pos:
@@ -555,5 +567,6 @@ def _apply_merges(
 
 
 def iter_documents(files: Iterable[LoadedFile]) -> Iterator[Document]:
+    """Every document of ``files``, in order."""
     for loaded in files:
         yield from loaded.documents

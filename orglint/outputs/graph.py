@@ -20,6 +20,9 @@ NO_OWNER = "no owner"
 
 @dataclass(frozen=True)
 class Edge:
+    """An arrow between two teams (ids) with its label; ``style`` is ``owned``, ``unowned``
+    (a handoff without owner) or ``undesigned`` (a journey boundary without a handoff)."""
+
     source: str  # team ids
     target: str
     label: str
@@ -28,6 +31,8 @@ class Edge:
 
 @dataclass(frozen=True)
 class Graph:
+    """The teams as ``(id, label)`` nodes in the org's order, and the edges between them."""
+
     nodes: tuple[tuple[str, str], ...]  # (team id, label), in the org's order
     edges: tuple[Edge, ...]
 
@@ -59,6 +64,7 @@ def build(org: Org) -> Graph:
 
 
 def render(graph: Graph, fmt: str = "mermaid") -> str:
+    """The graph as text: Graphviz DOT when ``fmt`` is ``dot``, else Mermaid."""
     if fmt == "dot":
         return render_dot(graph)
     return render_mermaid(graph)
@@ -92,6 +98,7 @@ def mermaid_ids(team_ids: list[str]) -> dict[str, str]:
 
 
 def render_mermaid(graph: Graph) -> str:
+    """A Mermaid ``flowchart LR``: unowned handoffs highlighted, undesigned boundaries dotted."""
     ids = mermaid_ids([team for team, _ in graph.nodes])  # edges join resolved teams only
     lines = ["flowchart LR"]
     lines += [f'  {ids[team]}["{mermaid_label(label)}"]' for team, label in graph.nodes]
@@ -115,6 +122,7 @@ def dot_string(text: str) -> str:
 
 
 def render_dot(graph: Graph) -> str:
+    """A Graphviz digraph: unowned handoffs highlighted, undesigned boundaries dashed."""
     lines = ["digraph handoffs {", "  rankdir=LR;", '  node [shape=box, style=rounded];']
     lines += [f"  {dot_string(team)} [label={dot_string(label)}];" for team, label in graph.nodes]
     for edge in graph.edges:

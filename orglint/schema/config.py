@@ -10,7 +10,7 @@ from typing import Any
 
 from orglint.finding import SEVERITIES, Position
 from orglint.load.documents import Document
-from orglint.schema.org import ID_PATTERN, SECTIONS, hits
+from orglint.schema.org import ID_PATTERN, SECTIONS, URL_PATTERN, hits
 
 KINDS = tuple(SECTIONS.values())
 TARGET_PATTERN = rf"^({'|'.join(KINDS)}):{ID_PATTERN[1:]}"  # handoff:sales-to-delivery
@@ -56,6 +56,8 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "high_rate": {"type": "number", "min": 0, "max": 1},
         },
     },
+    # where each rule's documentation lives, for SARIF's helpUri: {code}, {name}, {anchor}
+    "rule_docs_url": {"type": "string", "empty": False, "regex": URL_PATTERN},
 }
 CONFIG_KEYS = tuple(CONFIG_SCHEMA)
 # rule options that became org-wide config keys: (rule code, option) -> the key that replaces it
@@ -68,7 +70,8 @@ MOVED_OPTIONS = {
 
 
 def validate_config(data: dict[str, Any], document: Document) -> list[tuple[Position, str]]:
-    """Problems of a config mapping as (position, message), sorted; [] when it is valid."""
+    """Problems of a config mapping as ``list[(Position, message)]`` sorted by line and
+    column, placed through ``document``; [] when it is valid."""
     from orglint.schema.fast import compile_fields
 
     if compile_fields(CONFIG_SCHEMA)(data):  # surely valid: spare loading cerberus
@@ -98,7 +101,8 @@ def validate_config(data: dict[str, Any], document: Document) -> list[tuple[Posi
 def validate_waiver_file(document: Document) -> tuple[list[dict[str, Any]], list[tuple[Position, str]]]:
     """A waiver file is a mapping with one key, ``waivers``, holding a list of records.
 
-    Returns the records (valid) or the problems as (position, message).
+    Returns ``(records, [])`` when it is valid, else ``([], problems)`` with the problems as
+    ``list[(Position, message)]``. An empty document is a file without waivers.
     """
     from cerberus import Validator
 

@@ -33,7 +33,8 @@ _SIZED = frozenset({str, list, dict})
 
 
 def compile_rules(rules: dict[str, Any]) -> Check:
-    """A check of one value against one field's rules: one generated expression."""
+    """A check of one value against one field's rules, one generated expression: True only
+    when cerberus surely accepts the value, False when cerberus has to decide."""
     namespace: dict[str, Any] = {"_SIZED": _SIZED}
     source = _expression(rules, "v", namespace)
     check: Check = eval(f"lambda v: bool({source})", namespace)  # built from the schema only
@@ -96,7 +97,8 @@ def _expression(rules: dict[str, Any], var: str, namespace: dict[str, Any]) -> s
 
 
 def compile_fields(table: dict[str, Any]) -> Check:
-    """A check of a mapping against a field table, unknown fields refused."""
+    """A check of a mapping against a field table: True only when it is a dict, every field
+    is known and surely valid, and every required field is there; False means ask cerberus."""
     fields = {name: compile_rules(rules) for name, rules in table.items()}
     required = tuple(name for name, rules in table.items() if rules.get("required"))
 

@@ -21,11 +21,12 @@ _KNOWN = {"type", "allowed", "required", "empty", "schema", "regex", "min", "max
 
 
 class ExportError(Exception):
-    """schema.py uses a cerberus rule this exporter does not translate."""
+    """``orglint.schema.org`` uses a cerberus rule this exporter does not translate."""
 
 
 def document_schema() -> dict[str, Any]:
-    """The JSON Schema of one org file."""
+    """The JSON Schema (draft 2020-12) of one org file, as a dict. Raises ``ExportError``
+    as ``convert`` does."""
     body = _mapping(DOCUMENT_SCHEMA)
     for section, kind in SECTIONS.items():
         body["properties"][section]["description"] = (
@@ -41,7 +42,8 @@ def document_schema() -> dict[str, Any]:
 
 
 def render() -> str:
-    """The schema as text: the same bytes for the same orglint."""
+    """The schema as indented JSON text ending in a newline: the same bytes for the same
+    orglint. Raises ``ExportError`` as ``convert`` does."""
     return json.dumps(document_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -56,7 +58,10 @@ def _mapping(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def convert(rules: dict[str, Any]) -> dict[str, Any]:
-    """One cerberus rule set -> the JSON Schema that accepts the same values."""
+    """One cerberus rule set -> the JSON Schema (a dict) that accepts the same values.
+
+    Raises ``ExportError`` for a cerberus rule it does not translate.
+    """
     unknown = set(rules) - _KNOWN
     if unknown:
         raise ExportError(f"no JSON Schema for cerberus rule(s): {', '.join(sorted(unknown))}")
@@ -97,7 +102,8 @@ def convert(rules: dict[str, Any]) -> dict[str, Any]:
 
 
 def describe_reference(kinds: tuple[str, ...], many: bool = False) -> str:
-    """`Reference to a person or team: its id, or kind:id such as 'person:<id>'.`"""
+    """The description of a reference field accepting ``kinds``, ``many`` when it may be a
+    list: `Reference to a person or team: its id, or kind:id such as 'person:<id>'.`"""
     words = f"{', '.join(kinds[:-1])} or {kinds[-1]}" if len(kinds) > 1 else kinds[0]
     article = "an" if words[:1] in "aeiou" else "a"
     what = "Reference" + (" (or a list of references)" if many else "")

@@ -20,6 +20,7 @@ DURATION_PATTERN = (
     r"^([0-9]+(\.[0-9]+)?(m|h|d|w)"
     r"|P(?!$)([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+S)?)?)$"
 )
+URL_PATTERN = r"^https?://\S+$"
 LEVELS = ("low", "medium", "high")
 LAYERS = ("frontstage", "backstage", "support")
 METRIC_TYPES = ("output", "outcome", "handoff")
@@ -41,10 +42,12 @@ KIND_SECTION = {kind: section for section, kind in SECTIONS.items()}
 
 
 def ref(*kinds: str) -> dict[str, Any]:
+    """The rule set of a reference: a non-empty string naming an entity of one of ``kinds``."""
     return {"type": "string", "empty": False, "meta": {"ref": kinds}}
 
 
 def refs(*kinds: str) -> dict[str, Any]:
+    """The rule set of a list of references to entities of ``kinds``."""
     return {"type": "list", "schema": ref(*kinds)}
 
 
@@ -178,7 +181,9 @@ DOCUMENT_SCHEMA: dict[str, Any] = {
 
 @functools.cache  # the schema is fixed: the model asks per reference
 def reference_kinds(section: str, field: str) -> tuple[str, ...]:
-    """The kinds a field of an entity accepts (`governance.escalation` too), from ``meta``."""
+    """The kinds a field of an entity in ``section`` accepts (a dotted ``field`` such as
+    ``governance.escalation`` too), from ``meta``; () for a field that is no reference.
+    Raises ``KeyError`` for an unknown section."""
     rules: dict[str, Any] = {"schema": ENTITY_SCHEMAS[section]}
     for step in field.split("."):
         if rules.get("type") == "list":
@@ -215,7 +220,9 @@ def _validator_for(sections: frozenset[str]) -> Any:
 
 
 def validate(doc: Document) -> list[Hit]:
-    """Schema problems of one document, each at the key or value to edit."""
+    """Schema problems of one document as hits (reported as ORG002), each at the key or value
+    to edit, sorted by line and column; [] for a valid or empty document. Problems computed
+    ahead (``doc.schema`` not None) are returned as they are."""
     if doc.schema is not None:  # computed ahead: in a worker process, or read from the cache
         return list(doc.schema)
     data = doc.data
@@ -238,6 +245,8 @@ def validate(doc: Document) -> list[Hit]:
 
 
 def hits(doc: Document, errors: Any, schema: dict[str, Any]) -> Iterator[Hit]:
+    """cerberus ``errors`` (a validator's ``_errors``) found against ``schema`` as hits in
+    plain words, each at the key or value to edit in ``doc``; group errors are unfolded."""
     from cerberus import errors as codes
 
     for error in errors:
@@ -291,6 +300,8 @@ def _regex_message(path: tuple[Any, ...], error: Any) -> str:
     if error.constraint == DURATION_PATTERN:
         example = "30m, 4h, 2d, 1w or PT4H"
         return f"{_describe(path)} is {_show(error.value)}; expected a duration such as {example}"
+    if error.constraint == URL_PATTERN:
+        return f"{_describe(path)} is {_show(error.value)}; expected a URL (https://...)"
     return f"{_describe(path)} does not match {error.constraint}"  # pragma: no cover
 
 
@@ -339,7 +350,7 @@ def _describe(path: tuple[Any, ...]) -> str:
 
 
 def dotted(path: tuple[Any, ...]) -> str:
-    """`('activities', 0, 'A')` -> `activities[0].A`."""
+    """A document path in words: `('activities', 0, 'A')` -> `activities[0].A`."""
     text = ""
     for step in path:
         text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))

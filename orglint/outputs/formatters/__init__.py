@@ -32,10 +32,20 @@ BUILTIN = {
 
 @dataclass
 class FormatContext:
+    """What a format needs besides the result: the ``registry`` of every known rule, the tool
+    ``version``, per-rule counts (``statistics``), ``options`` for a plugin's format (no
+    built-in format reads them), and how the terminal output is asked for (``quiet``: findings
+    only; ``color``: ANSI colours, only ever for the terminal), and ``rule_docs_url``, where
+    each rule's documentation lives (SARIF's ``helpUri``), when the config names it."""
+
     registry: Registry
     version: str
     statistics: bool = False
     options: dict[str, Any] | None = None
+    quiet: bool = False
+    color: bool = False
+    # the config's rule_docs_url: a rule's documentation, with {code}, {name} and {anchor}
+    rule_docs_url: str | None = None
 
 
 def _lazy(module: str) -> Formatter:
@@ -49,4 +59,5 @@ def _lazy(module: str) -> Formatter:
 
 @hookimpl
 def orglint_formatters() -> dict[str, Formatter]:
+    """The built-in formats by name, each importing its module on first use."""
     return {name: _lazy(module) for name, module in BUILTIN.items()}

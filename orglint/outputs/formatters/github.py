@@ -21,14 +21,17 @@ COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
+    """A workflow command's message: ``%``, CR and LF percent-encoded."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
+    """A workflow command's property value: as ``escape_data``, and ``:`` and ``,`` too."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def annotation(finding: Finding) -> str:
+    """The ``::error``/``::warning``/``::notice`` command of one finding, on one line."""
     properties = ",".join(f"{key}={escape_property(value)}" for key, value in (
         ("file", finding.path), ("line", str(finding.line)), ("col", str(finding.column)),
         ("title", f"{finding.code} {finding.name}")))
@@ -36,6 +39,11 @@ def annotation(finding: Finding) -> str:
 
 
 def render(result: CheckResult, context: FormatContext) -> str:
+    """The annotations, the summary, the waivers and baseline, and the stage, one per line.
+
+    When ``GITHUB_STEP_SUMMARY`` names a file, the Markdown report is appended to it; a file
+    that cannot be written is a warning on stderr, never an error.
+    """
     from orglint.engine.waivers import status_lines
     from orglint.outputs.formatters import text
 

@@ -28,6 +28,8 @@ SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
 
 def issues(result: CheckResult) -> list[dict[str, Any]]:
+    """The Code Quality issues of a result: its findings and its waived findings (as ``info``),
+    sorted as findings are, every fingerprint unique."""
     from orglint.engine.waivers import describe
 
     entries: list[tuple[Finding, str, str, str]] = [
@@ -59,4 +61,5 @@ def _hash(text: str) -> str:
 
 
 def render(result: CheckResult, context: FormatContext) -> str:
+    """``issues`` as indented JSON text ending in a newline."""
     return json.dumps(issues(result), indent=2, ensure_ascii=False) + "\n"

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 
 
 def document(result: CheckResult, context: FormatContext) -> dict[str, Any]:
+    """The JSON document as a dict: tool, org, files, summary, stage, findings, waived findings
+    with their waiver, every waiver, and per-code counts with ``context.statistics``."""
     counts = result.counts()
     data: dict[str, Any] = {
         "tool": {"name": "orglint", "version": context.version},
@@ -40,4 +42,5 @@ def document(result: CheckResult, context: FormatContext) -> dict[str, Any]:
 
 
 def render(result: CheckResult, context: FormatContext) -> str:
+    """``document`` as indented JSON text ending in a newline."""
     return json.dumps(document(result, context), indent=2, ensure_ascii=False) + "\n"

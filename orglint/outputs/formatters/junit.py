@@ -28,6 +28,7 @@ def _case(suite: ET.Element, finding: Finding) -> ET.Element:
 
 
 def render(result: CheckResult, context: FormatContext) -> str:
+    """The JUnit XML text, UTF-8 declared, ending in a newline."""
     from orglint.engine.waivers import describe
     from orglint.finding import SEVERITY_RANK
 

@@ -21,12 +21,14 @@ def escape(text: str) -> str:
 
 
 def render(result: CheckResult, context: FormatContext) -> str:
-    from orglint.engine.stage import STAGES
+    """The Markdown text: headline, findings table, statistics table with
+    ``context.statistics``, the stage and what blocks the next, waived and baselined findings."""
     from orglint.engine.waivers import describe
-    from orglint.outputs.formatters.text import plural, summary_line, unassessed_text
+    from orglint.outputs.formatters.text import next_steps, plural, summary_line
 
     stage = result.stage
-    lines = [f"## orglint: stage {stage.number} of 4, {stage.name}", "",
+    title = "stage not assessed" if stage.number == 0 else f"stage {stage.number} of 4, {stage.name}"
+    lines = [f"## orglint: {title}", "",
              summary_line(result), ""]
     if result.findings:
         lines += ["| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |"]
@@ -40,15 +42,15 @@ def render(result: CheckResult, context: FormatContext) -> str:
                   for (code, name, severity), count in sorted(counts.items())]
         lines.append("")
     meaning = stage.meaning[:1].upper() + stage.meaning[1:]
-    lines.append(f"**Stage {stage.number} of 4: {stage.name}.** {escape(meaning)}.")
-    if stage.next is not None and stage.unassessed:
-        lines += ["", f"Stage {stage.next} ({STAGES[stage.next][0]}) was not assessed: "
-                      f"{unassessed_text(stage.unassessed)}."]
-    elif stage.next is not None:
-        blocking = Counter((f.code, f.name) for f in stage.blockers)
-        lines += ["", f"Blocking stage {stage.next} ({STAGES[stage.next][0]}):", ""]
-        lines += [f"- {code} {name}: {plural(count, 'finding')}"
-                  for (code, name), count in sorted(blocking.items())]
+    if stage.number == 0:
+        lines.append(f"**Stage not assessed.** {escape(meaning)}.")
+    else:
+        lines.append(f"**Stage {stage.number} of 4: {stage.name}.** {escape(meaning)}.")
+    heading, items = next_steps(stage)
+    if heading is not None:
+        lines += ["", escape(heading)]
+    if items:
+        lines += ["", *(f"- {escape(item)}" for item in items)]
     if result.waived:
         lines += ["", f"<details><summary>Waived {plural(len(result.waived), 'finding')}"
                       "</summary>", "",

@@ -25,7 +25,6 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/orglint/orglint"
 # the rule catalog (docs/rules.md, generated from the rules' docstrings); each rule has an
 # anchor "<code>-<name>", e.g. #bnd001-handoff-owner
-RULE_DOCS_URI = INFORMATION_URI + "/blob/main/docs/rules.md"
 FINGERPRINT_KEY = "orglint/v1"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -35,8 +34,15 @@ def uri(path: str) -> str:
     return quote(path, safe="/")
 
 
-def help_uri(item: Rule) -> str:
-    return f"{RULE_DOCS_URI}#{item.code.lower()}-{item.name}"
+def help_uri(item: Rule, template: str) -> str:
+    """The config's ``rule_docs_url`` for one rule: ``{code}`` (BND001), ``{name}``
+    (handoff-owner) and ``{anchor}`` (bnd001-handoff-owner, the heading's anchor in
+    docs/rules.md) filled in; a URL without placeholders gets ``#{anchor}``."""
+    anchor = f"{item.code.lower()}-{item.name}"
+    if not any(f"{{{key}}}" in template for key in ("code", "name", "anchor")):
+        return f"{template}#{anchor}"
+    return (template.replace("{code}", item.code).replace("{name}", item.name)
+            .replace("{anchor}", anchor))
 
 
 def _why(item: Rule) -> str:
@@ -44,21 +50,27 @@ def _why(item: Rule) -> str:
     return item.doc.split("Fails:", 1)[0].strip() or item.summary or item.name
 
 
-def rule_entry(item: Rule) -> dict[str, Any]:
-    return {
+def rule_entry(item: Rule, docs_url: str | None = None) -> dict[str, Any]:
+    """The ``reportingDescriptor`` of a rule: id, name, descriptions, help, level, tags, and
+    ``helpUri`` when ``docs_url`` (the config's ``rule_docs_url``) says where the docs are."""
+    entry = {
         "id": item.code,
         "name": item.name,
         "shortDescription": {"text": item.summary or item.name},
         "fullDescription": {"text": _why(item)},
         "help": {"text": item.doc or item.name, "markdown": item.doc or item.name},
-        "helpUri": help_uri(item),
         "defaultConfiguration": {"level": LEVELS[item.severity]},
         "properties": {"tags": [item.area], "blocksStage": item.blocks_stage},
     }
+    if docs_url:
+        entry["helpUri"] = help_uri(item, docs_url)
+    return entry
 
 
 def result_entry(finding: Finding, index: dict[str, int], waiver: Waiver | None = None
                  ) -> dict[str, Any]:
+    """The SARIF ``result`` of a finding; ``index`` maps codes to positions in the rules list,
+    and a ``waiver`` adds a ``suppressions`` entry."""
     entry: dict[str, Any] = {
         "ruleId": finding.code,
         "level": LEVELS[finding.severity],
@@ -93,6 +105,8 @@ def result_entry(finding: Finding, index: dict[str, int], waiver: Waiver | None 
 
 
 def document(result: CheckResult, context: FormatContext) -> dict[str, Any]:
+    """The SARIF log as a dict: one run with the selected rules and every result (waived ones
+    suppressed), sorted by uri, line, column, rule and message."""
     rules = sorted(result.rules, key=lambda item: item.code)
     index = {item.code: number for number, item in enumerate(rules)}
     results = [result_entry(finding, index) for finding in result.findings]
@@ -112,7 +126,7 @@ def document(result: CheckResult, context: FormatContext) -> dict[str, Any]:
                 "version": context.version,
                 "semanticVersion": context.version,
                 "informationUri": INFORMATION_URI,
-                "rules": [rule_entry(item) for item in rules],
+                "rules": [rule_entry(item, context.rule_docs_url) for item in rules],
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,
@@ -126,4 +140,5 @@ def document(result: CheckResult, context: FormatContext) -> dict[str, Any]:
 
 
 def render(result: CheckResult, context: FormatContext) -> str:
+    """``document`` as indented JSON text ending in a newline."""
     return json.dumps(document(result, context), indent=2, ensure_ascii=False) + "\n"

@@ -34,6 +34,8 @@ from .views import (
 
 @dataclass(frozen=True)
 class RuleCount:
+    """A rule with the number of its open findings (errors and warnings) on one stage."""
+
     code: str
     name: str
     summary: str
@@ -52,11 +54,15 @@ class Step:
 
     @property
     def open_count(self) -> int:
+        """The open findings of all its blockers."""
         return sum(item.count for item in self.blockers)
 
 
 @dataclass(frozen=True)
 class AreaScore:
+    """One rule area (``BND``): how many of its rules were selected and how many found
+    nothing, its findings by severity, and how many of its findings were waived."""
+
     prefix: str
     area: str
     rules: int
@@ -68,10 +74,12 @@ class AreaScore:
 
     @property
     def total(self) -> int:
+        """Its findings of every severity."""
         return self.error + self.warning + self.info
 
     @property
     def status(self) -> str:
+        """``failing`` with an error, ``attention`` with a warning, else ``clear``."""
         if self.error:
             return "failing"
         return "attention" if self.warning else "clear"
@@ -79,6 +87,10 @@ class AreaScore:
 
 @dataclass(frozen=True)
 class WaiverView:
+    """A waiver for the register: its texts as shown, ``expires`` a date or ``never``,
+    ``status`` (``active``, ``unused``, ``expired`` or ``no expiry``), how many findings it
+    ``waived``, and ``where`` it is declared (``path:line``)."""
+
     rule: str
     target: str
     owner: str
@@ -92,17 +104,23 @@ class WaiverView:
 
 @dataclass(frozen=True)
 class TrendLine:
+    """One count (a severity or an area) before and after."""
+
     label: str
     before: int
     after: int
 
     @property
     def change(self) -> int:
+        """After minus before: negative is fewer findings."""
         return self.after - self.before
 
 
 @dataclass
 class Trend:
+    """The comparison with an earlier run (``source`` names its file): both stage numbers,
+    counts before and after, and the findings fixed and new since."""
+
     source: str
     stage_before: int
     stage_after: int
@@ -112,6 +130,8 @@ class Trend:
 
     @property
     def direction(self) -> str:
+        """``better`` or ``worse`` (the stage first, then fixed against new findings),
+        ``mixed`` (as many fixed as new) or ``unchanged``."""
         if self.stage_after != self.stage_before:
             return "better" if self.stage_after > self.stage_before else "worse"
         if len(self.new) == len(self.fixed):
@@ -121,6 +141,12 @@ class Trend:
 
 @dataclass
 class Report:
+    """Everything the report shows, as plain values in display order: the org, date
+    (``YYYY-MM-DD``) and tool version, the stage and the next one, finding counts by
+    severity, area scores, top risks, the ladder, the boundary matrix, journeys, incentives,
+    people's load (``overload_limit``: BND004's ``max`` handoffs per owner), waivers,
+    the trend (None without a previous run) and the findings, shown and waived."""
+
     org_name: str
     date: str
     version: str
@@ -150,20 +176,24 @@ class Report:
 
     @property
     def total(self) -> int:
+        """The number of findings shown, every severity."""
         return sum(self.counts.values())
 
 
 def build(result: CheckResult, *, today: date, version: str,
           previous: dict[str, Any] | None = None, previous_name: str = "",
           rules: Iterable[Rule] = ()) -> Report:
-    """The report of one check run. ``rules`` adds rules known beyond the selected ones."""
+    """The report of one check run, dated ``today``, by orglint ``version``. ``previous`` is
+    an earlier ``orglint check --format json`` output (as ``render.load_previous`` reads it;
+    its file is named ``previous_name``) to compare with; ``rules`` adds rules known beyond
+    the selected ones."""
     org = result.org
     known = {item.code: item for item in [*rules, *result.rules]}
     findings = [finding_view(org, known, finding, result.waivers) for finding in result.findings]
     waived_pairs = list(getattr(result, "waived", []) or [])
     stage = result.stage
     next_name = STAGES[stage.next][0] if stage.next else ""
-    limit = _option(known, "BND004", "max", 4)
+    limit = _option(result, known, "BND004", "max", 4)
     loads = people_load(org)
     return Report(
         org_name=org.name or "Unnamed organisation",
@@ -194,13 +224,19 @@ def build(result: CheckResult, *, today: date, version: str,
                   ("people", "teams", "journeys", "handoffs", "metrics")},
     )
 
-def _option(known: dict[str, Rule], code: str, option: str, default: int) -> int:
+def _option(result: CheckResult, known: dict[str, Rule], code: str, option: str,
+            default: int) -> int:
+    """A rule's option as the check ran it (the config's value over the default); the rule's
+    default when it did not run, ``default`` when no such rule is known."""
+    ran = result.options.get(code)
+    if ran is not None and option in ran:
+        return int(ran[option])
     item = known.get(code)
-    value = item.defaults.get(option, default) if item else default
-    return int(value)
+    return int(item.defaults.get(option, default) if item else default)
 
 def ladder(findings: Iterable[Finding], known: dict[str, Rule], current: int) -> list[Step]:
-    """Each stage with the open errors and warnings of the rules that block it."""
+    """Each stage (1-4) with the open errors and warnings of the rules that block it, and its
+    status against the ``current`` stage: ``met``, ``current``, ``next`` or ``ahead``."""
     counts: dict[int, Counter[str]] = defaultdict(Counter)
     for finding in findings:
         item = known.get(finding.code)
@@ -208,6 +244,8 @@ def ladder(findings: Iterable[Finding], known: dict[str, Rule], current: int) ->
             counts[item.blocks_stage][finding.code] += 1
     steps = []
     for number, (name, meaning) in STAGES.items():
+        if number == 0:  # "not assessed" is no rung of the ladder
+            continue
         if number <= current:
             status = "current" if number == current else "met"
         else:
@@ -250,7 +288,8 @@ def area_scores(rules: Iterable[Rule], findings: Iterable[Finding],
 # -- waivers and trend --------------------------------------------------------------------------
 
 def waiver_register(org: Org, result: CheckResult, today: date) -> list[WaiverView]:
-    """Every waiver with its owner, reason and expiry; expired ones flagged."""
+    """Every waiver of ``result`` with its owner, reason and expiry, in declaration order;
+    its status judged on ``today``."""
     used = Counter(id(pair[1]) for pair in getattr(result, "waived", []) or [])
     views = []
     for waiver in getattr(result, "waivers", []) or []:
@@ -280,8 +319,8 @@ def trend(previous: dict[str, Any], name: str, result: CheckResult,
           known: dict[str, Rule]) -> Trend:
     """What got better and worse since an earlier ``orglint check --format json`` output.
 
-    Findings are matched by fingerprint (rule + entity + field), so moving a block of YAML
-    does not count as a change.
+    ``name`` names that output's file. Findings are matched by fingerprint (rule + entity +
+    field), so moving a block of YAML does not count as a change.
     """
     org = result.org
     before = {item["fingerprint"]: item for item in previous["findings"]}

@@ -17,6 +17,9 @@ NO_OWNER = "no owner"
 
 @dataclass(frozen=True)
 class FindingView:
+    """A finding as the report lists it: ``location`` (``path:line:col``), rule, severity,
+    message, the rule's area and who owns the problem, in words."""
+
     location: str
     code: str
     name: str
@@ -42,8 +45,9 @@ class Risk:
 # -- owners ------------------------------------------------------------------------------------
 
 def owner_of(org: Org, finding: Finding, waivers: Sequence[Waiver] = ()) -> str:
-    """The person (or team) who answers for the entity a finding is about, or "no owner"; a
-    finding about one of ``waivers`` (WVR) belongs to that waiver's owner."""
+    """Who answers for the entity a finding is about, in words (``describe_owner``); for a
+    finding about no known entity (a WVR finding), the owner of the one of ``waivers``
+    declared on its line; "no owner" when nobody does."""
     entity = org.get(finding.entity) if finding.entity and ":" in finding.entity else None
     if entity is None:
         return _waiver_owner(org, finding, waivers)
@@ -59,6 +63,8 @@ def _waiver_owner(org: Org, finding: Finding, waivers: Sequence[Waiver]) -> str:
 
 
 def describe_owner(org: Org, ref: Ref | None) -> str:
+    """A person as ``Name (title)``, a team as ``Name team, led by ...``; "no owner" for None
+    or a reference the org does not resolve."""
     entity = org.get(ref)
     if ref is None or entity is None:
         return NO_OWNER
@@ -97,6 +103,8 @@ def _raci_accountable(entity: Entity, field_path: str | None) -> Ref | None:
 
 def finding_view(org: Org, known: dict[str, Rule], finding: Finding,
                  waivers: Sequence[Waiver] = ()) -> FindingView:
+    """The view of one finding; ``known`` maps codes to rules, for the area; ``waivers`` name
+    the owners of WVR findings."""
     return FindingView(
         location=finding.location, code=finding.code, name=finding.name,
         severity=finding.severity, message=finding.message, area=area_of(known, finding.code),
@@ -105,6 +113,7 @@ def finding_view(org: Org, known: dict[str, Rule], finding: Finding,
 
 
 def area_of(known: dict[str, Rule], code: str) -> str:
+    """The area name of a rule code, from ``known`` rules or the code's prefix."""
     item = known.get(code)
     if item is not None:
         return item.area
@@ -115,7 +124,8 @@ def area_of(known: dict[str, Rule], code: str) -> str:
 def top_risks(org: Org, known: dict[str, Rule], findings: Sequence[Finding],
               next_stage: int | None, waivers: Sequence[Waiver] = ()) -> list[Risk]:
     """The gaps a leader should hear about first: blockers of the next stage, then the errors
-    and warnings of the stages above, one finding per rule in turn so the list is varied."""
+    and warnings of the stages above, one finding per rule in turn so the list is varied.
+    At most ``TOP_RISKS``; ``info`` findings are never risks."""
     areas = list(AREAS)
     groups: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:

@@ -12,6 +12,10 @@ RECURRING = ("daily", "weekly")
 
 @dataclass(frozen=True)
 class PersonLoad:
+    """One person and what depends on them, as counts: handoffs they own and back up,
+    handoffs where they decide exceptions or are the last escalation level, journeys they own,
+    RACI activities where they are A, and the daily or weekly decisions they take."""
+
     id: str
     name: str
     title: str
@@ -26,6 +30,8 @@ class PersonLoad:
 
     @property
     def total(self) -> int:
+        """Their load: owned handoffs, decisions on exceptions, last escalation levels,
+        journeys, RACI accountabilities and recurring decisions (backups not counted)."""
         return (self.owns + self.decides + self.last_escalation + self.journeys
                 + self.accountable + self.decisions)
 

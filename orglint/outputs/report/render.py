@@ -47,6 +47,9 @@ def md_escape(value: Any) -> str:
 
 
 def environment(fmt: str, template_dir: str | None = None) -> SandboxedEnvironment:
+    """The sandboxed Jinja environment of a format (``html`` autoescaped, ``markdown`` with
+    ``md_escape`` on every value), ``template_dir`` searched before the built-in templates.
+    Raises ``UsageError`` when ``template_dir`` is not a folder."""
     builtin = FileSystemLoader(str(BUILTIN))
     loaders: list[Any] = [builtin, PrefixLoader({"orglint": builtin})]
     if template_dir is not None:
@@ -81,6 +84,8 @@ def charts(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, fmt: str = "html", template_dir: str | None = None) -> str:
+    """The report as ``html`` or ``markdown`` text. Raises ``UsageError`` for an unknown
+    format, a template that does not parse or fails, or one that extends itself."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown report format '{fmt}' (choose from {', '.join(FORMATS)})")
     env = environment(fmt, template_dir)
@@ -97,7 +102,11 @@ def render(report: Report, fmt: str = "html", template_dir: str | None = None) -
 
 
 def load_previous(path: str) -> dict[str, Any]:
-    """An earlier ``orglint check --format json`` output, checked enough to compare with."""
+    """An earlier ``orglint check --format json`` output, checked enough to compare with.
+
+    Raises ``UsageError`` when the file cannot be read, is not JSON, or lacks what a check
+    output has (an object with a stage number and findings with their keys).
+    """
     where = f"--previous '{path}'"
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -128,7 +137,7 @@ def _previous_problem(data: Any) -> str:
 
 
 def report_date(settings: Any = None) -> date:
-    """The report's date: the check's (``ORGLINT_TODAY`` pins it, see runner.settings_for), else
-    the clock's."""
+    """The report's date: ``settings.today`` when it is a date (``ORGLINT_TODAY`` pins it),
+    else the clock's."""
     today = getattr(settings, "today", None)
     return today if isinstance(today, date) else date.today()

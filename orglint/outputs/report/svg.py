@@ -34,10 +34,12 @@ CHAR = 6.6  # average width of a 12px character, for laying out labels
 
 
 def esc(text: object) -> str:
+    """``str(text)`` escaped for SVG text and attribute values, quotes included."""
     return escape(str(text), quote=True)
 
 
 def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, the last one an ellipsis when cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

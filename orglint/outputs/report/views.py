@@ -32,15 +32,20 @@ class _Boundary:
 
     @property
     def text(self) -> str:
+        """The state in words: ``contracted and owned`` ..."""
         return STATE_TEXT[self.state]
 
     @property
     def mark(self) -> str:
+        """The state as one mark: ✓, ! or ✗ (nothing where teams never meet)."""
         return STATE_MARK[self.state]
 
 
 @dataclass(frozen=True)
 class Cell(_Boundary):
+    """One pair of teams in the matrix (names): the boundary's ``state`` (``owned``,
+    ``unowned``, ``undesigned`` or ``none``), its handoffs' names and the journeys crossing it."""
+
     source: str
     target: str
     state: str
@@ -66,6 +71,11 @@ class Matrix:
 
 @dataclass(frozen=True)
 class HandoffView:
+    """A handoff as a journey blueprint shows it, texts only: ``complexity`` with the exception
+    rate (a share from 0 to 1) as a percentage, ``sla`` its durations as written
+    (``acknowledge 4h, complete 2d``), ``governance`` one text per part; "none" or
+    "not stated" where a field is not written."""
+
     id: str
     name: str
     owner: str
@@ -77,6 +87,10 @@ class HandoffView:
 
 @dataclass(frozen=True)
 class BoundaryStep(_Boundary):
+    """One boundary of a journey: the two teams (names), its state, its handoffs, and the
+    journey's context labels ``carried`` by a handoff, ``shared`` in a common system, or
+    ``dropped``."""
+
     source: str
     target: str
     state: str
@@ -88,6 +102,9 @@ class BoundaryStep(_Boundary):
 
 @dataclass(frozen=True)
 class JourneyView:
+    """A journey blueprint: the teams of its path (a team repeated in a row shown once), its
+    context labels, and one step per boundary."""
+
     id: str
     name: str
     owner: str
@@ -98,11 +115,15 @@ class JourneyView:
 
     @property
     def dropped(self) -> int:
+        """How many context labels are dropped, over all boundaries."""
         return sum(len(step.dropped) for step in self.steps)
 
 
 @dataclass(frozen=True)
 class MetricView:
+    """A metric for the incentive map: whom it rewards, whose outcome it includes downstream,
+    and ``local`` when it reaches nobody beyond those it rewards."""
+
     id: str
     name: str
     type: str
@@ -199,6 +220,7 @@ def _step(org: Org, journey: Journey, source: Ref, target: Ref) -> BoundaryStep:
 
 
 def journey_blueprints(org: Org) -> list[JourneyView]:
+    """Every journey as a blueprint, in the org's order."""
     return [
         JourneyView(
             id=journey.id, name=journey.name, owner=_person(org, journey.owner),
