@@ -41,14 +41,16 @@ def metric_without_downstream(org: Org) -> Iterator[Hit]:
         rewards = ", ".join(org.display(ref) for ref in metric.rewards)
         paid = f" but pays {rewards}" if rewards else ""
         yield metric.finding(
-            metric.at("downstream"), f"metric '{metric.id}' names no downstream component{paid}: it rewards "
-            "local output only"
+            metric.at("downstream"),
+            f"metric '{metric.id}' names no downstream component{paid}: it rewards local output "
+            "only",
         )
 
 
-def teams_rewarded(org: Org, refs: Iterable[Ref]) -> set[Ref]:
-    """The teams a metric's rewards stand for: each team, and the teams of each person."""
-    return {team.ref for ref in refs for team in org.teams_of(ref)}
+def teams_rewarded(org: Org, refs: Iterable[Ref]) -> set[str]:
+    """The ids of the teams a metric's rewards stand for: each team, and the teams of each
+    person."""
+    return {team.id for ref in refs for team in org.teams_of(ref)}
 
 
 @rule("INC002", "local-downstream", severity="warning", blocks_stage=3)
@@ -83,7 +85,7 @@ def local_downstream(org: Org) -> Iterator[Hit]:
         if not metric.rewards or not metric.downstream:
             continue
         rewarded = teams_rewarded(org, metric.rewards)
-        if all(ref in rewarded for ref in metric.downstream):
+        if all(ref.kind == "team" and ref.id in rewarded for ref in metric.downstream):
             yield metric.finding(
                 "downstream",
                 f"metric '{metric.id}' counts only {org.names(metric.downstream)}, which it "
@@ -130,14 +132,14 @@ def handoff_quality_unrewarded(org: Org) -> Iterator[Hit]:
     ```
     """
     # (rewarded team, downstream component) pairs: one pass over the metrics
-    reach: set[tuple[Ref, Ref]] = set()
+    reach: set[tuple[str, Ref]] = set()  # (rewarded team id, downstream component)
     for metric in org.metrics.values():
         rewarded = teams_rewarded(org, metric.rewards)
         reach.update((team, component) for team in rewarded for component in metric.downstream)
     for handoff in org.handoffs.values():
         if handoff.source is None or handoff.target is None:
             continue
-        sender = handoff.source
+        sender = handoff.source.id
         sides = [handoff.target, handoff.ref,
                  *(journey.ref for journey in org.journeys_through(handoff))]
         if any((sender, side) in reach for side in sides):

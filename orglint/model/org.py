@@ -115,13 +115,13 @@ class Org:
     def teams_of(self, ref: Ref) -> tuple[Team, ...]:
         """The teams a reference stands for: a team itself; for a person, the teams they are a
         member of, then those they lead, each once; () for other kinds or unknown ids."""
+        if ref.kind == "person":
+            member = self.teams_of_member.get(ref, ())
+            led = self.teams_led_by.get(ref)
+            return member if led is None else tuple(dict.fromkeys((*member, *led)))
         if ref.kind == "team":
             team = self.teams.get(ref.id)
             return (team,) if team is not None else ()
-        if ref.kind == "person":
-            member = self.teams_of_member.get(ref, ())
-            led = self.teams_led_by.get(ref, ())
-            return tuple(dict.fromkeys((*member, *led))) if led else member
         return ()
 
     def journeys_through(self, handoff: Handoff) -> tuple[Journey, ...]:
