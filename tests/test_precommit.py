@@ -159,22 +159,29 @@ def _snippet(marker: str, release_repo: Path) -> str:
     return config.replace(PLACEHOLDER, str(release_repo))
 
 
+def _passes_then_refuses_an_unowned_handoff(repo: Path, env: dict[str, str], path: str) -> str:
+    """Commits the repository, runs the hook on all of it (it passes), then stages an unowned
+    handoff at ``path`` and runs the hook as ``git commit`` would: its refusing output."""
+    _commit_all(repo, env)
+    assert PRE_COMMIT is not None
+    done = _run([*PRE_COMMIT, "run", "--all-files"], repo, env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "orglint" in done.stdout and "Passed" in done.stdout
+    write(repo / path, UNOWNED)
+    _run(["git", "add", path], repo, env)
+    done = _run([*PRE_COMMIT, "run"], repo, env)
+    assert done.returncode == 1, done.stdout + done.stderr
+    return done.stdout
+
+
 @needs_pre_commit
 def test_readme_snippet_installs_the_hook_at_the_release_tag(tmp_path, hook_env, release_repo):
     repo = tmp_path / "ops"
     write(repo / "org.yaml", HEALTHY)
     write(repo / "orglint.yaml", "select: [ORG, BND]\n")
     write(repo / ".pre-commit-config.yaml", _snippet("pre-commit-snippet", release_repo))
-    _commit_all(repo, hook_env)
-    assert PRE_COMMIT is not None
-    done = _run([*PRE_COMMIT, "run", "--all-files"], repo, hook_env)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "orglint" in done.stdout and "Passed" in done.stdout
-    write(repo / "handoffs.yaml", UNOWNED)
-    _run(["git", "add", "handoffs.yaml"], repo, hook_env)
-    done = _run([*PRE_COMMIT, "run"], repo, hook_env)
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert "handoffs.yaml:2:3: BND001 [error] handoff 'delivery-to-sales'" in done.stdout
+    refused = _passes_then_refuses_an_unowned_handoff(repo, hook_env, "handoffs.yaml")
+    assert "handoffs.yaml:2:3: BND001 [error] handoff 'delivery-to-sales'" in refused
 
 
 @needs_pre_commit
@@ -189,19 +196,10 @@ def test_readme_subfolder_snippet_checks_the_org_beside_other_yaml(tmp_path, hoo
     write(repo / "org" / "emea" / "orglint.yaml", "fail_on: warning\n")
     write(repo / "org" / "org.yaml", HEALTHY)
     write(repo / ".pre-commit-config.yaml", _snippet("pre-commit-subfolder", release_repo))
-    _commit_all(repo, hook_env)
-    assert PRE_COMMIT is not None
-    done = _run([*PRE_COMMIT, "run", "--all-files"], repo, hook_env)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "orglint" in done.stdout and "Passed" in done.stdout
-    # a change in org/ runs the hook, which finds the problem where it is written
-    write(repo / "org" / "handoffs.yaml", UNOWNED)
-    _run(["git", "add", "org/handoffs.yaml"], repo, hook_env)
-    done = _run([*PRE_COMMIT, "run"], repo, hook_env)
-    assert done.returncode == 1, done.stdout + done.stderr
+    refused = _passes_then_refuses_an_unowned_handoff(repo, hook_env, "org/handoffs.yaml")
     assert ("org/handoffs.yaml:2:3: BND001 [error] handoff 'delivery-to-sales' "
-            "(Delivery -> Sales) has no named owner") in done.stdout
-    assert "docker-compose" not in done.stdout and "orglint.yaml" not in done.stdout
+            "(Delivery -> Sales) has no named owner") in refused
+    assert "docker-compose" not in refused and "orglint.yaml" not in refused
 
 
 @needs_pre_commit
