@@ -46,6 +46,19 @@ def test_matches_the_schemastore_schema(path: Path, schema: str) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_the_documented_workflow_uses_the_action_at_the_release_tag(tmp_path: Path) -> None:
+    section = CI_DOC[CI_DOC.index("### The action"):]
+    workflow = re.search(r"```yaml\n(.*?)```", section, re.S)
+    assert workflow, "docs/ci.md shows no workflow for the action"
+    path = write(tmp_path / "orglint.yml", workflow.group(1))
+    done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema",
+                           "vendor.github-workflows", str(path)], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    steps = yaml.safe_load(workflow.group(1))["jobs"]["orglint"]["steps"]
+    action = PLACEHOLDER.removeprefix("https://github.com/")
+    assert f"{action}@{TAG}" in [step.get("uses") for step in steps]
+
 def test_action_is_a_composite_action_whose_inputs_are_documented() -> None:
     action = _load(ACTION)
     assert action["runs"]["using"] == "composite"
