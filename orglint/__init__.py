@@ -17,7 +17,7 @@ if sys.argv[:1] == ["-m"] and sys.path and sys.path[0] in ("", os.getcwd()):
 
 import pluggy
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 hookimpl = pluggy.HookimplMarker("orglint")
 
