@@ -17,7 +17,7 @@ if sys.argv[:1] == ["-m"] and sys.path and sys.path[0] in ("", os.getcwd()):
 
 import pluggy
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 hookimpl = pluggy.HookimplMarker("orglint")
 
@@ -25,6 +25,6 @@ hookimpl = pluggy.HookimplMarker("orglint")
 # and the ``waivers`` input of rules that judge waivers
 from orglint.engine.waivers import Waiver, WaiverState  # noqa: E402
 from orglint.finding import Hit  # noqa: E402
-from orglint.registry import Rule, rule  # noqa: E402  (needs hookimpl above)
+from orglint.registry import Rule, collect, rule  # noqa: E402  (needs hookimpl above)
 
-__all__ = ["Hit", "Rule", "Waiver", "WaiverState", "__version__", "hookimpl", "rule"]
+__all__ = ["Hit", "Rule", "Waiver", "WaiverState", "__version__", "collect", "hookimpl", "rule"]

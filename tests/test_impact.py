@@ -10,7 +10,7 @@ import pytest
 from orglint.commands import main
 from orglint.engine.impact import without_person
 from orglint.load.documents import load_text
-from orglint.model.entities import build_org
+from orglint.model import build_org
 
 # every rule runs (a stage is only claimed when its rules ran); the few that this small org
 # trips anyway are lowered to info, which never blocks
@@ -144,7 +144,8 @@ def test_json_output(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "what": "handoff 'sales-to-delivery' (Sales -> Delivery)",
             "role": "decision maker for exceptions", "path": "org.yaml", "line": 19, "column": 23,
         }],
-        "escalations": [], "activities": [], "journeys": [], "teams": [], "owned": [],
+        "escalations": [], "activities": [], "journeys": [], "teams": [], "roles": [],
+        "owned": [],
     }
     assert data["stage"] == {"now": {"number": 2, "name": "designed surface"},
                              "without": {"number": 2, "name": "designed surface"}}

@@ -3,8 +3,8 @@ YAML (``people.yaml``, ``teams.yaml``, ``raci.yaml``), for teams that want to mo
 
 Each entity stands under a comment naming the place it was read from. Nothing is
 overwritten: when a file to write exists, nothing is written and the command exits 2 naming
-it. Problems found while reading are printed (``path:line:col: CODE message``) and make the
-exit code 1; what could be read is written all the same.
+it. Problems found while reading are printed (``path:line:col: message``) and make the exit
+code 1; what could be read is written all the same.
 """
 
 from __future__ import annotations
@@ -50,12 +50,12 @@ def run(args: argparse.Namespace) -> int:
     except SourceError as exc:
         raise UsageError(f"source {args.type}: {exc.message}") from exc
     problems = sorted(
-        (hit.position.path, hit.position.line, hit.position.column, code, hit.message)
+        (hit.position.path, hit.position.line, hit.position.column, hit.message)
         for loaded in read.files
-        for code, hits in [("ORG001", loaded.problems), *sorted(loaded.rule_hits.items())]
+        for hits in [loaded.problems, *loaded.source_problems.values()]
         for hit in hits if hit.position is not None)
-    for path_, line, column, code, message in problems:
-        print(f"{path_}:{line}:{column}: {code} {message}", file=sys.stderr)
+    for path_, line, column, message in problems:
+        print(f"{path_}:{line}:{column}: {message}", file=sys.stderr)
     shown = args.path.rstrip("/\\") or args.path
     header = (f"Imported by `orglint import {args.type} {shown}`: each entity stands under the "
               "place it was read from.")

@@ -17,7 +17,7 @@ from orglint.engine.waivers import Waiver, WaiverState, parse_inline, sorted_wai
 from orglint.engine.waivers import apply as apply_waivers
 from orglint.finding import SEVERITY_RANK, Finding, Hit, Position
 from orglint.load.documents import LoadedFile
-from orglint.model.entities import Org, build_org
+from orglint.model import SCHEMA, SYNTAX, Complexity, Org, build_org
 from orglint.registry import Registry, Rule
 from orglint.schema.org import validate
 
@@ -44,6 +44,8 @@ class Settings:
     today: datetime.date | None = None
     # fingerprint -> how many findings the baseline accepts; None when there is no baseline
     baseline: Counter[str] | None = None
+    # the exception rates that make a handoff medium or high complexity (config `complexity`)
+    complexity: Complexity = field(default_factory=Complexity)
 
 
 @dataclass
@@ -89,25 +91,24 @@ class CheckResult:
                        files=[path for path in self.files if path in keep] or list(paths))
 
 
-def prepare(files: Iterable[LoadedFile]) -> tuple[Org, list[str]]:
-    """Loaded files -> schema check -> resolved Org, with ORG001/ORG002 kept as problems."""
+def prepare(files: Iterable[LoadedFile], complexity: Complexity | None = None
+            ) -> tuple[Org, list[str]]:
+    """Loaded files -> schema check -> resolved Org (with the org-wide ``complexity``
+    setting), keeping syntax and schema problems (and those sources found) with the model's;
+    and the files' paths."""
     files = list(files)
     syntax: list[Hit] = []
     schema: list[Hit] = []
-    problems: dict[str, list[Hit]] = {}
+    problems: dict[str, list[Hit]] = {SYNTAX: syntax, SCHEMA: schema}
     documents = []
     for loaded in files:
         syntax.extend(loaded.problems)
-        for code, found in loaded.rule_hits.items():
-            problems.setdefault(code, []).extend(found)
+        for kind, found in loaded.source_problems.items():  # what a source found reading
+            problems.setdefault(kind, []).extend(found)
         for doc in loaded.documents:
             schema.extend(validate(doc))
             documents.append(doc)
-    org = build_org(documents)
-    org.problems["ORG001"].extend(syntax)
-    org.problems["ORG002"].extend(schema)
-    for code, found in problems.items():  # what sources found while reading (orglint.sources)
-        org.problems[code].extend(found)
+    org = build_org(documents, complexity, problems)
     return org, [loaded.path for loaded in files]
 
 
@@ -177,7 +178,7 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -
     cannot be waived. Raises ``RuleCrash`` when a rule raises.
     """
     files = list(files)
-    org, paths = prepare(files)
+    org, paths = prepare(files, settings.complexity)
     rules = registry.select(settings.select, settings.ignore)
     late = [item for item in rules if "waivers" in item.inputs]
     found = run_rules(org, [item for item in rules if "waivers" not in item.inputs], registry,

@@ -22,7 +22,7 @@ from orglint.engine.check import CheckResult
 from orglint.engine.stage import Stage
 from orglint.finding import Finding, Position
 from orglint.load.documents import Document, LoadedFile
-from orglint.model.entities import Entity, Handoff, Org, Person, Ref
+from orglint.model import Entity, Org, Person, Ref
 from orglint.schema.org import ENTITY_SCHEMAS, SECTIONS
 
 GROUPS = {
@@ -32,6 +32,7 @@ GROUPS = {
     "activities": "RACI activities where they are A or the only R",
     "journeys": "Journeys they own",
     "teams": "Teams they lead",
+    "roles": "Roles they hold in teams",
     "owned": "Metrics, reviews and systems they own",
 }
 
@@ -153,66 +154,61 @@ def losses(org: Org, ref: Ref) -> Iterator[Loss]:
     for handoff in org.handoffs_owned.get(ref, ()):
         backup = handoff.backup_owner
         stays = f"backup {org.display(backup)} stays" if backup not in (None, ref) else "no backup"
-        yield loss("boundaries", handoff, "owner", _handoff(org, handoff), f"owner; {stays}")
+        yield loss("boundaries", handoff, "owner", org.describe(handoff), f"owner; {stays}")
     for handoff in org.handoffs_backed.get(ref, ()):
         owner = handoff.owner
         stays = f"owner {org.display(owner)} stays" if owner not in (None, ref) else "no owner"
-        yield loss("boundaries", handoff, "backup_owner", _handoff(org, handoff),
+        yield loss("boundaries", handoff, "backup_owner", org.describe(handoff),
                    f"backup owner; {stays}")
     for decision in org.decisions_by.get(ref, ()):
         often = f" (comes up {decision.frequency})" if decision.frequency else ""
-        yield loss("decisions", decision, "decided_by", _titled(decision), f"decides it{often}")
+        yield loss("decisions", decision, "decided_by", decision.titled, f"decides it{often}")
     for handoff in org.handoffs.values():
         governance = handoff.governance
         if governance.decision_maker == ref:
-            yield loss("decisions", handoff, "governance.decision_maker", _handoff(org, handoff),
+            yield loss("decisions", handoff, "governance.decision_maker", org.describe(handoff),
                        "decision maker for exceptions")
-        if governance.escalation and governance.escalation[-1] == ref:
+        levels = handoff.levels()
+        if levels and levels[-1].ref == ref:
             chain = governance.escalation
             role = (f"final escalation, after {org.display(chain[-2])}" if len(chain) > 1
                     else "the only escalation level")
-            yield loss("escalations", handoff,
-                       f"governance.escalation.{_last_index(handoff, ref)}",
-                       _handoff(org, handoff), role)
+            yield loss("escalations", handoff, levels[-1].field, org.describe(handoff), role)
     for raci in org.raci.values():
         for activity in raci.activities:
-            what = f"activity '{activity.activity}' of RACI '{raci.id}'"
-            base = f"activities.{activity.index}"
+            what = activity.label
+            base = activity.place
             if ref in activity.A:
                 yield loss("activities", raci, f"{base}.A", what, "accountable (A)")
             if set(activity.R) == {ref}:
                 yield loss("activities", raci, f"{base}.R", what, "the only responsible (R)")
     for journey in org.journeys.values():
         if journey.owner == ref:
-            yield loss("journeys", journey, "owner", _titled(journey),
+            yield loss("journeys", journey, "owner", journey.titled,
                        "owns the customer across it")
-    for team_id in org.teams_led_by.get(ref.id, ()):
-        team = org.teams[team_id]
-        yield loss("teams", team, "lead", _titled(team), "lead")
+    for team in org.teams_led_by.get(ref, ()):
+        others = [lead for lead in team.leads if lead != ref]
+        role = f"lead; co-lead {org.names(others)} {'stays' if len(others) == 1 else 'stay'}" \
+            if others else "lead"
+        yield loss("teams", team, _item_naming(team, "lead", ref), team.titled, role)
+    for team in org.teams_of_role.get(ref, ()):
+        for name, holders in team.roles.items():
+            if ref in holders:
+                others = [holder for holder in holders if holder != ref]
+                stays = f"; {org.names(others)} {'stays' if len(others) == 1 else 'stay'}" \
+                    if others else ""
+                yield loss("roles", team, _item_naming(team, f"roles.{name}", ref), team.titled,
+                           f"{name}{stays}")
     for section in (org.metrics, org.reviews, org.systems):
         for entity in section.values():
             if getattr(entity, "owner", None) == ref:
-                yield loss("owned", entity, "owner", _titled(entity), "owner")
+                yield loss("owned", entity, "owner", entity.titled, "owner")
 
 
-def _handoff(org: Org, handoff: Handoff) -> str:
-    return f"handoff '{handoff.id}' ({org.display(handoff.source)} -> {org.display(handoff.target)})"
-
-
-def _titled(entity: Entity) -> str:
-    if entity.name and entity.name != entity.id:
-        return f"{entity.label} ({entity.name})"
-    return entity.label
-
-
-def _last_index(handoff: Handoff, ref: Ref) -> int:
-    """The index of the final escalation level as written (dangling items still count)."""
-    written = handoff.raw.get("governance", {}).get("escalation")
-    if isinstance(written, list):
-        for index in range(len(written) - 1, -1, -1):
-            if written[index] in (ref.id, str(ref)):
-                return index
-    return len(handoff.governance.escalation) - 1
+def _item_naming(entity: Any, field: str, ref: Ref) -> str:
+    """The dotted field of the item of a reference list that names ``ref`` (``lead.1``), or
+    the field itself when it holds one value."""
+    return next((slot.field for slot in entity.slots(field) if slot.ref == ref), field)
 
 
 # -- the org without the person ----------------------------------------------------------------
@@ -279,6 +275,10 @@ class _Stripper:
                 if gone:
                     self.items[here] = gone
                 out[key] = [item for i, item in enumerate(value) if i not in gone]
+            elif rules.get("type") == "dict" and isinstance(value, dict) and "valuesrules" in rules:
+                # roles: each value names people, as a list does
+                out[key] = self.mapping({name: value[name] for name in value},
+                                        {name: rules["valuesrules"] for name in value}, here)
             elif rules.get("type") == "dict" and isinstance(value, dict):
                 out[key] = self.mapping(value, rules.get("schema", {}), here)
             elif rules.get("type") == "list" and isinstance(value, list) \

@@ -74,8 +74,9 @@ class Document:
 class LoadedFile:
     """What reading one file gave: its displayed ``path``, its ``documents`` (none when the
     file is refused), ``problems`` as hits with positions (syntax, encoding, size: reported as
-    ORG001), its ``# orglint:`` ``directives``, and ``rule_hits``: problems a source found
-    while turning its files into documents, by the rule code that reports them (ORG002-ORG004).
+    ORG001), its ``# orglint:`` ``directives``, and ``source_problems``: problems a source
+    found while turning its files into documents, by the model's kind of problem
+    (``schema``, ``unknown-reference``, ``duplicate-id``: ``orglint.model.PROBLEM_KINDS``).
     """
 
     path: str
@@ -83,8 +84,8 @@ class LoadedFile:
     problems: list[Hit]
     # `# orglint: ...` comments as (line, column, text after the marker); see orglint.engine.waivers
     directives: list[tuple[int, int, str]] = field(default_factory=list)
-    # problems a source found, by the ORG rule that reports them (orglint.sources)
-    rule_hits: dict[str, list[Hit]] = field(default_factory=dict)
+    # problems a source found, by the model's kind of problem (orglint.sources)
+    source_problems: dict[str, list[Hit]] = field(default_factory=dict)
 
 
 class _Refused(Exception):

@@ -30,7 +30,7 @@ Display = Callable[[Path], str]
 @dataclass
 class SourceRead:
     """What a reader gives back: ``files``, one ``LoadedFile`` per file read (its documents
-    in the orglint format, its ``problems`` (ORG001) and ``rule_hits`` by code), and
+    in the orglint format, its ``problems`` (ORG001) and ``source_problems`` by kind), and
     ``counts``: what was read and what skipped, by label (``{"Group": 8, "skipped Location":
     1}``), which ``orglint import`` prints."""
 
@@ -197,5 +197,6 @@ def slug(text: str) -> str:
 
 
 def duplicate(what: str, ident: str, first: Position, at: Position) -> Hit:
-    """The ORG004 hit for a second thing that maps to an id already taken."""
+    """The hit (a ``duplicate-id`` problem, ORG004) for a second thing that maps to an id
+    already taken."""
     return Hit(f"duplicate {what} id '{ident}': already defined at {first}", position=at)

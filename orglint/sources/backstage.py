@@ -24,6 +24,7 @@ from typing import Any
 
 from orglint.finding import Hit, Position
 from orglint.load.documents import Document, LoadedFile, load_file
+from orglint.model import DUPLICATE_ID, SCHEMA, UNKNOWN_REFERENCE
 from orglint.sources import Display, SourceRead, SourceReader, duplicate, source_files
 from orglint.sources.document import Anchor, Locator, SourceDocument
 
@@ -70,8 +71,8 @@ class _Catalog:
         self.counts: dict[str, int] = {}
         self.entities: dict[tuple[str, str], _Entity] = {}
 
-    def hit(self, file: int, code: str, message: str, where: Position) -> None:
-        self.loaded[file].rule_hits.setdefault(code, []).append(Hit(message, position=where))
+    def hit(self, file: int, kind: str, message: str, where: Position) -> None:
+        self.loaded[file].source_problems.setdefault(kind, []).append(Hit(message, position=where))
 
     def read(self, files: list[Path]) -> SourceRead:
         for number, path in enumerate(files):
@@ -117,7 +118,7 @@ class _Catalog:
         name, namespace = metadata.get("name"), metadata.get("namespace", "default")
         if not isinstance(name, str) or not name or not isinstance(namespace, str) or not namespace:
             what = "metadata.name" if not isinstance(name, str) or not name else "metadata.namespace"
-            self.hit(file, "ORG002", f"a {data['kind']} needs a {what} (a non-empty string)",
+            self.hit(file, SCHEMA, f"a {data['kind']} needs a {what} (a non-empty string)",
                      doc.position(("metadata",), key=True) if "metadata" in data
                      else doc.position(()))
             return
@@ -128,7 +129,7 @@ class _Catalog:
         first = self.entities.get(key)
         where = doc.position(("metadata", "name"))
         if first is not None:
-            self.hit(file, "ORG004", duplicate("person" if kind == "user" else "team", ident,
+            self.hit(file, DUPLICATE_ID, duplicate("person" if kind == "user" else "team", ident,
                                                first.doc.position(("metadata", "name")), where)
                      .message + f" ({kind} '{namespace}/{name}' maps to the same id)", where)
             return
@@ -180,7 +181,7 @@ class _Catalog:
                 teams = [ident for section, ident in self.entities if section == "teams"]
                 close = difflib.get_close_matches(target, teams, n=1, cutoff=0.6)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
-                self.hit(user.file, "ORG003", f"user '{user.namespace}/{user.name}' is a member of "
+                self.hit(user.file, UNKNOWN_REFERENCE, f"user '{user.namespace}/{user.name}' is a member of "
                          f"group '{value}', which the catalog does not define{hint}",
                          user.doc.position(place))
                 continue
@@ -208,13 +209,13 @@ class _Catalog:
             return value
         match = _REF.match(value.strip())
         if match is None:
-            self.hit(holder.file, "ORG003", f"'{value}' is not a Backstage entity reference "
+            self.hit(holder.file, UNKNOWN_REFERENCE, f"'{value}' is not a Backstage entity reference "
                      "([kind:][namespace/]name)", holder.doc.position(place))
             return None
         named = (match["kind"] or kind).lower()
         if named != kind:
             field_name = ".".join(str(step) for step in place[:2])
-            self.hit(holder.file, "ORG003", f"{holder.kind} '{holder.namespace}/{holder.name}' "
+            self.hit(holder.file, UNKNOWN_REFERENCE, f"{holder.kind} '{holder.namespace}/{holder.name}' "
                      f"{field_name} names a {named} ('{value}'); expected a {kind}",
                      holder.doc.position(place))
             return None

@@ -26,6 +26,7 @@ from typing import Any
 
 from orglint.finding import Hit, Position
 from orglint.load.documents import LoadedFile
+from orglint.model import DUPLICATE_ID, SCHEMA
 from orglint.sources import Display, SourceError, SourceRead, SourceReader, duplicate, slug
 from orglint.sources.document import Anchor, Locator, Table
 from orglint.sources.tables import TABLE_OPTIONS, Entities, read_tables
@@ -75,8 +76,8 @@ class _Export:
         self.table = table
         self.columns = columns
 
-    def hit(self, code: str, message: str, where: Position) -> None:
-        self.loaded.rule_hits.setdefault(code, []).append(Hit(message, position=where))
+    def hit(self, kind: str, message: str, where: Position) -> None:
+        self.loaded.source_problems.setdefault(kind, []).append(Hit(message, position=where))
 
     def columns_at(self, header: list[str]) -> dict[str, int]:
         """Each mapped column's index; ``SourceError`` for one the header lacks."""
@@ -142,9 +143,9 @@ class _Export:
             where = self.table.position((numbers[row], id_at))
             if ident:
                 at = self.table.position((first[ident], id_at))
-                self.hit("ORG004", duplicate("person", ident, at, where).message, where)
+                self.hit(DUPLICATE_ID, duplicate("person", ident, at, where).message, where)
             elif any(cell.strip() for cell in body[row]):
-                self.hit("ORG002", f"row has no {self.columns['id']}", where)
+                self.hit(SCHEMA, f"row has no {self.columns['id']}", where)
         return keep
 
     def teams(self, body: list[list[str]], numbers: Sequence[int], ids: list[str],
@@ -180,9 +181,9 @@ class _Export:
         where = self.table.position((number, id_at))
         if ident:
             first = self.table.position((person_rows[ident], id_at))
-            self.hit("ORG004", duplicate("person", ident, first, where).message, where)
+            self.hit(DUPLICATE_ID, duplicate("person", ident, first, where).message, where)
         elif any(cell.strip() for cell in row):
-            self.hit("ORG002", f"row has no {self.columns['id']}", where)
+            self.hit(SCHEMA, f"row has no {self.columns['id']}", where)
 
     def team_id(self, name: str, number: int, team_at: int, teams: dict[str, _Team]) -> str:
         """A department's id, the first time its name is met at row ``number`` (its entry
@@ -190,11 +191,11 @@ class _Export:
         already took the id."""
         team = slug(name)
         if not team:
-            self.hit("ORG002", f"team '{name}' has no letter or digit to make an id of",
+            self.hit(SCHEMA, f"team '{name}' has no letter or digit to make an id of",
                      self.table.position((number, team_at)))
         elif team in teams:
             first = teams[team]
-            self.hit("ORG004", f"team '{name}' and team '{first.name}' (at "
+            self.hit(DUPLICATE_ID, f"team '{name}' and team '{first.name}' (at "
                      f"{self.table.position((first.first, team_at))}) map to one id '{team}'; "
                      "spell them alike or apart", self.table.position((number, team_at)))
         else:
@@ -206,7 +207,7 @@ class _Export:
         flag = row[lead_at].strip()
         if flag.lower() in TRUE:
             return True
-        self.hit("ORG002", f"{self.columns['lead']} is '{flag}'; expected yes or no (y, true, 1, "
+        self.hit(SCHEMA, f"{self.columns['lead']} is '{flag}'; expected yes or no (y, true, 1, "
                  "x / n, false, 0, empty)", self.table.position((number, lead_at)))
         return False
 

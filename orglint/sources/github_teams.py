@@ -20,6 +20,7 @@ from typing import Any
 
 from orglint.finding import Hit, Position
 from orglint.load.documents import Document, LoadedFile, load_file
+from orglint.model import DUPLICATE_ID, SCHEMA
 from orglint.sources import Display, SourceRead, SourceReader, duplicate, slug, source_files
 from orglint.sources.document import Anchor, Locator, SourceDocument
 
@@ -58,15 +59,15 @@ class _Teams:
             if top is None:
                 continue
             if not isinstance(top, dict) or not isinstance(top.get("teams"), dict):
-                self.hit(loaded, "ORG002", "a team file is a mapping with 'teams:'",
+                self.hit(loaded, SCHEMA, "a team file is a mapping with 'teams:'",
                          doc.position(()))
                 continue
             self.level(loaded, doc, top["teams"], ("teams",), None, data, anchors)
         if data:
             loaded.documents.append(SourceDocument(loaded.path, data, anchors=anchors))
 
-    def hit(self, loaded: LoadedFile, code: str, message: str, where: Position) -> None:
-        loaded.rule_hits.setdefault(code, []).append(Hit(message, position=where))
+    def hit(self, loaded: LoadedFile, kind: str, message: str, where: Position) -> None:
+        loaded.source_problems.setdefault(kind, []).append(Hit(message, position=where))
 
     def level(self, loaded: LoadedFile, doc: Document, teams: dict[str, Any], at: tuple[Any, ...],
               parent: str | None, data: dict[str, dict[str, Any]],
@@ -79,7 +80,7 @@ class _Teams:
             where = doc.position(place, key=True)
             ident = slug(str(name))
             if ident in self.teams:
-                self.hit(loaded, "ORG004", duplicate("team", ident, self.teams[ident], where).message
+                self.hit(loaded, DUPLICATE_ID, duplicate("team", ident, self.teams[ident], where).message
                          + f" (team '{name}' has the same GitHub slug)", where)
                 continue
             self.teams[ident] = where
@@ -96,7 +97,7 @@ class _Teams:
                 if key not in KNOWN:
                     close = difflib.get_close_matches(str(key), KNOWN, n=1, cutoff=0.6)
                     hint = f"; did you mean '{close[0]}'?" if close else ""
-                    self.hit(loaded, "ORG002", f"unknown key '{key}' in team '{name}'{hint}",
+                    self.hit(loaded, SCHEMA, f"unknown key '{key}' in team '{name}'{hint}",
                              doc.position((*place, key), key=True))
             logins = self.logins(loaded, doc, spec, place, data, anchors)
             leads = [(login, at_) for login, at_, role in logins if role == "maintainers"]
@@ -130,17 +131,17 @@ class _Teams:
             values = spec.get(role)
             if not isinstance(values, list):
                 if values is not None:
-                    self.hit(loaded, "ORG002", f"'{role}' must be a list of logins",
+                    self.hit(loaded, SCHEMA, f"'{role}' must be a list of logins",
                              doc.position((*place, role)))
                 continue
             for index, login in enumerate(values):
                 where = doc.position((*place, role, index))
                 if not isinstance(login, str) or not login.strip():
-                    self.hit(loaded, "ORG002", f"'{role}' holds {login!r}, not a login", where)
+                    self.hit(loaded, SCHEMA, f"'{role}' holds {login!r}, not a login", where)
                     continue
                 ident = login.strip().lower()
                 if ident in seen:
-                    self.hit(loaded, "ORG004", f"login '{login}' is listed twice in team "
+                    self.hit(loaded, DUPLICATE_ID, f"login '{login}' is listed twice in team "
                              f"'{place[-1]}' (first at {seen[ident]})", where)
                     continue
                 seen[ident] = where

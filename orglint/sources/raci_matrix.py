@@ -24,6 +24,7 @@ from typing import Any
 
 from orglint.finding import Hit
 from orglint.load.documents import LoadedFile
+from orglint.model import SCHEMA
 from orglint.schema.org import ID_PATTERN
 from orglint.sources import Display, SourceError, SourceRead, SourceReader, slug
 from orglint.sources.document import Anchor, Locator, Table
@@ -65,7 +66,7 @@ class _Matrix:
         self.options = options
 
     def hit(self, message: str, where: tuple[int, int]) -> None:
-        self.loaded.rule_hits.setdefault("ORG002", []).append(
+        self.loaded.source_problems.setdefault(SCHEMA, []).append(
             Hit(message, position=self.table.position(where)))
 
     def read(self, rows: list[list[str] | None], base: str
