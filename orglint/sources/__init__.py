@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from orglint.finding import Hit, Position
+from orglint.finding import Position
 from orglint.load.documents import LoadedFile
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ def slug(text: str) -> str:
     return _NOT_ID.sub("-", text.strip().lower()).strip("-._")
 
 
-def duplicate(what: str, ident: str, first: Position, at: Position) -> Hit:
-    """The hit (a ``duplicate-id`` problem, ORG004) for a second thing that maps to an id
-    already taken."""
-    return Hit(f"duplicate {what} id '{ident}': already defined at {first}", position=at)
+def duplicate(what: str, ident: str, first: Position) -> str:
+    """The message (a ``duplicate-id`` problem, ORG004) for a second thing that maps to an id
+    ``first`` defined."""
+    return f"duplicate {what} id '{ident}': already defined at {first}"

@@ -129,9 +129,10 @@ class _Catalog:
         first = self.entities.get(key)
         where = doc.position(("metadata", "name"))
         if first is not None:
+            first_at = first.doc.position(("metadata", "name"))
             self.hit(file, DUPLICATE_ID, duplicate("person" if kind == "user" else "team", ident,
-                                               first.doc.position(("metadata", "name")), where)
-                     .message + f" ({kind} '{namespace}/{name}' maps to the same id)", where)
+                                                   first_at)
+                     + f" ({kind} '{namespace}/{name}' maps to the same id)", where)
             return
         self.entities[key] = _Entity(kind, ident, namespace, name, doc, file)
 

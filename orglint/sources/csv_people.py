@@ -143,7 +143,7 @@ class _Export:
             where = self.table.position((numbers[row], id_at))
             if ident:
                 at = self.table.position((first[ident], id_at))
-                self.hit(DUPLICATE_ID, duplicate("person", ident, at, where).message, where)
+                self.hit(DUPLICATE_ID, duplicate("person", ident, at), where)
             elif any(cell.strip() for cell in body[row]):
                 self.hit(SCHEMA, f"row has no {self.columns['id']}", where)
         return keep
@@ -174,16 +174,6 @@ class _Export:
                     leads.setdefault(team, []).append(ids[row])
         return {team: _team_data(entry.name, leads.get(team), members[team])
                 for team, entry in teams.items()}
-
-    def odd_id(self, row: list[str], number: int, id_at: int, ident: str,
-               person_rows: dict[str, int]) -> None:
-        """A row without an id (ORG002 unless it is blank) or with a repeated one (ORG004)."""
-        where = self.table.position((number, id_at))
-        if ident:
-            first = self.table.position((person_rows[ident], id_at))
-            self.hit(DUPLICATE_ID, duplicate("person", ident, first, where).message, where)
-        elif any(cell.strip() for cell in row):
-            self.hit(SCHEMA, f"row has no {self.columns['id']}", where)
 
     def team_id(self, name: str, number: int, team_at: int, teams: dict[str, _Team]) -> str:
         """A department's id, the first time its name is met at row ``number`` (its entry

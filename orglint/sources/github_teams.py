@@ -80,7 +80,7 @@ class _Teams:
             where = doc.position(place, key=True)
             ident = slug(str(name))
             if ident in self.teams:
-                self.hit(loaded, DUPLICATE_ID, duplicate("team", ident, self.teams[ident], where).message
+                self.hit(loaded, DUPLICATE_ID, duplicate("team", ident, self.teams[ident])
                          + f" (team '{name}' has the same GitHub slug)", where)
                 continue
             self.teams[ident] = where
