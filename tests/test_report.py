@@ -177,7 +177,7 @@ def test_markdown_shows_hostile_names_as_text(monkeypatch: pytest.MonkeyPatch,
     html = MarkdownIt("commonmark").enable("table").render(text)
     page = Page.of(html)
     tags = {tag for tag, _ in page.tags}
-    assert tags <= {"h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td",
+    assert tags <= {"h1", "h2", "h3", "h4", "p", "table", "thead", "tbody", "tr", "th", "td",
                     "strong", "ol", "ul", "li"}, tags
     for hostile in HOSTILE_TEXTS:
         assert hostile in page.plain, hostile
@@ -206,7 +206,8 @@ def test_html_sections_in_order(monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture[str]) -> None:
     html = report(SMALL, monkeypatch=monkeypatch, capsys=capsys)
     assert headings(html, "h2") == [
-        "Executive summary", "Maturity ladder", "Scorecard by area", "Boundary matrix",
+        "Executive summary", "Maturity ladder", "Scorecard by area", "Remediation plan",
+        "Boundary matrix",
         "Journey blueprints", "Incentive map", "Single points of failure", "Waiver register",
         "Appendix: every finding",
     ]
@@ -214,7 +215,9 @@ def test_html_sections_in_order(monkeypatch: pytest.MonkeyPatch,
     plain = Page.of(html).plain
     assert f"Report of {TODAY}" in plain
     assert "Stage 2 of 4: designed surface. Customer journeys are mapped and each has a named owner." in plain
-    assert "Stage 3 (connected) is blocked by 7 open problems." in plain
+    assert ("Blocking stage 3 (connected): BND002 undesigned-boundary: 1 finding "
+            "CTX001 context-dropped: 3 findings INC002 local-downstream: 1 finding "
+            "INC003 handoff-quality-unrewarded: 1 finding WVR001 waiver-expired: 1 finding") in plain
 
 
 def test_html_top_risks_name_their_owner(monkeypatch: pytest.MonkeyPatch,
@@ -222,7 +225,8 @@ def test_html_top_risks_name_their_owner(monkeypatch: pytest.MonkeyPatch,
     html = report(SMALL, monkeypatch=monkeypatch, capsys=capsys)
     plain = Page.of(html).plain
     first = ("error blocks stage 3 Journey 'onboarding' crosses from Delivery to Billing but no "
-             "handoff contracts that boundary. Owner: Leo Park (Head of Sales)")
+             "handoff contracts that boundary. Lies on New client onboarding (high volume). "
+             "Owner: Leo Park (Head of Sales)")
     assert first in plain
     assert "Owner: Carla Diaz (Delivery Lead)" in plain
 
@@ -256,7 +260,7 @@ def test_charts_describe_their_data_in_text(monkeypatch: pytest.MonkeyPatch,
         "areas": "Structure: 0 errors, 0 warnings, 1 info; Boundaries and ownership: 1 error, "
                  "0 warnings, 0 infos; Governance: 0 errors, 2 warnings, 0 infos; Incentives: "
                  "0 errors, 3 warnings, 0 infos; Context and information: 3 errors, 1 warning, "
-                 "0 infos; RACI: 0 errors, 0 warnings, 0 infos; Feedback: 0 errors, 3 warnings, "
+                 "0 infos; RACI: 0 errors, 0 warnings, 0 infos (not mapped); Feedback: 0 errors, 3 warnings, "
                  "1 info; Waivers: 1 error, 0 warnings, 0 infos",
         "matrix": "3 teams; 1 contracted and owned, 0 contracted, no owner, "
                   "1 undesigned (no contract)",
@@ -278,8 +282,8 @@ def test_html_escapes_hostile_names(monkeypatch: pytest.MonkeyPatch,
     tags = {tag for tag, _ in page.tags}
     assert not tags & {"script", "img", "iframe", "marquee", "h1x", "textarea"}
     assert [attrs["href"] for tag, attrs in page.tags if tag == "a"] == [
-        "#summary", "#ladder", "#scorecard", "#boundaries", "#journeys", "#incentives", "#people",
-        "#waivers", "#findings"]
+        "#summary", "#ladder", "#scorecard", "#plan", "#boundaries", "#journeys", "#incentives",
+        "#people", "#waivers", "#findings"]
     for _, attrs in page.tags:
         assert not [name for name in attrs if name.startswith("on")], attrs
     # every <style> is ours: the hostile handoff name stays text

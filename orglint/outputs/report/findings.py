@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from orglint.engine.waivers import Waiver
-from orglint.finding import SEVERITY_RANK, Finding
+from orglint.finding import SEVERITIES, SEVERITY_RANK, Finding
 from orglint.model.entities import Entity, Org, Ref
+from orglint.outputs.formatters.text import plural
 from orglint.registry import AREAS, Rule
+from orglint.schema.org import KIND_SECTION
+
+from .reach import ReachIndex
 
 TOP_RISKS = 5
 NO_OWNER = "no owner"
@@ -31,7 +36,10 @@ class FindingView:
 
 @dataclass(frozen=True)
 class Risk:
-    """A finding that blocks the next stage, told for someone who never saw the YAML."""
+    """A finding that blocks a stage, told for someone who never saw the YAML: what is wrong,
+    what is expected and why, its owner, the stage it blocks, the journeys it sits on
+    (``reach``, in words; "" when none) and how many ``more`` findings of its rule stand on
+    the same entity, of ``kind`` (``journey``; "" when it names none)."""
 
     message: str
     expectation: str
@@ -41,6 +49,9 @@ class Risk:
     severity: str
     location: str
     stage: int
+    reach: str = ""
+    more: int = 0
+    kind: str = ""
 
 # -- owners ------------------------------------------------------------------------------------
 
@@ -48,10 +59,17 @@ def owner_of(org: Org, finding: Finding, waivers: Sequence[Waiver] = ()) -> str:
     """Who answers for the entity a finding is about, in words (``describe_owner``); for a
     finding about no known entity (a WVR finding), the owner of the one of ``waivers``
     declared on its line; "no owner" when nobody does."""
-    entity = org.get(finding.entity) if finding.entity and ":" in finding.entity else None
+    entity = entity_of(org, finding)
     if entity is None:
         return _waiver_owner(org, finding, waivers)
     return describe_owner(org, _owner_ref(entity, finding.field))
+
+
+def entity_of(org: Org, finding: Finding) -> Entity | None:
+    """The entity a finding is about; None for no entity, or one of a kind or id the org
+    does not hold (a plugin may name other kinds)."""
+    kind, _, ident = (finding.entity or "").partition(":")
+    return org.get(Ref(kind, ident)) if ident and kind in KIND_SECTION else None
 
 
 def _waiver_owner(org: Org, finding: Finding, waivers: Sequence[Waiver]) -> str:
@@ -121,38 +139,121 @@ def area_of(known: dict[str, Rule], code: str) -> str:
     return AREAS.get(prefix, prefix)
 
 
+class Ranking:
+    """Orders findings by consequence, never by id: severity (errors first); the stage a
+    finding blocks (the next stage first, then the lower stages before the higher); the reach
+    of its entity (``Reach.key``: observed cases, then the highest journey volume, then the
+    number of journeys); the number of findings on the same entity (a concentration of gaps
+    first); the rule's area in catalog order. Only then, for a total order: the code, the
+    entity and the location."""
+
+    def __init__(self, org: Org, known: dict[str, Rule], findings: Sequence[Finding],
+                 next_stage: int | None, observed: Mapping[str, int] | None = None) -> None:
+        self.known = known
+        self.next_stage = next_stage
+        self.reach = ReachIndex(org, observed)
+        self.on_entity = Counter(finding.entity for finding in findings if finding.entity)
+        self._areas = list(AREAS)
+
+    def stage_of(self, finding: Finding) -> int:
+        """The stage the finding's rule blocks (4 for a rule the registry does not know)."""
+        item = self.known.get(finding.code)
+        return item.blocks_stage if item else 4
+
+    def key(self, finding: Finding) -> tuple[Any, ...]:
+        """The sort key of one finding: smaller is more consequential."""
+        stage = self.stage_of(finding)
+        prefix = finding.code.rstrip("0123456789")
+        area = self._areas.index(prefix) if prefix in self._areas else len(self._areas)
+        return (-SEVERITY_RANK[finding.severity], stage != self.next_stage, stage,
+                *self.reach.of(finding.entity).key, -self.on_entity[finding.entity or ""], area,
+                finding.code, finding.entity or "", finding.path, finding.line, finding.column)
+
+    def ordered(self, findings: Iterable[Finding]) -> list[Finding]:
+        """``findings`` most consequential first."""
+        return sorted(findings, key=self.key)
+
+
 def top_risks(org: Org, known: dict[str, Rule], findings: Sequence[Finding],
-              next_stage: int | None, waivers: Sequence[Waiver] = ()) -> list[Risk]:
-    """The gaps a leader should hear about first: blockers of the next stage, then the errors
-    and warnings of the stages above, one finding per rule in turn so the list is varied.
-    At most ``TOP_RISKS``; ``info`` findings are never risks."""
-    areas = list(AREAS)
-    groups: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        if finding.severity != "info":
-            groups[finding.code].append(finding)
-
-    def rank(code: str) -> tuple[int, int, int, int, str]:
-        item, severity = known.get(code), groups[code][0].severity
-        stage = item.blocks_stage if item else 4
-        prefix = code.rstrip("0123456789")
-        area = areas.index(prefix) if prefix in areas else len(areas)
-        return (stage != next_stage, -SEVERITY_RANK[severity], stage, area, code)
-
-    ordered = [groups[code] for code in sorted(groups, key=rank)]
-    chosen: list[Finding] = []
-    depth = 0
-    while len(chosen) < TOP_RISKS and any(len(group) > depth for group in ordered):
-        chosen.extend(group[depth] for group in ordered if len(group) > depth)
-        depth += 1
-    return [_risk(org, known.get(finding.code), finding, waivers) for finding in chosen[:TOP_RISKS]]
+              next_stage: int | None, waivers: Sequence[Waiver] = (),
+              ranking: Ranking | None = None) -> list[Risk]:
+    """The gaps a leader should hear about first, ranked by consequence (``Ranking``). One
+    risk per rule and entity: the other findings of that rule on that entity (three context
+    items dropped on one journey) count in its ``more``. At most ``TOP_RISKS``; ``info``
+    findings are never risks."""
+    ranking = ranking or Ranking(org, known, findings, next_stage)
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in ranking.ordered(f for f in findings if f.severity != "info"):
+        key = (finding.code, finding.entity or finding.location)
+        groups.setdefault(key, []).append(finding)
+    return [_risk(org, known.get(group[0].code), group[0], waivers, ranking, len(group) - 1)
+            for group in list(groups.values())[:TOP_RISKS]]
 
 
-def _risk(org: Org, item: Rule | None, finding: Finding, waivers: Sequence[Waiver]) -> Risk:
+def _risk(org: Org, item: Rule | None, finding: Finding, waivers: Sequence[Waiver],
+          ranking: Ranking, more: int) -> Risk:
     doc = (item.doc if item else "").replace("`", "")
     paragraphs = [part.strip().replace("\n", " ") for part in doc.split("\n\n")]
     why = paragraphs[1] if len(paragraphs) > 1 and not paragraphs[1].endswith(":") else ""
     message = finding.message[:1].upper() + finding.message[1:]
     return Risk(message=message, expectation=item.summary if item else "", why=why,
                 owner=owner_of(org, finding, waivers), code=finding.code, severity=finding.severity,
-                location=finding.location, stage=item.blocks_stage if item else 4)
+                location=finding.location, stage=ranking.stage_of(finding),
+                reach=ranking.reach.of(finding.entity).text, more=more,
+                kind=(finding.entity or "").partition(":")[0])
+
+
+# -- the appendix ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """The findings of one rule, in file order, with the rule's expectation (``summary``)."""
+
+    code: str
+    name: str
+    summary: str
+    findings: tuple[FindingView, ...]
+
+    @property
+    def counts(self) -> str:
+        """Its findings by severity in words: ``3 errors``, ``2 warnings, 1 info``."""
+        return tally(view.severity for view in self.findings)
+
+
+def tally(severities: Iterable[str]) -> str:
+    """Findings by severity in words, worst first: ``2 errors, 1 warning``."""
+    counts = Counter(severities)
+    return ", ".join(plural(counts[level], level) for level in SEVERITIES if counts[level])
+
+
+@dataclass(frozen=True)
+class AreaGroup:
+    """The findings of one rule area, one group per rule in code order."""
+
+    prefix: str
+    area: str
+    rules: tuple[RuleGroup, ...]
+
+    @property
+    def count(self) -> int:
+        """Its findings, every rule."""
+        return sum(len(group.findings) for group in self.rules)
+
+
+def grouped(views: Iterable[FindingView], known: dict[str, Rule]) -> list[AreaGroup]:
+    """Findings grouped by area (catalog order, then a plugin's areas by prefix) and rule (by
+    code), each group in the order given."""
+    by_rule: dict[str, list[FindingView]] = {}
+    for view in views:
+        by_rule.setdefault(view.code, []).append(view)
+    by_area: dict[str, list[RuleGroup]] = {}
+    for code in sorted(by_rule):
+        item = known.get(code)
+        views_of = by_rule[code]
+        by_area.setdefault(code.rstrip("0123456789"), []).append(RuleGroup(
+            code=code, name=views_of[0].name, summary=item.summary.replace("`", "") if item else "",
+            findings=tuple(views_of)))
+    order = [*[prefix for prefix in AREAS if prefix in by_area],
+             *sorted(set(by_area) - set(AREAS))]
+    return [AreaGroup(prefix, by_area[prefix][0].findings[0].area, tuple(by_area[prefix]))
+            for prefix in order]
