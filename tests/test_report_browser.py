@@ -37,7 +37,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 def orgs() -> list[Any]:
     found = [pytest.param(path, id=path.name) for path in sorted(EXAMPLES.iterdir())
              if (path / "orglint.yaml").is_file()] if EXAMPLES.is_dir() else []
-    found += [pytest.param(FIXTURES / name, id=name) for name in ("report-small", "hostile-names")]
+    found += [pytest.param(FIXTURES / name, id=name) for name in (
+        "report-small", "hostile-names", "report-empty", "report-broken", "report-plan",
+        "report-large")]
     return found
 
 
@@ -181,3 +183,21 @@ def test_print_to_letter(browser: Any, monkeypatch: pytest.MonkeyPatch, tmp_path
     assert pdf.startswith(b"%PDF-")
     # Letter is 612 x 792 points
     assert re.search(rb"/MediaBox\s*\[\s*0 0 612 792\s*\]", pdf)
+
+
+def test_printing_opens_every_group_of_findings(browser: Any, monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    """On screen a rule with many findings is a closed group; on paper every finding shows."""
+    html = tmp_path / "large.html"
+    render(FIXTURES / "report-large", html, monkeypatch)
+    page = browser.new_page()
+    try:
+        page.goto(html.resolve().as_uri())
+        closed = "details.rule:not([open]) tbody tr"
+        assert page.locator("details.rule:not([open])").count() == 5
+        assert not page.locator(closed).first.is_visible()
+        page.emulate_media(media="print")
+        assert page.locator(closed).first.is_visible()
+        assert page.locator(closed).last.is_visible()
+    finally:
+        page.close()

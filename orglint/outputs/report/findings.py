@@ -36,10 +36,11 @@ class FindingView:
 
 @dataclass(frozen=True)
 class Risk:
-    """A finding that blocks a stage, told for someone who never saw the YAML: what is wrong,
-    what is expected and why, its owner, the stage it blocks, the journeys it sits on
-    (``reach``, in words; "" when none) and how many ``more`` findings of its rule stand on
-    the same entity, of ``kind`` (``journey``; "" when it names none)."""
+    """A finding that blocks a stage, told for someone who never saw the YAML: what is wrong
+    (``message``, a sentence with its full stop), what is expected and why, its owner, the
+    stage it blocks, the journeys it sits on (``reach``, in words; "" when none) and how many
+    ``more`` findings of its rule stand on the same entity, of ``kind`` (``journey``; "" when
+    it names none)."""
 
     message: str
     expectation: str
@@ -196,6 +197,8 @@ def _risk(org: Org, item: Rule | None, finding: Finding, waivers: Sequence[Waive
     paragraphs = [part.strip().replace("\n", " ") for part in doc.split("\n\n")]
     why = paragraphs[1] if len(paragraphs) > 1 and not paragraphs[1].endswith(":") else ""
     message = finding.message[:1].upper() + finding.message[1:]
+    if not message.endswith((".", "?", "!")):
+        message += "."
     return Risk(message=message, expectation=item.summary if item else "", why=why,
                 owner=owner_of(org, finding, waivers), code=finding.code, severity=finding.severity,
                 location=finding.location, stage=ranking.stage_of(finding),

@@ -132,9 +132,9 @@ def remediation_plan(org: Org, known: dict[str, Rule], findings: Sequence[Findin
 
 
 def target_of(org: Org, finding: Finding) -> str:
-    """What a finding is about, in words: ``handoff Signed deal to kickoff``; its location
-    when it names no entity the org holds."""
+    """What a finding is about, in words: ``handoff Signed deal to kickoff``; its file and
+    line (``orglint.yaml, line 8``) when it names no entity the org holds."""
     entity = entity_of(org, finding)
     if entity is None:
-        return finding.location
+        return f"{finding.path}, line {finding.line}"
     return f"{entity.kind} {entity.name or entity.id}"
