@@ -17,6 +17,7 @@ from orglint.outputs.report import build
 from orglint.outputs.report.findings import Ranking
 from orglint.outputs.report.plan import PHASE_OF, phase_of
 from orglint.outputs.report.reach import ReachIndex
+from orglint.outputs.report.scorecard import AREA_NEEDS
 from orglint.registry import Registry, rule
 from orglint.session import open_session
 
@@ -293,3 +294,19 @@ def test_appendix_collapses_large_rules_in_html(monkeypatch: pytest.MonkeyPatch,
     assert '<details class="rule" open>\n    <summary><code>CTX001</code> context-dropped: 3 errors' \
         "</summary>" in small
 
+
+
+# -- the documentation says what the code does ------------------------------------------------------
+
+DOC = (Path(__file__).resolve().parent.parent / "docs" / "report.md").read_text(encoding="utf-8")
+
+
+def test_docs_show_the_phase_table_and_the_needs_of_each_area() -> None:
+    phases = {int(match[0]): match[1] for match in re.findall(r"^\| ([123])\. [^|]+\| (.+) \|$",
+                                                              DOC, re.M)}
+    assert sorted(phases) == [1, 2, 3]
+    for key, phase in PHASE_OF.items():
+        assert re.search(rf"\b{key}", phases[phase]), (key, phase)
+    for prefix, needs in AREA_NEEDS.items():
+        row = next(line for line in DOC.splitlines() if line.startswith("| ") and f"({prefix})" in line)
+        assert row.endswith(f"| {needs.absent} |"), prefix
