@@ -74,9 +74,21 @@ class ReachIndex:
         self.org = org
         self.observed = observed
         self._of_team: dict[str, list[Journey]] = defaultdict(list)
+        self._owned: dict[Ref, list[Journey]] = defaultdict(list)
         for journey in org.journeys.values():
             for team in dict.fromkeys(ref.id for ref in journey.path):
                 self._of_team[team].append(journey)
+            if journey.owner is not None:
+                self._owned[journey.owner].append(journey)
+        self._accountable: dict[Ref, list[Journey]] = defaultdict(list)
+        for raci in org.raci.values():
+            for person in {ref for activity in raci.activities for ref in activity.A}:
+                self._accountable[person] += self._named([raci.journey])
+        self._of_system: dict[str, list[Journey]] = defaultdict(list)
+        for team, systems in org.systems_of_team.items():
+            for system in systems:
+                self._of_system[system] += self._of_team.get(team, ())
+        self._order = {ident: index for index, ident in enumerate(org.journeys)}
         self._cache: dict[str, Reach] = {}
 
     def of(self, entity: str | None) -> Reach:
@@ -116,21 +128,18 @@ class ReachIndex:
             found = self._named([journey]) if journey is not None else \
                 [j for r in raised for j in self.journeys(r)]
         elif ref.kind == "system":
-            found = [j for team, systems in org.systems_of_team.items() if ref.id in systems
-                     for j in self._of_team.get(team, ())]
-        return _in_order(org, found)
+            found = self._of_system.get(ref.id, [])
+        unique = {journey.id: journey for journey in found}  # each once, in the org's order
+        return sorted(unique.values(), key=lambda journey: self._order[journey.id])
 
     def _of_person(self, ref: Ref) -> list[Journey]:
         org = self.org
-        found = [j for j in org.journeys.values() if j.owner == ref]
+        found = list(self._owned.get(ref, ()))
         for handoff in [*org.handoffs_owned.get(ref, ()), *org.handoffs_backed.get(ref, ())]:
             found += org.journeys_of_handoff.get(handoff.id, ())
         for team in org.teams_led_by.get(ref.id, ()):
             found += self._of_team.get(team, ())
-        for raci in org.raci.values():
-            if raci.journey is not None and any(ref in activity.A for activity in raci.activities):
-                found += self._named([raci.journey])
-        return found
+        return found + self._accountable.get(ref, [])
 
     def _named(self, refs: Iterable[Ref | None]) -> list[Journey]:
         return [self.org.journeys[r.id] for r in refs
@@ -143,9 +152,3 @@ class ReachIndex:
             cases = sum(self.observed.get(j.id, 0) for j in journeys)
         return Reach(tuple(j.name or j.id for j in journeys), volume, cases)
 
-
-def _in_order(org: Org, journeys: list[Journey]) -> list[Journey]:
-    """Each journey once, in the order the org declares them."""
-    order = {ident: index for index, ident in enumerate(org.journeys)}
-    unique = {j.id: j for j in journeys}
-    return sorted(unique.values(), key=lambda j: order[j.id])
