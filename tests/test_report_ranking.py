@@ -74,11 +74,16 @@ def test_observed_cases_rank_before_declared_volume(monkeypatch: pytest.MonkeyPa
     """The hook for event logs: cases seen on a journey outrank the volume declared for it."""
     result, registry = checked("report-ranking", monkeypatch)
     report = build(result, today=date(2026, 1, 15), version="test", rules=registry,
-                   observed={"a-renewal": 1200, "z-support": 40})
+                   observed={"journey:a-renewal": 1200, "journey:z-support": 40,
+                             "journey:m-onboarding": 300, "handoff:delivery-to-support": 900})
     assert [(risk.code, risk.reach) for risk in report.risks[:2]] == [
         ("BND002", "on Annual renewal (low volume, 1,200 cases observed)"),
         ("BND002", "on Support case (high volume, 40 cases observed)"),
     ]
+    # a handoff's own count, when given, comes before the sum over its journeys
+    plan = [(item.code, item.targets) for item in report.plan[2].items]
+    assert plan == [("GOV008", ("handoff delivery-to-support",)),
+                    ("GOV008", ("handoff sales-to-delivery",))]
 
 
 def test_the_journeys_each_kind_of_entity_sits_on(monkeypatch: pytest.MonkeyPatch) -> None:

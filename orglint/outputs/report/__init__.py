@@ -183,8 +183,9 @@ def build(result: CheckResult, *, today: date, version: str,
     """The report of one check run, dated ``today``, by orglint ``version``. ``previous`` is
     an earlier ``orglint check --format json`` output (as ``render.load_previous`` reads it;
     its file is named ``previous_name``) to compare with; ``rules`` adds rules known beyond
-    the selected ones; ``observed`` maps journey ids to the cases seen on them in event logs,
-    which then rank the risks and the plan before the declared volume (see ``reach``)."""
+    the selected ones; ``observed`` maps entity references (``journey:onboarding``,
+    ``handoff:sales-to-delivery``) to the cases seen on them in event logs, which then rank the
+    risks and the plan before the declared volume (see ``reach.ReachIndex``)."""
     org = result.org
     known = {item.code: item for item in [*rules, *result.rules]}
     findings = [finding_view(org, known, finding, result.waivers) for finding in result.findings]

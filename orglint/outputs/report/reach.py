@@ -57,8 +57,11 @@ class Reach:
 class ReachIndex:
     """The journeys each entity of an org sits on, built once per report.
 
-    ``observed`` maps a journey id to the number of cases seen on it in event logs: the hook
-    for ``orglint evidence``. Left None, ranking rests on the declared ``volume`` alone.
+    ``observed`` is the hook for ``orglint evidence``: it maps an entity reference to the
+    number of cases seen on it in event logs, ``journey:onboarding`` for the cases that walked
+    a journey, and optionally ``handoff:sales-to-delivery`` (or any other entity) for the cases
+    that crossed it. An entity's cases are its own count when given, else the sum over the
+    journeys it sits on. Left None, ranking rests on the declared ``volume`` alone.
 
     - a journey sits on itself; a handoff on the journeys whose path crosses its boundary
       (the org's ``journeys_of_handoff``); a team on the journeys whose path includes it;
@@ -98,7 +101,7 @@ class ReachIndex:
             return Reach()
         if entity not in self._cache:
             kind, _, ident = entity.partition(":")
-            self._cache[entity] = self._reach(self.journeys(Ref(kind, ident)))
+            self._cache[entity] = self._reach(entity, self.journeys(Ref(kind, ident)))
         return self._cache[entity]
 
     def journeys(self, ref: Ref) -> list[Journey]:
@@ -145,10 +148,12 @@ class ReachIndex:
         return [self.org.journeys[r.id] for r in refs
                 if r is not None and r.kind == "journey" and r.id in self.org.journeys]
 
-    def _reach(self, journeys: list[Journey]) -> Reach:
+    def _reach(self, entity: str, journeys: list[Journey]) -> Reach:
         volume = max((VOLUME_RANK.get(j.volume or "", 0) for j in journeys), default=0)
         cases = None
         if self.observed is not None:
-            cases = sum(self.observed.get(j.id, 0) for j in journeys)
+            cases = self.observed.get(entity)
+            if cases is None:
+                cases = sum(self.observed.get(f"journey:{j.id}", 0) for j in journeys)
         return Reach(tuple(j.name or j.id for j in journeys), volume, cases)
 
