@@ -106,14 +106,19 @@ def test_the_journeys_each_kind_of_entity_sits_on(monkeypatch: pytest.MonkeyPatc
     assert index.of(None).text == ""
 
 
-def test_one_risk_per_rule_and_entity(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Three context items dropped on one journey are one risk, 'and 2 more like it'."""
-    result, registry = checked("report-small", monkeypatch)
+@pytest.mark.parametrize(("name", "expected"), [
+    # three context items dropped on one journey are one risk
+    ("report-small", [("BND002", ""), ("CTX001", "And 2 more like it on this journey."),
+                      ("WVR001", ""), ("INC003", ""), ("INC002", "")]),
+    # seven handoffs nobody owns are one risk, and leave room for the others
+    ("report-plan", [("BND003", ""), ("BND001", "And 6 more like it, none with an owner."),
+                     ("BND002", ""), ("CTX001", ""), ("ORG006", "")]),
+])
+def test_one_risk_per_rule_and_owner(name: str, expected: list[tuple[str, str]],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    result, registry = checked(name, monkeypatch)
     report = build(result, today=date(2026, 1, 15), version="test", rules=registry)
-    assert [(risk.code, risk.more, risk.kind) for risk in report.risks] == [
-        ("BND002", 0, "journey"), ("CTX001", 2, "journey"), ("WVR001", 0, ""),
-        ("INC003", 0, "handoff"), ("INC002", 0, "metric"),
-    ]
+    assert [(risk.code, risk.more_text) for risk in report.risks] == expected
 
 
 # -- the remediation plan -------------------------------------------------------------------------

@@ -39,8 +39,8 @@ class Risk:
     """A finding that blocks a stage, told for someone who never saw the YAML: what is wrong
     (``message``, a sentence with its full stop), what is expected and why, its owner, the
     stage it blocks, the journeys it sits on (``reach``, in words; "" when none) and how many
-    ``more`` findings of its rule stand on the same entity, of ``kind`` (``journey``; "" when
-    it names none)."""
+    ``more`` findings of its rule the same owner answers for (``more_text`` says it: "And 2
+    more like it on this journey.", "" when none)."""
 
     message: str
     expectation: str
@@ -52,7 +52,7 @@ class Risk:
     stage: int
     reach: str = ""
     more: int = 0
-    kind: str = ""
+    more_text: str = ""
 
 # -- owners ------------------------------------------------------------------------------------
 
@@ -179,31 +179,41 @@ def top_risks(org: Org, known: dict[str, Rule], findings: Sequence[Finding],
               next_stage: int | None, waivers: Sequence[Waiver] = (),
               ranking: Ranking | None = None) -> list[Risk]:
     """The gaps a leader should hear about first, ranked by consequence (``Ranking``). One
-    risk per rule and entity: the other findings of that rule on that entity (three context
-    items dropped on one journey) count in its ``more``. At most ``TOP_RISKS``; ``info``
-    findings are never risks."""
+    risk per rule and owner, told by its most consequential finding: the others (three
+    context items dropped on one journey, seven handoffs nobody owns) count in its ``more``,
+    so one gap repeated does not crowd out the rest. At most ``TOP_RISKS``; ``info`` findings
+    are never risks."""
     ranking = ranking or Ranking(org, known, findings, next_stage)
     groups: dict[tuple[str, str], list[Finding]] = {}
     for finding in ranking.ordered(f for f in findings if f.severity != "info"):
-        key = (finding.code, finding.entity or finding.location)
+        key = (finding.code, owner_of(org, finding, waivers))
         groups.setdefault(key, []).append(finding)
-    return [_risk(org, known.get(group[0].code), group[0], waivers, ranking, len(group) - 1)
-            for group in list(groups.values())[:TOP_RISKS]]
+    return [_risk(org, known.get(code), group, owner, ranking)
+            for (code, owner), group in list(groups.items())[:TOP_RISKS]]
 
 
-def _risk(org: Org, item: Rule | None, finding: Finding, waivers: Sequence[Waiver],
-          ranking: Ranking, more: int) -> Risk:
+def _risk(org: Org, item: Rule | None, group: list[Finding], owner: str,
+          ranking: Ranking) -> Risk:
+    finding, more = group[0], len(group) - 1
     doc = (item.doc if item else "").replace("`", "")
     paragraphs = [part.strip().replace("\n", " ") for part in doc.split("\n\n")]
     why = paragraphs[1] if len(paragraphs) > 1 and not paragraphs[1].endswith(":") else ""
     message = finding.message[:1].upper() + finding.message[1:]
     if not message.endswith((".", "?", "!")):
         message += "."
+    kind = (finding.entity or "").partition(":")[0]
+    if not more:
+        more_text = ""
+    elif kind and all(other.entity == finding.entity for other in group):
+        more_text = f"And {more} more like it on this {kind}."
+    elif owner == NO_OWNER:
+        more_text = f"And {more} more like it, none with an owner."
+    else:
+        more_text = f"And {more} more like it with the same owner."
     return Risk(message=message, expectation=item.summary if item else "", why=why,
-                owner=owner_of(org, finding, waivers), code=finding.code, severity=finding.severity,
+                owner=owner, code=finding.code, severity=finding.severity,
                 location=finding.location, stage=ranking.stage_of(finding),
-                reach=ranking.reach.of(finding.entity).text, more=more,
-                kind=(finding.entity or "").partition(":")[0])
+                reach=ranking.reach.of(finding.entity).text, more=more, more_text=more_text)
 
 
 # -- the appendix ----------------------------------------------------------------------------------

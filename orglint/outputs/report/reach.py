@@ -38,20 +38,19 @@ class Reach:
 
     @property
     def text(self) -> str:
-        """``on Onboarding (high volume)``, ``on Onboarding and Renewal (medium volume)``, ``on
-        4 journeys (medium volume, 1,200 cases observed)``: up to three journeys by name;
-        "" when the entity sits on no journey."""
+        """``on Onboarding (high volume)``; ``on 2 journeys (medium volume, 1,200 cases
+        observed): Onboarding; Renewal``, naming up to three; "" when the entity sits on no
+        journey."""
         names = self.journeys
         if not names:
             return ""
-        if len(names) > 3:
-            where = f"{len(names)} journeys"
-        else:
-            where = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
         detail = VOLUME_WORDS[self.volume]
         if self.cases is not None:
             detail += f", {self.cases:,} cases observed"
-        return f"on {where} ({detail})"
+        if len(names) == 1:
+            return f"on {names[0]} ({detail})"
+        listed = f": {'; '.join(names)}" if len(names) <= 3 else ""
+        return f"on {len(names)} journeys ({detail}){listed}"
 
 
 class ReachIndex:
