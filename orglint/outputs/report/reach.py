@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from orglint.model.entities import Journey, Org, Ref
 from orglint.schema.org import KIND_SECTION
 
-# declared volume, as an order: a journey without one counts as reaching some customers
+# declared volume, as an order; a journey that states none ranks below a low-volume one (0)
 VOLUME_RANK = {"low": 1, "medium": 2, "high": 3}
 VOLUME_WORDS = {0: "volume not stated", 1: "low volume", 2: "medium volume", 3: "high volume"}
 
