@@ -227,3 +227,18 @@ def test_a_plugin_adds_a_source_through_the_hook(cli, repo):
     Path("org.yaml").write_text("people:\n  maya: {}\n", encoding="utf-8")
     assert located(cli) == [("org.yaml", 2, 3, "ORG004", "duplicate person id 'maya': already "
                              "defined at names.txt:1:1")]
+
+
+def test_malformed_team_files_and_empty_exports_are_findings(cli, repo):
+    teams = 'teams:\n  x: [1]\n  y:\n    teams: [a]\n    members: [1, null]\n'
+    repo("sources:\n  - {type: github-teams, path: teams.yaml}\n"
+         "  - {type: csv-people, path: empty.csv, columns: {id: id}}\n",
+         **{"teams.yaml": teams, "empty.csv": ""})
+    assert located(cli) == [
+        ("empty.csv", 1, 1, "ORG001", "the file is empty: expected a header row"),
+        ("teams.yaml", 2, 6, "ORG002", "team 'x' must be a mapping (description, maintainers, "
+                                       "members, ...)"),
+        ("teams.yaml", 4, 12, "ORG002", "'teams' of team 'y' must be a mapping of child teams"),
+        ("teams.yaml", 5, 15, "ORG002", "'members' holds 1, not a login"),
+        ("teams.yaml", 5, 18, "ORG002", "'members' holds an empty value, not a login"),
+    ]

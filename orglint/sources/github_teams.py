@@ -85,6 +85,9 @@ class _Teams:
                 continue
             self.teams[ident] = where
             self.team_count += 1
+            if not isinstance(spec, dict) and spec is not None:
+                self.hit(loaded, SCHEMA, f"team '{name}' must be a mapping (description, "
+                         "maintainers, members, ...)", doc.position(place))
             spec = spec if isinstance(spec, dict) else {}
             raw: dict[str, Any] = {"name": str(name)}
             if "description" in spec and spec["description"] not in ("", None):
@@ -112,6 +115,9 @@ class _Teams:
             data.setdefault("teams", {})[ident] = raw
             anchors[("teams", ident)] = anchor
             children = spec.get("teams")
+            if children is not None and not isinstance(children, dict):
+                self.hit(loaded, SCHEMA, f"'teams' of team '{name}' must be a mapping of child "
+                         "teams", doc.position((*place, "teams")))
             if isinstance(children, dict) and children:
                 made_children = self.level(loaded, doc, children, (*place, "teams"), ident,
                                            data, anchors)
@@ -137,7 +143,8 @@ class _Teams:
             for index, login in enumerate(values):
                 where = doc.position((*place, role, index))
                 if not isinstance(login, str) or not login.strip():
-                    self.hit(loaded, SCHEMA, f"'{role}' holds {login!r}, not a login", where)
+                    shown = "an empty value" if login is None else repr(login)
+                    self.hit(loaded, SCHEMA, f"'{role}' holds {shown}, not a login", where)
                     continue
                 ident = login.strip().lower()
                 if ident in seen:

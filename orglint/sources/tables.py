@@ -65,6 +65,9 @@ def read_tables(path: Path, patterns: tuple[str, ...], options: Mapping[str, Any
         shown = display(file)
         rows = read_table(file, shown, options["delimiter"], options["encoding"], options["sheet"])
         loaded = LoadedFile(shown, [], rows.problems)
+        if not rows.rows and not rows.problems:  # nothing to read is a mistake worth a word
+            loaded.problems.append(Hit("the file is empty: expected a header row",
+                                       position=Position(shown, 1, 1)))
         if rows.rows:
             data, anchors = convert(loaded, file, rows)
             for section, table in data.items():
