@@ -165,7 +165,7 @@ class _Export:
         leads: dict[str, list[str]] = {}
         if "lead" in index:
             lead_at = index["lead"]
-            flags = _column(body, lead_at, lower=True)
+            flags = map(str.lower, map(str.strip, map(itemgetter(lead_at), body)))
             # the rows whose flag is not a no, found in C: leads are few
             for row in compress(count(), map(not_, map(FALSE.__contains__, flags))):
                 team = slugs.get(names[row])
