@@ -1,0 +1,186 @@
+"""The DuckDB engine: the evidence SQL in process, out of core (spills to a temporary folder
+past ``memory_limit``). Needs the ``orglint[evidence]`` extra."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from orglint.evidence import xes
+from orglint.evidence.settings import EvidenceError, EvidenceSettings, LogSpec
+
+RAW_COLUMNS = (("log", "VARCHAR"), ("journey", "VARCHAR"), ("case_id", "VARCHAR"),
+               ("ts", "DOUBLE"), ("ts_status", "INTEGER"), ("row_no", "BIGINT"),
+               ("seq", "DOUBLE"), ("team_value", "VARCHAR"), ("activity", "VARCHAR"),
+               ("person", "VARCHAR"))
+TIMESTAMP_TYPES = ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS",
+                   "TIMESTAMP_S", "DATE")
+
+
+def literal(text: str) -> str:
+    """A DuckDB string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class DuckDBEngine:
+    name = "duckdb"
+    quantile = "quantile_cont"
+
+    def __init__(self, settings: EvidenceSettings) -> None:
+        try:
+            import duckdb
+        except ImportError as exc:
+            raise EvidenceError(None, "reading event logs needs DuckDB: "
+                                "pip install 'orglint[evidence]'") from exc
+        self.duckdb = duckdb
+        self.folder = tempfile.TemporaryDirectory(prefix="orglint-evidence-")
+        self.con = duckdb.connect(config={"memory_limit": settings.memory_limit,
+                                          "temp_directory": self.folder.name})
+        try:  # with ICU loaded, a time without an offset would be local time; pin it to UTC
+            self.con.execute("SET TimeZone = 'UTC'")
+        except duckdb.Error:
+            pass  # no ICU: DuckDB's own TIMESTAMPTZ is UTC
+        self.pseudonym: Callable[[str], str] | None = None
+        columns = ", ".join(f"{name} {kind}" for name, kind in RAW_COLUMNS)
+        self.con.execute(f"CREATE TEMP TABLE raw_events ({columns})")
+
+    literal = staticmethod(literal)
+
+    def close(self) -> None:
+        self.con.close()
+        self.folder.cleanup()
+
+    def __enter__(self) -> DuckDBEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def load(self, log: LogSpec, person: tuple[str, Callable[[str], str]] | None) -> None:
+        """Append one log to ``raw_events``; EvidenceError for a file or column it cannot use."""
+        if not log.path.is_file():
+            raise EvidenceError(log.where, f"log '{log.display}' does not exist")
+        if log.format == "xes":
+            self._load_xes(log, person)
+            return
+        if person is not None and self.pseudonym is None:
+            self.pseudonym = person[1]
+            self.con.create_function("orglint_pseudonym", person[1], ["VARCHAR"], "VARCHAR",
+                                     side_effects=False)
+        path = literal(str(log.path))
+        if log.format == "csv":
+            source = f"read_csv({path}, header = true, all_varchar = true)"
+        else:
+            source = f"read_parquet({path}, file_row_number = true)"
+        types = self._describe(log, source)
+        missing = [(name, column) for name, column in log.columns.items()
+                   if column and column not in types]
+        if person is not None and person[0] not in types:
+            missing.append(("people", person[0]))
+        if missing:
+            name, column = missing[0]
+            known = ", ".join(sorted(types)) or "none"
+            raise EvidenceError(log.where, f"log '{log.name}' has no column '{column}' (mapped as "
+                                f"'{name}'; its columns: {known})")
+        self._run(log, self._insert(log, source, types, person[0] if person else None))
+
+    def _describe(self, log: LogSpec, source: str) -> dict[str, str]:
+        try:
+            rows = self.con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+        except self.duckdb.Error as exc:
+            raise EvidenceError(log.display, _first_line(exc)) from exc
+        return {str(row[0]): str(row[1]) for row in rows}
+
+    def _insert(self, log: LogSpec, source: str, types: dict[str, str], people: str | None
+                ) -> str:
+        columns = log.columns
+        ts = identifier(columns["timestamp"] or "")
+        kind = types[columns["timestamp"] or ""]
+        if kind.startswith(TIMESTAMP_TYPES):
+            text, parsed = f"CASE WHEN {ts} IS NULL THEN NULL ELSE 'x' END", f"epoch({ts})"
+        elif kind in ("VARCHAR",):
+            text = ts
+            parsed = (f"epoch(try_strptime({ts}, {literal(log.timestamp_format)}))"
+                      if log.timestamp_format else f"epoch(TRY_CAST({ts} AS TIMESTAMPTZ))")
+        else:  # numbers are epoch seconds
+            text, parsed = f"CAST({ts} AS VARCHAR)", f"TRY_CAST({ts} AS DOUBLE)"
+        row = ("file_row_number + 1" if log.format == "parquet" else "row_number() OVER ()")
+
+        def text_of(name: str) -> str:
+            column = columns.get(name)
+            return f"CAST({identifier(column)} AS VARCHAR)" if column else "NULL"
+
+        sequence = columns.get("sequence")
+        seq = f"TRY_CAST({identifier(sequence)} AS DOUBLE)" if sequence else "NULL"
+        person = f"orglint_pseudonym(CAST({identifier(people)} AS VARCHAR))" if people else "NULL"
+        journey = literal(log.journey) if log.journey else "NULL"
+        return f"""
+INSERT INTO raw_events
+SELECT {literal(log.name)}, {journey}, case_id, ts,
+       CASE WHEN ts_text IS NULL OR trim(ts_text) = '' THEN 1 WHEN ts IS NULL THEN 2 ELSE 0 END,
+       row_no, coalesce(seq, row_no), team_value, activity, person
+FROM (
+  SELECT {text_of("case")} AS case_id, {text} AS ts_text, {parsed} AS ts, {row} AS row_no,
+         {seq} AS seq, {text_of("team")} AS team_value, {text_of("activity")} AS activity,
+         {person} AS person
+  FROM {source}
+) src
+"""
+
+    def _load_xes(self, log: LogSpec, person: tuple[str, Callable[[str], str]] | None) -> None:
+        target = Path(self.folder.name) / f"xes-{abs(hash(log.name))}.csv"
+        with open(target, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            for batch in xes.read(log, person):
+                writer.writerows(batch)
+        types = ", ".join(f"{literal(name)}: {literal(kind)}" for name, kind in
+                          (("case_id", "VARCHAR"), ("ts", "DOUBLE"), ("ts_status", "INTEGER"),
+                           ("row_no", "BIGINT"), ("seq", "VARCHAR"), ("team_value", "VARCHAR"),
+                           ("activity", "VARCHAR"), ("person", "VARCHAR")))
+        journey = literal(log.journey) if log.journey else "NULL"
+        self._run(log, f"""
+INSERT INTO raw_events
+SELECT {literal(log.name)}, {journey}, case_id, ts, ts_status, row_no,
+       coalesce(TRY_CAST(seq AS DOUBLE), row_no), team_value, activity, person
+FROM read_csv({literal(str(target))}, header = false, columns = {{{types}}},
+              quote = '"', escape = '"', nullstr = '')
+""")
+        target.unlink()
+
+    def _run(self, log: LogSpec, statement: str) -> None:
+        try:
+            self.con.execute(statement)
+        except self.duckdb.Error as exc:
+            raise EvidenceError(log.display, _first_line(exc)) from exc
+
+    # -- computing -----------------------------------------------------------------------------
+
+    def table(self, name: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]]
+              ) -> None:
+        """A small table of declared facts (team map, SLAs, journey steps)."""
+        spec = ", ".join(f"{column} {kind}" for column, kind in columns)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({spec})")
+        rows = list(rows)
+        if rows:
+            marks = ", ".join("?" for _ in columns)
+            self.con.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+
+    def materialise(self, name: str, statement: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {statement}")
+
+    def query(self, statement: str) -> list[tuple[Any, ...]]:
+        return list(self.con.execute(statement).fetchall())
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -1,0 +1,227 @@
+"""Every evidence computation, written once as SQL over one ``events`` relation.
+
+An engine (DuckDB in process, or Spark) provides four relations and runs these statements in
+order, materialising each ``STEPS`` entry under its name:
+
+- ``raw_events(log, journey, case_id, ts, ts_status, row_no, seq, team_value, activity, person)``:
+  every event read; ``ts`` in epoch seconds (UTC) or NULL, ``ts_status`` 0 parsed, 1 missing,
+  2 unparseable; ``row_no`` the place in the file (XES line, CSV/Parquet row, 1-based); ``seq``
+  the tie-breaker (the sequence column, else ``row_no``); ``person`` a keyed pseudonym or NULL.
+- ``team_map(log, value, team)``: each log value that maps to a team id.
+- ``sla(source, target, acknowledge_s, complete_s)``: the declared SLA of each boundary.
+- ``journey_teams(journey, team)`` and ``journey_steps(journey, source, target)``: each declared
+  journey's teams, and its steps forward along the declared path.
+
+Definitions (docs/evidence.md): events of a case are ordered by ``ts``, then ``seq``. A
+*stretch* is a run of consecutive events of one team; a *handoff* is two consecutive events
+whose team differs, i.e. the start of every stretch but the first; its *boundary* is the
+directed pair (source, target). The acknowledge latency runs from the last event of the source
+to the first event of the target (or the target's first event whose activity is the
+configured one); the complete latency to the target's last event of that stretch. A handoff
+A -> B *returns* when the next stretch is A again (a path A, B, A: ping-pong).
+
+Only standard window functions, ``CASE`` and plain aggregates are used, so the text runs on
+DuckDB and Spark SQL alike; ``{quantile}`` is the one function whose name differs
+(``quantile_cont`` / ``percentile``, both the linearly interpolated quantile).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+ORDER = "ORDER BY ts, seq"
+
+EVENTS = """
+SELECT r.log, r.journey, r.case_id, r.ts, r.seq, m.team, r.activity, r.person
+FROM raw_events r
+JOIN team_map m ON m.log = r.log AND m.value = r.team_value
+WHERE r.ts_status = 0 AND r.case_id IS NOT NULL AND r.case_id <> ''
+  AND r.ts >= {start} AND r.ts < {end}
+"""
+
+# each event with its neighbours; only the events that start or end a stretch, end a case,
+# tie with the previous event of another team, or acknowledge are kept
+MARKS = f"""
+SELECT * FROM (
+  SELECT log, journey, case_id, team, ts, seq, activity,
+         CASE WHEN prev_team IS NULL OR prev_team <> team THEN 1 ELSE 0 END AS is_start,
+         CASE WHEN next_team IS NULL THEN 1 ELSE 0 END AS is_last,
+         CASE WHEN prev_ts = ts AND prev_team <> team THEN 1 ELSE 0 END AS is_tie,
+         CASE WHEN {{ack_condition}} THEN 1 ELSE 0 END AS is_ack,
+         prev_team, prev_ts
+  FROM (
+    SELECT log, journey, case_id, team, ts, seq, activity,
+           lag(team) OVER w AS prev_team,
+           lag(ts) OVER w AS prev_ts,
+           lead(team) OVER w AS next_team
+    FROM events
+    WINDOW w AS (PARTITION BY log, case_id {ORDER})
+  ) neighbours
+) marked
+WHERE is_start = 1 OR is_last = 1 OR is_tie = 1 OR is_ack = 1
+"""
+
+STRETCHES = f"""
+SELECT log, journey, case_id, stretch,
+       min(team) AS team,
+       min(ts) AS first_ts,
+       max(CASE WHEN is_start = 1 THEN prev_team END) AS prev_team,
+       max(CASE WHEN is_start = 1 THEN prev_ts END) AS prev_ts,
+       min(CASE WHEN is_ack = 1 THEN ts END) AS ack_ts,
+       max(CASE WHEN is_last = 1 THEN ts END) AS end_ts
+FROM (
+  SELECT *, sum(is_start) OVER (PARTITION BY log, case_id {ORDER}
+                                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stretch
+  FROM marks
+  WHERE is_start = 1 OR is_last = 1 OR is_ack = 1
+) numbered
+GROUP BY log, journey, case_id, stretch
+"""
+
+HANDOFFS = """
+SELECT log, journey, case_id, stretch AS place, prev_team AS source, team AS target,
+       {ack_ts} - prev_ts AS acknowledge_s,
+       done_ts - prev_ts AS complete_s,
+       CASE WHEN next_team = prev_team THEN 1 ELSE 0 END AS returned
+FROM (
+  SELECT log, journey, case_id, stretch, team, prev_team, prev_ts, first_ts, ack_ts,
+         coalesce(lead(prev_ts) OVER s, end_ts) AS done_ts,
+         lead(team) OVER s AS next_team
+  FROM stretches
+  WINDOW s AS (PARTITION BY log, case_id ORDER BY stretch)
+) ordered
+WHERE stretch > 1
+"""
+
+CASE_BOUNDARIES = """
+SELECT log, case_id, source, target, count(*) AS crossings, min(place) AS first_place,
+       max(place) AS last_place, sum(returned) AS returns
+FROM handoffs
+GROUP BY log, case_id, source, target
+"""
+
+CASES = """
+SELECT s.log, s.journey, s.case_id,
+       count(DISTINCT s.team) AS teams,
+       sum(CASE WHEN j.team IS NULL THEN 1 ELSE 0 END) AS off_path
+FROM stretches s
+LEFT JOIN journey_teams j ON j.journey = s.journey AND j.team = s.team
+GROUP BY s.log, s.journey, s.case_id
+"""
+
+CASE_STEPS = """
+SELECT h.log, h.case_id,
+       sum(CASE WHEN j.source IS NULL THEN 1 ELSE 0 END) AS off_steps,
+       max(h.returned) AS ping_pong
+FROM handoffs h
+LEFT JOIN journey_steps j ON j.journey = h.journey AND j.source = h.source AND j.target = h.target
+GROUP BY h.log, h.case_id
+"""
+
+# (name, statement): materialised in this order
+STEPS = (("events", EVENTS), ("marks", MARKS), ("stretches", STRETCHES), ("handoffs", HANDOFFS),
+         ("case_boundaries", CASE_BOUNDARIES), ("cases", CASES), ("case_steps", CASE_STEPS))
+
+# -- figures: small results read back into Python ---------------------------------------------
+
+QUALITY = """
+SELECT log, count(*) AS events,
+       sum(CASE WHEN ts_status = 1 THEN 1 ELSE 0 END) AS missing_ts,
+       min(CASE WHEN ts_status = 1 THEN row_no END) AS first_missing,
+       sum(CASE WHEN ts_status = 2 THEN 1 ELSE 0 END) AS unparseable_ts,
+       min(CASE WHEN ts_status = 2 THEN row_no END) AS first_unparseable,
+       sum(CASE WHEN case_id IS NULL OR case_id = '' THEN 1 ELSE 0 END) AS missing_case,
+       min(CASE WHEN case_id IS NULL OR case_id = '' THEN row_no END) AS first_missing_case,
+       sum(CASE WHEN ts_status = 0 AND NOT (ts >= {start} AND ts < {end}) THEN 1 ELSE 0 END)
+         AS outside_period
+FROM raw_events
+GROUP BY log
+"""
+
+TEAM_VALUES = """
+SELECT log, team_value, count(*) AS events, min(row_no) AS first_row
+FROM raw_events
+GROUP BY log, team_value
+"""
+
+TIES = """
+SELECT log, count(*) AS ties, count(DISTINCT case_id) AS cases
+FROM marks
+WHERE is_tie = 1
+GROUP BY log
+"""
+
+TOTALS = """
+SELECT count(*) AS events, count(DISTINCT team) AS teams, min(ts) AS first_ts, max(ts) AS last_ts
+FROM events
+"""
+
+BOUNDARY_COUNTS = """
+SELECT source, target, sum(crossings) AS handoffs, count(*) AS cases, sum(returns) AS returns
+FROM case_boundaries
+GROUP BY source, target
+"""
+
+# cases that cross A -> B and later cross B -> A: work sent back
+BOUNCES = """
+SELECT f.source, f.target, count(*) AS cases
+FROM case_boundaries f
+JOIN case_boundaries b
+  ON b.log = f.log AND b.case_id = f.case_id AND b.source = f.target AND b.target = f.source
+WHERE b.last_place > f.first_place
+GROUP BY f.source, f.target
+"""
+
+LATENCIES = """
+SELECT h.source, h.target,
+       count(h.acknowledge_s) AS acknowledge_n,
+       {quantile}(h.acknowledge_s, 0.5) AS acknowledge_p50,
+       {quantile}(h.acknowledge_s, 0.9) AS acknowledge_p90,
+       sum(CASE WHEN s.acknowledge_s IS NULL THEN NULL
+                WHEN h.acknowledge_s > s.acknowledge_s THEN 1 ELSE 0 END) AS acknowledge_breaches,
+       count(h.complete_s) AS complete_n,
+       {quantile}(h.complete_s, 0.5) AS complete_p50,
+       {quantile}(h.complete_s, 0.9) AS complete_p90,
+       sum(CASE WHEN s.complete_s IS NULL THEN NULL
+                WHEN h.complete_s > s.complete_s THEN 1 ELSE 0 END) AS complete_breaches
+FROM handoffs h
+LEFT JOIN sla s ON s.source = h.source AND s.target = h.target
+GROUP BY h.source, h.target
+"""
+
+TEAMS_PER_CASE = """
+SELECT c.journey, c.teams, count(*) AS cases,
+       sum(CASE WHEN c.off_path = 0 AND coalesce(p.off_steps, 0) = 0 THEN 1 ELSE 0 END)
+         AS conforming,
+       sum(coalesce(p.ping_pong, 0)) AS ping_pong
+FROM cases c
+LEFT JOIN case_steps p ON p.log = c.log AND p.case_id = c.case_id
+GROUP BY c.journey, c.teams
+"""
+
+PEOPLE_PER_CASE = """
+SELECT avg(people) AS people FROM (
+  SELECT count(DISTINCT person) AS people FROM events GROUP BY log, case_id
+) per_case
+"""
+
+FIGURES = {"quality": QUALITY, "team_values": TEAM_VALUES, "ties": TIES, "totals": TOTALS,
+           "boundary_counts": BOUNDARY_COUNTS, "bounces": BOUNCES, "latencies": LATENCIES,
+           "teams_per_case": TEAMS_PER_CASE}
+
+
+def render(statement: str, *, quantile: str, start: float | None, end: float | None,
+           acknowledge_activity: str | None, literal: Callable[[str], str]) -> str:
+    """The statement with the engine's quantile function and the run's constants filled in;
+    ``literal`` quotes a string the engine's way."""
+    if acknowledge_activity is None:
+        ack_condition, ack_ts = "1 = 0", "first_ts"
+    else:
+        ack_condition, ack_ts = f"activity = {literal(acknowledge_activity)}", "ack_ts"
+    return statement.format(
+        quantile=quantile,
+        start=repr(float(start)) if start is not None else "-1e18",
+        end=repr(float(end)) if end is not None else "1e18",
+        ack_condition=ack_condition,
+        ack_ts=ack_ts,
+    )
