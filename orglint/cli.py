@@ -104,6 +104,7 @@ def _fail(exc: Exception) -> int:
     from orglint.baseline import BaselineError
     from orglint.config import ConfigError
     from orglint.engine import RuleCrash
+    from orglint.evidence.settings import EvidenceError
     from orglint.plugins import PluginError
     from orglint.registry import RegistryError
     from orglint.runner import UsageError
@@ -111,7 +112,8 @@ def _fail(exc: Exception) -> int:
     if isinstance(exc, ConfigError):
         for position, message in exc.problems:
             print(f"{position}: config error: {message}", file=sys.stderr)
-    elif isinstance(exc, (UsageError, PluginError, RegistryError, RuleCrash, BaselineError)):
+    elif isinstance(exc, (UsageError, PluginError, RegistryError, RuleCrash, BaselineError,
+                          EvidenceError)):
         print(f"orglint: error: {exc}", file=sys.stderr)
     elif isinstance(exc, OSError) and exc.filename:  # an output or input orglint cannot use
         print(f"orglint: error: {exc.filename}: {exc.strerror}", file=sys.stderr)

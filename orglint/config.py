@@ -7,11 +7,15 @@ import difflib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from orglint.evidence.settings import EVIDENCE_SCHEMA
 from orglint.finding import SEVERITIES, Position
 from orglint.loader import Document, load_file
 from orglint.waivers import WAIVERS_SCHEMA
+
+if TYPE_CHECKING:
+    from orglint.evidence.settings import EvidenceSettings
 
 CONFIG_NAMES = ("orglint.yaml", ".orglint.yaml")
 DEFAULT_INCLUDE = ["**/*.yaml", "**/*.yml"]
@@ -38,6 +42,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
     "waiver_files": {"type": "list", "schema": {"type": "string", "empty": False}},
     "baseline": {"type": "string", "empty": False},
     "cache_dir": {"type": "string", "empty": False},
+    "evidence": EVIDENCE_SCHEMA,  # event logs: docs/evidence.md
 }
 
 
@@ -64,6 +69,7 @@ class Config:
     waiver_files: list[str] = field(default_factory=list)
     baseline: str | None = None
     cache_dir: str | None = None
+    evidence: EvidenceSettings | None = None  # the event logs to read, when configured
     # where each config key stands, for messages about its values
     document: Document | None = None
 
@@ -123,6 +129,14 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
         if key in data:
             setattr(config, key, data[key])
     config.rules = dict(data.get("rules") or {})
+    if data.get("evidence") is not None:
+        from orglint.evidence.settings import EvidenceError, parse
+
+        try:
+            config.evidence = parse(data["evidence"], config.root, config.position)
+        except EvidenceError as exc:
+            raise ConfigError([(exc.where if isinstance(exc.where, Position)
+                                else config.position("evidence"), exc.message)]) from exc
     return config
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +79,9 @@ class Settings:
     today: datetime.date | None = None
     # fingerprint -> how many findings the baseline accepts; None when there is no baseline
     baseline: Counter[str] | None = None
+    # Org -> Evidence from the configured event logs (orglint/evidence), or None: called once
+    # after the org is built, before the rules run; the EVD rules read ``org.evidence``
+    observe: Callable[[Org], Any] | None = None
 
 
 @dataclass
@@ -202,6 +205,8 @@ def rules_that_ran(registry: Registry, settings: Settings, rules: Iterable[Rule]
 def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -> CheckResult:
     files = list(files)
     org, paths = prepare(files)
+    if settings.observe is not None:
+        org.evidence = settings.observe(org)
     rules = registry.select(settings.select, settings.ignore)
     # waivers apply before the stage is computed, so a waived finding never blocks; the rules
     # that judge the waivers run after them, knowing which waivers were used

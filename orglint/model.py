@@ -19,6 +19,7 @@ from orglint.loader import Document
 from orglint.schema import KIND_SECTION, SECTIONS, reference_kinds
 
 if TYPE_CHECKING:
+    from orglint.evidence.figures import Evidence
     from orglint.waivers import WaiverState
 
 
@@ -218,6 +219,8 @@ class Org:
     # the declared waivers and what they waived, left here by the engine for the WVR rules
     waiver_state: WaiverState | None = None
     teams_led_by: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # how work moved, from the configured event logs (orglint/evidence); None without them
+    evidence: Evidence | None = None
 
     def section(self, kind: str) -> dict[str, Any]:
         table: dict[str, Any] = getattr(self, KIND_SECTION[kind])

@@ -21,6 +21,7 @@ AREAS = {
     "RAC": "RACI",
     "FBK": "Feedback",
     "WVR": "Waivers",
+    "EVD": "Evidence",
 }
 
 RuleFunction = Callable[..., Iterable[Hit]]

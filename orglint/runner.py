@@ -240,7 +240,17 @@ def settings_for(config: Config, select: Sequence[str] | None = None,
         fail_on=fail_on or config.fail_on,
         rules=config.rules,
         today=_today(),
+        observe=_observer(config),
     )
+
+
+def _observer(config: Config) -> Any:
+    """Org -> Evidence when the config names event logs; imports no engine until called."""
+    if config.evidence is None:
+        return None
+    from orglint.evidence import observer
+
+    return observer(config.evidence)
 
 
 def _today() -> Any:

@@ -23,6 +23,15 @@ A case file (``tests/rules/BND001.yaml``)::
         org: |
           ...
         expect: []
+      - name: an evidence rule reads event logs
+        evidence: |                # a config holding an `evidence:` section (orglint.yaml)
+          evidence: {min_support: 1, k: 1, logs: [{path: events.csv}]}
+        logs:                      # files beside that config
+          events.csv: |
+            case,timestamp,team
+            c1,2024-03-04T09:00:00Z,desk
+        org: |
+          ...
 
 Only the case's rule runs, plus the loading checks (ORG001-ORG005), so a broken input shows
 up as a failure instead of passing silently. Plugin authors use the same runner:
@@ -32,6 +41,8 @@ up as a failure instead of passing silently. Plugin authors use the same runner:
 from __future__ import annotations
 
 import datetime
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +69,8 @@ class Case:
     select: list[str] = field(default_factory=list)
     config: str | None = None
     today: datetime.date | None = None
+    evidence: str | None = None
+    logs: dict[str, str] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -73,7 +86,8 @@ def load_cases(path: str | Path) -> list[Case]:
         Case(rule=data["rule"], name=item["name"], org=item["org"], expect=item.get("expect") or [],
              options=item.get("options") or {}, severity=item.get("severity"), source=str(path),
              select=list(item.get("select") or []), config=item.get("config"),
-             today=item.get("today"))
+             today=item.get("today"), evidence=item.get("evidence"),
+             logs=dict(item.get("logs") or {}))
         for item in data["cases"]
     ]
 
@@ -85,12 +99,31 @@ def run_case(case: Case, registry: Registry) -> list[dict[str, Any]]:
         entry["severity"] = case.severity
     settings = Settings(select=[case.rule, *case.select, *LOADING_CODES], rules={case.rule: entry},
                         waivers=case_waivers(case), today=case.today)
-    result = check([load_text(case.org, CASE_PATH)], registry, settings)
+    with tempfile.TemporaryDirectory(prefix="orglint-case-") as folder:
+        if case.evidence is not None:
+            settings.observe = evidence_observer(case.evidence, case.logs, Path(folder))
+        result = check([load_text(case.org, CASE_PATH)], registry, settings)
     return [
         {"code": f.code, "line": f.line, "column": f.column, "message": f.message,
          "severity": f.severity}
         for f in result.findings
     ]
+
+
+def evidence_observer(config: str, logs: dict[str, str], folder: Path) -> Callable[[Any], Any]:
+    """``Settings.observe`` for a config text holding ``evidence:`` and the logs it names,
+    written into ``folder`` (positions in the config are reported under orglint.yaml)."""
+    from orglint.config import load_config
+    from orglint.evidence import observer
+
+    for name, text in logs.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    path = folder / CONFIG_PATH
+    path.write_text(config, encoding="utf-8")
+    loaded = load_config(path, CONFIG_PATH)
+    if loaded.evidence is None:
+        raise ValueError(f"{path}: the config has no 'evidence:' section")
+    return observer(loaded.evidence)
 
 
 def case_waivers(case: Case) -> list[Waiver]:

@@ -123,15 +123,17 @@ class DuckDBEngine:
         seq = f"TRY_CAST({identifier(sequence)} AS DOUBLE)" if sequence else "NULL"
         person = f"orglint_pseudonym(CAST({identifier(people)} AS VARCHAR))" if people else "NULL"
         journey = literal(log.journey) if log.journey else "NULL"
+        if columns.get("journey"):
+            journey = f"coalesce({text_of('journey')}, {journey})"
         return f"""
 INSERT INTO raw_events
-SELECT {literal(log.name)}, {journey}, case_id, ts,
+SELECT {literal(log.name)}, journey, case_id, ts,
        CASE WHEN ts_text IS NULL OR trim(ts_text) = '' THEN 1 WHEN ts IS NULL THEN 2 ELSE 0 END,
        row_no, coalesce(seq, row_no), team_value, activity, person
 FROM (
   SELECT {text_of("case")} AS case_id, {text} AS ts_text, {parsed} AS ts, {row} AS row_no,
          {seq} AS seq, {text_of("team")} AS team_value, {text_of("activity")} AS activity,
-         {person} AS person
+         {person} AS person, {journey} AS journey
   FROM {source}
 ) src
 """
@@ -145,11 +147,11 @@ FROM (
         types = ", ".join(f"{literal(name)}: {literal(kind)}" for name, kind in
                           (("case_id", "VARCHAR"), ("ts", "DOUBLE"), ("ts_status", "INTEGER"),
                            ("row_no", "BIGINT"), ("seq", "VARCHAR"), ("team_value", "VARCHAR"),
-                           ("activity", "VARCHAR"), ("person", "VARCHAR")))
+                           ("activity", "VARCHAR"), ("person", "VARCHAR"), ("journey", "VARCHAR")))
         journey = literal(log.journey) if log.journey else "NULL"
         self._run(log, f"""
 INSERT INTO raw_events
-SELECT {literal(log.name)}, {journey}, case_id, ts, ts_status, row_no,
+SELECT {literal(log.name)}, coalesce(journey, {journey}), case_id, ts, ts_status, row_no,
        coalesce(TRY_CAST(seq AS DOUBLE), row_no), team_value, activity, person
 FROM read_csv({literal(str(target))}, header = false, columns = {{{types}}},
               quote = '"', escape = '"', nullstr = '')

@@ -115,6 +115,7 @@ class Evidence:
     min_support: int = 20
     people_per_case: float | None = None  # only when the config opts in to people
     engine: str = "duckdb"
+    observed_teams: frozenset[str] = frozenset()  # team ids that hold at least one event
 
     @property
     def handoffs(self) -> int:

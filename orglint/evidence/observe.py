@@ -181,6 +181,7 @@ def _evidence(settings: EvidenceSettings, org: Org, engine: str,
         teams_per_case=tuple(sorted(distribution.items())), ping_pong_cases=ping_pong,
         quality=_quality(settings, org, results, mapped), k=settings.k,
         min_support=settings.min_support, people_per_case=people, engine=engine,
+        observed_teams=frozenset(row[0] for row in results["teams"]),
     )
 
 

@@ -13,7 +13,7 @@ evidence:
     - path: logs/incidents.xes.gz                  # .xes, .xes.gz, .csv, .csv.gz, .parquet
       journey: incident                             # optional: the journey its cases travel
       columns: {case: concept:name, timestamp: time:timestamp, team: org:group,
-                activity: concept:name, sequence: null}
+                activity: concept:name, sequence: null, journey: null}  # journey: per case
       timestamp_format: "%Y-%m-%d %H:%M:%S"         # optional (strftime), else ISO-8601
       team_map: {V30: first-line, "re:V5.*": second-line}
 ```
@@ -43,7 +43,8 @@ LOG_SCHEMA: dict[str, Any] = {
     "name": {"type": "string", "empty": False},
     "journey": {"type": "string", "empty": False},
     "columns": {"type": "dict", "schema": {key: _COLUMN for key in
-                                           ("case", "timestamp", "team", "activity", "sequence")}},
+                                           ("case", "timestamp", "team", "activity", "sequence",
+                                            "journey")}},
     "timestamp_format": {"type": "string", "empty": False},
     "team_map": {"type": "dict", "keysrules": {"type": "string", "empty": False},
                  "valuesrules": {"type": "string", "empty": False}},

@@ -156,6 +156,10 @@ SELECT count(*) AS events, count(DISTINCT team) AS teams, min(ts) AS first_ts, m
 FROM events
 """
 
+TEAMS = """
+SELECT DISTINCT team FROM events
+"""
+
 BOUNDARY_COUNTS = """
 SELECT source, target, sum(crossings) AS handoffs, count(*) AS cases, sum(returns) AS returns
 FROM case_boundaries
@@ -205,7 +209,7 @@ SELECT avg(people) AS people FROM (
 ) per_case
 """
 
-FIGURES = {"quality": QUALITY, "team_values": TEAM_VALUES, "ties": TIES, "totals": TOTALS,
+FIGURES = {"quality": QUALITY, "ties": TIES, "totals": TOTALS, "teams": TEAMS,
            "boundary_counts": BOUNDARY_COUNTS, "bounces": BOUNCES, "latencies": LATENCIES,
            "teams_per_case": TEAMS_PER_CASE}
 

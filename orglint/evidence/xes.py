@@ -24,8 +24,9 @@ ATTRIBUTE_TAGS = frozenset({"string", "date", "int", "float", "boolean", "id"})
 CHUNK = 1 << 20
 
 # (case_id, epoch seconds or None, ts_status, line, sequence value or None, team value,
-#  activity, person)
-Row = tuple[str | None, float | None, int, int, str | None, str | None, str | None, str | None]
+#  activity, person, journey)
+Row = tuple[str | None, float | None, int, int, str | None, str | None, str | None, str | None,
+            str | None]
 
 
 def timestamp(text: str | None) -> tuple[float | None, int]:
@@ -73,7 +74,7 @@ def read(spec: LogSpec, person: tuple[str, Callable[[str], str]] | None = None
     if not reader.seen_log:
         raise EvidenceError(Position(spec.display, 1, 1), "not an XES log: no <log> element")
     if reader.events:
-        for name in ("case", "timestamp", "team", "activity", "sequence"):
+        for name in ("case", "timestamp", "team", "activity", "sequence", "journey"):
             key = spec.columns.get(name)
             if key and not reader.present.get(name):
                 raise EvidenceError(spec.where, f"log '{spec.name}': no {_SCOPE[name]} has the "
@@ -81,7 +82,7 @@ def read(spec: LogSpec, person: tuple[str, Callable[[str], str]] | None = None
 
 
 _SCOPE = {"case": "trace", "timestamp": "event", "team": "event", "activity": "event",
-          "sequence": "event"}
+          "sequence": "event", "journey": "trace"}
 
 
 def _open(path: Path) -> IO[bytes]:
@@ -102,6 +103,7 @@ class _Reader:
     def __init__(self, spec: LogSpec, person: tuple[str, Callable[[str], str]] | None) -> None:
         columns = spec.columns
         self.case_key = columns["case"] or ""
+        self.journey_key = columns.get("journey")
         self.event_keys = {name: key for name, key in columns.items()
                            if key and name in ("timestamp", "team", "activity", "sequence")}
         self.person = person
@@ -172,6 +174,9 @@ class _Reader:
         case = trace.get(self.case_key)
         if case is not None:
             self.present["case"] = 1
+        journey = trace.get(self.journey_key) if self.journey_key else None
+        if journey is not None:
+            self.present["journey"] = 1
         keys = self.event_keys
         defaults = self.defaults["event"]
         present = self.present
@@ -187,6 +192,6 @@ class _Reader:
                 raw = event.get(self.person[0])
                 pseudonym = self.person[1](raw) if raw else None
             self.rows.append((case, ts, status, line, values.get("sequence"), values.get("team"),
-                              values.get("activity"), pseudonym))
+                              values.get("activity"), pseudonym, journey))
         self.events += len(self.pending)
         self.pending = []
