@@ -175,7 +175,9 @@ def build(result: CheckResult, *, today: date, version: str,
         next_stage=stage.next,
         next_stage_name=next_name,
         counts={severity: result.counts()[severity] for severity in SEVERITIES},
-        areas=area_scores(result.rules, result.findings, [pair[0] for pair in waived_pairs]),
+        areas=[area for area in area_scores(result.rules, result.findings,
+                                            [pair[0] for pair in waived_pairs])
+               if area.prefix != "EVD" or org.evidence is not None],  # no logs: not assessed
         risks=top_risks(org, known, result.findings, stage.next),
         ladder=ladder(result.findings, known, stage.number),
         matrix=boundary_matrix(org),
