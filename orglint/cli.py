@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="files or folders (default: the config's include globs)")
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     graph.add_argument("--config", metavar="PATH", help="config file (default: search upward)")
+    _add_evidence_parser(commands)
     init = commands.add_parser("init", help="write a starter ops repo into a folder")
     init.add_argument("folder", nargs="?", default=".", metavar="FOLDER",
                       help="where to write it (default: the current folder)")
@@ -355,3 +356,36 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 COMMANDS["init"] = cmd_init
+
+
+def _add_evidence_parser(commands: Any) -> None:
+    evidence = commands.add_parser("evidence", help="how work moved between teams, from the "
+                                   "configured event logs")
+    evidence.add_argument("paths", nargs="*", metavar="PATH",
+                          help="files or folders of the org (default: the config's include globs)")
+    evidence.add_argument("--format", choices=("text", "json"), default="text")
+    evidence.add_argument("--engine", choices=("duckdb", "spark"),
+                          help="where the SQL runs (default: the config's, else duckdb)")
+    evidence.add_argument("--config", metavar="PATH", help="config file (default: search upward)")
+
+
+def cmd_evidence(args: argparse.Namespace) -> int:
+    """The evidence summary: reads the logs of the config's ``evidence:`` section once."""
+    from orglint.engine import prepare
+    from orglint.evidence.observe import observe
+    from orglint.evidence.summary import render_json, render_text, summary
+    from orglint.runner import UsageError, load_for_check, open_session, settings_for
+
+    session = open_session(args.config, paths=args.paths)
+    if session.config.evidence is None:
+        raise UsageError("the config has no 'evidence:' section naming event logs "
+                         "(see docs/evidence.md)")
+    settings = settings_for(session.config)
+    org, _ = prepare(load_for_check(session, args.paths, settings))
+    data = summary(observe(session.config.evidence, org, args.engine), org)
+    sys.stdout.write(render_json(data) if args.format == "json" else render_text(data))
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+COMMANDS["evidence"] = cmd_evidence

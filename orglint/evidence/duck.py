@@ -172,9 +172,11 @@ FROM read_csv({literal(str(target))}, header = false, columns = {{{types}}},
         spec = ", ".join(f"{column} {kind}" for column, kind in columns)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({spec})")
         rows = list(rows)
-        if rows:
-            marks = ", ".join("?" for _ in columns)
-            self.con.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+        marks = "(" + ", ".join("?" for _ in columns) + ")"
+        for start in range(0, len(rows), 500):  # one statement per 500 rows: executemany is slow
+            chunk = rows[start:start + 500]
+            self.con.execute(f"INSERT INTO {name} VALUES {', '.join([marks] * len(chunk))}",
+                             [value for row in chunk for value in row])
 
     def materialise(self, name: str, statement: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {statement}")

@@ -107,6 +107,8 @@ class _Reader:
         self.event_keys = {name: key for name, key in columns.items()
                            if key and name in ("timestamp", "team", "activity", "sequence")}
         self.person = person
+        self.wanted = {key for key in (*self.event_keys.values(), self.case_key, self.journey_key,
+                                       person[0] if person else None) if key}
         self.present: dict[str, int] = {}
         self.events = 0
         self.rows: list[Row] = []
@@ -150,8 +152,10 @@ class _Reader:
             elif tag in ATTRIBUTE_TAGS or tag in ("list", "container"):
                 self.depth = 1  # a log-level attribute, possibly nested: skip it
             return
-        if tag in ATTRIBUTE_TAGS and "key" in attrs:
-            target[attrs["key"]] = attrs.get("value", "")
+        if tag in ATTRIBUTE_TAGS:
+            key = attrs.get("key")
+            if key in self.wanted:  # only what the mapping names: most attributes are not
+                target[key] = attrs.get("value", "")
         self.depth = 1
 
     def end(self, tag: str) -> None:
