@@ -3,7 +3,7 @@
 ``summary`` builds one plain dict (the JSON output) with k-anonymity applied: any figure
 resting on fewer than ``k`` cases is left out and counted as suppressed. The text output is
 rendered from that dict, so both always show the same figures. Durations are seconds, shares
-0..1 (rounded to 4 places), in the JSON; the text writes them for people.
+0..1 (rounded to 6 places), in the JSON; the text writes them for people.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ TOP = 10
 REFERENCE_TEAMS_PER_CASE = 4.7
 
 
-def _round(value: float | None, places: int = 4) -> float | None:
+def _round(value: float | None, places: int = 6) -> float | None:
     return None if value is None else round(float(value), places)
 
 
@@ -115,7 +115,8 @@ def render_text(data: dict[str, Any]) -> str:
         cases = bucket["cases"]
         part = "suppressed" if cases is None else (
             f"{cases} cases, {share(cases / data['cases'])}" if data["cases"] else "-")
-        lines.append(f"    {bucket['teams']:>3} team{'' if bucket['teams'] == 1 else 's'}  {part}")
+        unit = "team" if bucket["teams"] == 1 else "teams"
+        lines.append(f"    {bucket['teams']:>3} {unit:<5}  {part}")
     row("ping-pong", share(data["ping_pong_share"]), "of cases have a path A, B, A")
     if data["people_per_case"] is not None:
         row("people per case", f"{data['people_per_case']:.2f}", "mean, from keyed pseudonyms")
@@ -128,7 +129,7 @@ def render_text(data: dict[str, Any]) -> str:
                          f"{item['mean_teams']:.2f} teams per case ({item['declared_teams']} "
                          f"declared)")
     if data["declared"]:
-        lines.append("Declared handoffs (acknowledge p50 / p90 against the SLA)")
+        lines.append("Declared handoffs (latency p50 / p90, share of handoffs over the SLA)")
         for item in data["declared"]:
             lines.append("  " + _declared_line(item))
     lines.append(f"Top undeclared boundaries ({data['suppressed_boundaries']} boundaries on fewer "
@@ -156,7 +157,9 @@ def _declared_line(item: dict[str, Any]) -> str:
         return f"{head} suppressed"
     if not item["handoffs"]:
         return f"{head} not observed"
-    ack = item["acknowledge"]
-    sla = f", SLA {ack['sla']}, {share(ack['breached'])} breached" if ack["sla"] else ""
-    return (f"{head} {item['handoffs']} handoffs, {item['cases']} cases, acknowledge "
-            f"{duration(ack['p50_s'])} / {duration(ack['p90_s'])}{sla}")
+    parts = [f"{item['handoffs']} handoffs", f"{item['cases']} cases"]
+    for kind in ("acknowledge", "complete"):
+        latency = item[kind]
+        sla = f" (SLA {latency['sla']}: {share(latency['breached'])} over)" if latency["sla"] else ""
+        parts.append(f"{kind} {duration(latency['p50_s'])} / {duration(latency['p90_s'])}{sla}")
+    return f"{head} {', '.join(parts)}"
