@@ -4,6 +4,8 @@ past ``memory_limit``). Needs the ``orglint[evidence]`` extra."""
 from __future__ import annotations
 
 import csv
+import gzip
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import Any
 
 from orglint.evidence import xes
 from orglint.evidence.settings import EvidenceError, EvidenceSettings, LogSpec
+from orglint.finding import Position
 
 RAW_COLUMNS = (("log", "VARCHAR"), ("journey", "VARCHAR"), ("case_id", "VARCHAR"),
                ("ts", "DOUBLE"), ("ts_status", "INTEGER"), ("row_no", "BIGINT"),
@@ -78,7 +81,10 @@ class DuckDBEngine:
                                      side_effects=False)
         path = literal(str(log.path))
         if log.format == "csv":
-            source = f"read_csv({path}, header = true, all_varchar = true)"
+            # the dialect is fixed, never sniffed: a sniffer that guesses wrong drops rows
+            columns = ", ".join(f"{literal(name)}: 'VARCHAR'" for name in _csv_header(log))
+            source = (f"read_csv({path}, header = true, auto_detect = false, delim = ',', "
+                      f"quote = '\"', escape = '\"', columns = {{{columns}}})")
         else:
             source = f"read_parquet({path}, file_row_number = true)"
         types = self._describe(log, source)
@@ -140,10 +146,15 @@ FROM (
 
     def _load_xes(self, log: LogSpec, person: tuple[str, Callable[[str], str]] | None) -> None:
         target = Path(self.folder.name) / f"xes-{abs(hash(log.name))}.csv"
+        written = 0
         with open(target, "w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
             for batch in xes.read(log, person):
                 writer.writerows(batch)
+                written += len(batch)
+        if not written:
+            target.unlink()
+            return
         types = ", ".join(f"{literal(name)}: {literal(kind)}" for name, kind in
                           (("case_id", "VARCHAR"), ("ts", "DOUBLE"), ("ts_status", "INTEGER"),
                            ("row_no", "BIGINT"), ("seq", "VARCHAR"), ("team_value", "VARCHAR"),
@@ -162,7 +173,7 @@ FROM read_csv({literal(str(target))}, header = false, columns = {{{types}}},
         try:
             self.con.execute(statement)
         except self.duckdb.Error as exc:
-            raise EvidenceError(log.display, _first_line(exc)) from exc
+            raise _csv_error(log, exc) from exc
 
     # -- computing -----------------------------------------------------------------------------
 
@@ -183,6 +194,30 @@ FROM read_csv({literal(str(target))}, header = false, columns = {{{types}}},
 
     def query(self, statement: str) -> list[tuple[Any, ...]]:
         return list(self.con.execute(statement).fetchall())
+
+
+def _csv_header(log: LogSpec) -> list[str]:
+    """The column names on the first line of a CSV log (gzip or not)."""
+    try:
+        with open(log.path, "rb") as probe:
+            zipped = probe.read(2) == b"\x1f\x8b"
+        opener: Any = gzip.open if zipped else open
+        with opener(log.path, "rt", encoding="utf-8-sig", newline="") as stream:
+            return next(csv.reader(stream), [])
+    except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
+        raise EvidenceError(log.display, f"cannot read the header: {exc}") from exc
+
+
+def _csv_error(log: LogSpec, exc: BaseException) -> EvidenceError:
+    """DuckDB's several-line CSV error as one line at its place: `e.csv:3:1: not valid CSV: ...`."""
+    lines = [line.strip() for line in str(exc).splitlines()]
+    found = re.search(r"CSV Error on Line: (\d+)", lines[0] if lines else "")
+    if not found:
+        return EvidenceError(log.display, _first_line(exc))
+    reason = next((line for line in lines[1:] if line and not line.startswith(
+        ("Original Line", "Possible fixes", "*", "file=", "delimiter", "quote", "escape"))),
+        "malformed row")
+    return EvidenceError(Position(log.display, int(found.group(1)), 1), f"not valid CSV: {reason}")
 
 
 def _first_line(exc: BaseException) -> str:
