@@ -5,8 +5,7 @@ from __future__ import annotations
 from orglint import hookimpl
 from orglint.registry import Rule, collect
 
-from . import (boundaries, context, evidence, feedback, governance, incentives, raci, structure,
-               waivers)
+from . import boundaries, context, evidence, feedback, governance, incentives, raci, structure, waivers
 
 AREA_MODULES = (structure, boundaries, governance, incentives, context, raci, feedback, waivers,
                 evidence)

@@ -3,6 +3,7 @@ past ``memory_limit``). Needs the ``orglint[evidence]`` extra."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import re
@@ -46,10 +47,10 @@ class DuckDBEngine:
         self.folder = tempfile.TemporaryDirectory(prefix="orglint-evidence-")
         self.con = duckdb.connect(config={"memory_limit": settings.memory_limit,
                                           "temp_directory": self.folder.name})
-        try:  # with ICU loaded, a time without an offset would be local time; pin it to UTC
+        # with ICU loaded, a time without an offset would be local time: pin it to UTC (without
+        # ICU the setting does not exist, and DuckDB's own TIMESTAMPTZ is UTC)
+        with contextlib.suppress(duckdb.Error):
             self.con.execute("SET TimeZone = 'UTC'")
-        except duckdb.Error:
-            pass  # no ICU: DuckDB's own TIMESTAMPTZ is UTC
         self.pseudonym: Callable[[str], str] | None = None
         columns = ", ".join(f"{name} {kind}" for name, kind in RAW_COLUMNS)
         self.con.execute(f"CREATE TEMP TABLE raw_events ({columns})")

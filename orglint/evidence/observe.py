@@ -127,7 +127,8 @@ def _declare(engine: Engine, org: Org) -> None:
     engine.table("sla", (("source", "VARCHAR"), ("target", "VARCHAR"), ("acknowledge_s", "DOUBLE"),
                          ("complete_s", "DOUBLE")),
                  [(source, target, ack, done) for (source, target), (ack, done) in slas.items()])
-    teams, steps = set(), set()
+    teams: set[tuple[str, str]] = set()
+    steps: set[tuple[str, str, str]] = set()
     for journey in org.journeys.values():
         teams.update((journey.id, ref.id) for ref in journey.path)
         steps.update((journey.id, source.id, target.id) for _, source, target in journey.boundaries())
@@ -144,13 +145,13 @@ def _evidence(settings: EvidenceSettings, org: Org, engine: str,
     boundaries = []
     for source, target, handoffs, cases, returns in results["boundary_counts"]:
         ack_n, ack50, ack90, ack_over, done_n, done50, done90, done_over = latencies[(source, target)]
-        declared = tuple(sorted(handoff.id for handoff in org.handoffs_between.get((source, target), ())))
+        contracts = tuple(sorted(item.id for item in org.handoffs_between.get((source, target), ())))
         boundaries.append(Boundary(
             source=source, target=target, handoffs=int(handoffs), cases=int(cases),
             returns=int(returns), bounced=bounces.get((source, target), 0),
             acknowledge=Latency(int(ack_n), ack50, ack90, None if ack_over is None else int(ack_over)),
             complete=Latency(int(done_n), done50, done90, None if done_over is None else int(done_over)),
-            declared=declared,
+            declared=contracts,
         ))
     boundaries.sort(key=lambda item: (item.source, item.target))
     events, teams, first, last = results["totals"][0]

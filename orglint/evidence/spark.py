@@ -84,21 +84,19 @@ class SparkEngine:
     # -- reading -------------------------------------------------------------------------------
 
     def load(self, log: LogSpec, person: tuple[str, Callable[[str], str]] | None) -> None:
-        from pyspark.sql import functions as F  # noqa: N812 - Spark's own spelling
+        from pyspark.sql import functions as F
 
         if not log.path.is_file() and not log.path.is_dir():
             raise EvidenceError(log.where, f"log '{log.display}' does not exist")
-        if log.format == "xes":
-            frame = self._xes_frame(log, person)
-        else:
-            frame = self._tabular_frame(log, person, F)
+        frame = (self._xes_frame(log, person) if log.format == "xes"
+                 else self._tabular_frame(log, person, F))
         self.raw = frame if self.raw is None else self.raw.unionByName(frame)
         self.raw.createOrReplaceTempView("raw_events")
         self.views.append("raw_events")
 
     def _tabular_frame(self, log: LogSpec, person: tuple[str, Callable[[str], str]] | None,
-                       F: Any) -> Any:  # noqa: N803
-        from pyspark.sql.utils import AnalysisException
+                       F: Any) -> Any:
+        from pyspark.errors import AnalysisException
 
         try:
             if log.format == "csv":
@@ -175,7 +173,7 @@ class SparkEngine:
                   "team_value string, activity string, person string, journey string")
         frame = self.spark.read.schema(schema).option("header", False) \
             .option("multiLine", True).option("escape", '"').csv(str(target))
-        from pyspark.sql import functions as F  # noqa: N812
+        from pyspark.sql import functions as F
 
         return frame.select(
             F.lit(log.name).alias("log"),
