@@ -53,7 +53,9 @@ class DuckDBEngine:
             self.con.execute("SET TimeZone = 'UTC'")
         self.pseudonym: Callable[[str], str] | None = None
         columns = ", ".join(f"{name} {kind}" for name, kind in RAW_COLUMNS)
-        self.con.execute(f"CREATE TEMP TABLE raw_events ({columns})")
+        # rows keep the order of their file: a CSV or Parquet row's number is its rowid here
+        self.con.execute(f"CREATE TEMP TABLE raw_table ({columns})")
+        self.bases: list[tuple[str, int]] = []  # (log, rows before it)
 
     literal = staticmethod(literal)
 
@@ -120,7 +122,6 @@ class DuckDBEngine:
                       if log.timestamp_format else f"epoch(TRY_CAST({ts} AS TIMESTAMPTZ))")
         else:  # numbers are epoch seconds
             text, parsed = f"CAST({ts} AS VARCHAR)", f"TRY_CAST({ts} AS DOUBLE)"
-        row = ("file_row_number + 1" if log.format == "parquet" else "row_number() OVER ()")
 
         def text_of(name: str) -> str:
             column = columns.get(name)
@@ -133,12 +134,12 @@ class DuckDBEngine:
         if columns.get("journey"):
             journey = f"coalesce({text_of('journey')}, {journey})"
         return f"""
-INSERT INTO raw_events
+INSERT INTO raw_table
 SELECT {literal(log.name)}, journey, case_id, ts,
        CASE WHEN ts_text IS NULL OR trim(ts_text) = '' THEN 1 WHEN ts IS NULL THEN 2 ELSE 0 END,
-       row_no, coalesce(seq, row_no), team_value, activity, person
+       NULL, seq, team_value, activity, person
 FROM (
-  SELECT {text_of("case")} AS case_id, {text} AS ts_text, {parsed} AS ts, {row} AS row_no,
+  SELECT {text_of("case")} AS case_id, {text} AS ts_text, {parsed} AS ts,
          {seq} AS seq, {text_of("team")} AS team_value, {text_of("activity")} AS activity,
          {person} AS person, {journey} AS journey
   FROM {source}
@@ -162,19 +163,30 @@ FROM (
                            ("activity", "VARCHAR"), ("person", "VARCHAR"), ("journey", "VARCHAR")))
         journey = literal(log.journey) if log.journey else "NULL"
         self._run(log, f"""
-INSERT INTO raw_events
+INSERT INTO raw_table
 SELECT {literal(log.name)}, coalesce(journey, {journey}), case_id, ts, ts_status, row_no,
-       coalesce(TRY_CAST(seq AS DOUBLE), row_no), team_value, activity, person
+       TRY_CAST(seq AS DOUBLE), team_value, activity, person
 FROM read_csv({literal(str(target))}, header = false, columns = {{{types}}},
               quote = '"', escape = '"', nullstr = '')
 """)
         target.unlink()
 
     def _run(self, log: LogSpec, statement: str) -> None:
+        (before,) = self.con.execute("SELECT count(*) FROM raw_table").fetchone() or (0,)
         try:
             self.con.execute(statement)
         except self.duckdb.Error as exc:
             raise _csv_error(log, exc) from exc
+        self.bases.append((log.name, int(before)))
+        # raw_events: the row number within its own file, and file order as the tie-breaker
+        base = "CASE log " + " ".join(f"WHEN {literal(name)} THEN {rows}"
+                                      for name, rows in self.bases) + " END"
+        row = f"coalesce(row_no, rowid + 1 - {base})"
+        self.con.execute(f"""
+CREATE OR REPLACE TEMP VIEW raw_events AS
+SELECT log, journey, case_id, ts, ts_status, {row} AS row_no, coalesce(seq, {row}) AS seq,
+       team_value, activity, person
+FROM raw_table""")
 
     # -- computing -----------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import hmac
 import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from orglint.evidence import sql
@@ -84,34 +85,61 @@ def _observe(engine: Engine, settings: EvidenceSettings, org: Org) -> Evidence:
                           acknowledge_activity=settings.acknowledge_activity,
                           literal=engine.literal)
 
-    mapped = _map_teams(engine, settings, run)
+    values = _map_teams(engine, settings, run)
     _declare(engine, org)
     for name, statement in sql.STEPS:
-        engine.materialise(name, run(statement))
+        if name != "acks" or settings.acknowledge_activity is not None:
+            engine.materialise(name, run(statement))
     results = {name: engine.query(run(statement)) for name, statement in sql.FIGURES.items()}
     people = engine.query(run(sql.PEOPLE_PER_CASE))[0][0] if person is not None else None
-    return _evidence(settings, org, engine.name, results, mapped, people)
+    return _evidence(settings, org, engine.name, results, values, people)
 
 
-Mapped = tuple[dict[str, list[tuple[str, int]]], dict[str, set[str]]]
+@dataclass
+class Values:
+    """Per log, what its team values came to: every figure of TEAM_VALUES, summed."""
+
+    counts: dict[str, list[Any]] = field(default_factory=dict)  # log -> summed quality row
+    unmapped: dict[str, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))
+    teams: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # log -> ids
+    used: int = 0  # events that count
+    first: float | None = None
+    last: float | None = None
+    observed: set[str] = field(default_factory=set)  # team ids holding an event that counts
 
 
-def _map_teams(engine: Engine, settings: EvidenceSettings, run: Callable[[str], str]) -> Mapped:
-    """The ``team_map`` table from each log's distinct team values; per log, the values that
-    map to no team (with their events) and the team ids that values map to."""
+def _map_teams(engine: Engine, settings: EvidenceSettings, run: Callable[[str], str]) -> Values:
+    """The ``team_map`` table from each log's distinct team values, and the totals."""
     by_name = {log.name: log for log in settings.logs}
     rows = []
-    unmapped: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    teams: dict[str, set[str]] = defaultdict(set)
-    for log, value, events, _ in engine.query(run(sql.TEAM_VALUES)):
+    values = Values()
+    for log, value, events, used, first, last, *quality in engine.query(run(sql.TEAM_VALUES)):
+        _add_quality(values.counts.setdefault(log, [0, 0, None, 0, None, 0, None, 0]),
+                     [events, *quality[:-1]])
         team = by_name[log].team_map.team(value) if value is not None else None
         if team is None:
-            unmapped[log].append(("" if value is None else value, int(events)))
-        else:
-            rows.append((log, value, team))
-            teams[log].add(team)
+            values.unmapped[log].append(("" if value is None else value, int(events)))
+            continue
+        rows.append((log, value, team))
+        values.teams[log].add(team)
+        if used:
+            values.used += int(used)
+            values.observed.add(team)
+            values.first = first if values.first is None else min(values.first, first)
+            values.last = last if values.last is None else max(values.last, last)
     engine.table("team_map", (("log", "VARCHAR"), ("value", "VARCHAR"), ("team", "VARCHAR")), rows)
-    return unmapped, teams
+    return values
+
+
+def _add_quality(total: list[Any], row: list[Any]) -> None:
+    """Add one value's (events, missing, first, unparseable, first, no case, first, outside)
+    to its log's: counts add up, first places take the smallest."""
+    for index, value in enumerate(row):
+        if index in (2, 4, 6):  # a first place
+            if value is not None:
+                total[index] = value if total[index] is None else min(total[index], value)
+        else:
+            total[index] += int(value or 0)
 
 
 def _declare(engine: Engine, org: Org) -> None:
@@ -138,8 +166,8 @@ def _declare(engine: Engine, org: Org) -> None:
 
 
 def _evidence(settings: EvidenceSettings, org: Org, engine: str,
-              results: dict[str, list[tuple[Any, ...]]],
-              mapped: Mapped, people: float | None) -> Evidence:
+              results: dict[str, list[tuple[Any, ...]]], values: Values,
+              people: float | None) -> Evidence:
     bounces = {(row[0], row[1]): int(row[2]) for row in results["bounces"]}
     latencies = {(row[0], row[1]): row[2:] for row in results["latencies"]}
     boundaries = []
@@ -154,7 +182,6 @@ def _evidence(settings: EvidenceSettings, org: Org, engine: str,
             declared=contracts,
         ))
     boundaries.sort(key=lambda item: (item.source, item.target))
-    events, teams, first, last = results["totals"][0]
     distribution: dict[int, int] = defaultdict(int)
     journeys: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # cases, conforming, teams, pp
     ping_pong = 0
@@ -176,36 +203,35 @@ def _evidence(settings: EvidenceSettings, org: Org, engine: str,
             declared_teams=len({ref.id for ref in declared.path}) if declared else 0,
             ping_pong=pp))
     return Evidence(
-        events=int(events), cases=sum(distribution.values()), teams=int(teams),
-        first=moment(first), last=moment(last), boundaries=tuple(boundaries),
+        events=values.used, cases=sum(distribution.values()), teams=len(values.observed),
+        first=moment(values.first), last=moment(values.last), boundaries=tuple(boundaries),
         journeys=tuple(journey_figures),
         teams_per_case=tuple(sorted(distribution.items())), ping_pong_cases=ping_pong,
-        quality=_quality(settings, org, results, mapped), k=settings.k,
+        quality=_quality(settings, org, results, values), k=settings.k,
         min_support=settings.min_support, people_per_case=people, engine=engine,
-        observed_teams=frozenset(row[0] for row in results["teams"]),
+        observed_teams=frozenset(values.observed),
     )
 
 
 def _quality(settings: EvidenceSettings, org: Org, results: dict[str, list[tuple[Any, ...]]],
-             mapped: Mapped) -> tuple[LogQuality, ...]:
-    unmapped, teams = mapped
-    counts = {row[0]: row[1:] for row in results["quality"]}
+             values: Values) -> tuple[LogQuality, ...]:
     ties = {row[0]: (int(row[1]), int(row[2])) for row in results["ties"]}
     out = []
     for log in settings.logs:
         (events, missing, first_missing, bad, first_bad, no_case, first_no_case,
-         outside) = counts.get(log.name, (0, 0, None, 0, None, 0, None, 0))
-        values = sorted(unmapped.get(log.name, []), key=lambda item: (-item[1], item[0]))
-        unknown = tuple(sorted(team for team in teams.get(log.name, ()) if team not in org.teams))
+         outside) = values.counts.get(log.name, [0, 0, None, 0, None, 0, None, 0])
+        unmapped = sorted(values.unmapped.get(log.name, []), key=lambda item: (-item[1], item[0]))
+        unknown = tuple(sorted(team for team in values.teams.get(log.name, ())
+                               if team not in org.teams))
         tie_count, tied_cases = ties.get(log.name, (0, 0))
         out.append(LogQuality(
-            log=log.name, where=log.where, events=int(events or 0),
-            missing_ts=int(missing or 0), first_missing_ts=first_missing,
-            unparseable_ts=int(bad or 0), first_unparseable_ts=first_bad,
-            missing_case=int(no_case or 0), first_missing_case=first_no_case,
-            outside_period=int(outside or 0),
-            unmapped=sum(count for _, count in values),
-            unmapped_values=tuple(values[:UNMAPPED_SHOWN]),
+            log=log.name, where=log.where, events=events,
+            missing_ts=missing, first_missing_ts=first_missing,
+            unparseable_ts=bad, first_unparseable_ts=first_bad,
+            missing_case=no_case, first_missing_case=first_no_case,
+            outside_period=outside,
+            unmapped=sum(count for _, count in unmapped),
+            unmapped_values=tuple(unmapped[:UNMAPPED_SHOWN]),
             unknown_teams=unknown, ties=tie_count, tied_cases=tied_cases,
             sequenced=bool(log.columns.get("sequence")),
             row_word="line" if log.format == "xes" else "row",

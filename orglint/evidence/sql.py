@@ -30,20 +30,24 @@ from __future__ import annotations
 from collections.abc import Callable
 
 ORDER = "ORDER BY ts, seq"
+WINDOW = f"(PARTITION BY log, case_id {ORDER})"
 
+# the events that count: a case, a parsed time inside the period, a team
 EVENTS = """
 SELECT r.log, r.journey, r.case_id, r.ts, r.seq, m.team, r.activity, r.person
 FROM raw_events r
 JOIN team_map m ON m.log = r.log AND m.value = r.team_value
-WHERE r.ts_status = 0 AND r.case_id IS NOT NULL AND r.case_id <> ''
-  AND r.ts >= {start} AND r.ts < {end}
+WHERE {used}
 """
+USED = ("r.ts_status = 0 AND r.case_id IS NOT NULL AND r.case_id <> '' "
+        "AND r.ts >= {start} AND r.ts < {end}")
 
-# each event with its neighbours; only the events that start or end a stretch, end a case,
-# tie with the previous event of another team, or acknowledge are kept
+# one pass over the events: each with its neighbours in the case; only those that start or
+# end a stretch, end a case, tie with the previous event of another team, or acknowledge
+# are kept
 MARKS = f"""
 SELECT * FROM (
-  SELECT log, journey, case_id, team, ts, seq, activity,
+  SELECT log, journey, case_id, team, ts, seq,
          CASE WHEN prev_team IS NULL OR prev_team <> team THEN 1 ELSE 0 END AS is_start,
          CASE WHEN next_team IS NULL THEN 1 ELSE 0 END AS is_last,
          CASE WHEN prev_ts = ts AND prev_team <> team THEN 1 ELSE 0 END AS is_tie,
@@ -54,43 +58,48 @@ SELECT * FROM (
            lag(team) OVER w AS prev_team,
            lag(ts) OVER w AS prev_ts,
            lead(team) OVER w AS next_team
-    FROM events
-    WINDOW w AS (PARTITION BY log, case_id {ORDER})
+    FROM ({{events}}) events
+    WINDOW w AS {WINDOW}
   ) neighbours
 ) marked
 WHERE is_start = 1 OR is_last = 1 OR is_tie = 1 OR is_ack = 1
 """
 
-STRETCHES = f"""
-SELECT log, journey, case_id, stretch,
-       min(team) AS team,
-       min(ts) AS first_ts,
-       max(CASE WHEN is_start = 1 THEN prev_team END) AS prev_team,
-       max(CASE WHEN is_start = 1 THEN prev_ts END) AS prev_ts,
-       min(CASE WHEN is_ack = 1 THEN ts END) AS ack_ts,
-       max(CASE WHEN is_last = 1 THEN ts END) AS end_ts
+# with an acknowledge activity: the first such event of each stretch (stretch n of a case is
+# the n-th start)
+ACKS = f"""
+SELECT log, case_id, stretch, min(CASE WHEN is_ack = 1 THEN ts END) AS ack_ts
 FROM (
-  SELECT *, sum(is_start) OVER (PARTITION BY log, case_id {ORDER}
-                                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stretch
+  SELECT log, case_id, ts, is_ack,
+         sum(is_start) OVER (PARTITION BY log, case_id {ORDER}
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stretch
   FROM marks
-  WHERE is_start = 1 OR is_last = 1 OR is_ack = 1
+  WHERE is_start = 1 OR is_ack = 1
 ) numbered
-GROUP BY log, journey, case_id, stretch
+GROUP BY log, case_id, stretch
 """
 
-HANDOFFS = """
-SELECT log, journey, case_id, stretch AS place, prev_team AS source, team AS target,
-       {ack_ts} - prev_ts AS acknowledge_s,
-       done_ts - prev_ts AS complete_s,
-       CASE WHEN next_team = prev_team THEN 1 ELSE 0 END AS returned
+# a second pass, over stretch starts and case ends only: the row after a start is the next
+# start (whose previous event ends this stretch) or the last event of the case
+HANDOFFS = f"""
+SELECT o.log, o.journey, o.case_id, o.place, o.prev_team AS source, o.team AS target,
+       {{ack_ts}} - o.prev_ts AS acknowledge_s,
+       o.done_ts - o.prev_ts AS complete_s,
+       CASE WHEN o.next_team = o.prev_team THEN 1 ELSE 0 END AS returned
 FROM (
-  SELECT log, journey, case_id, stretch, team, prev_team, prev_ts, first_ts, ack_ts,
-         coalesce(lead(prev_ts) OVER s, end_ts) AS done_ts,
-         lead(team) OVER s AS next_team
-  FROM stretches
-  WINDOW s AS (PARTITION BY log, case_id ORDER BY stretch)
-) ordered
-WHERE stretch > 1
+  SELECT log, journey, case_id, team, ts, prev_team, prev_ts, is_start,
+         sum(is_start) OVER (PARTITION BY log, case_id {ORDER}
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS place,
+         CASE WHEN is_last = 1 THEN ts
+              WHEN lead(is_start) OVER s = 1 THEN lead(prev_ts) OVER s
+              ELSE lead(ts) OVER s END AS done_ts,
+         CASE WHEN lead(is_start) OVER s = 1 THEN lead(team) OVER s END AS next_team
+  FROM marks
+  WHERE is_start = 1 OR is_last = 1
+  WINDOW s AS {WINDOW}
+) o
+{{ack_join}}
+WHERE o.is_start = 1 AND o.prev_team IS NOT NULL
 """
 
 CASE_BOUNDARIES = """
@@ -101,12 +110,13 @@ GROUP BY log, case_id, source, target
 """
 
 CASES = """
-SELECT s.log, s.journey, s.case_id,
-       count(DISTINCT s.team) AS teams,
+SELECT m.log, m.journey, m.case_id,
+       count(DISTINCT m.team) AS teams,
        sum(CASE WHEN j.team IS NULL THEN 1 ELSE 0 END) AS off_path
-FROM stretches s
-LEFT JOIN journey_teams j ON j.journey = s.journey AND j.team = s.team
-GROUP BY s.log, s.journey, s.case_id
+FROM marks m
+LEFT JOIN journey_teams j ON j.journey = m.journey AND j.team = m.team
+WHERE m.is_start = 1
+GROUP BY m.log, m.journey, m.case_id
 """
 
 CASE_STEPS = """
@@ -118,30 +128,30 @@ LEFT JOIN journey_steps j ON j.journey = h.journey AND j.source = h.source AND j
 GROUP BY h.log, h.case_id
 """
 
-# (name, statement): materialised in this order
-STEPS = (("events", EVENTS), ("marks", MARKS), ("stretches", STRETCHES), ("handoffs", HANDOFFS),
+# (name, statement): materialised in this order; ACKS only with an acknowledge activity
+STEPS = (("marks", MARKS), ("acks", ACKS), ("handoffs", HANDOFFS),
          ("case_boundaries", CASE_BOUNDARIES), ("cases", CASES), ("case_steps", CASE_STEPS))
 
 # -- figures: small results read back into Python ---------------------------------------------
 
-QUALITY = """
-SELECT log, count(*) AS events,
-       sum(CASE WHEN ts_status = 1 THEN 1 ELSE 0 END) AS missing_ts,
-       min(CASE WHEN ts_status = 1 THEN row_no END) AS first_missing,
-       sum(CASE WHEN ts_status = 2 THEN 1 ELSE 0 END) AS unparseable_ts,
-       min(CASE WHEN ts_status = 2 THEN row_no END) AS first_unparseable,
-       sum(CASE WHEN case_id IS NULL OR case_id = '' THEN 1 ELSE 0 END) AS missing_case,
-       min(CASE WHEN case_id IS NULL OR case_id = '' THEN row_no END) AS first_missing_case,
-       sum(CASE WHEN ts_status = 0 AND NOT (ts >= {start} AND ts < {end}) THEN 1 ELSE 0 END)
-         AS outside_period
-FROM raw_events
-GROUP BY log
-"""
-
+# per log and team value: what was read, what was used, and what was left out (with the first
+# place); the totals, the period and the data quality are summed from it in Python
 TEAM_VALUES = """
-SELECT log, team_value, count(*) AS events, min(row_no) AS first_row
-FROM raw_events
-GROUP BY log, team_value
+SELECT r.log, r.team_value, count(*) AS events,
+       sum(CASE WHEN {used} THEN 1 ELSE 0 END) AS used,
+       min(CASE WHEN {used} THEN r.ts END) AS first_ts,
+       max(CASE WHEN {used} THEN r.ts END) AS last_ts,
+       sum(CASE WHEN r.ts_status = 1 THEN 1 ELSE 0 END) AS missing_ts,
+       min(CASE WHEN r.ts_status = 1 THEN r.row_no END) AS first_missing_ts,
+       sum(CASE WHEN r.ts_status = 2 THEN 1 ELSE 0 END) AS unparseable_ts,
+       min(CASE WHEN r.ts_status = 2 THEN r.row_no END) AS first_unparseable_ts,
+       sum(CASE WHEN r.case_id IS NULL OR r.case_id = '' THEN 1 ELSE 0 END) AS missing_case,
+       min(CASE WHEN r.case_id IS NULL OR r.case_id = '' THEN r.row_no END) AS first_missing_case,
+       sum(CASE WHEN r.ts_status = 0 AND NOT (r.ts >= {start} AND r.ts < {end}) THEN 1 ELSE 0 END)
+         AS outside_period,
+       min(r.row_no) AS first_row
+FROM raw_events r
+GROUP BY r.log, r.team_value
 """
 
 TIES = """
@@ -149,15 +159,6 @@ SELECT log, count(*) AS ties, count(DISTINCT case_id) AS cases
 FROM marks
 WHERE is_tie = 1
 GROUP BY log
-"""
-
-TOTALS = """
-SELECT count(*) AS events, count(DISTINCT team) AS teams, min(ts) AS first_ts, max(ts) AS last_ts
-FROM events
-"""
-
-TEAMS = """
-SELECT DISTINCT team FROM events
 """
 
 BOUNDARY_COUNTS = """
@@ -205,27 +206,27 @@ GROUP BY c.journey, c.teams
 
 PEOPLE_PER_CASE = """
 SELECT avg(people) AS people FROM (
-  SELECT count(DISTINCT person) AS people FROM events GROUP BY log, case_id
+  SELECT count(DISTINCT person) AS people FROM ({events}) events GROUP BY log, case_id
 ) per_case
 """
 
-FIGURES = {"quality": QUALITY, "ties": TIES, "totals": TOTALS, "teams": TEAMS,
-           "boundary_counts": BOUNDARY_COUNTS, "bounces": BOUNCES, "latencies": LATENCIES,
-           "teams_per_case": TEAMS_PER_CASE}
+FIGURES = {"ties": TIES, "boundary_counts": BOUNDARY_COUNTS, "bounces": BOUNCES,
+           "latencies": LATENCIES, "teams_per_case": TEAMS_PER_CASE}
 
 
 def render(statement: str, *, quantile: str, start: float | None, end: float | None,
            acknowledge_activity: str | None, literal: Callable[[str], str]) -> str:
     """The statement with the engine's quantile function and the run's constants filled in;
     ``literal`` quotes a string the engine's way."""
+    bounds = {"start": repr(float(start)) if start is not None else "-1e18",
+              "end": repr(float(end)) if end is not None else "1e18"}
+    used = USED.format(**bounds)
     if acknowledge_activity is None:
-        ack_condition, ack_ts = "1 = 0", "first_ts"
+        ack = {"ack_condition": "1 = 0", "ack_ts": "o.ts", "ack_join": ""}
     else:
-        ack_condition, ack_ts = f"activity = {literal(acknowledge_activity)}", "ack_ts"
-    return statement.format(
-        quantile=quantile,
-        start=repr(float(start)) if start is not None else "-1e18",
-        end=repr(float(end)) if end is not None else "1e18",
-        ack_condition=ack_condition,
-        ack_ts=ack_ts,
-    )
+        ack = {"ack_condition": f"activity = {literal(acknowledge_activity)}",
+               "ack_ts": "a.ack_ts",
+               "ack_join": "LEFT JOIN acks a ON a.log = o.log AND a.case_id = o.case_id "
+                           "AND a.stretch = o.place"}
+    return statement.format(quantile=quantile, used=used, events=EVENTS.format(used=used),
+                            **bounds, **ack)
