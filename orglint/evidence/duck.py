@@ -16,8 +16,9 @@ from orglint.evidence import xes
 from orglint.evidence.settings import EvidenceError, EvidenceSettings, LogSpec
 from orglint.finding import Position
 
-RAW_COLUMNS = (("log", "VARCHAR"), ("journey", "VARCHAR"), ("case_id", "VARCHAR"),
-               ("ts", "DOUBLE"), ("ts_status", "INTEGER"), ("row_no", "BIGINT"),
+# `log` is the log's place in the config (0, 1, ...): small, where a name would cost every row
+RAW_COLUMNS = (("log", "SMALLINT"), ("journey", "VARCHAR"), ("case_id", "VARCHAR"),
+               ("ts", "DOUBLE"), ("ts_status", "TINYINT"), ("row_no", "BIGINT"),
                ("seq", "DOUBLE"), ("team_value", "VARCHAR"), ("activity", "VARCHAR"),
                ("person", "VARCHAR"))
 TIMESTAMP_TYPES = ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS",
@@ -47,6 +48,7 @@ class DuckDBEngine:
         self.folder = tempfile.TemporaryDirectory(prefix="orglint-evidence-")
         self.con = duckdb.connect(config={"memory_limit": settings.memory_limit,
                                           "temp_directory": self.folder.name})
+        self.con.execute("SET enable_progress_bar = false")  # it would write to standard output
         # with ICU loaded, a time without an offset would be local time: pin it to UTC (without
         # ICU the setting does not exist, and DuckDB's own TIMESTAMPTZ is UTC)
         with contextlib.suppress(duckdb.Error):
@@ -55,7 +57,8 @@ class DuckDBEngine:
         columns = ", ".join(f"{name} {kind}" for name, kind in RAW_COLUMNS)
         # rows keep the order of their file: a CSV or Parquet row's number is its rowid here
         self.con.execute(f"CREATE TEMP TABLE raw_table ({columns})")
-        self.bases: list[tuple[str, int]] = []  # (log, rows before it)
+        self.bases: list[int] = []  # per log, the rows before it
+        self.activity = settings.acknowledge_activity is not None  # else never read
 
     literal = staticmethod(literal)
 
@@ -135,12 +138,13 @@ class DuckDBEngine:
             journey = f"coalesce({text_of('journey')}, {journey})"
         return f"""
 INSERT INTO raw_table
-SELECT {literal(log.name)}, journey, case_id, ts,
+SELECT {len(self.bases)}, journey, case_id, ts,
        CASE WHEN ts_text IS NULL OR trim(ts_text) = '' THEN 1 WHEN ts IS NULL THEN 2 ELSE 0 END,
        NULL, seq, team_value, activity, person
 FROM (
   SELECT {text_of("case")} AS case_id, {text} AS ts_text, {parsed} AS ts,
-         {seq} AS seq, {text_of("team")} AS team_value, {text_of("activity")} AS activity,
+         {seq} AS seq, {text_of("team")} AS team_value,
+         {text_of("activity") if self.activity else "NULL"} AS activity,
          {person} AS person, {journey} AS journey
   FROM {source}
 ) src
@@ -154,8 +158,9 @@ FROM (
             for batch in xes.read(log, person):
                 writer.writerows(batch)
                 written += len(batch)
-        if not written:
+        if not written:  # nothing to insert, but the log keeps its place
             target.unlink()
+            self._run(log, "SELECT 1")
             return
         types = ", ".join(f"{literal(name)}: {literal(kind)}" for name, kind in
                           (("case_id", "VARCHAR"), ("ts", "DOUBLE"), ("ts_status", "INTEGER"),
@@ -164,7 +169,7 @@ FROM (
         journey = literal(log.journey) if log.journey else "NULL"
         self._run(log, f"""
 INSERT INTO raw_table
-SELECT {literal(log.name)}, coalesce(journey, {journey}), case_id, ts, ts_status, row_no,
+SELECT {len(self.bases)}, coalesce(journey, {journey}), case_id, ts, ts_status, row_no,
        TRY_CAST(seq AS DOUBLE), team_value, activity, person
 FROM read_csv({literal(str(target))}, header = false, columns = {{{types}}},
               quote = '"', escape = '"', nullstr = '')
@@ -177,10 +182,10 @@ FROM read_csv({literal(str(target))}, header = false, columns = {{{types}}},
             self.con.execute(statement)
         except self.duckdb.Error as exc:
             raise _csv_error(log, exc) from exc
-        self.bases.append((log.name, int(before)))
+        self.bases.append(int(before))
         # raw_events: the row number within its own file, and file order as the tie-breaker
-        base = "CASE log " + " ".join(f"WHEN {literal(name)} THEN {rows}"
-                                      for name, rows in self.bases) + " END"
+        base = "CASE log " + " ".join(f"WHEN {index} THEN {rows}"
+                                      for index, rows in enumerate(self.bases)) + " END"
         row = f"coalesce(row_no, rowid + 1 - {base})"
         self.con.execute(f"""
 CREATE OR REPLACE TEMP VIEW raw_events AS

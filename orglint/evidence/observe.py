@@ -110,24 +110,24 @@ class Values:
 
 def _map_teams(engine: Engine, settings: EvidenceSettings, run: Callable[[str], str]) -> Values:
     """The ``team_map`` table from each log's distinct team values, and the totals."""
-    by_name = {log.name: log for log in settings.logs}
     rows = []
     values = Values()
-    for log, value, events, used, first, last, *quality in engine.query(run(sql.TEAM_VALUES)):
-        _add_quality(values.counts.setdefault(log, [0, 0, None, 0, None, 0, None, 0]),
+    for key, value, events, used, first, last, *quality in engine.query(run(sql.TEAM_VALUES)):
+        log = settings.logs[int(key)]  # `log` in the SQL is the log's place in the config
+        _add_quality(values.counts.setdefault(log.name, [0, 0, None, 0, None, 0, None, 0]),
                      [events, *quality[:-1]])
-        team = by_name[log].team_map.team(value) if value is not None else None
+        team = log.team_map.team(value) if value is not None else None
         if team is None:
-            values.unmapped[log].append(("" if value is None else value, int(events)))
+            values.unmapped[log.name].append(("" if value is None else value, int(events)))
             continue
-        rows.append((log, value, team))
-        values.teams[log].add(team)
+        rows.append((key, value, team))
+        values.teams[log.name].add(team)
         if used:
             values.used += int(used)
             values.observed.add(team)
             values.first = first if values.first is None else min(values.first, first)
             values.last = last if values.last is None else max(values.last, last)
-    engine.table("team_map", (("log", "VARCHAR"), ("value", "VARCHAR"), ("team", "VARCHAR")), rows)
+    engine.table("team_map", (("log", "SMALLINT"), ("value", "VARCHAR"), ("team", "VARCHAR")), rows)
     return values
 
 
@@ -215,7 +215,7 @@ def _evidence(settings: EvidenceSettings, org: Org, engine: str,
 
 def _quality(settings: EvidenceSettings, org: Org, results: dict[str, list[tuple[Any, ...]]],
              values: Values) -> tuple[LogQuality, ...]:
-    ties = {row[0]: (int(row[1]), int(row[2])) for row in results["ties"]}
+    ties = {settings.logs[int(row[0])].name: (int(row[1]), int(row[2])) for row in results["ties"]}
     out = []
     for log in settings.logs:
         (events, missing, first_missing, bad, first_bad, no_case, first_no_case,

@@ -22,7 +22,8 @@ from orglint.evidence.settings import EvidenceError, EvidenceSettings, LogSpec
 
 RAW = ("log", "journey", "case_id", "ts", "ts_status", "row_no", "seq", "team_value", "activity",
        "person")
-TYPES = {"VARCHAR": "string", "DOUBLE": "double", "INTEGER": "int", "BIGINT": "bigint"}
+TYPES = {"VARCHAR": "string", "DOUBLE": "double", "INTEGER": "int", "BIGINT": "bigint",
+         "SMALLINT": "int"}
 # strftime directives -> Java DateTimeFormatter patterns
 STRFTIME = {"%Y": "yyyy", "%m": "MM", "%d": "dd", "%H": "HH", "%M": "mm", "%S": "ss",
             "%f": "SSSSSS", "%z": "XX", "%b": "MMM", "%y": "yy", "%%": "%", "%I": "hh",
@@ -71,6 +72,7 @@ class SparkEngine:
         self.spark = builder.getOrCreate()
         self.spark.sparkContext.setLogLevel("ERROR")
         self.raw: Any = None
+        self.loaded = 0  # a log's key in `log` is its place in the config
         self.views: list[str] = []
 
     literal = staticmethod(literal)
@@ -90,6 +92,7 @@ class SparkEngine:
             raise EvidenceError(log.where, f"log '{log.display}' does not exist")
         frame = (self._xes_frame(log, person) if log.format == "xes"
                  else self._tabular_frame(log, person, F))
+        self.loaded += 1
         self.raw = frame if self.raw is None else self.raw.unionByName(frame)
         self.raw.createOrReplaceTempView("raw_events")
         self.views.append("raw_events")
@@ -151,7 +154,7 @@ class SparkEngine:
             hmac_udf = F.udf(lambda value: person[1](value) if value else None, "string")
             pseudonym = hmac_udf(F.col(f"`{person[0]}`").cast("string"))
         staged = frame.select(
-            F.lit(log.name).alias("log"), journey.alias("journey"),
+            F.lit(self.loaded).alias("log"), journey.alias("journey"),
             text_of("case").alias("case_id"), text.alias("ts_text"), parsed.alias("ts"),
             F.col("__row").cast("bigint").alias("row_no"), seq.alias("seq"),
             text_of("team").alias("team_value"), text_of("activity").alias("activity"),
@@ -176,7 +179,7 @@ class SparkEngine:
         from pyspark.sql import functions as F
 
         return frame.select(
-            F.lit(log.name).alias("log"),
+            F.lit(self.loaded).alias("log"),
             F.coalesce(F.col("journey"), F.lit(log.journey).cast("string")).alias("journey"),
             "case_id", "ts", "ts_status", "row_no",
             F.coalesce(F.col("seq").cast("double"), F.col("row_no").cast("double")).alias("seq"),

@@ -146,6 +146,8 @@ class Report:
     waived_findings: list[FindingView]
     severities: tuple[str, ...] = SEVERITIES
     entities: dict[str, int] = field(default_factory=dict)
+    # "Declared vs observed", when the config names event logs (orglint/evidence/view.py)
+    evidence: Any = None
 
     @property
     def total(self) -> int:
@@ -193,7 +195,17 @@ def build(result: CheckResult, *, today: date, version: str,
         waived_findings=[finding_view(org, known, pair[0]) for pair in waived_pairs],
         entities={kind: len(getattr(org, kind)) for kind in
                   ("people", "teams", "journeys", "handoffs", "metrics")},
+        evidence=_observed(org, known),
     )
+
+
+def _observed(org: Org, known: dict[str, Rule]) -> Any:
+    if org.evidence is None:
+        return None
+    from orglint.evidence.view import observed
+
+    item = known.get("EVD004")
+    return observed(org.evidence, org, float(item.defaults["max_rate"]) if item else 0.1)
 
 def _option(known: dict[str, Rule], code: str, option: str, default: int) -> int:
     item = known.get(code)
