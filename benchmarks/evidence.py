@@ -48,6 +48,7 @@ FLOOR = """
 import sys, duckdb
 path, fmt = sys.argv[1], sys.argv[2]
 con = duckdb.connect(config={"memory_limit": "1GB"})
+con.execute("SET enable_progress_bar = false")
 source = (f"read_parquet('{path}')" if fmt == "parquet" else f"read_csv('{path}')")
 rows = con.execute(f'''
 SELECT prev_team, team, count(*) FROM (

@@ -201,3 +201,19 @@ def test_a_check_without_evidence_imports_no_engine(tmp_path):
     done = subprocess.run([sys.executable, "-c", probe], cwd=with_logs, capture_output=True,
                           text=True, timeout=120)
     assert done.stdout.splitlines()[-1] == "0 ['duckdb', 'orglint.evidence.observe']"
+
+
+def test_the_report_has_a_declared_vs_observed_section():
+    markdown = orglint(EXAMPLE, "report", "--format", "markdown")
+    assert (markdown.returncode, markdown.stderr) == (0, "")
+    section = markdown.stdout.split("\n## Declared vs observed\n", 1)[1].split("\n## ", 1)[0]
+    golden(GOLDEN / "incident-desk-observed.md", "## Declared vs observed\n" + section)
+    html = orglint(EXAMPLE, "report", "--format", "html").stdout
+    assert '<section id="observed" aria-labelledby="observed-h">' in html
+    assert '<li><a href="#observed">Declared vs observed</a></li>' in html
+
+
+def test_without_logs_the_report_has_no_such_section(tmp_path):
+    folder = ops_repo(tmp_path, "include: ['*.yaml']\n", {})
+    markdown = orglint(folder, "report", "--format", "markdown").stdout
+    assert "Declared vs observed" not in markdown and "Evidence" not in markdown
