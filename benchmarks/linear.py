@@ -29,8 +29,8 @@ import generate  # noqa: E402
 
 def prepared(people: int) -> tuple[object, float]:
     """The resolved Org of a generated org, and the time building the model took."""
-    from orglint.engine import prepare
-    from orglint.loader import load_bytes
+    from orglint.engine.check import prepare
+    from orglint.load.documents import load_bytes
 
     folder = HERE / "out" / f"org-{people}-per-team"
     files = generate.write(folder, people)

@@ -1,4 +1,8 @@
-"""orglint: policy-as-code for how an organisation is built."""
+"""orglint: policy-as-code for how an organisation is built.
+
+For plugin authors: ``rule`` declares a rule (a ``Rule``), ``hookimpl`` marks a hook
+implementation (``orglint.hookspecs``), ``__version__`` is the tool's version.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,10 @@ __version__ = "0.1.0"
 
 hookimpl = pluggy.HookimplMarker("orglint")
 
+# what a rule module needs besides ``orglint.model``: the decorator, the hit a rule yields,
+# and the ``waivers`` input of rules that judge waivers
+from orglint.engine.waivers import Waiver, WaiverState  # noqa: E402
+from orglint.finding import Hit  # noqa: E402
 from orglint.registry import Rule, rule  # noqa: E402  (needs hookimpl above)
 
-__all__ = ["Rule", "__version__", "hookimpl", "rule"]
+__all__ = ["Hit", "Rule", "Waiver", "WaiverState", "__version__", "hookimpl", "rule"]

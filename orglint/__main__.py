@@ -1,5 +1,5 @@
 import sys
 
-from orglint.cli import main
+from orglint.commands import main
 
 sys.exit(main())

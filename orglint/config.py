@@ -3,51 +3,26 @@ found by searching upward from the current folder (or named with ``--config``)."
 
 from __future__ import annotations
 
-import difflib
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from orglint.evidence.settings import EVIDENCE_SCHEMA
-from orglint.finding import SEVERITIES, Position
-from orglint.loader import Document, load_file
-from orglint.waivers import WAIVERS_SCHEMA
+from orglint.engine.waivers import Waiver, reason_text
+from orglint.finding import Position
+from orglint.load.documents import Document, load_file
+from orglint.schema.config import KINDS, TARGET_PATTERN, validate_config, validate_waiver_file
 
 if TYPE_CHECKING:
     from orglint.evidence.settings import EvidenceSettings
+    from orglint.registry import Registry
 
 CONFIG_NAMES = ("orglint.yaml", ".orglint.yaml")
 DEFAULT_INCLUDE = ["**/*.yaml", "**/*.yml"]
 
-CONFIG_SCHEMA: dict[str, Any] = {
-    "include": {"type": "list", "schema": {"type": "string", "empty": False}},
-    "exclude": {"type": "list", "schema": {"type": "string", "empty": False}},
-    "select": {"type": "list", "schema": {"type": "string", "empty": False}},
-    "ignore": {"type": "list", "schema": {"type": "string", "empty": False}},
-    "fail_on": {"type": "string", "allowed": list(SEVERITIES)},
-    "rules": {
-        "type": "dict",
-        "keysrules": {"type": "string"},
-        "valuesrules": {
-            "type": "dict",
-            "schema": {
-                "severity": {"type": "string", "allowed": [*SEVERITIES, "off"]},
-                "options": {"type": "dict"},
-            },
-        },
-    },
-    "plugins": {"type": "list", "schema": {"type": "string", "empty": False}},
-    "waivers": WAIVERS_SCHEMA,
-    "waiver_files": {"type": "list", "schema": {"type": "string", "empty": False}},
-    "baseline": {"type": "string", "empty": False},
-    "cache_dir": {"type": "string", "empty": False},
-    "evidence": EVIDENCE_SCHEMA,  # event logs: docs/evidence.md
-}
-
-
 class ConfigError(Exception):
-    """The configuration is wrong; ``problems`` are (position, message) pairs."""
+    """The configuration is wrong; ``problems`` is ``list[(Position, message)]``, 1-based."""
 
     def __init__(self, problems: list[tuple[Position, str]]) -> None:
         super().__init__("; ".join(f"{pos}: {message}" for pos, message in problems))
@@ -56,6 +31,16 @@ class ConfigError(Exception):
 
 @dataclass
 class Config:
+    """One config file as read and validated (the defaults when ``path`` is None).
+
+    ``root`` is the folder globs and relative paths are resolved against (the config's);
+    ``include``/``exclude`` are globs over paths relative to it; ``select``/``ignore`` rule
+    selectors; ``fail_on`` a severity; ``rules`` ``{code or name: {severity, options}}``;
+    ``plugins`` local plugin specs; ``waivers`` the records as written; ``waiver_files``,
+    ``baseline`` and ``cache_dir`` paths relative to ``root``; ``document`` where each key
+    stands.
+    """
+
     path: Path | None = None
     root: Path = field(default_factory=Path.cwd)
     include: list[str] = field(default_factory=lambda: list(DEFAULT_INCLUDE))
@@ -69,18 +54,23 @@ class Config:
     waiver_files: list[str] = field(default_factory=list)
     baseline: str | None = None
     cache_dir: str | None = None
-    evidence: EvidenceSettings | None = None  # the event logs to read, when configured
+    rule_docs_url: str | None = None
+    evidence: EvidenceSettings | None = None  # the event logs to read (docs/evidence.md)
     # where each config key stands, for messages about its values
     document: Document | None = None
 
     def position(self, *path: Any, key: bool = False) -> Position:
+        """Where the value (or with ``key``, the key) at ``path`` stands in the config, else
+        its nearest written ancestor; line 1, column 1 of the file (``<defaults>`` without
+        one) when there is no document."""
         if self.document is not None:
             return self.document.position(path, key=key)
         return Position(str(self.path or "<defaults>"), 1, 1)
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest config file in ``start`` or its parents."""
+    """The nearest config file in ``start`` or its parents: ``orglint.yaml``,
+    ``.orglint.yaml``, or a ``pyproject.toml`` with a ``[tool.orglint]`` table; None if none."""
     for folder in (start, *start.parents):
         for name in CONFIG_NAMES:
             candidate = folder / name
@@ -100,6 +90,13 @@ def _has_tool_section(pyproject: Path) -> bool:
 
 
 def load_config(path: Path | None, display: str | None = None) -> Config:
+    """Read and validate a config file (YAML, or ``[tool.orglint]`` of a pyproject.toml);
+    ``path`` None gives the defaults. ``display`` is the path shown in messages.
+
+    Raises ``ConfigError`` with positions when the file cannot be read or parsed, is not a
+    mapping, or breaks the config schema (rule names and options are checked later, against
+    the registry).
+    """
     if path is None:
         return Config()
     display = display or str(path)
@@ -125,7 +122,7 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
     for key in ("include", "exclude", "select", "ignore", "plugins", "waivers", "waiver_files"):
         if key in data:
             setattr(config, key, list(data[key]))
-    for key in ("fail_on", "baseline", "cache_dir"):
+    for key in ("fail_on", "baseline", "cache_dir", "rule_docs_url"):
         if key in data:
             setattr(config, key, data[key])
     config.rules = dict(data.get("rules") or {})
@@ -141,32 +138,9 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
 
 
 def _validate(data: dict[str, Any], document: Document) -> None:
-    from orglint.fastschema import compile_fields
-
-    if compile_fields(CONFIG_SCHEMA)(data):  # surely valid: spare loading cerberus
-        return
-    from cerberus import Validator
-
-    from orglint.schema import hits
-
-    validator = Validator(CONFIG_SCHEMA, allow_unknown=False)
-    if validator.validate(data):
-        return
-    problems = []
-    for hit in hits(document, validator._errors, CONFIG_SCHEMA):
-        message = hit.message
-        if message.startswith("unknown section"):
-            name = message.split("'")[1]
-            close = difflib.get_close_matches(name, list(CONFIG_SCHEMA), n=1, cutoff=0.6)
-            message = f"unknown config key '{name}'" + (
-                f"; did you mean '{close[0]}'?" if close else
-                f"; expected one of: {', '.join(sorted(CONFIG_SCHEMA))}")
-        elif message.startswith("section '"):
-            message = "key '" + message[len("section '"):]
-        assert hit.position is not None
-        problems.append((hit.position, message))
-    problems.sort(key=lambda problem: (problem[0].line, problem[0].column))
-    raise ConfigError(problems)
+    problems = validate_config(data, document)
+    if problems:
+        raise ConfigError(problems)
 
 
 def _read_pyproject(path: Path, display: str) -> tuple[Any, Document]:
@@ -220,3 +194,75 @@ def _toml_positions(text: str, display: str, section: Any) -> Document:
             gap = len(lines[number][after:]) - len(lines[number][after:].lstrip())
             document.values[(key,)] = (number + 1, after + gap + 1)
     return document
+
+
+# --- waivers declared in the config and its waiver files ---------------------------------------
+
+
+def waivers_from(document: Document, records: Any, *base: Any) -> list[Waiver]:
+    """Waivers from validated records (``[{rule, target, reason?, owner?, expires?}]``), each
+    placed at its item ``(*base, index)`` of ``document``."""
+    waivers = []
+    for index, record in enumerate(records or []):
+        position = document.position((*base, index))
+        waivers.append(Waiver(
+            rule=str(record["rule"]),
+            target=record["target"],
+            reason=reason_text(record.get("reason")),
+            owner=record.get("owner"),
+            expires=record.get("expires"),
+            path=position.path,
+            line=position.line,
+            column=position.column,
+            inline=False,
+        ))
+    return waivers
+
+
+def load_waivers(config: Config, registry: Registry, display: Any = str) -> list[Waiver]:
+    """Every waiver the config declares, its own and those of its waiver files (read from
+    disk, shown as ``display(path)``).
+
+    Raises ``ConfigError`` with positions for a waiver file that does not exist or does not
+    parse, and a record that is malformed, names no registered rule or has a target that is
+    not ``KIND:ID``; ``OSError`` when an existing waiver file cannot be read.
+    """
+    waivers: list[Waiver] = []
+    problems: list[tuple[Position, str]] = []
+    if config.document is not None and config.waivers:
+        waivers.extend(waivers_from(config.document, config.waivers, "waivers"))
+    for index, name in enumerate(config.waiver_files):
+        path = config.root / name
+        if not path.is_file():
+            problems.append((config.position("waiver_files", index),
+                             f"waiver file '{name}' does not exist"))
+            continue
+        loaded = load_file(str(path), display(path))
+        problems.extend((hit.position or Position(str(path), 1, 1), hit.message)
+                        for hit in loaded.problems)
+        for document in loaded.documents:
+            found, errors = read_waiver_file(document)
+            problems.extend(errors)
+            waivers.extend(found)
+    for waiver in waivers:
+        if registry.lookup(waiver.rule) is None:
+            problems.append((waiver.position, f"waiver names no rule '{waiver.rule}' "
+                                              "(see 'orglint rules')"))
+        if not re.match(TARGET_PATTERN, waiver.target or ""):
+            problems.append((waiver.position, f"waiver target '{waiver.target}' must be "
+                                              f"KIND:ID (handoff:sales-to-delivery); kinds: "
+                                              f"{', '.join(KINDS)}"))
+    if problems:
+        raise ConfigError(problems)
+    return waivers
+
+
+def read_waiver_file(document: Document) -> tuple[list[Waiver], list[tuple[Position, str]]]:
+    """A waiver file's records as ``(waivers, [])``, or ``([], problems)`` with the problems
+    that make it invalid as ``list[(Position, message)]``."""
+    records, problems = validate_waiver_file(document)
+    if problems:
+        return [], problems
+    return waivers_from(document, records, "waivers"), []
+
+

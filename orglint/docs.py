@@ -14,7 +14,8 @@ EXAMPLE_EVIDENCE = "evidence: {min_support: 1, k: 1, logs: [{path: events.csv, j
 
 
 def examples(item: Rule) -> dict[str, str]:
-    """``{"Fails": yaml, "Passes": yaml}`` from the rule's documentation."""
+    """``{"Fails": yaml, "Passes": yaml}`` from the rule's documentation: the fenced ``yaml``
+    block after each heading; a heading the documentation lacks is absent."""
     return {kind: body for kind, body in _EXAMPLE.findall(item.doc)}
 
 
@@ -24,7 +25,8 @@ def example_logs(item: Rule) -> dict[str, str]:
 
 
 def catalog_markdown(rules: list[Rule]) -> str:
-    """docs/rules.md: every rule with its severity, stage, options and documentation."""
+    """The text of docs/rules.md: a table of ``rules``, then each rule (in the given order,
+    grouped by area) with its severity, stage, options and documentation."""
     lines = [
         "# Rule catalog",
         "",
@@ -74,8 +76,8 @@ below.
 
 
 def format_markdown() -> str:
-    """docs/format.md: every section and field, from orglint.schema."""
-    from orglint.schema import ENTITY_SCHEMAS, SECTIONS
+    """The text of docs/format.md: every section and field, from ``orglint.schema.org``."""
+    from orglint.schema.org import ENTITY_SCHEMAS, SECTIONS
 
     lines = [FORMAT_INTRO]
     for section, fields in ENTITY_SCHEMAS.items():

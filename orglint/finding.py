@@ -12,7 +12,10 @@ SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 @dataclass(frozen=True)
 class Position:
-    """A place in a file: 1-based line and column."""
+    """A place in a file: ``path`` as displayed, 1-based ``line`` and ``column``.
+
+    ``str(position)`` is ``path:line:col``.
+    """
 
     path: str
     line: int
@@ -28,7 +31,8 @@ class Hit:
 
     ``entity`` is a reference such as ``handoff:sales-to-delivery``; ``field`` a dotted path
     inside it (``governance.escalation``, ``activities.0.A``). The engine turns the pair into a
-    file position; problems found while loading carry their ``position`` directly.
+    file position; problems found while loading carry their ``position`` directly. A hit with
+    neither is placed at ``<org>:1:1``.
     """
 
     message: str
@@ -39,7 +43,11 @@ class Hit:
 
 @dataclass(frozen=True, order=True)
 class Finding:
-    """One problem, placed in a file. Sorted by place, then code."""
+    """One problem, placed in a file: ``path`` as displayed, 1-based ``line`` and ``column``,
+    the rule's ``code`` and ``name``, ``severity`` (``error``, ``warning`` or ``info``), and the
+    ``entity`` (``handoff:a-to-b``) and dotted ``field`` it is about (None when it is about no
+    entity, as a syntax error). Equal and sorted by (path, line, column, code, message).
+    """
 
     path: str
     line: int
@@ -53,11 +61,12 @@ class Finding:
 
     @property
     def location(self) -> str:
+        """``path:line:col``, 1-based."""
         return f"{self.path}:{self.line}:{self.column}"
 
     @property
     def fingerprint(self) -> str:
-        """Stable identity: rule + entity + field, never a line number or a file.
+        """Stable identity, 32 hex characters: rule + entity + field, never a line or a file.
 
         Two problems of one rule on one field (two unknown members of a team) are told apart by
         the ids quoted in the message (``'ana'``, not those of a "did you mean" hint), never by
@@ -76,6 +85,8 @@ class Finding:
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
     def as_dict(self) -> dict[str, object]:
+        """The finding as JSON-ready values: code, name, severity, message, path, line, column,
+        entity, field and fingerprint."""
         return {
             "code": self.code,
             "name": self.name,

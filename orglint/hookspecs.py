@@ -19,10 +19,11 @@ hookspec = pluggy.HookspecMarker("orglint")
 
 @hookspec
 def orglint_rules() -> list[Rule]:
-    """Return the rules this plugin adds (objects made by ``@orglint.rule``).
+    """Return the rules this plugin adds: ``list[Rule]``, objects made by ``@orglint.rule``.
 
-    Called once when the registry is built; every plugin's list is collected. Codes and names
-    must be unique across all plugins: a clash stops orglint with exit code 2.
+    Called when the registry is built, after ``orglint_configure``; every plugin's list is
+    collected (no first result wins). Anything that is not a ``Rule``, or a code or name
+    another plugin uses, stops orglint with exit code 2.
     """
 
 
@@ -31,14 +32,16 @@ def orglint_formatters() -> dict[str, Any]:
     """Return output formats this plugin adds, as ``{name: format_function}``.
 
     A format function takes ``(result, context)`` and returns the text to write: ``result`` is
-    the engine's ``CheckResult``, ``context`` a ``FormatContext`` (the rules, the working
-    folder, the tool version). Every plugin's mapping is collected; a duplicate name is an error.
+    the engine's ``CheckResult``, ``context`` a ``FormatContext`` (the registry of known rules,
+    the tool version, whether ``--statistics`` was asked for). Every plugin's mapping is
+    collected; a name defined twice stops orglint with exit code 2.
     """
 
 
 @hookspec
 def orglint_configure(config: Any) -> None:
-    """Called with the loaded ``Config`` before the check runs; plugins may read their options.
+    """Called once with the loaded ``Config`` (``orglint.config.Config``), before the rules
+    are collected and before any check runs; a plugin may read what it needs from it.
 
     Every implementation is called; return values are ignored.
     """

@@ -34,11 +34,19 @@ class PluginError(Exception):
 
 
 def disabled_plugins() -> set[str]:
+    """The plugin names in ``ORGLINT_DISABLE_PLUGINS`` (comma-separated, blanks dropped)."""
     names = os.environ.get("ORGLINT_DISABLE_PLUGINS", "")
     return {name.strip() for name in names.split(",") if name.strip()}
 
 
 def make_manager(local_plugins: Iterable[str] = (), base: Path | None = None) -> pluggy.PluginManager:
+    """A plugin manager holding the hookspecs, the installed plugins (unless autoload is off),
+    the built-in pack and formats, and ``local_plugins``: paths to ``.py`` files (relative to
+    ``base``, by default the current folder) or importable module names.
+
+    Raises ``PluginError`` when a plugin fails to import, a local file is missing, or a plugin
+    implements a hook ``orglint.hookspecs`` does not declare.
+    """
     pm = pluggy.PluginManager(GROUP)
     pm.add_hookspecs(hookspecs)
     blocked = disabled_plugins()
@@ -54,9 +62,9 @@ def make_manager(local_plugins: Iterable[str] = (), base: Path | None = None) ->
         raise PluginError(f"could not load an installed orglint plugin: {exc}") from exc
     if BUILTIN not in blocked and pm.get_plugin(BUILTIN) is None:
         _register_builtin(pm)  # running from a source tree without installed metadata
-    from orglint import formatters
+    from orglint.outputs import formatters
 
-    pm.register(formatters, "orglint.formatters")
+    pm.register(formatters, "orglint.outputs.formatters")
     for spec in local_plugins:
         _register_local(pm, spec, base or Path.cwd())
     try:
@@ -99,6 +107,11 @@ def _register_local(pm: pluggy.PluginManager, spec: str, base: Path) -> None:
 
 
 def build_registry(pm: pluggy.PluginManager) -> Registry:
+    """The registry of every rule the plugins' ``orglint_rules`` return.
+
+    Raises ``RegistryError`` for an item that is not a ``Rule``, or a bad or clashing code,
+    name, severity, stage or option.
+    """
     rules: list[Rule] = []
     for plugin_rules in pm.hook.orglint_rules():
         for item in plugin_rules or []:
@@ -109,6 +122,10 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
 
 
 def collect_formatters(pm: pluggy.PluginManager) -> dict[str, Any]:
+    """Every output format, ``{name: function(result, context) -> str}``.
+
+    Raises ``PluginError`` when two plugins define the same format name.
+    """
     found: dict[str, Any] = {}
     for mapping in reversed(pm.hook.orglint_formatters()):
         for name, function in (mapping or {}).items():
@@ -119,4 +136,6 @@ def collect_formatters(pm: pluggy.PluginManager) -> dict[str, Any]:
 
 
 def plugin_names(pm: pluggy.PluginManager) -> list[str]:
+    """The names the plugins are registered under (``builtin``, entry points, ``plugins:``
+    entries, the built-in formats module), sorted."""
     return sorted(name for name, _ in pm.list_name_plugin() if name)

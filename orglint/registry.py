@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +33,12 @@ class RegistryError(Exception):
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule: stable code, slug name, default severity, the stage it blocks, options, docs."""
+    """A rule: stable ``code`` (``BND001``), slug ``name``, default ``severity`` (``error``,
+    ``warning`` or ``info``), the stage it blocks (2, 3 or 4), the generator ``function``,
+    ``options`` as ``{option: cerberus rule set with a default}``, the ``doc`` (its docstring,
+    dedented) and the ``plugin`` module that declared it. Made by ``@rule``; checked when a
+    ``Registry`` takes it.
+    """
 
     code: str
     name: str
@@ -43,33 +48,49 @@ class Rule:
     options: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
     doc: str = field(default="", compare=False)
     plugin: str = field(default="", compare=False)
+    # findings mean the org could not be read or resolved: no stage is assessed while one stands
+    integrity: bool = field(default=False, compare=False)
 
     @property
     def prefix(self) -> str:
+        """The letters of the code: ``BND`` for ``BND001``."""
         return re.sub(r"[0-9]+$", "", self.code)
 
     @property
     def area(self) -> str:
+        """The name of the code's area (``Boundaries and ownership``), else the prefix itself."""
         return AREAS.get(self.prefix, self.prefix)
 
     @property
     def summary(self) -> str:
-        """The first sentence of the documentation."""
+        """The first paragraph of the documentation, on one line ("" without documentation)."""
         first = self.doc.strip().split("\n\n", 1)[0].replace("\n", " ")
         return first
 
     @property
     def defaults(self) -> dict[str, Any]:
+        """``{option: default}`` for every option."""
         return {key: spec["default"] for key, spec in self.options.items() if "default" in spec}
 
-    def run(self, org: Any, options: dict[str, Any]) -> Iterator[Hit]:
-        if _takes_options(self.function):
-            yield from self.function(org, {**self.defaults, **options})
-        else:
-            yield from self.function(org)
+    @property
+    def inputs(self) -> frozenset[str]:
+        """The inputs besides the org this rule asks for by parameter name (see ``INPUTS``)."""
+        return _inputs(self.function)
+
+    def run(self, org: Any, options: Mapping[str, Any],
+            inputs: Mapping[str, Any] | None = None) -> Iterator[Hit]:
+        """The rule's hits on ``org``, with ``options`` over the defaults and each input the
+        function names (``waivers`` ...) taken from ``inputs``; KeyError when one is missing."""
+        given = inputs or {}
+        kwargs: dict[str, Any] = {name: given[name] for name in self.inputs}
+        if not _takes_options(self.function):
+            yield from self.function(org, **kwargs)
+        else:  # by position: an older rule may call its options anything
+            yield from self.function(org, {**self.defaults, **options}, **kwargs)
 
     def validate_options(self, options: Any) -> list[tuple[tuple[Any, ...], str]]:
-        """Problems with user options as (path inside the options, message); [] when valid."""
+        """Problems with user options as ``list[(path, message)]``, ``path`` a tuple inside the
+        options (``("max",)``); [] when valid. ``true``/``false`` for a number is a problem."""
         from cerberus import Validator
 
         if not isinstance(options, dict):
@@ -107,8 +128,26 @@ def _flatten(messages: Any) -> Iterator[Any]:
             yield message
 
 
+# What a rule may ask for besides the org, by naming a parameter after it: the engine provides
+# each from the stage that owns it. ``waivers`` (an ``orglint.engine.waivers.WaiverState``) is
+# given after the waivers were applied, so a rule that asks for it runs last and its findings
+# cannot be waived. ``evidence`` (an ``orglint.evidence.figures.Evidence``, or None without an
+# ``evidence:`` section) is how work moved, read from the configured event logs once per check.
+INPUTS = frozenset({"waivers", "evidence"})
+
+
+def _parameters(function: RuleFunction) -> list[str]:
+    return list(inspect.signature(function).parameters)[1:]
+
+
+def _inputs(function: RuleFunction) -> frozenset[str]:
+    return frozenset(name for name in _parameters(function) if name in INPUTS)
+
+
 def _takes_options(function: RuleFunction) -> bool:
-    return len(inspect.signature(function).parameters) >= 2
+    """A rule takes options as its second parameter (``options``, or any name but an input's)."""
+    rest = _parameters(function)
+    return bool(rest) and rest[0] not in INPUTS
 
 
 def rule(
@@ -118,11 +157,16 @@ def rule(
     severity: str,
     blocks_stage: int,
     options: dict[str, dict[str, Any]] | None = None,
+    integrity: bool = False,
 ) -> Callable[[RuleFunction], Rule]:
-    """Declare a rule. The decorated generator takes ``(org)`` or ``(org, options)``.
+    """Declare a rule: the decorator returns a ``Rule`` in place of the function.
 
+    The decorated generator takes ``(org)`` or ``(org, options)`` and yields ``Hit`` values.
     ``options`` maps each option to a cerberus rule set with a ``default``. The docstring is
-    the rule's documentation: the why, then a failing and a passing example.
+    the rule's documentation: the why, then a failing and a passing example. Nothing is
+    checked here: ``Registry.add`` raises ``RegistryError`` for a bad declaration.
+    ``integrity=True`` marks a rule whose findings mean the org could not be read or resolved
+    (syntax, schema, references): while one stands, no stage is assessed.
     """
 
     def decorate(function: RuleFunction) -> Rule:
@@ -135,6 +179,7 @@ def rule(
             options=dict(options or {}),
             doc=inspect.cleandoc(function.__doc__ or ""),
             plugin=function.__module__,
+            integrity=integrity,
         )
 
     return decorate
@@ -146,7 +191,9 @@ def collect(module_globals: dict[str, Any]) -> list[Rule]:
 
 
 class Registry:
-    """All known rules, by code, validated once."""
+    """All known rules, by code (``by_code``) and by name (``by_name``), each checked once as
+    it is added. Iterates in code order; ``len()`` counts the rules. Raises ``RegistryError``
+    as ``add`` does."""
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.by_code: dict[str, Rule] = {}
@@ -155,6 +202,9 @@ class Registry:
             self.add(item)
 
     def add(self, item: Rule) -> None:
+        """Add one rule. Raises ``RegistryError`` for a code that is not 2-5 capital letters and
+        3 digits, a name that is not a lower-case slug, an unknown severity, ``blocks_stage``
+        not 2, 3 or 4, an option without a default, or a code or name already registered."""
         where = f"rule {item.code!r} from {item.plugin}"
         if not CODE_PATTERN.match(item.code):
             raise RegistryError(f"{where}: a code is 2-5 capital letters and 3 digits (BND001)")
@@ -183,22 +233,34 @@ class Registry:
         return len(self.by_code)
 
     def lookup(self, selector: str) -> Rule | None:
-        """A rule by code (any case) or name."""
+        """A rule by code (any case) or exact name; None when no rule has it."""
         return self.by_code.get(selector.upper()) or self.by_name.get(selector)
 
     def matches(self, selector: str, item: Rule) -> bool:
-        """A selector is a code, a code prefix (`GOV`, `GOV00`), a name, or `ALL`."""
+        """Whether ``selector`` picks ``item``: its code or a code prefix (``GOV``, ``GOV00``)
+        in any case, its exact name, or ``ALL``."""
         if selector in ("ALL", "all"):
             return True
         if selector == item.name:
             return True
         return item.code.startswith(selector.upper())
 
+    def closest(self, word: str) -> str | None:
+        """The rule code or name closest to a misspelt one (``BND01`` -> ``BND001``), or None."""
+        import difflib
+
+        codes = difflib.get_close_matches(word.upper(), list(self.by_code), n=1, cutoff=0.6)
+        names = difflib.get_close_matches(word.lower(), list(self.by_name), n=1, cutoff=0.6)
+        close = codes or names
+        return close[0] if close else None
+
     def known_selector(self, selector: str) -> bool:
+        """Whether ``selector`` picks at least one registered rule."""
         return any(self.matches(selector, item) for item in self)
 
     def select(self, select: Iterable[str], ignore: Iterable[str]) -> list[Rule]:
-        """Rules chosen by select (default all) minus ignore; the most specific selector wins.
+        """Rules chosen by select (default all) minus ignore, in code order; the most specific
+        selector wins.
 
         As in ruff: `--select GOV --ignore GOV003` keeps GOV001 but not GOV003, and
         `--ignore GOV --select GOV001` keeps GOV001.

@@ -47,10 +47,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orglint.engine import Settings, check
-from orglint.loader import load_file, load_text
+from orglint.config import read_waiver_file
+from orglint.engine.check import Settings, check
+from orglint.engine.waivers import Waiver
+from orglint.load.documents import load_file, load_text
 from orglint.registry import Registry
-from orglint.waivers import Waiver, validate_file
 
 LOADING_CODES = ("ORG001", "ORG002", "ORG003", "ORG004", "ORG005")
 CASE_PATH = "org.yaml"
@@ -59,6 +60,12 @@ CONFIG_PATH = "orglint.yaml"
 
 @dataclass
 class Case:
+    """One case of a case file: the ``rule`` under test, the case's ``name``, the ``org`` YAML
+    text, what to ``expect`` (``[{code, line, column, message?, severity?}]``, 1-based positions
+    in ``org.yaml``), the rule's ``options``, a ``severity`` override, the ``source`` file, more
+    rules to ``select``, a ``config`` text (its ``waivers``) and the date (``today``) waivers
+    expire against (None: the day of the run)."""
+
     rule: str
     name: str
     org: str
@@ -74,10 +81,17 @@ class Case:
 
     @property
     def id(self) -> str:
+        """``CODE: case name``, for test ids and messages."""
         return f"{self.rule}: {self.name}"
 
 
 def load_cases(path: str | Path) -> list[Case]:
+    """Every case of a case file, in order.
+
+    Raises ``OSError`` when the file cannot be read, ``ValueError`` when it is not valid YAML or
+    holds no document, ``KeyError`` when ``rule``, ``cases`` or a case's ``name`` or ``org`` is
+    missing.
+    """
     loaded = load_file(str(path))
     if loaded.problems or not loaded.documents:
         raise ValueError(f"{path}: not a readable case file: {loaded.problems}")
@@ -93,15 +107,23 @@ def load_cases(path: str | Path) -> list[Case]:
 
 
 def run_case(case: Case, registry: Registry) -> list[dict[str, Any]]:
-    """The findings of a case, as dicts with the keys its expectations use."""
+    """The findings of a case as ``[{code, line, column, message, severity}]``, 1-based
+    positions in ``org.yaml``: the case's rule with its options and severity, the rules in its
+    ``select``, and the loading checks ORG001-ORG005.
+
+    A case with ``evidence`` (a config text) and ``logs`` (file name -> content) reads those
+    logs for the EVD rules. Raises ``ValueError`` for a bad ``config`` text, ``RuleCrash`` when
+    a rule raises.
+    """
     entry: dict[str, Any] = {"options": case.options}
     if case.severity:
         entry["severity"] = case.severity
-    settings = Settings(select=[case.rule, *case.select, *LOADING_CODES], rules={case.rule: entry},
-                        waivers=case_waivers(case), today=case.today)
     with tempfile.TemporaryDirectory(prefix="orglint-case-") as folder:
-        if case.evidence is not None:
-            settings.observe = evidence_observer(case.evidence, case.logs, Path(folder))
+        observe = (evidence_observer(case.evidence, case.logs, Path(folder))
+                   if case.evidence is not None else None)
+        settings = Settings(select=[case.rule, *case.select, *LOADING_CODES],
+                            rules={case.rule: entry}, waivers=case_waivers(case), today=case.today,
+                            observe=observe)
         result = check([load_text(case.org, CASE_PATH)], registry, settings)
     return [
         {"code": f.code, "line": f.line, "column": f.column, "message": f.message,
@@ -127,14 +149,18 @@ def evidence_observer(config: str, logs: dict[str, str], folder: Path) -> Callab
 
 
 def case_waivers(case: Case) -> list[Waiver]:
-    """The waivers of a case's ``config`` (its only key so far is ``waivers``)."""
+    """The waivers of a case's ``config`` (its only key so far is ``waivers``); [] without one.
+
+    Raises ``ValueError`` naming every problem when the text is not valid YAML or a record is
+    invalid.
+    """
     if case.config is None:
         return []
     loaded = load_text(case.config, CONFIG_PATH)
     problems = [str(hit.position) + ": " + hit.message for hit in loaded.problems]
     found: list[Waiver] = []
     for document in loaded.documents:
-        waivers, errors = validate_file(document)
+        waivers, errors = read_waiver_file(document)
         problems.extend(f"{position}: {message}" for position, message in errors)
         found.extend(waivers)
     if problems:
@@ -143,7 +169,8 @@ def case_waivers(case: Case) -> list[Waiver]:
 
 
 def compare(case: Case, actual: list[dict[str, Any]]) -> list[str]:
-    """Differences between expected and actual findings; [] when they agree.
+    """Differences between expected and ``actual`` findings (as ``run_case`` returns them), one
+    line each; [] when they agree.
 
     Each expectation names code, line and column; message and severity are compared when
     given. Order does not matter; every actual finding must be expected.

@@ -13,6 +13,7 @@ AREA_MODULES = (structure, boundaries, governance, incentives, context, raci, fe
 
 @hookimpl
 def orglint_rules() -> list[Rule]:
+    """Every rule of the built-in pack, area by area, in definition order."""
     rules: list[Rule] = []
     for module in AREA_MODULES:
         rules.extend(collect(vars(module)))

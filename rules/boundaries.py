@@ -7,7 +7,7 @@ from typing import Any
 
 from orglint import rule
 from orglint.finding import Hit
-from orglint.model import Handoff, Journey, Org, Ref
+from orglint.model.entities import Handoff, Journey, Org, Ref
 
 
 def describe(org: Org, handoff: Handoff) -> str:

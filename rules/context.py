@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from orglint import rule
 from orglint.finding import Hit
-from orglint.model import Org
+from orglint.model.entities import Org
 
 from .incentives import names, titled
 

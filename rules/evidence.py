@@ -1,8 +1,9 @@
 """EVD: the declared org held against how work actually moved, from the configured event logs.
 
-Every rule here reads ``org.evidence`` (orglint/evidence) and yields nothing without an
-``evidence:`` section. A finding needs ``min_support`` observations and rests on at least ``k``
-cases; every message carries the count, the period and the figure.
+Every rule here asks for the ``evidence`` input (the figures of orglint/evidence, computed once
+per check) and yields nothing without an ``evidence:`` section. A finding needs ``min_support``
+observations and rests on at least ``k`` cases; every message carries the count, the period and
+the figure.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from orglint import rule
 from orglint.evidence.figures import Boundary, Evidence, duration, share
 from orglint.evidence.settings import seconds
 from orglint.finding import Hit
-from orglint.model import Handoff, Org, Ref
+from orglint.model.entities import Handoff, Org, Ref
 
 SLA_KINDS = ("acknowledge", "complete")
 
@@ -41,7 +42,7 @@ def _declared(org: Org, boundary: Boundary) -> Handoff | None:
 
 
 @rule("EVD001", "undeclared-boundary", severity="warning", blocks_stage=3)
-def undeclared_boundary(org: Org) -> Iterator[Hit]:
+def undeclared_boundary(org: Org, evidence: Evidence | None) -> Iterator[Hit]:
     """Work crosses a boundary between two teams that no handoff contract covers.
 
     The event log shows cases moving from one team to the other at least `min_support`
@@ -84,7 +85,6 @@ def undeclared_boundary(org: Org) -> Iterator[Hit]:
     c1,2024-03-04T09:20:00Z,network
     ```
     """
-    evidence = org.evidence
     if evidence is None:
         return
     total = evidence.handoffs
@@ -98,7 +98,7 @@ def undeclared_boundary(org: Org) -> Iterator[Hit]:
 
 
 @rule("EVD002", "contract-unused", severity="info", blocks_stage=4)
-def contract_unused(org: Org) -> Iterator[Hit]:
+def contract_unused(org: Org, evidence: Evidence | None) -> Iterator[Hit]:
     """A declared handoff between two teams that both appear in the logs was never used.
 
     The contract may describe a route work no longer takes, or the log may map the teams
@@ -141,7 +141,6 @@ def contract_unused(org: Org) -> Iterator[Hit]:
     c1,2024-03-04T09:20:00Z,desk
     ```
     """
-    evidence = org.evidence
     if evidence is None:
         return
     seen = evidence.observed_teams
@@ -158,7 +157,7 @@ def contract_unused(org: Org) -> Iterator[Hit]:
 
 
 @rule("EVD003", "sla-breached", severity="warning", blocks_stage=4)
-def sla_breached(org: Org) -> Iterator[Hit]:
+def sla_breached(org: Org, evidence: Evidence | None) -> Iterator[Hit]:
     """A declared SLA is breached: the observed p90 latency exceeds the declared time.
 
     An SLA that one case in ten misses is not the service the customer gets. The p90 of the
@@ -202,7 +201,6 @@ def sla_breached(org: Org) -> Iterator[Hit]:
     c1,2024-03-04T11:00:00Z,network
     ```
     """
-    evidence = org.evidence
     if evidence is None:
         return
     for handoff in org.handoffs.values():
@@ -227,7 +225,8 @@ def sla_breached(org: Org) -> Iterator[Hit]:
 
 @rule("EVD004", "ping-pong", severity="warning", blocks_stage=4,
       options={"max_rate": {"type": "number", "min": 0, "max": 1, "default": 0.1}})
-def ping_pong(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
+def ping_pong(org: Org, options: dict[str, Any], evidence: Evidence | None
+              ) -> Iterator[Hit]:
     """Work sent across a boundary comes straight back too often: a path A, B, A.
 
     Ping-pong is the customer's case bouncing between two teams, each sure it belongs to
@@ -275,7 +274,6 @@ def ping_pong(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
     c2,2024-03-04T10:00:00Z,desk
     ```
     """
-    evidence = org.evidence
     if evidence is None:
         return
     limit = float(options["max_rate"])
@@ -293,7 +291,8 @@ def ping_pong(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
 
 @rule("EVD005", "journey-drift", severity="warning", blocks_stage=4,
       options={"min_share": {"type": "number", "min": 0, "max": 1, "default": 0.5}})
-def journey_drift(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
+def journey_drift(org: Org, options: dict[str, Any], evidence: Evidence | None
+                  ) -> Iterator[Hit]:
     """Most cases of a journey do not follow its declared path.
 
     A case follows the path when every team it visits is on the path and every handoff is a
@@ -340,7 +339,6 @@ def journey_drift(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
     c1,2024-03-04T09:20:00Z,network
     ```
     """
-    evidence = org.evidence
     if evidence is None:
         return
     least = float(options["min_share"])
@@ -359,7 +357,7 @@ def journey_drift(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
 
 
 @rule("EVD006", "exceptions-understated", severity="warning", blocks_stage=3)
-def exceptions_understated(org: Org) -> Iterator[Hit]:
+def exceptions_understated(org: Org, evidence: Evidence | None) -> Iterator[Hit]:
     """More cases are sent back across a handoff than its declared exception rate allows.
 
     The exception rate sets the governance a boundary needs (GOV001, GOV004). When the log
@@ -403,7 +401,6 @@ def exceptions_understated(org: Org) -> Iterator[Hit]:
     c1,2024-03-04T09:20:00Z,network
     ```
     """
-    evidence = org.evidence
     if evidence is None:
         return
     for handoff in org.handoffs.values():
@@ -421,7 +418,7 @@ def exceptions_understated(org: Org) -> Iterator[Hit]:
 
 
 @rule("EVD007", "log-quality", severity="warning", blocks_stage=4)
-def log_quality(org: Org) -> Iterator[Hit]:
+def log_quality(org: Org, evidence: Evidence | None) -> Iterator[Hit]:
     """Part of an event log could not be used: no figure may silently rest on less.
 
     Events without a case, with a missing or unparseable timestamp, or whose team value maps
@@ -458,7 +455,6 @@ def log_quality(org: Org) -> Iterator[Hit]:
     c1,2024-03-04T09:20:00Z,desk
     ```
     """
-    evidence = org.evidence
     if evidence is None:
         return
     for quality in evidence.quality:
@@ -487,7 +483,7 @@ def log_quality(org: Org) -> Iterator[Hit]:
 
 
 @rule("EVD008", "timestamp-ties", severity="info", blocks_stage=4)
-def timestamp_ties(org: Org) -> Iterator[Hit]:
+def timestamp_ties(org: Org, evidence: Evidence | None) -> Iterator[Hit]:
     """Events of different teams in one case share a timestamp, so their order is a guess.
 
     Which team handed the case to which is read from the order of events. When two events of
@@ -526,7 +522,6 @@ def timestamp_ties(org: Org) -> Iterator[Hit]:
     c1,2024-03-04T09:00:01Z,network
     ```
     """
-    evidence = org.evidence
     if evidence is None:
         return
     for quality in evidence.quality:

@@ -7,8 +7,8 @@ from typing import Any
 
 from orglint import rule
 from orglint.finding import Hit
-from orglint.model import Org
-from orglint.schema import CADENCES
+from orglint.model.entities import Org
+from orglint.schema.org import CADENCES
 
 from .boundaries import describe
 from .incentives import names, teams_of, titled

@@ -7,7 +7,7 @@ from typing import Any
 
 from orglint import rule
 from orglint.finding import Hit
-from orglint.model import Decision, Handoff, Org, Ref
+from orglint.model.entities import Decision, Handoff, Org, Ref
 
 from .boundaries import busy_journeys, describe, journeys_text
 

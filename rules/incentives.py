@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from orglint import rule
 from orglint.finding import Hit
-from orglint.model import Entity, Org, Ref
+from orglint.model.entities import Entity, Org, Ref
 
 from .boundaries import describe
 

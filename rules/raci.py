@@ -8,7 +8,7 @@ from typing import Any
 
 from orglint import rule
 from orglint.finding import Hit
-from orglint.model import Activity, Org, Raci, Ref
+from orglint.model.entities import Activity, Org, Raci, Ref
 
 from .incentives import names
 

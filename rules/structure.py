@@ -10,10 +10,10 @@ from collections.abc import Iterator
 
 from orglint import rule
 from orglint.finding import Hit
-from orglint.model import Org
+from orglint.model.entities import Org
 
 
-@rule("ORG001", "yaml-syntax", severity="error", blocks_stage=2)
+@rule("ORG001", "yaml-syntax", severity="error", blocks_stage=2, integrity=True)
 def yaml_syntax(org: Org) -> Iterator[Hit]:
     """A file is not valid YAML, or is not text orglint will read.
 
@@ -39,7 +39,7 @@ def yaml_syntax(org: Org) -> Iterator[Hit]:
     yield from org.problems.get("ORG001", [])
 
 
-@rule("ORG002", "schema", severity="error", blocks_stage=2)
+@rule("ORG002", "schema", severity="error", blocks_stage=2, integrity=True)
 def schema(org: Org) -> Iterator[Hit]:
     """A field is missing, mistyped, unknown or out of range.
 
@@ -76,7 +76,7 @@ def schema(org: Org) -> Iterator[Hit]:
     yield from org.problems.get("ORG002", [])
 
 
-@rule("ORG003", "unknown-reference", severity="error", blocks_stage=2)
+@rule("ORG003", "unknown-reference", severity="error", blocks_stage=2, integrity=True)
 def unknown_reference(org: Org) -> Iterator[Hit]:
     """A reference names an entity that does not exist, of the kind the field accepts.
 
@@ -104,7 +104,7 @@ def unknown_reference(org: Org) -> Iterator[Hit]:
     yield from org.problems.get("ORG003", [])
 
 
-@rule("ORG004", "duplicate-id", severity="error", blocks_stage=2)
+@rule("ORG004", "duplicate-id", severity="error", blocks_stage=2, integrity=True)
 def duplicate_id(org: Org) -> Iterator[Hit]:
     """Two entities of one kind share an id, in one file or across files.
 
@@ -134,7 +134,7 @@ def duplicate_id(org: Org) -> Iterator[Hit]:
     yield from org.problems.get("ORG004", [])
 
 
-@rule("ORG005", "hierarchy-cycle", severity="error", blocks_stage=2)
+@rule("ORG005", "hierarchy-cycle", severity="error", blocks_stage=2, integrity=True)
 def hierarchy_cycle(org: Org) -> Iterator[Hit]:
     """`reports_to` or a team's `parent` goes round in a circle.
 

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from orglint import rule
-from orglint.finding import Hit
+from orglint import Hit, Waiver, WaiverState, rule
 from orglint.model import Org
-from orglint.waivers import Waiver, WaiverState
-
-
-def _state(org: Org) -> WaiverState:
-    return org.waiver_state or WaiverState()
 
 
 def _hit(waiver: Waiver, message: str) -> Hit:
@@ -19,7 +13,7 @@ def _hit(waiver: Waiver, message: str) -> Hit:
 
 
 @rule("WVR001", "waiver-expired", severity="error", blocks_stage=3)
-def waiver_expired(org: Org) -> Iterator[Hit]:
+def waiver_expired(org: Org, waivers: WaiverState) -> Iterator[Hit]:
     """A waiver past its expiry date stops waiving, and is itself an error.
 
     A waiver is a promise to fix something by a date. When the date passes, the finding it
@@ -55,9 +49,8 @@ def waiver_expired(org: Org) -> Iterator[Hit]:
         to: delivery
     ```
     """
-    state = _state(org)
-    for waiver in state.waivers:
-        if waiver.expired(state.today):
+    for waiver in waivers.declared:
+        if waiver.expired(waivers.today):
             assert waiver.expires is not None
             owner = f"; {waiver.owner} owns it: fix the problem or renew the waiver" \
                 if waiver.owner else ""
@@ -66,7 +59,7 @@ def waiver_expired(org: Org) -> Iterator[Hit]:
 
 
 @rule("WVR002", "waiver-unused", severity="warning", blocks_stage=4)
-def waiver_unused(org: Org) -> Iterator[Hit]:
+def waiver_unused(org: Org, waivers: WaiverState) -> Iterator[Hit]:
     """A waiver that silences nothing should be deleted.
 
     Once the problem a waiver covered is fixed, the waiver stays behind and would silently
@@ -100,24 +93,23 @@ def waiver_unused(org: Org) -> Iterator[Hit]:
       sales-to-delivery: {from: sales, to: delivery}  # orglint: disable=BND001 reason="no owner yet"
     ```
     """
-    state = _state(org)
-    for waiver in state.waivers:
-        if waiver.expired(state.today) or waiver in state.used:
+    for waiver in waivers.declared:
+        if waiver.expired(waivers.today) or waiver in waivers.used:
             continue
-        code = state.code(waiver.rule)
+        code = waivers.code(waiver.rule)
         if code is None:
             yield _hit(waiver, f"{waiver.label} names no rule '{waiver.rule}'")
-        elif code in state.ran and waiver.target and org.get(waiver.target) is None:
+        elif code in waivers.ran and waiver.target and org.get(waiver.target) is None:
             yield _hit(waiver, f"{waiver.label} waives nothing: there is no {waiver.target} in "
                                "the org; correct the target or delete the waiver")
-        elif code in state.ran:
+        elif code in waivers.ran:
             where = "on this line" if waiver.inline else f"on {waiver.target}"
             yield _hit(waiver, f"{waiver.label} waives nothing: {waiver.rule} finds no problem "
                                f"{where}; delete the waiver")
 
 
 @rule("WVR003", "waiver-incomplete", severity="error", blocks_stage=3)
-def waiver_incomplete(org: Org) -> Iterator[Hit]:
+def waiver_incomplete(org: Org, waivers: WaiverState) -> Iterator[Hit]:
     """A waiver names why, who and until when.
 
     A waiver without a reason cannot be reviewed, one without an owner is nobody's job to lift,
@@ -150,9 +142,8 @@ def waiver_incomplete(org: Org) -> Iterator[Hit]:
         to: delivery
     ```
     """
-    state = _state(org)
-    yield from state.problems
-    for waiver in state.waivers:
+    yield from waivers.problems
+    for waiver in waivers.declared:
         lacking = [word for word, value in (("reason", waiver.reason), ("owner", waiver.owner),
                                             ("expiry date", waiver.expires))
                    if value is None and not (waiver.inline and word != "reason")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orglint.cli import main
+from orglint.commands import main
 
 # an org with one unowned handoff (BND001), one waived by a config record and one waived inline
 TROUBLED = """\

@@ -21,7 +21,7 @@ def cli(capsys):
 
     Whatever the input, orglint never prints a traceback.
     """
-    from orglint.cli import main
+    from orglint.commands import main
 
     def run(*argv: str) -> tuple[int, str, str]:
         code = main(list(argv))

@@ -125,7 +125,7 @@ def test_a_baseline_accepts_todays_findings_and_fails_only_on_new_ones(
     ]
     code, out, _ = run(capsys, monkeypatch, tmp_path, "check", "--baseline", "base.json")
     assert code == 0
-    assert out.startswith("No problems found in 1 file.\nBaseline: 3 known findings not shown.\n")
+    assert out.startswith("No new problems found in 1 file.\nBaseline: 3 known findings not shown.\n")
     # comments, reordering and moving entities to other files change nothing
     (tmp_path / "org.yaml").unlink()
     write(tmp_path / "org" / "people.yaml", PEOPLE_AND_TEAMS)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from orglint import __version__
-from orglint.cache import ParseCache, cache_folder, dump, parse, undump
+from orglint.load.cache import ParseCache, cache_folder, dump, parse, undump
 
 TEXT = b"teams:\n  sales: {name: Sales, lead: nobody}\n  Bad: {}\n"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from orglint import __version__
-from orglint.cli import main
+from orglint.commands import main
 
 # one finding of each severity, nothing else among the selected rules
 ORG = (
@@ -88,10 +88,11 @@ def test_text_output_and_exit_1_on_an_error(repo, cli):
         f"{INFO}\n"
         "\n"
         "Found 3 problems (1 error, 1 warning, 1 info) in 1 file.\n"
-        "Stage 1 of 4: reactive - problems are handled as they surface; the structure is not "
-        "yet written down.\n"
+        "Stage 1 of 4: reactive - problems are handled as they surface; the structure is "
+        "written down (2 teams, 2 people); only warnings keep it from stage 2 (ORG006).\n"
         "Blocking stage 2 (designed surface):\n"
         "  ORG006 team-without-lead: 1 finding\n"
+        "Why each rule matters and how to fix it: 'orglint rule ORG006'.\n"
     )
 
 

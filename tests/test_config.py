@@ -1,5 +1,5 @@
 """Configuration: discovery, --config, globs, validation with positions, rule selection and
-severities. Everything runs through the real command line (``orglint.cli.main``)."""
+severities. Everything runs through the real command line (``orglint.commands.main``)."""
 
 from __future__ import annotations
 
@@ -169,8 +169,8 @@ def test_unknown_and_mistyped_config_keys(tmp_path, cli, monkeypatch):
         "error, warning, info",
         "orglint.yaml:3:9: config error: key 'ignore' must be a list, not 'ORG007'",
         "orglint.yaml:4:1: config error: unknown config key 'colour'; expected one of: "
-        "baseline, cache_dir, evidence, exclude, fail_on, ignore, include, plugins, rules, "
-        "select, waiver_files, waivers",
+        "baseline, cache_dir, evidence, exclude, fail_on, ignore, include, plugins, rule_docs_url, "
+        "rules, select, waiver_files, waivers",
         "orglint.yaml:7:15: config error: field 'rules.GOV001.severity' is 'loud'; expected one "
         "of: error, warning, info, off",
         "orglint.yaml:8:5: config error: unknown field 'option' in field 'rules.GOV001'; did you "

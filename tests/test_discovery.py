@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orglint.cli import main
+from orglint.commands import main
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from orglint.config import load_config
-from orglint.engine import prepare
+from orglint.engine.check import prepare
 from orglint.evidence import xes
 from orglint.evidence.figures import Boundary, Latency
 from orglint.evidence.observe import observe
 from orglint.evidence.settings import EvidenceError, TeamMap, parse, seconds
-from orglint.loader import load_text
+from orglint.load.documents import load_text
 
 pytest.importorskip("duckdb")
 

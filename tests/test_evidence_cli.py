@@ -189,7 +189,7 @@ def test_people_are_read_only_on_opt_in_and_only_as_a_count_of_pseudonyms(tmp_pa
 
 
 def test_a_check_without_evidence_imports_no_engine(tmp_path):
-    probe = ("import sys\nfrom orglint.cli import main\ncode = main(['check', '--no-cache'])\n"
+    probe = ("import sys\nfrom orglint.commands import main\ncode = main(['check', '--no-cache'])\n"
              "print(code, sorted(n for n in ('duckdb', 'pyspark', 'orglint.evidence.observe')"
              " if n in sys.modules))\n")
     plain = ops_repo(tmp_path / "plain", "include: ['*.yaml']\n", {})

@@ -15,12 +15,12 @@ pytest.importorskip("duckdb")
 if shutil.which("java") is None:
     pytest.skip("Spark needs Java", allow_module_level=True)
 
-from orglint.engine import prepare  # noqa: E402
-from orglint.evidence.observe import observe  # noqa: E402
-from orglint.evidence.settings import parse  # noqa: E402
-from orglint.loader import load_text  # noqa: E402
+from test_evidence import LOG, ORG
 
-from test_evidence import LOG, ORG  # noqa: E402
+from orglint.engine.check import prepare
+from orglint.evidence.observe import observe
+from orglint.evidence.settings import parse
+from orglint.load.documents import load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 INCIDENTS = ROOT / "examples" / "incident-desk" / "logs" / "bpic2013-incidents.xes.gz"

@@ -99,11 +99,15 @@ def test_check_reports_the_plugins_rule(venv, repo):
     assert proc.stdout.split("\n\n")[0].splitlines() == [SOD]
     assert proc.stdout.splitlines()[2] == "Found 1 problem (1 warning) in 1 file."
     # only SOD001 and RAC ran: orglint says so instead of claiming a stage it did not assess
-    assert proc.stdout.splitlines()[-1].startswith("Stage 2 (designed surface) was not assessed: ")
+    assert proc.stdout.splitlines()[-2].startswith("Stage 2 (designed surface) was not assessed: ")
+    assert proc.stdout.splitlines()[-1] == "Why each rule matters and how to fix it: 'orglint rule SOD001'."
 
 
 def test_the_plugins_rule_blocks_the_stage_it_declares(venv, repo):
     (repo / "orglint.yaml").write_text("ignore: [ORG007]\n", encoding="utf-8")
+    # stage 2 needs a mapped journey: one within a team, which crosses no boundary
+    (repo / "journeys.yaml").write_text("journeys:\n  deal: {owner: leo, path: [sales]}\n",
+                                        encoding="utf-8")
     proc = orglint(venv, repo, "check", "--format", "json")
     stage = json.loads(proc.stdout)["stage"]
     # SOD001 declares blocks_stage=3: its warning alone keeps this org at stage 2

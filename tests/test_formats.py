@@ -14,13 +14,17 @@ import pytest
 from ci_orgs import CONFIG, TROUBLED, run, troubled, write
 
 from orglint.finding import Finding
-from orglint.formatters.github import annotation
+from orglint.outputs.formatters.github import annotation
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden" / "formats"
 FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")
 SUFFIX = {"text": "txt", "json": "json", "sarif": "sarif", "github": "txt", "junit": "xml",
           "gitlab": "json", "markdown": "md"}
+
+
+# where the rule documentation is published, for SARIF's helpUri
+DOCS_URL = "rule_docs_url: https://docs.example.org/orglint/rules.html\n"
 
 
 def schema_path(name: str) -> Path:
@@ -32,7 +36,7 @@ def schema_path(name: str) -> Path:
 @pytest.fixture
 def outputs(tmp_path, capsys, monkeypatch) -> dict[str, str]:
     """One run writing every format with --output next to the terminal's text output."""
-    troubled(tmp_path)
+    troubled(tmp_path, config=CONFIG + DOCS_URL)
     argv = ["check", "--statistics"]
     for name in FORMATS:
         argv += ["--output", f"{name}:out/{name}.{SUFFIX[name]}"]
@@ -71,6 +75,31 @@ def test_text_says_what_was_waived_and_counts_per_rule(outputs):
 # --- SARIF ------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("setting, uri", [
+    (None, None),  # no docs URL configured: no link that may lead nowhere
+    ("https://example.org/rules.md", "https://example.org/rules.md#bnd001-handoff-owner"),
+    ("https://example.org/rules/{code}.html?n={name}", "https://example.org/rules/BND001.html?n=handoff-owner"),
+    ("https://example.org/r.md#{anchor}", "https://example.org/r.md#bnd001-handoff-owner"),
+])
+def test_sarif_help_uri_follows_the_configured_docs_url(setting, uri, tmp_path, capsys, monkeypatch):
+    troubled(tmp_path)
+    config = CONFIG + (f"rule_docs_url: '{setting}'\n" if setting else "")
+    write(tmp_path / "orglint.yaml", config)
+    code, out, err = run(capsys, monkeypatch, tmp_path, "check", "--format", "sarif")
+    assert (code, err) == (1, "")
+    rules = {rule["id"]: rule for rule in json.loads(out)["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["BND001"].get("helpUri") == uri
+
+
+def test_rule_docs_url_must_be_a_url(tmp_path, capsys, monkeypatch):
+    troubled(tmp_path)
+    write(tmp_path / "orglint.yaml", CONFIG + "rule_docs_url: docs/rules.md\n")
+    code, out, err = run(capsys, monkeypatch, tmp_path, "check")
+    assert (code, out) == (2, "")
+    assert err == ("orglint.yaml:8:16: config error: key 'rule_docs_url' is 'docs/rules.md'; "
+                   "expected a URL (https://...)\n")
+
+
 def test_sarif_validates_against_the_official_schema(outputs):
     schema = json.loads(schema_path("sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     document = json.loads(outputs["sarif"])
@@ -88,7 +117,7 @@ def test_sarif_is_ready_for_github_code_scanning(outputs):
     assert bnd["fullDescription"]["text"].startswith(bnd["shortDescription"]["text"])
     assert "Fails:" not in bnd["fullDescription"]["text"]
     assert "Fails:" in bnd["help"]["text"] and "```yaml" in bnd["help"]["markdown"]
-    assert bnd["helpUri"].endswith("/docs/rules.md#bnd001-handoff-owner")
+    assert bnd["helpUri"] == "https://docs.example.org/orglint/rules.html#bnd001-handoff-owner"
     assert bnd["defaultConfiguration"] == {"level": "error"}
     assert rules["WVR002"]["defaultConfiguration"] == {"level": "warning"}
     ids = [rule["id"] for rule in run_["tool"]["driver"]["rules"]]
@@ -111,7 +140,7 @@ def test_sarif_is_ready_for_github_code_scanning(outputs):
 
 
 def test_sarif_uris_are_percent_encoded_relative_references():
-    from orglint.formatters.sarif import result_entry
+    from orglint.outputs.formatters.sarif import result_entry
 
     nasty = Finding(path="teams/a b:c%.yaml", line=3, column=5, code="BND001", message="m",
                     severity="info", name="handoff-owner")
@@ -164,7 +193,7 @@ def test_github_appends_a_markdown_summary_when_the_step_summary_is_set(
     monkeypatch.chdir(tmp_path / "repo")
     monkeypatch.setenv("ORGLINT_TODAY", "2026-06-01")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    from orglint.cli import main
+    from orglint.commands import main
 
     assert main(["check", "--format", "github"]) == 1
     capsys.readouterr()
@@ -178,7 +207,7 @@ def test_github_warns_when_the_step_summary_cannot_be_written(tmp_path, capsys, 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ORGLINT_TODAY", "2026-06-01")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "missing" / "summary.md"))
-    from orglint.cli import main
+    from orglint.commands import main
 
     assert main(["check", "--format", "github"]) == 1
     out, err = capsys.readouterr()
@@ -300,7 +329,7 @@ def test_markdown_parses_to_tables_whose_cells_are_the_messages(outputs):
 def test_markdown_escapes_what_would_break_a_table():
     from markdown_it import MarkdownIt
 
-    from orglint.formatters.markdown import escape
+    from orglint.outputs.formatters.markdown import escape
 
     text = "a | b <script> *x* `y` [z](u) \\ ~"
     tokens = MarkdownIt("commonmark").enable("table").parse(

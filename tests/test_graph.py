@@ -8,10 +8,10 @@ from pathlib import Path
 import pydot
 import pytest
 
-from orglint.cli import main
-from orglint.engine import prepare
-from orglint.graph import build, mermaid_ids, mermaid_label, render
-from orglint.loader import load_text
+from orglint.commands import main
+from orglint.engine.check import prepare
+from orglint.load.documents import load_text
+from orglint.outputs.graph import build, mermaid_ids, mermaid_label, render
 
 ROOT = Path(__file__).resolve().parent.parent
 NORTHWIND = ROOT / "examples" / "northwind-services"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from orglint.cli import main
-from orglint.impact import without_person
-from orglint.loader import load_text
-from orglint.model import build_org
+from orglint.commands import main
+from orglint.engine.impact import without_person
+from orglint.load.documents import load_text
+from orglint.model.entities import build_org
 
 # every rule runs (a stage is only claimed when its rules ran); the few that this small org
 # trips anyway are lowered to info, which never blocks
@@ -73,7 +73,7 @@ Journeys they own (1):
 Teams they lead (1):
   org.yaml:7:30: team 'sales' (Sales): lead
 
-Stage now: 4 of 4 (systemic).
+Stage now: 2 of 4 (designed surface).
 Without Carla Diaz: 1 of 4 (reactive).
 
 New findings without Carla Diaz (5):
@@ -90,8 +90,8 @@ If Maya Chen (person:maya, Founder) left, 1 place would lose their person:
 Decisions they make (1):
   org.yaml:19:23: handoff 'sales-to-delivery' (Sales -> Delivery): decision maker for exceptions
 
-Stage now: 4 of 4 (systemic).
-Without Maya Chen: 2 of 4 (designed surface).
+Stage now: 2 of 4 (designed surface).
+Without Maya Chen: still 2 of 4 (designed surface).
 
 New findings without Maya Chen (1):
   org.yaml:19:7: GOV001 [error] handoff 'sales-to-delivery' (Sales -> Delivery) is high-complexity \
@@ -101,8 +101,8 @@ but has no decision maker
 ANA = """\
 If Ana Ruiz (person:ana) left, nothing would lose its person.
 
-Stage now: 4 of 4 (systemic).
-Without Ana Ruiz: still 4 of 4 (systemic).
+Stage now: 2 of 4 (designed surface).
+Without Ana Ruiz: still 2 of 4 (designed surface).
 
 No new findings without Ana Ruiz.
 """
@@ -146,7 +146,7 @@ def test_json_output(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
         }],
         "escalations": [], "activities": [], "journeys": [], "teams": [], "owned": [],
     }
-    assert data["stage"] == {"now": {"number": 4, "name": "systemic"},
+    assert data["stage"] == {"now": {"number": 2, "name": "designed surface"},
                              "without": {"number": 2, "name": "designed surface"}}
     assert [(f["code"], f["line"], f["column"], f["message"]) for f in data["new_findings"]] == [
         ("GOV001", 19, 7, "handoff 'sales-to-delivery' (Sales -> Delivery) is high-complexity "

@@ -8,10 +8,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from orglint.cli import main
-from orglint.jsonschema_export import render
-from orglint.loader import load_text
-from orglint.starter import STARTER
+from orglint.commands import main
+from orglint.commands.starter import STARTER
+from orglint.load.documents import load_text
+from orglint.schema.jsonschema import render
 
 NAMES = ["orglint.yaml", "org.yaml", "journeys.yaml", "handoffs.yaml", "systems.yaml",
          "metrics.yaml", "reviews.yaml"]

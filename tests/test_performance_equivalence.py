@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import orglint.cache
+import orglint.load.cache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +40,7 @@ def org(org_template, tmp_path, monkeypatch) -> Path:
     target = tmp_path / "org"
     shutil.copytree(org_template, target)
     monkeypatch.chdir(target)
-    monkeypatch.delenv(orglint.cache.ENV_FOLDER, raising=False)
+    monkeypatch.delenv(orglint.load.cache.ENV_FOLDER, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # the signing key, not ~'s
     return target
 
@@ -49,7 +49,7 @@ def org(org_template, tmp_path, monkeypatch) -> Path:
 def spy(monkeypatch):
     """Counts how files were parsed: in this process, or shared with a worker process."""
     counts: Counter[str] = Counter()
-    real_parse, real_two = orglint.cache.parse, orglint.cache._parse_in_two
+    real_parse, real_two = orglint.load.cache.parse, orglint.load.cache._parse_in_two
 
     def parse(raw, shown):
         counts["parsed here"] += 1
@@ -59,8 +59,8 @@ def spy(monkeypatch):
         counts["parallel runs"] += 1
         return real_two(jobs, results, cache)
 
-    monkeypatch.setattr(orglint.cache, "parse", parse)
-    monkeypatch.setattr(orglint.cache, "_parse_in_two", in_two)
+    monkeypatch.setattr(orglint.load.cache, "parse", parse)
+    monkeypatch.setattr(orglint.load.cache, "_parse_in_two", in_two)
     return counts
 
 
@@ -74,10 +74,10 @@ def check_json(cli, *extra: str) -> str:
 @pytest.fixture
 def reference(cli, org, monkeypatch) -> str:
     """One process, no cache: the plain path every other way must match byte for byte."""
-    threshold = orglint.cache.PARALLEL_BYTES
-    monkeypatch.setattr(orglint.cache, "PARALLEL_BYTES", 10**12)
+    threshold = orglint.load.cache.PARALLEL_BYTES
+    monkeypatch.setattr(orglint.load.cache, "PARALLEL_BYTES", 10**12)
     out = check_json(cli, "--no-cache")
-    monkeypatch.setattr(orglint.cache, "PARALLEL_BYTES", threshold)
+    monkeypatch.setattr(orglint.load.cache, "PARALLEL_BYTES", threshold)
     assert not (org / ".orglint_cache").exists()
     return out
 
@@ -111,7 +111,7 @@ def test_cold_and_warm_cache_give_the_same_bytes(cli, org, reference, spy):
 
 
 def test_two_processes_give_the_same_bytes(cli, org, reference, spy, monkeypatch):
-    monkeypatch.setattr(orglint.cache, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(orglint.load.cache, "PARALLEL_BYTES", 0)
     parallel = check_json(cli, "--no-cache")
     assert spy["parallel runs"] == 1
     # about half the files were parsed here, the rest by the worker
@@ -139,11 +139,11 @@ def damage(path: Path, how: str) -> None:
         path.write_bytes(blob[:-100] + bytes([blob[-100] ^ 0xFF]) + blob[-99:])
     elif how == "forged":  # entries swapped for "no problems", without the signing key
         for key, payload in entries.items():
-            loaded = orglint.cache.undump(payload)
+            loaded = orglint.load.cache.undump(payload)
             loaded.problems.clear()
             for doc in loaded.documents:
                 doc.schema = []
-            entries[key] = orglint.cache.dump(loaded)
+            entries[key] = orglint.load.cache.dump(loaded)
         path.write_bytes(signature + pickle.dumps(entries))
     elif how == "code":  # a pickle that would run code if it were ever unpickled
         path.write_bytes(signature + pickle.dumps(print))
@@ -151,7 +151,7 @@ def damage(path: Path, how: str) -> None:
         key = sorted(entries)[3]
         entries[key] = entries[key][:50]
         body = pickle.dumps(entries)
-        path.write_bytes(orglint.cache.ParseCache(Path("."))._sign(body) + body)
+        path.write_bytes(orglint.load.cache.ParseCache(Path("."))._sign(body) + body)
 
 
 @pytest.mark.parametrize(("how", "parsed"), [
@@ -181,7 +181,7 @@ def test_ordinary_files_never_take_the_pure_python_parser(org_template, monkeypa
     parser is only for files libyaml refuses."""
     import ruamel.yaml
 
-    from orglint.loader import load_file, load_text
+    from orglint.load.documents import load_file, load_text
 
     def refuse(*args, **kwargs):
         raise AssertionError("the pure-Python parser ran on an ordinary file")
@@ -220,7 +220,7 @@ def test_a_check_imports_only_what_it_uses(tmp_path):
     import sys
 
     generate.write(tmp_path / "org", 50, defects=0.0)
-    probe = ("import sys\nfrom orglint.cli import main\ncode = main(['check', '--no-cache'])\n"
+    probe = ("import sys\nfrom orglint.commands import main\ncode = main(['check', '--no-cache'])\n"
              "print(code, sorted(name for name in ('jinja2', 'ruamel.yaml', 'cerberus')"
              " if name in sys.modules))\n")
     done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "org",
@@ -232,7 +232,7 @@ def test_one_big_file_gives_the_same_bytes_cold_warm_and_uncached(cli, tmp_path,
     out = tmp_path / "big"
     generate.write(out, 300, layout="single", defects=0.08)
     monkeypatch.chdir(out)
-    monkeypatch.delenv(orglint.cache.ENV_FOLDER, raising=False)
+    monkeypatch.delenv(orglint.load.cache.ENV_FOLDER, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     plain = check_json(cli, "--no-cache")
     assert json.loads(plain)["files"] == ["org.yaml"]

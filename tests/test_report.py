@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from orglint.cli import main
-from orglint.engine import Settings, check
-from orglint.loader import load_text
+from orglint.commands import main
+from orglint.engine.check import Settings, check
+from orglint.load.documents import load_text
+from orglint.outputs.report.findings import owner_of
+from orglint.outputs.report.render import md_escape
 from orglint.registry import Registry
-from orglint.report.findings import owner_of
-from orglint.report.render import md_escape
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -381,7 +381,7 @@ def test_template_dir_extends_the_builtin(monkeypatch: pytest.MonkeyPatch,
                                        "'orglint/report.html.j2'"),
     ("{% if %}", "template TMP/report.html.j2:1: Expected an expression, got 'end of statement "
                  "block'"),
-    ("{{ report.no_such_thing }}", "template error in report.html.j2: 'orglint.report.Report "
+    ("{{ report.no_such_thing }}", "template error in report.html.j2: 'orglint.outputs.report.Report "
                                    "object' has no attribute 'no_such_thing'"),
 ])
 def test_template_errors_exit_2(template: str, message: str, monkeypatch: pytest.MonkeyPatch,
@@ -401,9 +401,9 @@ def test_missing_template_dir_exits_2(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_check_never_imports_jinja() -> None:
-    code = ("import sys\nfrom orglint.cli import main\n"
+    code = ("import sys\nfrom orglint.commands import main\n"
             f"main(['check', '--exit-zero', {str(SMALL / 'org.yaml')!r}])\n"
-            "print('jinja2' in sys.modules, 'orglint.report' in sys.modules)")
+            "print('jinja2' in sys.modules, 'orglint.outputs.report' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, env={**os.environ, "ORGLINT_TODAY": TODAY})
     assert done.stdout.splitlines()[-1] == "False False"
@@ -452,7 +452,7 @@ decisions:
 def test_each_finding_is_owned_by_the_person_who_answers_for_its_entity(
         registry: Registry) -> None:
     result = check([load_text(OWNERS_ORG, "org.yaml")], registry, Settings())
-    owners = {(f.code, f.entity, f.field): owner_of(result.org, f) for f in result.findings}
+    owners = {(f.code, f.entity, f.field): owner_of(result.org, f, result.waivers) for f in result.findings}
     # a team's lead; a team without one has no owner
     assert owners["ORG006", "team:delivery", None] == "no owner"
     # a handoff nobody owns
@@ -469,3 +469,29 @@ def test_each_finding_is_owned_by_the_person_who_answers_for_its_entity(
     assert owners["ORG007", "person:maya", None] == "Maya Chen (CEO)"
     # a journey: its owner
     assert owners["INC005", "journey:onboarding", None] == "Dan Okafor (Delivery Director)"
+
+
+OVERLOADED_ORG = """\
+people:
+  ana: {name: Ana Ruiz}
+teams:
+""" + "".join(f"  t{n}: {{lead: ana, members: [ana]}}\n" for n in range(6)) + "handoffs:\n" + "".join(
+    f"  t{n}-to-t{n + 1}: {{from: t{n}, to: t{n + 1}, owner: ana}}\n" for n in range(5))
+
+
+@pytest.mark.parametrize("limit, over", [(None, True), (10, False), (4, True), (5, False)])
+def test_report_judges_overload_with_the_configured_max(
+        limit: int | None, over: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """One person owns 5 handoffs: over BND004's default max of 4, not over a configured 10.
+    `orglint check` and the report must agree."""
+    (tmp_path / "org.yaml").write_text(OVERLOADED_ORG, encoding="utf-8")
+    config = "" if limit is None else f"rules: {{BND004: {{options: {{max: {limit}}}}}}}\n"
+    (tmp_path / "orglint.yaml").write_text(config, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    main(["check", "--select", "BND004", "--format", "json"])
+    flagged = [f["code"] for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert flagged == (["BND004"] if over else [])
+    text = report(tmp_path, "--format", "markdown", monkeypatch=monkeypatch, capsys=capsys)
+    row = next(line for line in text.splitlines() if line.startswith("| Ana Ruiz |"))
+    assert row.startswith("| Ana Ruiz | 5 ✗ |" if over else "| Ana Ruiz | 5 |")

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from orglint.cli import main
+from orglint.commands import main
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from orglint.docs import EXAMPLE_EVIDENCE, example_logs, examples
-from orglint.engine import Settings, check
-from orglint.loader import load_text
+from orglint.engine.check import Settings, check
+from orglint.load.documents import load_text
 from orglint.plugins import build_registry, make_manager
 from orglint.testing import evidence_observer
 
@@ -26,13 +26,13 @@ def test_failing_example_fails_and_passing_example_passes(item, registry, tmp_pa
     found = examples(item)
     logs = example_logs(item)
 
-    def run(name: str) -> list:
-        settings = Settings(select=[item.code])
+    def run(name: str):
+        observe = None
         if name in logs:  # an evidence rule: the example's own event log
             folder = tmp_path / name
             folder.mkdir()
-            settings.observe = evidence_observer(EXAMPLE_EVIDENCE, {"events.csv": logs[name]},
-                                                 folder)
+            observe = evidence_observer(EXAMPLE_EVIDENCE, {"events.csv": logs[name]}, folder)
+        settings = Settings(select=[item.code], observe=observe)
         return check([load_text(found[name], f"{name.lower()}.yaml")], registry, settings)
 
     failing, passing = run("Fails"), run("Passes")

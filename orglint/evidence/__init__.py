@@ -6,13 +6,15 @@ Nothing here imports DuckDB or Spark until a log is read: ``orglint check`` with
 
 How the figures reach the rules (the one seam with the rest of orglint):
 
-1. ``orglint.config`` validates the ``evidence:`` section against ``EVIDENCE_SCHEMA`` and keeps
-   it as ``Config.evidence`` (parsed ``EvidenceSettings``, or None).
-2. ``orglint.runner.settings_for`` puts ``observer(settings)`` into ``Settings.observe`` when the
-   section is there.
-3. ``orglint.engine.check`` calls ``settings.observe(org)`` once, after the org is built and
-   before any rule runs, and leaves the result on ``Org.evidence``.
-4. The EVD rules (rules/evidence.py) read ``org.evidence``; they yield nothing when it is None.
+1. ``orglint.schema.config`` validates the ``evidence:`` section against ``EVIDENCE_SCHEMA``;
+   ``orglint.config.load_config`` keeps it as ``Config.evidence`` (``EvidenceSettings``, or None).
+2. ``orglint.session.Session.settings`` puts ``observer(config.evidence)`` into
+   ``Settings.observe`` when the section is there.
+3. ``orglint.engine.check.check`` calls ``settings.observe(org)`` once, after the org is built
+   and before any rule runs; the figures go to the rules as the input ``evidence``
+   (``orglint.registry.INPUTS``) and to ``CheckResult.evidence`` for the report.
+4. The EVD rules (rules/evidence.py) take ``evidence`` as a parameter; they yield nothing when
+   it is None.
 """
 
 from __future__ import annotations

@@ -31,10 +31,14 @@ def literal(text: str) -> str:
 
 
 def identifier(name: str) -> str:
+    """A DuckDB quoted identifier (a column name as the log spells it)."""
     return '"' + name.replace('"', '""') + '"'
 
 
 class DuckDBEngine:
+    """The evidence SQL on an in-process DuckDB connection with ``memory_limit`` and a private
+    temporary folder to spill into; EvidenceError when DuckDB is not installed."""
+
     name = "duckdb"
     quantile = "quantile_cont"
 
@@ -63,6 +67,7 @@ class DuckDBEngine:
     literal = staticmethod(literal)
 
     def close(self) -> None:
+        """Close the connection and delete the temporary folder."""
         self.con.close()
         self.folder.cleanup()
 
@@ -208,9 +213,11 @@ FROM raw_table""")
                              [value for row in chunk for value in row])
 
     def materialise(self, name: str, statement: str) -> None:
+        """Run ``statement`` and keep its rows as the temporary table ``name``."""
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {statement}")
 
     def query(self, statement: str) -> list[tuple[Any, ...]]:
+        """The rows of ``statement``, as tuples."""
         return list(self.con.execute(statement).fetchall())
 
 

@@ -26,6 +26,7 @@ class Latency:
 
     @property
     def breach_share(self) -> float | None:
+        """Share of timed handoffs over the SLA, 0..1; None without an SLA or a handoff."""
         return self.breaches / self.n if self.breaches is not None and self.n else None
 
 
@@ -45,6 +46,7 @@ class Boundary:
 
     @property
     def pair(self) -> tuple[str, str]:
+        """``(source, target)`` team ids."""
         return (self.source, self.target)
 
     @property
@@ -71,6 +73,7 @@ class JourneyFigures:
 
     @property
     def conformance(self) -> float:
+        """Share of the journey's cases that follow its declared path, 0..1."""
         return self.conforming / self.cases if self.cases else 0.0
 
 
@@ -119,10 +122,12 @@ class Evidence:
 
     @property
     def handoffs(self) -> int:
+        """Every observed handoff, all boundaries."""
         return sum(item.handoffs for item in self.boundaries)
 
     @property
     def declared_handoffs(self) -> int:
+        """Observed handoffs whose boundary has a declared handoff."""
         return sum(item.handoffs for item in self.boundaries if item.declared)
 
     @property
@@ -132,11 +137,13 @@ class Evidence:
 
     @property
     def mean_teams_per_case(self) -> float | None:
+        """Distinct teams per case, on average; None without cases."""
         total = sum(cases for _, cases in self.teams_per_case)
         return sum(t * c for t, c in self.teams_per_case) / total if total else None
 
     @property
     def ping_pong_share(self) -> float | None:
+        """Share of cases with a path A, B, A somewhere, 0..1; None without cases."""
         return self.ping_pong_cases / self.cases if self.cases else None
 
     @property
@@ -147,6 +154,7 @@ class Evidence:
         return f"{self.first.date().isoformat()}..{self.last.date().isoformat()}"
 
     def boundary(self, source: str, target: str) -> Boundary | None:
+        """The observed boundary source -> target (team ids), or None if never crossed."""
         return self._by_pair.get((source, target))
 
     @property
@@ -172,6 +180,7 @@ class Evidence:
 
 
 def moment(epoch: float | None) -> datetime.datetime | None:
+    """Epoch seconds as an aware UTC datetime; None stays None."""
     if epoch is None:
         return None
     return datetime.datetime.fromtimestamp(epoch, tz=datetime.timezone.utc)
@@ -191,4 +200,5 @@ def duration(value: float | None) -> str:
 
 
 def share(value: float | None) -> str:
+    """A share 0..1 as a percentage with one decimal (``12.5%``); ``-`` for None."""
     return "-" if value is None else f"{value * 100:.1f}%"

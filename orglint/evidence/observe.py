@@ -28,16 +28,34 @@ class Engine(Protocol):
     name: str
     quantile: str
 
-    def literal(self, text: str) -> str: ...
-    def load(self, log: LogSpec, person: tuple[str, Callable[[str], str]] | None) -> None: ...
+    def literal(self, text: str) -> str:
+        """``text`` as a string literal of the engine's SQL."""
+        ...
+
+    def load(self, log: LogSpec, person: tuple[str, Callable[[str], str]] | None) -> None:
+        """Append one log to ``raw_events`` (``person``: resource column and pseudonymiser)."""
+        ...
+
     def table(self, name: str, columns: Sequence[tuple[str, str]],
-              rows: Sequence[Sequence[Any]]) -> None: ...
-    def materialise(self, name: str, statement: str) -> None: ...
-    def query(self, statement: str) -> list[tuple[Any, ...]]: ...
-    def close(self) -> None: ...
+              rows: Sequence[Sequence[Any]]) -> None:
+        """A small table ``name`` of ``(column, SQL type)`` columns holding ``rows``."""
+        ...
+
+    def materialise(self, name: str, statement: str) -> None:
+        """Run ``statement`` and keep its rows under ``name`` for the statements after it."""
+        ...
+
+    def query(self, statement: str) -> list[tuple[Any, ...]]:
+        """The rows of ``statement`` as tuples."""
+        ...
+
+    def close(self) -> None:
+        """Release everything of the run: connections, views, temporary files."""
+        ...
 
 
 def open_engine(settings: EvidenceSettings, name: str | None = None) -> Engine:
+    """The engine ``name`` (else the config's): DuckDB or Spark, imported only now."""
     chosen = name or settings.engine
     if chosen == "spark":
         from orglint.evidence.spark import SparkEngine

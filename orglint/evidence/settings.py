@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from orglint.errors import UsageError
 from orglint.finding import Position
 
 FORMATS = ("xes", "csv", "parquet")
@@ -68,8 +69,9 @@ EVIDENCE_SCHEMA: dict[str, Any] = {
 }
 
 
-class EvidenceError(Exception):
-    """An event log cannot be used: one line, with the place (file:line:col or row) if known."""
+class EvidenceError(UsageError):
+    """An event log cannot be used: one line, with the place (file:line:col or row) if known;
+    the command line prints it like any usage error and exits 2."""
 
     def __init__(self, where: Position | str | None, message: str) -> None:
         super().__init__(f"{where}: {message}" if where is not None else message)
@@ -88,6 +90,7 @@ class TeamMap:
     patterns: tuple[tuple[re.Pattern[str], str], ...] = ()
 
     def team(self, value: str) -> str | None:
+        """The team id of a log value, or None when it maps to no team."""
         if not self.exact and not self.patterns:
             return value
         for known, team in self.exact:
@@ -100,6 +103,7 @@ class TeamMap:
 
     @property
     def teams(self) -> set[str]:
+        """Every team id the map names."""
         return {team for _, team in self.exact} | {team for _, team in self.patterns}
 
 
@@ -128,6 +132,10 @@ class People:
 
 @dataclass(frozen=True)
 class EvidenceSettings:
+    """The ``evidence:`` section, validated: logs, engine, ``min_support`` (observations),
+    ``k`` (cases), the period (``start``/``end`` dates, both included), the acknowledge
+    activity, DuckDB's memory limit, the people opt-in, and where the section stands."""
+
     logs: tuple[LogSpec, ...]
     engine: str = "duckdb"
     min_support: int = 20

@@ -51,6 +51,9 @@ def java_pattern(fmt: str) -> str:
 
 
 class SparkEngine:
+    """The evidence SQL on a Spark session (local mode unless ``SPARK_MASTER`` says otherwise),
+    UTC, without ANSI mode; EvidenceError when PySpark is not installed."""
+
     name = "spark"
     quantile = "percentile"
 
@@ -78,6 +81,7 @@ class SparkEngine:
     literal = staticmethod(literal)
 
     def close(self) -> None:
+        """Drop the views and cached tables of this run and delete the temporary folder."""
         for view in self.views:
             self.spark.catalog.dropTempView(view)
         self.spark.catalog.clearCache()
@@ -86,6 +90,7 @@ class SparkEngine:
     # -- reading -------------------------------------------------------------------------------
 
     def load(self, log: LogSpec, person: tuple[str, Callable[[str], str]] | None) -> None:
+        """Add one log to ``raw_events``; EvidenceError for a file or column it cannot use."""
         from pyspark.sql import functions as F
 
         if not log.path.is_file() and not log.path.is_dir():
@@ -189,15 +194,18 @@ class SparkEngine:
 
     def table(self, name: str, columns: Sequence[tuple[str, str]],
               rows: Sequence[Sequence[Any]]) -> None:
+        """A small table of declared facts as the temporary view ``name``."""
         schema = ", ".join(f"{column} {TYPES[kind]}" for column, kind in columns)
         frame = self.spark.createDataFrame([tuple(row) for row in rows], schema)
         frame.createOrReplaceTempView(name)
         self.views.append(name)
 
     def materialise(self, name: str, statement: str) -> None:
+        """Run ``statement``, cache its rows, and name them ``name``."""
         frame = self.spark.sql(statement).cache()
         frame.createOrReplaceTempView(name)
         self.views.append(name)
 
     def query(self, statement: str) -> list[tuple[Any, ...]]:
+        """The rows of ``statement``, collected to the driver, as tuples."""
         return [tuple(row) for row in self.spark.sql(statement).collect()]

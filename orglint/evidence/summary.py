@@ -90,10 +90,13 @@ def _quality(quality: Any) -> dict[str, Any]:
 
 
 def render_json(data: dict[str, Any]) -> str:
+    """The summary as JSON, keys sorted, two-space indent, one trailing newline."""
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
 def render_text(data: dict[str, Any]) -> str:
+    """The summary as the text ``orglint evidence`` prints: figures, journeys, declared
+    handoffs, top undeclared boundaries, what each log left out."""
     k = data["k"]
     lines = [f"Evidence {data['period']} ({data['engine']}; figures on fewer than {k} cases "
              f"are suppressed)"]

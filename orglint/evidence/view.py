@@ -20,6 +20,8 @@ TOP = 10
 
 @dataclass(frozen=True)
 class SlaRow:
+    """One SLA of a declared handoff against the observed latency (durations as text)."""
+
     handoff: str
     boundary: str
     kind: str  # acknowledge | complete
@@ -33,6 +35,8 @@ class SlaRow:
 
 @dataclass(frozen=True)
 class Observed:
+    """The report's "Declared vs observed" section, as rows ready for the templates."""
+
     period: str
     cases: int
     events: int

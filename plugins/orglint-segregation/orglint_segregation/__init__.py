@@ -13,7 +13,7 @@ from typing import Any
 
 from orglint import Rule, hookimpl, rule
 from orglint.finding import Hit
-from orglint.model import Activity, Org, Raci, Ref
+from orglint.model.entities import Activity, Org, Raci, Ref
 
 __version__ = "0.1.0"
 

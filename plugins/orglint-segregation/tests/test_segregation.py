@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from orglint.docs import examples
-from orglint.engine import Settings, check
-from orglint.loader import load_text
+from orglint.engine.check import Settings, check
+from orglint.load.documents import load_text
 from orglint.testing import compare, load_cases, run_case
 
 CASES = [case for path in sorted((Path(__file__).parent / "rules").glob("*.yaml"))

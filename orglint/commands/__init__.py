@@ -1,0 +1,108 @@
+"""The command line: ``main(argv) -> int``. One module per subcommand holds its parser
+(``add_parser``) and ``run(args) -> int``; this module parses, dispatches and turns errors into
+one line and exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from orglint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# the subcommands in the order `orglint --help` lists them; each is orglint.commands.<name>
+COMMANDS = ("check", "rules", "rule", "report", "impact", "evidence", "schema", "graph", "init",
+            "completion")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, but a usage mistake is one line and exit 2, without the usage dump."""
+
+    def error(self, message: str) -> Any:
+        """Print ``orglint: error: MESSAGE`` on standard error and exit 2."""
+        self.exit(EXIT_ERROR, f"orglint: error: {message}\n")
+
+
+def split(values: list[str] | None) -> list[str]:
+    """Repeated, comma-separated options as one list: ``--select A,B --select C`` -> A, B, C."""
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def add_paths(parser: argparse.ArgumentParser) -> None:
+    """The PATH arguments and ``--config`` that every command reading the org takes."""
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or folders (default: the config's include globs)")
+    parser.add_argument("--config", metavar="PATH", help="config file (default: search upward)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: ``orglint COMMAND ...`` with every subcommand's options."""
+    parser = Parser(prog="orglint", description="Lint how an organisation is built.")
+    parser.add_argument("--version", action="version", version=f"orglint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name in COMMANDS:
+        _module(name).add_parser(commands)
+    return parser
+
+
+def _module(name: str) -> Any:
+    return importlib.import_module(f"orglint.commands.{name}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``orglint`` with ``argv`` (default: ``sys.argv[1:]``); returns the exit code:
+    0 nothing at or above the fail level, 1 findings, 2 usage, config or internal error."""
+    parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (orglint completion)
+        import argcomplete
+
+        argcomplete.autocomplete(parser)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # a run allocates much and leaves little garbage: collecting only costs time
+    try:
+        return int(_module(args.command).run(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except Exception as exc:
+        return _fail(exc)
+    finally:
+        if collecting:  # callers in the same process collect again, but not over this run
+            gc.freeze()
+            gc.enable()
+
+
+def _fail(exc: Exception) -> int:
+    from orglint.config import ConfigError
+    from orglint.engine.baseline import BaselineError
+    from orglint.engine.check import RuleCrash
+    from orglint.errors import UsageError
+    from orglint.plugins import PluginError
+    from orglint.registry import RegistryError
+
+    if isinstance(exc, ConfigError):
+        for position, message in exc.problems:
+            print(f"{position}: config error: {message}", file=sys.stderr)
+    elif isinstance(exc, (UsageError, PluginError, RegistryError, RuleCrash, BaselineError)):
+        print(f"orglint: error: {exc}", file=sys.stderr)
+    elif isinstance(exc, OSError) and exc.filename:  # an output or input orglint cannot use
+        print(f"orglint: error: {exc.filename}: {exc.strerror}", file=sys.stderr)
+    else:  # a bug in orglint: one line, and the details only when asked for
+        import traceback
+
+        if os.environ.get("ORGLINT_DEBUG"):
+            traceback.print_exc()
+        print(f"orglint: internal error: {type(exc).__name__}: {exc} "
+              "(set ORGLINT_DEBUG=1 for details)", file=sys.stderr)
+    return EXIT_ERROR

@@ -1,0 +1,38 @@
+"""``orglint impact PERSON``: what loses its person, and which findings appear, if they leave."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from orglint.commands import EXIT_OK, add_paths
+from orglint.errors import UsageError
+
+
+def add_parser(commands: Any) -> None:
+    """Register ``impact`` and its options on the subcommand table."""
+    impact = commands.add_parser("impact", help="what loses its person if that person leaves")
+    impact.add_argument("person", metavar="PERSON", help="person:ID or ID")
+    add_paths(impact)
+    impact.add_argument("--format", type=str.lower, choices=("text", "json"), default="text")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the org as it is and without the person; print the difference; exit 0."""
+    from orglint.engine.impact import UnknownPerson, assess, render_json, render_text
+    from orglint.session import open_session, run_check
+
+    session = open_session(args.config, paths=args.paths)
+    settings = session.settings()
+    files = session.load(args.paths)
+    result = run_check(session.registry, files, settings)
+    try:
+        impact = assess(result, files, args.person,
+                        lambda changed: run_check(session.registry, changed, settings))
+    except UnknownPerson as exc:
+        raise UsageError(str(exc)) from exc
+    render = render_json if args.format == "json" else render_text
+    sys.stdout.write(render(impact))
+    sys.stdout.flush()
+    return EXIT_OK

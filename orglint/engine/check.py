@@ -1,0 +1,246 @@
+"""Runs rules over the Org and applies the config; places the org on the maturity ladder.
+
+No I/O here: the CLI reads files and writes output; the engine turns loaded documents into
+findings and a stage.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from orglint.engine.stage import Stage, stage_of
+from orglint.engine.waivers import Waiver, WaiverState, parse_inline, sorted_waivers
+from orglint.engine.waivers import apply as apply_waivers
+from orglint.finding import SEVERITY_RANK, Finding, Hit, Position
+from orglint.load.documents import LoadedFile
+from orglint.model.entities import Org, build_org
+from orglint.registry import Registry, Rule
+from orglint.schema.org import validate
+
+
+class RuleCrash(Exception):
+    """A rule raised: a bug in the rule, reported with exit code 2, never as a finding."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the engine needs from the config and the command line, fixed for one run.
+
+    ``select``/``ignore`` hold rule codes, prefixes or names; ``rules`` maps a rule's code or
+    name to its config entry (``severity``, ``options``).
+    """
+
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    fail_on: str = "error"
+    rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # waivers declared by the config and its waiver files (inline ones come with the files)
+    waivers: Sequence[Waiver] = ()
+    # the date waivers expire against; None means today (ORGLINT_TODAY pins it)
+    today: datetime.date | None = None
+    # fingerprint -> how many findings the baseline accepts; None when there is no baseline
+    baseline: Counter[str] | None = None
+    # Org -> Evidence from the configured event logs (orglint/evidence), or None: called once,
+    # after the org is built and before the rules run; rules ask for it as the input `evidence`
+    observe: Callable[[Org], Any] | None = None
+
+
+@dataclass
+class CheckResult:
+    """One check: the findings shown (sorted), the stage, the resolved org, the rules
+    selected, the files read (as displayed), the fail level, the waived findings with their
+    waiver, every declared waiver, the findings the baseline accepts, the date waivers were
+    judged against, and each rule's effective options."""
+
+    findings: list[Finding]
+    stage: Stage
+    org: Org
+    rules: list[Rule]
+    files: list[str]
+    fail_on: str = "error"
+    waived: list[tuple[Finding, Waiver]] = field(default_factory=list)
+    # every declared waiver, used or not, for the waiver register
+    waivers: list[Waiver] = field(default_factory=list)
+    # findings the baseline accepts: not shown, not failing, still counted for the stage
+    baselined: list[Finding] = field(default_factory=list)
+    # the date waivers were judged against (Settings.today, else the day of the run)
+    today: datetime.date | None = None
+    # rule code -> the options it ran with: its defaults under the config's options
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # how work moved (orglint.evidence.figures.Evidence), when the config names event logs
+    evidence: Any = None
+
+    @property
+    def failed(self) -> bool:
+        """True when a shown finding is at or above the fail level."""
+        threshold = SEVERITY_RANK[self.fail_on]
+        return any(SEVERITY_RANK[finding.severity] >= threshold for finding in self.findings)
+
+    def counts(self) -> Counter[str]:
+        """How many findings of each severity are shown."""
+        return Counter(finding.severity for finding in self.findings)
+
+    def limited_to(self, paths: Sequence[str]) -> CheckResult:
+        """The same result with only the findings (shown, waived, baselined) in ``paths``,
+        given as displayed; ``files`` becomes those paths. The stage stays the org's."""
+        keep = set(paths)
+        return replace(self, findings=[f for f in self.findings if f.path in keep],
+                       waived=[pair for pair in self.waived if pair[0].path in keep],
+                       baselined=[f for f in self.baselined if f.path in keep],
+                       files=[path for path in self.files if path in keep] or list(paths))
+
+
+def prepare(files: Iterable[LoadedFile]) -> tuple[Org, list[str]]:
+    """Loaded files -> schema check -> resolved Org, with ORG001/ORG002 kept as problems."""
+    files = list(files)
+    syntax: list[Hit] = []
+    schema: list[Hit] = []
+    documents = []
+    for loaded in files:
+        syntax.extend(loaded.problems)
+        for doc in loaded.documents:
+            schema.extend(validate(doc))
+            documents.append(doc)
+    org = build_org(documents)
+    org.problems["ORG001"].extend(syntax)
+    org.problems["ORG002"].extend(schema)
+    return org, [loaded.path for loaded in files]
+
+
+def rule_settings(registry: Registry, settings: Settings, item: Rule) -> Mapping[str, Any]:
+    """The config entry for a rule, under its code or its name."""
+    return settings.rules.get(item.code) or settings.rules.get(item.name) or {}
+
+
+def run_rules(org: Org, rules: Iterable[Rule], registry: Registry, settings: Settings,
+              inputs: Mapping[str, Any] | None = None) -> list[Finding]:
+    """Each rule's hits placed at file positions, at the configured severity, sorted, without
+    duplicates; ``inputs`` are given to the rules that ask for them by name."""
+    findings = []
+    for item in rules:
+        entry = rule_settings(registry, settings, item)
+        severity = entry.get("severity", item.severity)
+        if severity == "off":
+            continue
+        try:
+            for hit in item.run(org, entry.get("options") or {}, inputs):
+                findings.append(place(org, item, severity, hit))
+        except Exception as exc:
+            raise RuleCrash(f"rule {item.code} ({item.plugin}) failed: "
+                            f"{type(exc).__name__}: {exc}") from exc
+    findings.sort()
+    return _unique(findings)
+
+
+def place(org: Org, item: Rule, severity: str, hit: Hit) -> Finding:
+    """Turn a rule's hit (entity + field) into a finding at a file position."""
+    position = hit.position
+    if position is None:
+        entity = org.get(hit.entity) if hit.entity else None
+        position = entity.src.position(hit.field) if entity else Position("<org>", 1, 1)
+    return Finding(
+        path=position.path,
+        line=position.line,
+        column=position.column,
+        code=item.code,
+        message=hit.message,
+        severity=severity,
+        name=item.name,
+        entity=hit.entity,
+        field=hit.field,
+    )
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    unique: list[Finding] = []
+    for finding in findings:
+        if not unique or unique[-1] != finding:
+            unique.append(finding)
+    return unique
+
+
+def rules_that_ran(registry: Registry, settings: Settings, rules: Iterable[Rule]) -> set[str]:
+    """The codes of the selected rules whose configured severity is not ``off``."""
+    return {item.code for item in rules
+            if rule_settings(registry, settings, item).get("severity") != "off"}
+
+
+def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -> CheckResult:
+    """Loaded files -> findings, waived and baselined, and the stage.
+
+    Rules that ask for the ``waivers`` input run after the waivers were applied (so a waived
+    finding never blocks, and those rules know which waivers were used); their own findings
+    cannot be waived. With ``settings.observe`` the event logs are read once, after the org is
+    built, and rules that ask for the ``evidence`` input receive the figures. Raises
+    ``RuleCrash`` when a rule raises, ``EvidenceError`` when a log cannot be used.
+    """
+    files = list(files)
+    org, paths = prepare(files)
+    evidence = settings.observe(org) if settings.observe is not None else None
+    rules = registry.select(settings.select, settings.ignore)
+    late = [item for item in rules if "waivers" in item.inputs]
+    found = run_rules(org, [item for item in rules if "waivers" not in item.inputs], registry,
+                      settings, {"evidence": evidence})
+    declared, problems = declared_waivers(files, settings)
+    today = settings.today or datetime.date.today()
+    codes = {**{name: item.code for name, item in registry.by_name.items()},
+             **{code: code for code in registry.by_code}}
+    findings, waived, used = apply_waivers(found, declared, today,
+                                           lambda rule: codes.get(rule) or codes.get(rule.upper()))
+    state = WaiverState(declared=declared, used=frozenset(used), ran=frozenset(item.code for item in rules),
+                        today=today, problems=tuple(problems), rules=codes)
+    findings = sorted([*findings, *run_rules(org, late, registry, settings,
+                                             {"waivers": state, "evidence": evidence})])
+    shown, baselined = apply_baseline(findings, settings.baseline)
+    return CheckResult(
+        findings=shown,
+        stage=stage_of(findings, registry, org, rules_that_ran(registry, settings, rules)),
+        org=org,
+        rules=rules,
+        files=paths,
+        fail_on=settings.fail_on,
+        waived=waived,
+        waivers=declared,
+        baselined=baselined,
+        today=today,
+        options={item.code: {**item.defaults,
+                             **(rule_settings(registry, settings, item).get("options") or {})}
+                 for item in rules},
+        evidence=evidence,
+    )
+
+
+def declared_waivers(files: Sequence[LoadedFile], settings: Settings
+                     ) -> tuple[list[Waiver], list[Hit]]:
+    """Every waiver, sorted: the config's, then each file's inline comments; with the problems
+    of malformed inline comments."""
+    declared = list(settings.waivers)
+    problems: list[Hit] = []
+    for loaded in files:
+        if loaded.directives:
+            inline, malformed = parse_inline(loaded.path, loaded.directives)
+            declared.extend(inline)
+            problems.extend(malformed)
+    return sorted_waivers(declared), problems
+
+
+def apply_baseline(findings: list[Finding], baseline: Counter[str] | None
+                   ) -> tuple[list[Finding], list[Finding]]:
+    """Split findings into new ones and those the baseline accepts, counting per fingerprint."""
+    if baseline is None:
+        return findings, []
+    budget = Counter(baseline)
+    shown: list[Finding] = []
+    accepted: list[Finding] = []
+    for finding in findings:
+        fingerprint = finding.fingerprint
+        if budget[fingerprint] > 0:
+            budget[fingerprint] -= 1
+            accepted.append(finding)
+        else:
+            shown.append(finding)
+    return shown, accepted

@@ -1,0 +1,1 @@
+"""Stage 1 of the pipeline: the org's files, found and read into documents with positions."""

@@ -1,0 +1,388 @@
+"""A content-hash cache of parsed files, and the parallel parse that fills it.
+
+An entry holds what loading one file produced (documents with positions, syntax problems,
+inline directives) and the schema problems of each document: everything that depends on the
+file's bytes and its displayed path alone. Its key is a hash of both, and entries live in a
+folder named after the cache format, the orglint and Python versions and a hash of orglint's
+own parsing code, so no other build of orglint ever reads them.
+
+The entries of one scope (the current folder and config) live in one pack file: creating
+thousands of small files costs more than parsing them on some file systems.
+
+A cache must never change a result or break a run:
+- a pack is written to a temporary file and renamed into place, so a reader sees a whole
+  pack or none, whatever runs at the same time (the last writer wins; each pack is complete);
+- a pack is signed (HMAC) with a key kept outside the checked repo, and read with an
+  unpickler that builds nothing but orglint's own value types: a pack planted in the repo,
+  truncated or corrupt is empty, never code and never a different result;
+- any error while reading is a miss; any error while writing turns writing off for the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import io
+import os
+import pickle
+import sys
+import tempfile
+import warnings
+from collections.abc import Sequence
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from orglint import __version__
+from orglint.finding import Hit, Position
+from orglint.load.documents import MAX_FILE_BYTES, Document, LoadedFile, load_bytes
+
+FORMAT = 1
+DEFAULT_FOLDER = ".orglint_cache"
+ENV_FOLDER = "ORGLINT_CACHE_DIR"
+# parse in two processes only when the files to parse are at least this large (bytes)
+PARALLEL_BYTES = 512 * 1024
+_SIGNATURE = hashlib.sha256().digest_size
+
+# an entry is plain data (tuples, dicts, lists, strings, numbers) and these value types
+_ALLOWED = {
+    ("orglint.finding", "Hit"),
+    ("orglint.finding", "Position"),
+    ("datetime", "date"),
+}
+
+
+class _Unpickler(pickle.Unpickler):
+    """Builds orglint's value types and nothing else (never a function, never a module)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
+        return super().find_class(module, name)
+
+
+def parse(raw: bytes, display: str) -> LoadedFile:
+    """One file's bytes -> documents with their schema problems (``Document.schema``): what a
+    cache entry holds. Never raises for bad content, as ``load_bytes``."""
+    from orglint.schema.org import validate
+
+    loaded = load_bytes(raw, display)
+    for doc in loaded.documents:
+        doc.schema = validate(doc)
+    return loaded
+
+
+_LAZY = ("keys", "values")  # the position index: most documents of a run never need it
+
+
+class _LazyDocument(Document):
+    """A document read from the cache: its position index is unpickled on first use, since a
+    run only needs the positions of documents it reports on."""
+
+    def __getattr__(self, name: str) -> Any:  # called only for attributes not yet set
+        blob = self.__dict__.get("_positions") if name in _LAZY else None
+        if blob is None:
+            raise AttributeError(name)
+        keys, values = _load(blob)
+        self.keys, self.values = keys, values
+        del self.__dict__["_positions"]
+        return self.__dict__[name]
+
+
+def _load(blob: bytes) -> Any:
+    return _Unpickler(io.BytesIO(blob)).load()
+
+
+def _dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def dump(loaded: LoadedFile) -> bytes:
+    """A parsed file as an entry (pickled bytes): its fields, each document's fields with the
+    position index pickled apart (so it can be read late)."""
+    documents = [
+        ({f.name: getattr(doc, f.name) for f in fields(doc) if f.name not in _LAZY},
+         _dumps((doc.keys, doc.values)))
+        for doc in loaded.documents
+    ]
+    rest = {f.name: getattr(loaded, f.name) for f in fields(loaded) if f.name != "documents"}
+    return _dumps((FORMAT, rest, documents))
+
+
+def undump(payload: bytes) -> LoadedFile:
+    """The parsed file an entry made by ``dump`` holds; position indexes load on first use.
+
+    Raises ``pickle.UnpicklingError`` for a payload that is not an entry of this format or
+    holds a type other than orglint's values (other errors for a corrupt one).
+    """
+    entry = _load(payload)
+    if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == FORMAT):
+        raise pickle.UnpicklingError("not a parsed file")
+    _, rest, stored = entry
+    documents: list[Document] = []
+    for values, positions in stored:
+        doc = _LazyDocument.__new__(_LazyDocument)
+        doc.__dict__.update(values, _positions=positions)
+        documents.append(doc)
+    return LoadedFile(documents=documents, **rest)
+
+
+def code_fingerprint() -> str:
+    """16 hex characters hashing the modules whose behaviour an entry captures, so a changed
+    checkout misses."""
+    from orglint import finding
+    from orglint.load import directives, documents
+    from orglint.schema import fast, org
+
+    digest = hashlib.sha256()
+    for module in (sys.modules[__name__], fast, finding, documents, directives, org):
+        try:
+            digest.update(Path(module.__file__ or "").read_bytes())
+        except OSError:
+            digest.update(__version__.encode())
+    return digest.hexdigest()[:16]
+
+
+class ParseCache:
+    """The entries of one scope (a folder checked with one config) under ``folder``, kept in
+    one signed pack file: one read when a run starts, one write when it parsed anything.
+    ``ParseCache(None)`` is a cache that is off, and so is one without a place for its signing
+    key. ``hits`` and ``misses`` count lookups. No method raises for a broken cache."""
+
+    def __init__(self, folder: Path | None, scope: str = "") -> None:
+        self.enabled = folder is not None
+        self.writable = self.enabled
+        self.folder = folder
+        self.hits = 0
+        self.misses = 0
+        self._secret = b""
+        self._pack: Path | None = None
+        self._stored: dict[str, bytes] | None = None  # read lazily, on the first lookup
+        self._used: dict[str, bytes] = {}  # what this run read or parsed: the next pack
+        self._changed = False
+        if folder is not None:
+            version = f"v{FORMAT}-{__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
+            name = hashlib.sha256(scope.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+            self._pack = folder / f"{version}-{code_fingerprint()}" / f"{name}.pack"
+            secret = _secret()
+            if secret is None:
+                self.enabled = self.writable = False
+            else:
+                self._secret = secret
+
+    def key(self, raw: bytes, display: str) -> str:
+        """The entry key of a file: the SHA-256 hex digest of its displayed path and bytes."""
+        digest = hashlib.sha256(display.encode("utf-8", "surrogateescape") + b"\0" + raw)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> LoadedFile | None:
+        """The parsed file stored under ``key``; None on a miss, an entry that does not load,
+        or when the cache is off."""
+        if not self.enabled:
+            return None
+        if self._stored is None:
+            self._stored = self._read()
+        payload = self._stored.get(key)
+        try:
+            if payload is None:
+                raise KeyError(key)
+            loaded = undump(payload)
+        except Exception:  # absent, or an entry that does not load: parse the file instead
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._used[key] = payload
+        return loaded
+
+    def put(self, key: str, payload: bytes) -> None:
+        """Keep an entry (made by ``dump``) for the next ``save``; nothing when writing is off."""
+        if self.writable:
+            self._used[key] = payload
+            self._changed = True
+
+    def save(self) -> None:
+        """Write the pack when this run parsed anything: the entries it used, nothing else. An
+        ``OSError`` (read-only checkout, full disk) turns writing off instead of raising."""
+        if not (self.writable and self._changed) or self._pack is None:
+            return
+        body = pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            if not self._pack.parent.is_dir():
+                _make_folder(self._pack.parent, self.folder)
+            handle, temporary = tempfile.mkstemp(dir=self._pack.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(self._sign(body) + body)
+                os.replace(temporary, self._pack)  # readers see the old pack or the new one
+            except BaseException:
+                _remove(temporary)
+                raise
+        except OSError:  # read-only checkout, full disk: run without writing the cache
+            self.writable = False
+        self._changed = False
+
+    def _read(self) -> dict[str, bytes]:
+        assert self._pack is not None
+        try:
+            blob = self._pack.read_bytes()
+            signature, body = blob[:_SIGNATURE], blob[_SIGNATURE:]
+            if not hmac.compare_digest(signature, self._sign(body)):
+                return {}  # not written with this user's key: planted, copied or damaged
+            entries = _Unpickler(io.BytesIO(body)).load()
+        except Exception:  # missing, truncated, corrupt: an empty cache
+            return {}
+        if not isinstance(entries, dict):
+            return {}
+        return {key: value for key, value in entries.items()
+                if isinstance(key, str) and isinstance(value, bytes)}
+
+    def _sign(self, body: bytes) -> bytes:
+        return hmac.new(self._secret, body, hashlib.sha256).digest()
+
+
+def _make_folder(folder: Path, root: Path | None) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    if root is not None and not (root / ".gitignore").exists():
+        # like pytest and ruff: the cache says it is one, and keeps itself out of git
+        (root / ".gitignore").write_text("# created by orglint\n*\n", encoding="utf-8")
+        (root / "CACHEDIR.TAG").write_text(
+            "Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# This file is a cache directory tag created by orglint.\n", encoding="utf-8")
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _secret() -> bytes | None:
+    """The signing key, kept in the user's cache folder (never in the checked repo); None
+    when it cannot be kept there (no writable home): then no pack could ever be trusted by a
+    later run, and the cache stays off."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "orglint" / "cache-key"
+    try:
+        secret = path.read_bytes()
+        if len(secret) >= 32:
+            return secret
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(os.urandom(32))
+        os.chmod(temporary, 0o600)
+        # racing runs may each put a key here: the last one stays, and the packs signed
+        # with the others are misses next time, never trusted
+        os.replace(temporary, path)
+        secret = path.read_bytes()
+    except OSError:
+        return None
+    return secret if len(secret) >= 32 else None
+
+
+def cache_folder(config_root: Path | None, configured: str | None, cwd: Path) -> Path:
+    """``ORGLINT_CACHE_DIR``, else the config's ``cache_dir`` (relative to the config), else
+    ``.orglint_cache`` next to the config (in ``cwd`` without one). ``config_root`` is the
+    config's folder, ``configured`` its ``cache_dir``."""
+    from_env = os.environ.get(ENV_FOLDER)
+    if from_env:
+        return Path(from_env)
+    root = config_root or cwd
+    if configured:
+        return root / configured
+    return root / DEFAULT_FOLDER
+
+
+# --- loading many files: cache first, then both cores --------------------------------------
+
+Job = tuple[int, bytes, str, str]  # (index, bytes, display, cache key)
+
+
+def _parse_jobs(jobs: Sequence[Job]) -> list[tuple[int, bytes]]:
+    """Worker side: parse, and return each result serialised (the form a cache entry takes)."""
+    return [(index, dump(parse(raw, shown))) for index, raw, shown, _ in jobs]
+
+
+def load_many(files: Sequence[tuple[str, str]], cache: ParseCache,
+              parallel: bool | None = None) -> list[LoadedFile]:
+    """One parsed file per ``(path, display)`` pair, in order: from ``cache`` when it has the
+    entry, else parsed (in two processes when ``parallel``; None decides by size, at least
+    ``PARALLEL_BYTES`` to parse on a machine with more than one core); then the cache is saved.
+    A file that cannot be read is a ``LoadedFile`` with one problem, never an exception."""
+    results: list[LoadedFile | None] = [None] * len(files)
+    jobs: list[Job] = []
+    for index, (path, shown) in enumerate(files):
+        try:
+            with open(path, "rb") as handle:
+                # past the limit load_bytes refuses; read(n) would allocate n bytes up front
+                large = os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES
+                raw = handle.read(MAX_FILE_BYTES + 1) if large else handle.read()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            hit = Hit(f"cannot read file: {reason}", position=Position(shown, 1, 1))
+            results[index] = LoadedFile(shown, [], [hit])
+            continue
+        key = cache.key(raw, shown) if cache.enabled else ""
+        cached = cache.get(key) if cache.enabled else None
+        if cached is not None:
+            results[index] = cached
+        else:
+            jobs.append((index, raw, shown, key))
+    size = sum(len(job[1]) for job in jobs)
+    if parallel is None:
+        parallel = size >= PARALLEL_BYTES and (os.cpu_count() or 1) > 1
+    if parallel and len(jobs) > 1:
+        _parse_in_two(jobs, results, cache)
+    else:
+        for index, raw, shown, key in jobs:
+            loaded = parse(raw, shown)
+            results[index] = loaded
+            if cache.writable:
+                cache.put(key, dump(loaded))
+    cache.save()
+    return [loaded for loaded in results if loaded is not None]
+
+
+def _parse_in_two(jobs: list[Job], results: list[LoadedFile | None], cache: ParseCache) -> None:
+    """Half of the bytes go to one worker process, this process parses the other half."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    total = sum(len(job[1]) for job in jobs)
+    split, running = len(jobs), 0
+    for position, job in enumerate(jobs):
+        running += len(job[1])
+        if running * 2 >= total:
+            split = position + 1
+            break
+    mine, theirs = jobs[split:], jobs[:split]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    keys = {index: key for index, _, _, key in jobs}
+    try:
+        with warnings.catch_warnings():  # forking a single-threaded CLI is safe
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+            future = pool.submit(_parse_jobs, theirs)
+    except (OSError, RuntimeError):  # no processes here (a sandbox): one core it is
+        mine, future = jobs, None
+    for index, raw, shown, key in mine:
+        loaded = parse(raw, shown)
+        results[index] = loaded
+        if cache.writable:
+            cache.put(key, dump(loaded))
+    if future is None:
+        return
+    try:
+        done = future.result()
+    except Exception:  # the worker died: parse its half here, the result is the same
+        done = _parse_jobs(theirs)
+    finally:
+        pool.shutdown()
+    for index, payload in done:
+        results[index] = undump(payload)
+        if cache.writable:
+            cache.put(keys[index], payload)

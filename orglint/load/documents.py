@@ -1,0 +1,572 @@
+"""Files -> documents with positions. YAML problems become ORG001 findings, never exceptions.
+
+orglint reads libyaml's *event* stream (through PyYAML's binding, else ruamel.yaml's) and
+builds plain Python values itself, keeping the 1-based position of every key and value in a
+side index. Building from events is faster than composing nodes, needs no recursion (very deep
+nesting is refused, never a crash of the C composer), constructs no Python objects from tags,
+and lets aliases share their value instead of copying it, within a budget. Scalars resolve the
+YAML 1.2 way whichever parser runs: libyaml only reports the syntax.
+
+ruamel's C scanner rejects valid YAML 1.2 that its pure parser accepts (a colon inside a plain
+scalar in flow context: ``downstream: [journey:onboarding]``); PyYAML's newer libyaml accepts
+it. A file the C path rejects is read again with ruamel's pure parser, whose verdict is final.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from orglint.finding import Hit, Position
+
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_DEPTH = 64
+# Aliases share values; this bounds what a consumer walking the data could be made to visit.
+MAX_EXPANDED_NODES = 1_000_000
+
+Path = tuple[Any, ...]
+Pos = tuple[int, int]
+
+
+@dataclass
+class Document:
+    """One YAML document: its ``path`` as displayed, its ``data`` (plain dicts, lists and
+    scalars; None when empty), and where each key and value stands: ``keys`` and ``values``
+    map a path inside the data (``("handoffs", "a-to-b", "owner")``) to a 1-based
+    ``(line, column)``. ``index`` is its place in the file (0-based); ``schema`` holds its
+    schema hits when computed ahead, else None."""
+
+    path: str
+    data: Any
+    keys: dict[Path, Pos] = field(default_factory=dict)
+    values: dict[Path, Pos] = field(default_factory=dict)
+    index: int = 0
+    # schema problems, when computed ahead (in a worker, or read from the cache)
+    schema: list[Hit] | None = None
+
+    def position(self, path: Path, *, key: bool = False) -> Position:
+        """The position of the value at ``path`` (or its key), else of its nearest written
+        ancestor (at the ancestor's key where it has one), else of the document (1:1)."""
+        table = self.keys if key else self.values
+        probe = tuple(path)
+        while probe:
+            pos = table.get(probe)
+            if pos is not None:
+                return Position(self.path, *pos)
+            # a missing field points at the key of the entity that lacks it
+            probe = probe[:-1]
+            pos = self.keys.get(probe)
+            if pos is not None and probe:
+                return Position(self.path, *pos)
+        pos = self.values.get((), (1, 1))
+        return Position(self.path, *pos)
+
+
+@dataclass
+class LoadedFile:
+    """What reading one file gave: its displayed ``path``, its ``documents`` (none when the
+    file is refused), ``problems`` as hits with positions (syntax, encoding, size: reported as
+    ORG001), and its ``# orglint:`` ``directives``."""
+
+    path: str
+    documents: list[Document]
+    problems: list[Hit]
+    # `# orglint: ...` comments as (line, column, text after the marker); see orglint.engine.waivers
+    directives: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+class _Refused(Exception):
+    """A document orglint will not read (too deep, too large); carries a position."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def load_file(path: str, display: str | None = None) -> LoadedFile:
+    """Read one file from disk (``display``: the path shown, by default ``path``) and parse it
+    as ``load_bytes`` does. Never raises for bad content; ``OSError`` is the caller's."""
+    display = display or path
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    return load_bytes(raw, display)
+
+
+def load_bytes(raw: bytes, display: str) -> LoadedFile:
+    """Parse a file's bytes. A file over ``MAX_FILE_BYTES`` (32 MiB), with a NUL byte (UTF-16
+    and UTF-32 included) or not UTF-8 is refused: no document, one problem at the place. A
+    UTF-8 byte order mark is dropped. Never raises for bad content."""
+    if len(raw) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        return _refuse(display, f"file is larger than {limit} MiB; orglint does not read it", 1, 1)
+    if b"\x00" in raw:
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or raw[:4] in (b"\x00\x00\xfe\xff",):
+            return _refuse(display, "UTF-16 or UTF-32 text; save the file as UTF-8", 1, 1)
+        line, col = _offset_position(raw, raw.index(b"\x00"))
+        return _refuse(display, "binary file (NUL byte); expected UTF-8 YAML text", line, col)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = _offset_position(raw, exc.start)
+        return _refuse(display, f"not UTF-8 text: byte 0x{raw[exc.start]:02x} is invalid", line, col)
+    return load_text(text, display)
+
+
+def load_text(text: str, display: str) -> LoadedFile:
+    """Parse YAML text into documents with positions, and scan its ``# orglint:`` comments.
+    Never raises for bad YAML: syntax errors, disallowed tags, duplicate keys, nesting too deep
+    and aliases that expand too far become problem hits (ORG001)."""
+    loaded = _parse(text, display)
+    if "orglint:" in text:  # the event stream has no comments: read inline waivers from the text
+        from orglint.load.directives import scan_directives
+
+        loaded.directives = scan_directives(text)
+    return loaded
+
+
+def _parse(text: str, display: str) -> LoadedFile:
+    fast = _libyaml_events(text)
+    if fast is not None:
+        try:
+            return _build(display, fast)
+        except Exception as exc:
+            if not isinstance(exc, _libyaml_errors()):
+                raise
+            # libyaml refused it: the pure parser decides, and its message is the one shown
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    if fast is None:  # no PyYAML: ruamel's own libyaml binding is the fast path
+        try:
+            return _build(display, YAML(typ="safe", pure=False).parse(text))
+        except (MarkedYAMLError, YAMLError):
+            pass  # the C scanner is stricter than YAML 1.2: the pure parser decides
+    try:
+        return _build(display, YAML(typ="safe", pure=True).parse(text))
+    except MarkedYAMLError as exc:
+        from orglint.load.syntax import explain
+
+        mark, start = exc.problem_mark or exc.context_mark, exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        said = explain(text, (exc.problem or "invalid YAML").strip(), (exc.context or "").strip(),
+                       line, col, start.line + 1 if start else None,
+                       start.column + 1 if start else None)
+        return _refuse(display, said.message, said.line, said.column)
+    except YAMLError as exc:  # pragma: no cover - ruamel raises marked errors for syntax
+        return _refuse(display, str(exc).strip().splitlines()[0], 1, 1)
+
+
+def _libyaml_events(text: str) -> Iterator[Any] | None:
+    """Events from PyYAML's libyaml binding, the fastest parser at hand, or None without it.
+
+    It reads the syntax only (orglint resolves scalars itself, the YAML 1.2 way), and unlike
+    ruamel's C scanner it accepts ``downstream: [journey:onboarding]``.
+    """
+    try:
+        from yaml._yaml import CParser
+    except ImportError:  # pragma: no cover - PyYAML without libyaml, or no PyYAML
+        return None
+    return iter(CParser(text).get_event, None)
+
+
+def _libyaml_errors() -> tuple[type[BaseException], ...]:
+    from yaml import YAMLError
+
+    return (YAMLError,)
+
+
+def _refuse(display: str, message: str, line: int, col: int) -> LoadedFile:
+    hit = Hit(message, position=Position(display, line, col))
+    return LoadedFile(display, [], [hit])
+
+
+def _offset_position(raw: bytes, offset: int) -> Pos:
+    line = raw.count(b"\n", 0, offset) + 1
+    start = raw.rfind(b"\n", 0, offset) + 1
+    return line, len(raw[start:offset].decode("utf-8", "replace")) + 1
+
+
+# --- scalars (YAML 1.2 core schema, as ruamel resolves them: `no` stays a string) -------------
+
+_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_SPECIAL_FIRST = frozenset("0123456789+-.~ntfNTF")
+_TAG_PREFIX = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = frozenset(
+    _TAG_PREFIX + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
+
+
+def _resolve_plain(value: str) -> Any:
+    if not value:
+        return None
+    if value[0] not in _SPECIAL_FIRST:
+        return value
+    if value in _NULLS:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if _INT.fullmatch(value):
+        if value.startswith("0o"):
+            return int(value[2:], 8)
+        if value.startswith("0x"):
+            return int(value[2:], 16)
+        return int(value)
+    if _FLOAT.fullmatch(value):
+        return float(value)
+    lowered = value.lower()
+    if lowered in (".inf", "+.inf"):
+        return math.inf
+    if lowered == "-.inf":
+        return -math.inf
+    if lowered == ".nan":
+        return math.nan
+    if _DATE.fullmatch(value):
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _resolve_tagged(tag: str, value: str) -> Any:
+    name = tag[len(_TAG_PREFIX) :]
+    if name == "str":
+        return value
+    resolved = _resolve_plain(value)
+    if name == "null" and resolved is None:
+        return None
+    if name == "bool" and isinstance(resolved, bool):
+        return resolved
+    if name == "int" and isinstance(resolved, int) and not isinstance(resolved, bool):
+        return resolved
+    if name == "float" and isinstance(resolved, (int, float)) and not isinstance(resolved, bool):
+        return float(resolved)
+    if name == "timestamp" and isinstance(resolved, _dt.date):
+        return resolved
+    raise ValueError(f"'{value}' is not a valid !!{name}")
+
+
+def _show_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG_PREFIX) :] if tag.startswith(_TAG_PREFIX) else tag
+
+
+# --- events -> values ----------------------------------------------------------------------
+
+
+class _Frame:
+    __slots__ = (
+        "anchor", "container", "is_key", "is_map", "key", "key_pos", "merges", "path", "weight"
+    )
+
+    def __init__(self, container: Any, path: Path, anchor: str | None) -> None:
+        self.container = container
+        self.is_map = isinstance(container, dict)
+        self.path = path
+        self.key: Any = _NO_KEY
+        self.key_pos: Pos = (0, 0)
+        self.weight = 1
+        self.anchor = anchor
+        self.merges: list[Any] = []
+        self.is_key = False
+
+
+_NO_KEY = object()
+_MERGE = object()
+_BAD_KEY = object()
+
+
+_SCALAR, _MAP_START, _SEQ_START, _MAP_END, _SEQ_END, _ALIAS, _DOC_START, _DOC_END = range(8)
+_EVENT_CODES = {
+    "ScalarEvent": _SCALAR, "MappingStartEvent": _MAP_START, "SequenceStartEvent": _SEQ_START,
+    "MappingEndEvent": _MAP_END, "SequenceEndEvent": _SEQ_END, "AliasEvent": _ALIAS,
+    "DocumentStartEvent": _DOC_START, "DocumentEndEvent": _DOC_END,
+}
+_event_codes: dict[type, int] = {}  # event class -> code, filled for whichever parser runs
+_MERGE_TAG = _TAG_PREFIX + "merge"
+
+
+def _code_of(cls: type) -> int:
+    code = _event_codes[cls] = _EVENT_CODES.get(cls.__name__, -1)
+    return code
+
+
+def _build(display: str, events: Iterable[Any]) -> LoadedFile:
+    """Events -> documents. Scalars inside mappings and sequences (nearly every event) take
+    the inlined path at the top of the loop; everything else goes through ``place``."""
+    documents: list[Document] = []
+    problems: list[Hit] = []
+    doc: Document | None = None
+    keys: dict[Path, Pos] = {}
+    values: dict[Path, Pos] = {}
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    root: list[Any] = []
+    budget = MAX_EXPANDED_NODES
+    codes = _event_codes
+    resolve_plain = _resolve_plain
+
+    def where(event: Any) -> Pos:
+        mark = event.start_mark
+        return mark.line + 1, mark.column + 1
+
+    def report(message: str, pos: Pos) -> None:
+        problems.append(Hit(message, position=Position(display, *pos)))
+
+    def too_many(pos: Pos) -> _Refused:
+        return _Refused(f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes; refused", *pos)
+
+    def child_path() -> tuple[Path, bool]:
+        """Path of the next value, and whether it is a mapping key rather than a value."""
+        if not stack:
+            return (), False
+        top = stack[-1]
+        if not top.is_map:
+            return (*top.path, len(top.container)), False
+        if top.key is _NO_KEY:
+            return top.path, True
+        return (*top.path, top.key), False
+
+    def place(value: Any, pos: Pos, weight: int, path: Path, is_key: bool, anchor: Any) -> None:
+        nonlocal budget
+        budget -= weight
+        if budget < 0:
+            raise too_many(pos)
+        if anchor:
+            anchors[anchor] = (value, weight)
+        if not stack:
+            root.append(value)
+            values[()] = pos
+            return
+        top = stack[-1]
+        top.weight += weight
+        container = top.container
+        if not top.is_map:
+            container.append(value)
+            values[path] = pos
+            return
+        if is_key:
+            if isinstance(value, (dict, list)):
+                report("a mapping key must be a plain value, not a collection", pos)
+                top.key = _BAD_KEY
+            else:
+                top.key = value
+            top.key_pos = pos
+            return
+        key = _claim_key(top, value, pos, keys, report)
+        if key is _NO_KEY:
+            return
+        container[key] = value
+        keys[path] = top.key_pos
+        values[path] = pos
+
+    def scalar_value(event: Any, pos: Pos) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            plain = event.implicit[0] and not event.style
+            return resolve_plain(event.value) if plain else event.value
+        if tag in _ALLOWED_TAGS:
+            try:
+                return _resolve_tagged(tag, event.value)
+            except ValueError as exc:
+                report(str(exc), pos)
+                return None
+        report(f"tag '{_show_tag(tag)}' is not allowed: orglint reads plain data", pos)
+        return None
+
+    try:
+        for event in events:
+            code = codes.get(type(event))
+            if code is None:
+                code = _code_of(type(event))
+            if code == _SCALAR:
+                mark = event.start_mark
+                pos = (mark.line + 1, mark.column + 1)
+                top = stack[-1] if stack else None
+                if top is not None and not event.anchor:
+                    if not top.is_map:  # a list item
+                        value = scalar_value(event, pos)
+                        budget -= 1
+                        if budget < 0:
+                            raise too_many(pos)
+                        top.weight += 1
+                        container = top.container
+                        values[(*top.path, len(container))] = pos
+                        container.append(value)
+                        continue
+                    key = top.key
+                    if key is _NO_KEY:
+                        # keys are names: keep their text (`1:` and `no:` are the keys "1", "no")
+                        text = event.value
+                        if text != "<<" and event.tag is None:  # merge keys take the long way
+                            budget -= 1
+                            if budget < 0:
+                                raise too_many(pos)
+                            top.weight += 1
+                            top.key = text
+                            top.key_pos = pos
+                            continue
+                    else:
+                        value = scalar_value(event, pos)
+                        container = top.container
+                        if type(key) is not str or key in container:  # merge, bad or duplicate
+                            place(value, pos, 1, (*top.path, key), False, None)
+                            continue
+                        budget -= 1
+                        if budget < 0:
+                            raise too_many(pos)
+                        top.weight += 1
+                        top.key = _NO_KEY
+                        container[key] = value
+                        path = (*top.path, key)
+                        keys[path] = top.key_pos
+                        values[path] = pos
+                        continue
+                path, is_key = child_path()
+                if is_key:
+                    text = event.value
+                    if event.tag == _MERGE_TAG or (
+                        text == "<<" and event.implicit[0] and not event.style
+                    ):
+                        stack[-1].key = _MERGE
+                        stack[-1].key_pos = pos
+                        continue
+                    value = text
+                else:
+                    value = scalar_value(event, pos)
+                place(value, pos, 1, path, is_key, event.anchor)
+            elif code in (_MAP_START, _SEQ_START):
+                path, is_key = child_path()
+                pos = where(event)
+                if len(stack) >= MAX_DEPTH:
+                    raise _Refused(f"nesting deeper than {MAX_DEPTH} levels; refused", *pos)
+                tag = event.tag
+                if tag not in (None, "!") and tag not in _ALLOWED_TAGS:
+                    report(f"tag '{_show_tag(tag)}' is not allowed: orglint reads plain data", pos)
+                frame = _Frame({} if code == _MAP_START else [], path, event.anchor)
+                frame.is_key = is_key
+                frame.key_pos = pos
+                stack.append(frame)
+                if path not in values:  # a duplicate key keeps the first one's place
+                    if not is_key and len(stack) > 1 and stack[-2].is_map:
+                        keys[path] = stack[-2].key_pos
+                    values[path] = pos
+                frame.key_pos = (0, 0)
+            elif code in (_MAP_END, _SEQ_END):
+                frame = stack.pop()
+                value = frame.container
+                if frame.merges:
+                    _apply_merges(value, frame.merges, frame.path, doc, report)  # type: ignore[arg-type]
+                pos = values.get(frame.path, (1, 1))
+                if stack:
+                    # re-place through the parent so keys, merges and weights are counted once
+                    top = stack[-1]
+                    if frame.is_key:
+                        place(value, pos, frame.weight, frame.path, True, frame.anchor)
+                    else:
+                        _attach(top, value, frame, pos, doc, report, anchors)  # type: ignore[arg-type]
+                        budget -= frame.weight
+                        if budget < 0:
+                            raise too_many(pos)
+                else:
+                    if frame.anchor:
+                        anchors[frame.anchor] = (value, frame.weight)
+                    root.append(value)
+            elif code == _ALIAS:
+                path, is_key = child_path()
+                pos = where(event)
+                if event.anchor not in anchors:
+                    report(f"unknown alias '*{event.anchor}'", pos)
+                    place(None, pos, 1, path, is_key, None)
+                else:
+                    value, weight = anchors[event.anchor]
+                    place(value, pos, weight, path, is_key, None)
+            elif code == _DOC_START:
+                doc = Document(display, None, index=len(documents))
+                keys = doc.keys
+                values = doc.values
+                root = []
+                anchors = {}
+                stack = []
+                budget = MAX_EXPANDED_NODES
+            elif code == _DOC_END:
+                assert doc is not None
+                doc.data = root[0] if root else None
+                values.setdefault((), where(event))
+                documents.append(doc)
+    except _Refused as refused:
+        return LoadedFile(
+            display, [], [Hit(refused.message, position=Position(display, refused.line, refused.column))]
+        )
+    return LoadedFile(display, documents, problems)
+
+
+def _attach(
+    top: _Frame, value: Any, frame: _Frame, pos: Pos, doc: Document, report: Any, anchors: dict[str, Any]
+) -> None:
+    """Attach a finished collection to its parent (the values index already holds its position)."""
+    if frame.anchor:
+        anchors[frame.anchor] = (value, frame.weight)
+    top.weight += frame.weight
+    container = top.container
+    if not top.is_map:
+        container.append(value)
+        return
+    key = _claim_key(top, value, pos, doc.keys, report)
+    if key is not _NO_KEY:
+        container[key] = value
+
+
+def _claim_key(top: _Frame, value: Any, pos: Pos, keys: dict[Path, Pos], report: Any) -> Any:
+    """Take the mapping's pending key for ``value``: the key to store it under, or ``_NO_KEY``
+    when the value is not stored (a collection as key, a merge source, a duplicate key)."""
+    key = top.key
+    top.key = _NO_KEY
+    if key is _BAD_KEY:
+        return _NO_KEY
+    if key is _MERGE:
+        top.merges.append((value, pos))
+        return _NO_KEY
+    if key in top.container:
+        first = keys[(*top.path, key)]
+        report(f"duplicate key '{key}' (first defined at line {first[0]})", top.key_pos)
+        return _NO_KEY
+    return key
+
+
+def _apply_merges(
+    mapping: dict[Any, Any], merges: list[Any], path: Path, doc: Document, report: Any
+) -> None:
+    """YAML merge keys (`<<: *defaults`): explicit keys win, earlier merges win over later ones."""
+    sources: list[tuple[Any, Pos]] = []
+    for value, pos in merges:
+        if isinstance(value, dict):
+            sources.append((value, pos))
+        elif isinstance(value, list) and all(isinstance(item, dict) for item in value):
+            sources.extend((item, pos) for item in value)
+        else:
+            report("a merge key '<<' needs a mapping or a list of mappings", pos)
+    for source, pos in sources:
+        for key, item in source.items():
+            if key not in mapping:
+                mapping[key] = item
+                doc.keys[(*path, key)] = pos
+                doc.values[(*path, key)] = pos
+
+
+def iter_documents(files: Iterable[LoadedFile]) -> Iterator[Document]:
+    """Every document of ``files``, in order."""
+    for loaded in files:
+        yield from loaded.documents

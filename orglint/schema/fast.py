@@ -1,0 +1,143 @@
+"""A fast acceptance check compiled from the cerberus schema, so valid entities skip cerberus.
+
+cerberus is the single source of truth for the format and the only source of messages, but it
+costs tens of microseconds per field. ``compile_fields`` turns the same schema dict into one
+generated expression per field that answers "certainly valid" or "ask cerberus" (the source
+is built from the schema dict alone, never from input): every answer of True is one cerberus
+would give (exact Python types, no ``None``, no empty values, no rule it does not know), and
+anything unsure is handed to cerberus, whose verdict stands. ``failing_part`` cuts a document
+down to the sections and entities cerberus has to look at; paths inside them are unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+Check = Callable[[Any], bool]
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "boolean": (bool,),
+    "integer": (int,),  # cerberus accepts bool as integer: exact `int` is the sure subset
+    "number": (int, float),
+    "dict": (dict,),
+    "list": (list,),
+}
+_KNOWN_RULES = frozenset({"type", "empty", "allowed", "regex", "min", "max", "minlength",
+                          "schema", "keysrules", "valuesrules", "required", "meta"})
+
+
+_SIZED = frozenset({str, list, dict})
+
+
+def compile_rules(rules: dict[str, Any]) -> Check:
+    """A check of one value against one field's rules, one generated expression: True only
+    when cerberus surely accepts the value, False when cerberus has to decide."""
+    namespace: dict[str, Any] = {"_SIZED": _SIZED}
+    source = _expression(rules, "v", namespace)
+    check: Check = eval(f"lambda v: bool({source})", namespace)  # built from the schema only
+    return check
+
+
+def _expression(rules: dict[str, Any], var: str, namespace: dict[str, Any]) -> str:
+    """Python source, true only where cerberus surely accepts ``var`` ("False" when unsure)."""
+    if not set(rules) <= _KNOWN_RULES:
+        return "False"
+    names = rules.get("type")
+    names = [names] if isinstance(names, str) else list(names or ())
+    if not names or any(name not in _TYPES for name in names):
+        return "False"
+    classes = sorted({cls for name in names for cls in _TYPES[name]}, key=lambda c: c.__name__)
+
+    def const(value: Any) -> str:
+        name = f"_c{len(namespace)}"
+        namespace[name] = value
+        return name
+
+    parts = ["(" + " or ".join(f"type({var}) is {cls.__name__}" for cls in classes) + ")"]
+    if _SIZED & set(classes):  # empty values drop and add cerberus rules: ask it
+        parts.append(f"({var} or type({var}) not in _SIZED)")
+    collections = {list, dict} & set(classes)
+    if "allowed" in rules:
+        if collections:
+            return "False"
+        parts.append(f"{var} in {const(frozenset(rules['allowed']))}")
+    if "regex" in rules:
+        pattern = rules["regex"]
+        match = const(re.compile(pattern if pattern.endswith("$") else pattern + "$").match)
+        parts.append(f"(type({var}) is not str or {match}({var}) is not None)")
+    if "min" in rules or "max" in rules:
+        if not set(classes) <= {int, float}:
+            return "False"
+        if rules.get("min") is not None:
+            parts.append(f"{var} >= {const(rules['min'])}")
+        if rules.get("max") is not None:
+            parts.append(f"{var} <= {const(rules['max'])}")
+    if "minlength" in rules:
+        parts.append(f"len({var}) >= {const(rules['minlength'])}")
+    inner = rules.get("schema")
+    item = f"i{len(namespace)}"
+    if inner is not None:
+        if collections == {dict}:
+            parts.append(f"(type({var}) is not dict or {const(compile_fields(inner))}({var}))")
+        elif collections == {list}:
+            each = _expression(inner, item, namespace)
+            parts.append(f"(type({var}) is not list or all({each} for {item} in {var}))")
+        else:
+            return "False"
+    if "keysrules" in rules:
+        each = _expression(rules["keysrules"], item, namespace)
+        parts.append(f"all({each} for {item} in {var})")
+    if "valuesrules" in rules:
+        each = _expression(rules["valuesrules"], item, namespace)
+        parts.append(f"all({each} for {item} in {var}.values())")
+    return "(" + " and ".join(parts) + ")"
+
+
+def compile_fields(table: dict[str, Any]) -> Check:
+    """A check of a mapping against a field table: True only when it is a dict, every field
+    is known and surely valid, and every required field is there; False means ask cerberus."""
+    fields = {name: compile_rules(rules) for name, rules in table.items()}
+    required = tuple(name for name, rules in table.items() if rules.get("required"))
+
+    def check(value: Any) -> bool:
+        if type(value) is not dict:
+            return False
+        for name, item in value.items():
+            test = fields.get(name)
+            if test is None or not test(item):
+                return False
+        return all(name in value for name in required)
+
+    return check
+
+
+def compile_document(table: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+    """``failing_part(data)``: None when every section is surely valid, else the sub-document
+    (same keys, same paths, same order) holding each section or entity that needs cerberus."""
+    whole = {name: compile_rules(rules) for name, rules in table.items()}
+    entity_sections = {
+        name: (compile_rules(rules["keysrules"]), compile_rules(rules["valuesrules"]))
+        for name, rules in table.items()
+        if set(rules) == {"type", "keysrules", "valuesrules"} and rules["type"] == "dict"
+    }
+
+    def failing_part(data: dict[str, Any]) -> dict[str, Any] | None:
+        part: dict[str, Any] = {}
+        for name, value in data.items():
+            per_entity = entity_sections.get(name)
+            if per_entity is not None and type(value) is dict and value:
+                check_id, check_entity = per_entity
+                bad = {ident: entity for ident, entity in value.items()
+                       if not (check_id(ident) and check_entity(entity))}
+                if bad:
+                    part[name] = bad
+                continue
+            test = whole.get(name)
+            if test is None or not test(value):
+                part[name] = value
+        return part or None
+
+    return failing_part

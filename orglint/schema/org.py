@@ -1,0 +1,381 @@
+"""The org model language, format version 1, as cerberus schemas; errors -> ORG002 hits.
+
+Every reference field carries ``meta: {ref: (...kinds)}``: the model resolves references from
+this table, ``orglint schema`` exports it, and nothing else lists which kinds a field accepts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Iterator
+from typing import Any
+
+from orglint.finding import Hit
+from orglint.load.documents import Document
+
+FORMAT_VERSION = 1
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+DURATION_PATTERN = (
+    r"^([0-9]+(\.[0-9]+)?(m|h|d|w)"
+    r"|P(?!$)([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+S)?)?)$"
+)
+URL_PATTERN = r"^https?://\S+$"
+LEVELS = ("low", "medium", "high")
+LAYERS = ("frontstage", "backstage", "support")
+METRIC_TYPES = ("output", "outcome", "handoff")
+CADENCES = ("daily", "weekly", "biweekly", "monthly", "quarterly", "yearly")
+
+# section name -> the kind of entity it holds (the word used in references: `team:sales`)
+SECTIONS = {
+    "people": "person",
+    "teams": "team",
+    "systems": "system",
+    "journeys": "journey",
+    "handoffs": "handoff",
+    "metrics": "metric",
+    "raci": "raci",
+    "reviews": "review",
+    "decisions": "decision",
+}
+KIND_SECTION = {kind: section for section, kind in SECTIONS.items()}
+
+
+def ref(*kinds: str) -> dict[str, Any]:
+    """The rule set of a reference: a non-empty string naming an entity of one of ``kinds``."""
+    return {"type": "string", "empty": False, "meta": {"ref": kinds}}
+
+
+def refs(*kinds: str) -> dict[str, Any]:
+    """The rule set of a list of references to entities of ``kinds``."""
+    return {"type": "list", "schema": ref(*kinds)}
+
+
+def one_or_many(*kinds: str) -> dict[str, Any]:
+    """A reference or a list of them (RACI cells: `A: leo` or `R: [dan, delivery]`)."""
+    return {"type": ["string", "list"], "empty": False, "schema": ref(*kinds), "meta": {"ref": kinds}}
+
+
+TEXT: dict[str, Any] = {"type": "string"}
+LABELS: dict[str, Any] = {"type": "list", "schema": {"type": "string", "empty": False}}
+DURATION: dict[str, Any] = {"type": "string", "regex": DURATION_PATTERN}
+LEVEL: dict[str, Any] = {"type": "string", "allowed": LEVELS}
+CADENCE: dict[str, Any] = {"type": "string", "allowed": CADENCES}
+
+ENTITY_SCHEMAS: dict[str, dict[str, Any]] = {
+    "people": {
+        "name": TEXT,
+        "title": TEXT,
+        "email": TEXT,
+        "description": TEXT,
+        "founder": {"type": "boolean"},
+        "reports_to": ref("person"),
+    },
+    "teams": {
+        "name": TEXT,
+        "description": TEXT,
+        "lead": ref("person"),
+        "members": refs("person"),
+        "parent": ref("team"),
+        "layer": {"type": "string", "allowed": LAYERS},
+        "systems": refs("system"),
+    },
+    "systems": {
+        "name": TEXT,
+        "description": TEXT,
+        "owner": ref("person", "team"),
+        "holds": LABELS,
+    },
+    "journeys": {
+        "name": TEXT,
+        "description": TEXT,
+        "owner": ref("person", "team"),
+        "volume": LEVEL,
+        "path": {"type": "list", "required": True, "minlength": 1, "schema": ref("team")},
+        "context": LABELS,
+    },
+    "handoffs": {
+        "name": TEXT,
+        "description": TEXT,
+        "from": {**ref("team"), "required": True},
+        "to": {**ref("team"), "required": True},
+        "owner": ref("person", "team"),
+        "backup_owner": ref("person", "team"),
+        "complexity": LEVEL,
+        "exception_rate": {"type": "number", "min": 0, "max": 1},
+        "governance": {
+            "type": "dict",
+            "schema": {
+                "protocol": {"type": "string", "empty": False},
+                "decision_maker": ref("person", "team"),
+                "escalation": refs("person", "team"),
+            },
+        },
+        "carries": LABELS,
+        "sla": {"type": "dict", "schema": {"acknowledge": DURATION, "complete": DURATION}},
+        "measured_by": refs("metric"),
+    },
+    "metrics": {
+        "name": TEXT,
+        "description": TEXT,
+        "type": {"type": "string", "required": True, "allowed": METRIC_TYPES},
+        "owner": ref("person", "team"),
+        "rewards": refs("team", "person"),
+        "downstream": refs("team", "journey", "handoff"),
+        "source": ref("system"),
+    },
+    "raci": {
+        "name": TEXT,
+        "description": TEXT,
+        "journey": ref("journey"),
+        "activities": {
+            "type": "list",
+            "required": True,
+            "minlength": 1,
+            "schema": {
+                "type": "dict",
+                "schema": {
+                    "activity": {"type": "string", "required": True, "empty": False},
+                    "R": one_or_many("person", "team"),
+                    "A": one_or_many("person", "team"),
+                    "C": one_or_many("person", "team"),
+                    "I": one_or_many("person", "team"),
+                },
+            },
+        },
+    },
+    "reviews": {
+        "name": TEXT,
+        "description": TEXT,
+        "cadence": {**CADENCE, "required": True},
+        "owner": ref("person", "team"),
+        "attendees": refs("team", "person"),
+        "covers": refs("journey"),
+        "inputs": refs("metric"),
+    },
+    "decisions": {
+        "name": TEXT,
+        "description": TEXT,
+        "frequency": CADENCE,
+        "decided_by": ref("team", "person"),
+        "raised_by": refs("team"),
+        "journey": ref("journey"),
+    },
+}
+
+ORG_SCHEMA: dict[str, Any] = {"name": TEXT, "description": TEXT, "url": TEXT}
+
+DOCUMENT_SCHEMA: dict[str, Any] = {
+    "version": {"type": "integer", "allowed": [FORMAT_VERSION]},
+    "org": {"type": "dict", "schema": ORG_SCHEMA},
+    **{
+        section: {
+            "type": "dict",
+            "keysrules": {"type": "string", "regex": ID_PATTERN},
+            "valuesrules": {"type": "dict", "schema": schema},
+        }
+        for section, schema in ENTITY_SCHEMAS.items()
+    },
+}
+
+
+@functools.cache  # the schema is fixed: the model asks per reference
+def reference_kinds(section: str, field: str) -> tuple[str, ...]:
+    """The kinds a field of an entity in ``section`` accepts (a dotted ``field`` such as
+    ``governance.escalation`` too), from ``meta``; () for a field that is no reference.
+    Raises ``KeyError`` for an unknown section."""
+    rules: dict[str, Any] = {"schema": ENTITY_SCHEMAS[section]}
+    for step in field.split("."):
+        if rules.get("type") == "list":
+            rules = rules["schema"]
+        rules = rules.get("schema", {}).get(step) or {}
+    meta = rules.get("meta") or rules.get("schema", {}).get("meta") or {}
+    return tuple(meta.get("ref", ()))
+
+
+_validators: dict[frozenset[str], Any] = {}
+_failing_part: Any = None
+
+
+def _get_failing_part() -> Any:
+    """The fast pre-check, compiled once from ``DOCUMENT_SCHEMA`` (see orglint.schema.fast)."""
+    global _failing_part
+    if _failing_part is None:
+        from orglint.schema.fast import compile_document
+
+        _failing_part = compile_document(DOCUMENT_SCHEMA)
+    return _failing_part
+
+
+def _validator_for(sections: frozenset[str]) -> Any:
+    """A validator for just these sections of ``DOCUMENT_SCHEMA``: cerberus hashes the whole
+    schema for every nested rule it meets, so a small schema answers many times faster."""
+    validator = _validators.get(sections)
+    if validator is None:
+        from cerberus import Validator
+
+        schema = {key: rules for key, rules in DOCUMENT_SCHEMA.items() if key in sections}
+        validator = _validators[sections] = Validator(schema, allow_unknown=False)
+    return validator
+
+
+def validate(doc: Document) -> list[Hit]:
+    """Schema problems of one document as hits (reported as ORG002), each at the key or value
+    to edit, sorted by line and column; [] for a valid or empty document. Problems computed
+    ahead (``doc.schema`` not None) are returned as they are."""
+    if doc.schema is not None:  # computed ahead: in a worker process, or read from the cache
+        return list(doc.schema)
+    data = doc.data
+    if data is None:
+        return []
+    if not isinstance(data, dict):
+        return [Hit("a file must be a mapping of sections (people, teams, journeys, ...)",
+                    position=doc.position(()))]
+    # cerberus sees only the sections and entities the fast check is unsure of
+    part = _get_failing_part()(data)
+    if part is None:
+        return []
+    validator = _validator_for(frozenset(part))
+    if validator.validate(part, normalize=False):  # the schema has nothing to normalize
+        return []
+    return sorted(
+        hits(doc, validator._errors, DOCUMENT_SCHEMA),
+        key=lambda hit: (hit.position.line, hit.position.column) if hit.position else (0, 0),
+    )
+
+
+def hits(doc: Document, errors: Any, schema: dict[str, Any]) -> Iterator[Hit]:
+    """cerberus ``errors`` (a validator's ``_errors``) found against ``schema`` as hits in
+    plain words, each at the key or value to edit in ``doc``; group errors are unfolded."""
+    from cerberus import errors as codes
+
+    for error in errors:
+        if error.is_group_error:
+            yield from hits(doc, error.child_errors, schema)
+            continue
+        path = tuple(error.document_path)
+        name = path[-1] if path else ""
+        where = _describe(path)
+        if error.code == codes.UNKNOWN_FIELD.code:
+            yield Hit(_unknown_message(path, schema), position=doc.position(path, key=True))
+        elif error.code == codes.REQUIRED_FIELD.code:
+            owner = path[:-1]
+            # an entity is edited at its id; a list item (a RACI activity) at the item itself
+            at_item = bool(owner) and isinstance(owner[-1], int)
+            yield Hit(f"{_describe(owner)} is missing required field '{name}'",
+                      position=doc.position(owner, key=not at_item))
+        elif error.code == codes.BAD_TYPE.code:
+            expected = error.constraint
+            expected = " or ".join(expected) if isinstance(expected, list) else expected
+            yield Hit(f"{where} must be {_article(_type_word(expected))}, not {_show(error.value)}",
+                      position=doc.position(path))
+        elif error.code == codes.UNALLOWED_VALUE.code:
+            allowed = ", ".join(str(item) for item in error.constraint)
+            yield Hit(f"{where} is {_show(error.value)}; expected one of: {allowed}",
+                      position=doc.position(path))
+        elif error.code == codes.REGEX_MISMATCH.code:
+            yield Hit(_regex_message(path, error), position=doc.position(path, key=_is_key(path)))
+        elif error.code in (codes.MIN_VALUE.code, codes.MAX_VALUE.code):
+            bound = "at least" if error.code == codes.MIN_VALUE.code else "at most"
+            yield Hit(f"{where} must be {bound} {error.constraint}, not {error.value}",
+                      position=doc.position(path))
+        elif error.code == codes.MIN_LENGTH.code:
+            yield Hit(f"{where} must list at least {error.constraint} item(s)",
+                      position=doc.position(path))
+        elif error.code in (codes.EMPTY_NOT_ALLOWED.code, codes.NOT_NULLABLE.code):
+            yield Hit(f"{where} must not be empty", position=doc.position(path))
+        else:  # pragma: no cover - every rule the schema uses is mapped above
+            yield Hit(f"{where}: {error}", position=doc.position(path))
+
+
+def _is_key(path: tuple[Any, ...]) -> bool:
+    # `teams: {Sales: ...}` fails the id pattern: the key is what to edit
+    return len(path) == 2 and path[0] in ENTITY_SCHEMAS
+
+
+def _regex_message(path: tuple[Any, ...], error: Any) -> str:
+    if _is_key(path):
+        return (f"'{path[1]}' is not a valid id: use lower-case letters, digits, '.', '_' "
+                "and '-', starting with a letter or digit")
+    if error.constraint == DURATION_PATTERN:
+        example = "30m, 4h, 2d, 1w or PT4H"
+        return f"{_describe(path)} is {_show(error.value)}; expected a duration such as {example}"
+    if error.constraint == URL_PATTERN:
+        return f"{_describe(path)} is {_show(error.value)}; expected a URL (https://...)"
+    return f"{_describe(path)} does not match {error.constraint}"  # pragma: no cover
+
+
+def _unknown_message(path: tuple[Any, ...], schema: dict[str, Any]) -> str:
+    name = str(path[-1])
+    parent = path[:-1]
+    if not parent:
+        known = list(schema)
+        message = f"unknown section '{name}'"
+    else:
+        known = list(_schema_at(parent, schema))
+        message = f"unknown field '{name}' in {_describe(parent)}"
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f"{message}; did you mean '{close[0]}'?"
+    return f"{message}; expected one of: {', '.join(sorted(known))}"
+
+
+def _schema_at(path: tuple[Any, ...], schema: dict[str, Any]) -> dict[str, Any]:
+    """The field table that applies at a document path."""
+    rules: dict[str, Any] = {"type": "dict", "schema": schema}
+    for step in path:
+        if "valuesrules" in rules:
+            rules = rules["valuesrules"]
+        elif isinstance(step, int):
+            rules = rules.get("schema", {})
+        else:
+            rules = rules.get("schema", {}).get(step, {})
+    table = rules.get("schema", {})
+    return table if isinstance(table, dict) and rules.get("type") == "dict" else {}
+
+
+def _describe(path: tuple[Any, ...]) -> str:
+    """Plain words for a document path: `handoff 'a-to-b' field 'governance.escalation'`."""
+    if not path:
+        return "the file"
+    section = path[0]
+    if section in SECTIONS and len(path) >= 2:
+        entity = f"{SECTIONS[section]} '{path[1]}'"
+        if len(path) == 2:
+            return entity
+        return f"{entity} field '{dotted(path[2:])}'"
+    if len(path) == 1:
+        return f"section '{section}'"
+    return f"field '{dotted(path)}'"
+
+
+def dotted(path: tuple[Any, ...]) -> str:
+    """A document path in words: `('activities', 0, 'A')` -> `activities[0].A`."""
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
+
+
+def _type_word(expected: str) -> str:
+    return {"dict": "mapping", "list": "list", "string": "string", "boolean": "boolean",
+            "number": "number", "integer": "integer", "string or list": "name or list"}.get(
+        expected, expected)
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}'"
+    return f"{type(value).__name__} {value}" if not isinstance(value, (int, float)) else str(value)

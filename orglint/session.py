@@ -1,0 +1,265 @@
+"""The I/O edge every command goes through: config, plugins, rules, and the frozen settings of
+one run, built once; then the files of the org, found, loaded and checked.
+
+    session = open_session(args.config, paths=args.paths)
+    settings = session.settings(select=["BND"], fail_on="warning")
+    result = session.check(args.paths, settings)
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from orglint.config import Config, ConfigError, find_config, load_config, load_waivers
+from orglint.engine.check import CheckResult, Settings, check
+from orglint.errors import UsageError
+from orglint.finding import Position
+from orglint.load.discover import discover, display
+from orglint.load.documents import LoadedFile, load_bytes
+from orglint.registry import Registry
+
+if TYPE_CHECKING:
+    from orglint.load.cache import ParseCache
+
+Formatter = Callable[..., str]
+
+
+STDIN = "<stdin>"  # how findings in standard input without --stdin-filename are shown
+
+
+@dataclass(frozen=True)
+class Buffer:
+    """Text read from standard input (``orglint check -``), checked as the file ``display``
+    (``--stdin-filename``): an editor's unsaved buffer. It replaces that file in the org."""
+
+    display: str
+    content: bytes
+
+
+def only_files(paths: Sequence[str], cwd: Path) -> bool:
+    """True when paths are given and each names a file: check the whole org, show those."""
+    return bool(paths) and all((cwd / path).is_file() for path in paths)
+
+
+@dataclass(frozen=True)
+class Session:
+    """One run's config, rules and formatters, found from where the command stands.
+
+    ``formatters`` maps a format name (``text``, ``sarif``, a plugin's) to its function;
+    ``plugins`` names the plugins that registered, for ``--version``-style listings;
+    ``use_cache`` is False with ``--no-cache``.
+    """
+
+    config: Config
+    registry: Registry
+    formatters: Mapping[str, Formatter]
+    cwd: Path
+    plugins: tuple[str, ...] = ()
+    use_cache: bool = True
+
+    def settings(self, select: Sequence[str] | None = None, ignore: Sequence[str] = (),
+                 fail_on: str | None = None,
+                 baseline: Callable[[Settings], Counter[str] | None] | None = None) -> Settings:
+        """The frozen settings of one run: the config's, narrowed by the command line.
+
+        ``select``/``ignore`` add to the config's selectors (``select`` replaces them when
+        given); ``baseline``, when given, receives the settings without a baseline and returns
+        the fingerprints to accept (``--baseline``, ``--diff-base``). Reads the declared
+        waivers; with an ``evidence:`` section, ``observe`` reads the event logs when the check
+        runs (orglint/evidence). Raises ``UsageError`` for a selector that matches no rule or a bad
+        ``ORGLINT_TODAY``, ``ConfigError`` for a malformed waiver.
+        """
+        for selector in [*(select or ()), *ignore]:
+            if not self.registry.known_selector(selector):
+                raise UsageError(f"'{selector}' matches no rule (see 'orglint rules')")
+        config = self.config
+        settings = Settings(
+            select=tuple(select) if select else tuple(config.select),
+            ignore=(*config.ignore, *ignore),
+            fail_on=fail_on or config.fail_on,
+            rules=config.rules,
+            waivers=tuple(load_waivers(config, self.registry, self.display)),
+            today=_today(),
+            observe=_observer(config),
+        )
+        if baseline is not None:
+            settings = replace(settings, baseline=baseline(settings))
+        return settings
+
+    def display(self, path: Path) -> str:
+        """How a path is shown: relative to the current folder, with forward slashes."""
+        return display(path, self.cwd)
+
+    def files(self, paths: Sequence[str]) -> list[Path]:
+        """The org's files (real paths, in display order).
+
+        Folders are walked with the config's include and exclude globs; no paths means the
+        config's folder. When every path names a file, the org is still the whole include set
+        (cross-file rules need every file) with the named files added: ``named`` tells which
+        findings to show.
+        """
+        if not only_files(paths, self.cwd):
+            return discover(self.config, paths, self.cwd)
+        named = discover(self.config, paths, self.cwd)
+        try:
+            whole = discover(self.config, (), self.cwd)
+        except UsageError:  # nothing else matches the include globs: the named files are all
+            whole = []
+        return sorted({*whole, *named}, key=lambda path: display(path, self.cwd, resolved=True))
+
+    def load(self, paths: Sequence[str], buffer: Buffer | None = None) -> list[LoadedFile]:
+        """The org's files, loaded (from the parse cache where their bytes are unchanged);
+        ``buffer`` replaces the file it names, or joins the org when it names none."""
+        files = self.files(paths) if buffer is None else self._without(buffer)
+        loaded = load_all(files, self.cwd, self.parse_cache())
+        if buffer is not None:
+            # in the place of the file it stands for; a nameless buffer joins last, so that
+            # an id it repeats is reported in it
+            loaded.append(load_bytes(buffer.content, buffer.display))
+            if buffer.display != STDIN:
+                loaded.sort(key=lambda item: item.path)
+        return loaded
+
+    def check(self, paths: Sequence[str], settings: Settings,
+              buffer: Buffer | None = None) -> CheckResult:
+        """Find, load and check the org under ``paths`` with ``settings``.
+
+        When ``paths`` name only files, or a ``buffer`` stands in for one, the whole org is
+        checked and the result keeps the findings in those files (``CheckResult.files`` names
+        them).
+        """
+        result = run_check(self.registry, self.load(paths, buffer), settings)
+        if buffer is not None:
+            return result.limited_to([buffer.display])
+        if only_files(paths, self.cwd):
+            return result.limited_to([display(path, self.cwd, resolved=True)
+                                      for path in discover(self.config, paths, self.cwd)])
+        return result
+
+    def _without(self, buffer: Buffer) -> list[Path]:
+        try:
+            whole = discover(self.config, (), self.cwd)
+        except UsageError:  # the buffer is the whole org
+            return []
+        replaced = (self.cwd / buffer.display).resolve()
+        return [path for path in whole if path != replaced]
+
+    def parse_cache(self) -> ParseCache:
+        """The parse cache: off with ``--no-cache``, else where config and environment say."""
+        from orglint.load.cache import ParseCache, cache_folder
+
+        if not self.use_cache:
+            return ParseCache(None)
+        config = self.config
+        root = config.root if config.path is not None else None
+        scope = f"{self.cwd.resolve()}\0{config.path}"  # one pack per folder and config
+        return ParseCache(cache_folder(root, config.cache_dir, self.cwd), scope)
+
+
+def _observer(config: Config) -> Callable[[Any], Any] | None:
+    """Org -> Evidence when the config names event logs; imports no engine until called."""
+    if config.evidence is None:
+        return None
+    from orglint.evidence import observer
+
+    return observer(config.evidence)
+
+
+def open_session(config_path: str | None, cwd: Path | None = None,
+                 paths: Sequence[str] = (), use_cache: bool = True) -> Session:
+    """Config, plugins and rules. Without ``--config``, the config is searched upward from the
+    first path checked (``orglint check ../ops`` uses ../ops's config), else from ``cwd``.
+
+    Raises ``UsageError`` when ``config_path`` does not exist, ``ConfigError`` for a config
+    that is invalid or configures a rule wrongly, ``PluginError``/``RegistryError`` for a
+    plugin that cannot load or declares a rule wrongly.
+    """
+    from orglint.plugins import build_registry, collect_formatters, make_manager, plugin_names
+
+    cwd = cwd or Path.cwd()
+    path: Path | None
+    if config_path is not None:
+        path = Path(config_path)
+        if not path.is_file():
+            raise UsageError(f"config file '{config_path}' does not exist")
+    else:
+        start = cwd / paths[0] if paths else cwd
+        path = find_config(start if start.is_dir() else start.parent)
+    config = load_config(path, display(path, cwd) if path else None)
+    pm = make_manager(config.plugins, config.root)
+    pm.hook.orglint_configure(config=config)
+    registry = build_registry(pm)
+    validate_rule_config(config, registry)
+    return Session(config, registry, collect_formatters(pm), cwd, tuple(plugin_names(pm)),
+                   use_cache)
+
+
+def validate_rule_config(config: Config, registry: Registry) -> None:
+    """Rule keys must name a rule; options must fit that rule's own schema."""
+    problems: list[tuple[Position, str]] = []
+    for key, entry in config.rules.items():
+        item = registry.lookup(key)
+        if item is None:
+            close = registry.closest(key)
+            hint = f"; did you mean '{close}'?" if close else ""
+            problems.append((config.position("rules", key, key=True), f"unknown rule '{key}'{hint}"))
+            continue
+        options = entry.get("options")
+        if options is not None:
+            for path, message in item.validate_options(options):
+                unknown = bool(path) and path[0] not in item.options  # edit the option's name
+                where = config.position("rules", key, "options", *path, key=unknown)
+                problems.append((where, message))
+    for key in ("select", "ignore"):
+        for index, selector in enumerate(getattr(config, key)):
+            if not registry.known_selector(selector):
+                problems.append((config.position(key, index), f"'{selector}' matches no rule"))
+    if problems:
+        problems.sort(key=lambda problem: (problem[0].line, problem[0].column))
+        raise ConfigError(problems)
+
+
+def load_all(files: Iterable[Path], cwd: Path, cache: ParseCache | None = None,
+             parallel: bool | None = None) -> list[LoadedFile]:
+    """Real paths (as ``discover`` returns them) -> loaded files in the same order, each from
+    the cache when its bytes are unchanged; large sets are parsed
+    on two cores (``parallel`` None decides by size). The result is the same either way."""
+    from orglint.load.cache import ParseCache, load_many
+
+    named = [(str(path), display(path, cwd, resolved=True)) for path in files]
+    return load_many(named, cache or ParseCache(None), parallel)
+
+
+def run_check(registry: Registry, files: Sequence[LoadedFile], settings: Settings) -> CheckResult:
+    """``engine.check`` with the garbage collector paused: a check builds many containers and
+    few cycles, and collecting over the whole org only costs time."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return check(files, registry, settings)
+    finally:
+        if collecting:
+            gc.freeze()  # else the next allocation pays a full collection over the whole org
+            gc.enable()
+
+
+def _today() -> datetime.date | None:
+    """ORGLINT_TODAY=YYYY-MM-DD pins the date waivers expire against (tests, golden files)."""
+    from orglint.engine.waivers import today_from
+
+    value = os.environ.get("ORGLINT_TODAY")
+    try:
+        return today_from(value)
+    except ValueError as exc:
+        raise UsageError(f"ORGLINT_TODAY='{value}' is not a date (YYYY-MM-DD)") from exc
+
+
+__all__ = ["ConfigError", "Session", "UsageError", "open_session", "run_check"]
