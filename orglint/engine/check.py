@@ -175,13 +175,16 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -
     Rules that ask for the ``waivers`` input run after the waivers were applied (so a waived
     finding never blocks, and those rules know which waivers were used); their own findings
     cannot be waived. With ``settings.observe`` the event logs are read once, after the org is
-    built, and rules that ask for the ``evidence`` input receive the figures. Raises
+    built, when a selected rule asks for the ``evidence`` input; those rules receive the
+    figures. Raises
     ``RuleCrash`` when a rule raises, ``EvidenceError`` when a log cannot be used.
     """
     files = list(files)
     org, paths = prepare(files)
-    evidence = settings.observe(org) if settings.observe is not None else None
     rules = registry.select(settings.select, settings.ignore)
+    # the logs are read only when a selected rule asks for them (`--ignore EVD` skips them)
+    wanted = settings.observe is not None and any("evidence" in item.inputs for item in rules)
+    evidence = settings.observe(org) if settings.observe is not None and wanted else None
     late = [item for item in rules if "waivers" in item.inputs]
     found = run_rules(org, [item for item in rules if "waivers" not in item.inputs], registry,
                       settings, {"evidence": evidence})

@@ -186,15 +186,14 @@ def _declare(engine: Engine, org: Org) -> None:
 def _evidence(settings: EvidenceSettings, org: Org, engine: str,
               results: dict[str, list[tuple[Any, ...]]], values: Values,
               people: float | None) -> Evidence:
-    bounces = {(row[0], row[1]): int(row[2]) for row in results["bounces"]}
     latencies = {(row[0], row[1]): row[2:] for row in results["latencies"]}
     boundaries = []
-    for source, target, handoffs, cases, returns in results["boundary_counts"]:
+    for source, target, handoffs, cases, returns, bounced in results["boundary_counts"]:
         ack_n, ack50, ack90, ack_over, done_n, done50, done90, done_over = latencies[(source, target)]
         contracts = tuple(sorted(item.id for item in org.handoffs_between.get((source, target), ())))
         boundaries.append(Boundary(
             source=source, target=target, handoffs=int(handoffs), cases=int(cases),
-            returns=int(returns), bounced=bounces.get((source, target), 0),
+            returns=int(returns), bounced=int(bounced),
             acknowledge=Latency(int(ack_n), ack50, ack90, None if ack_over is None else int(ack_over)),
             complete=Latency(int(done_n), done50, done90, None if done_over is None else int(done_over)),
             declared=contracts,

@@ -102,21 +102,39 @@ FROM (
 WHERE o.is_start = 1 AND o.prev_team IS NOT NULL
 """
 
-CASE_BOUNDARIES = """
-SELECT log, case_id, source, target, count(*) AS crossings, min(place) AS first_place,
-       max(place) AS last_place, sum(returned) AS returns
-FROM handoffs
-GROUP BY log, case_id, source, target
+# per case and pair of teams {a, b} (a < b), both directions at once: how often each was
+# crossed and returned, where first and last; a bounce (A -> B, later B -> A) needs no join
+CASE_PAIRS = """
+SELECT log, case_id, a, b,
+       sum(CASE WHEN source = a THEN 1 ELSE 0 END) AS ab,
+       sum(CASE WHEN source = a THEN returned ELSE 0 END) AS ab_returns,
+       min(CASE WHEN source = a THEN place END) AS ab_first,
+       max(CASE WHEN source = a THEN place END) AS ab_last,
+       sum(CASE WHEN source = b THEN 1 ELSE 0 END) AS ba,
+       sum(CASE WHEN source = b THEN returned ELSE 0 END) AS ba_returns,
+       min(CASE WHEN source = b THEN place END) AS ba_first,
+       max(CASE WHEN source = b THEN place END) AS ba_last
+FROM (
+  SELECT log, case_id, source, place, returned,
+         CASE WHEN source < target THEN source ELSE target END AS a,
+         CASE WHEN source < target THEN target ELSE source END AS b
+  FROM handoffs
+) paired
+GROUP BY log, case_id, a, b
 """
 
+# distinct teams per case in two plain aggregations (faster than a per-group DISTINCT)
 CASES = """
-SELECT m.log, m.journey, m.case_id,
-       count(DISTINCT m.team) AS teams,
-       sum(CASE WHEN j.team IS NULL THEN 1 ELSE 0 END) AS off_path
-FROM marks m
-LEFT JOIN journey_teams j ON j.journey = m.journey AND j.team = m.team
-WHERE m.is_start = 1
-GROUP BY m.log, m.journey, m.case_id
+SELECT log, journey, case_id, count(*) AS teams, sum(off_path) AS off_path
+FROM (
+  SELECT m.log, m.journey, m.case_id, m.team,
+         max(CASE WHEN j.team IS NULL THEN 1 ELSE 0 END) AS off_path
+  FROM marks m
+  LEFT JOIN journey_teams j ON j.journey = m.journey AND j.team = m.team
+  WHERE m.is_start = 1
+  GROUP BY m.log, m.journey, m.case_id, m.team
+) teams
+GROUP BY log, journey, case_id
 """
 
 CASE_STEPS = """
@@ -130,7 +148,7 @@ GROUP BY h.log, h.case_id
 
 # (name, statement): materialised in this order; ACKS only with an acknowledge activity
 STEPS = (("marks", MARKS), ("acks", ACKS), ("handoffs", HANDOFFS),
-         ("case_boundaries", CASE_BOUNDARIES), ("cases", CASES), ("case_steps", CASE_STEPS))
+         ("case_pairs", CASE_PAIRS), ("cases", CASES), ("case_steps", CASE_STEPS))
 
 # -- figures: small results read back into Python ---------------------------------------------
 
@@ -161,20 +179,15 @@ WHERE is_tie = 1
 GROUP BY log
 """
 
+# per boundary: handoffs, cases, returns, and bounced cases (A -> B, later B -> A anywhere)
 BOUNDARY_COUNTS = """
-SELECT source, target, sum(crossings) AS handoffs, count(*) AS cases, sum(returns) AS returns
-FROM case_boundaries
-GROUP BY source, target
-"""
-
-# cases that cross A -> B and later cross B -> A: work sent back
-BOUNCES = """
-SELECT f.source, f.target, count(*) AS cases
-FROM case_boundaries f
-JOIN case_boundaries b
-  ON b.log = f.log AND b.case_id = f.case_id AND b.source = f.target AND b.target = f.source
-WHERE b.last_place > f.first_place
-GROUP BY f.source, f.target
+SELECT a AS source, b AS target, sum(ab) AS handoffs, count(*) AS cases,
+       sum(ab_returns) AS returns, sum(CASE WHEN ba_last > ab_first THEN 1 ELSE 0 END) AS bounced
+FROM case_pairs WHERE ab > 0 GROUP BY a, b
+UNION ALL
+SELECT b AS source, a AS target, sum(ba) AS handoffs, count(*) AS cases,
+       sum(ba_returns) AS returns, sum(CASE WHEN ab_last > ba_first THEN 1 ELSE 0 END) AS bounced
+FROM case_pairs WHERE ba > 0 GROUP BY a, b
 """
 
 LATENCIES = """
@@ -210,8 +223,8 @@ SELECT avg(people) AS people FROM (
 ) per_case
 """
 
-FIGURES = {"ties": TIES, "boundary_counts": BOUNDARY_COUNTS, "bounces": BOUNCES,
-           "latencies": LATENCIES, "teams_per_case": TEAMS_PER_CASE}
+FIGURES = {"ties": TIES, "boundary_counts": BOUNDARY_COUNTS, "latencies": LATENCIES,
+           "teams_per_case": TEAMS_PER_CASE}
 
 
 def render(statement: str, *, quantile: str, start: float | None, end: float | None,
