@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from orglint.engine.waivers import Waiver, reason_text
 from orglint.finding import Position
 from orglint.load.documents import Document, load_file
+from orglint.model.complexity import Complexity
 from orglint.schema.config import KINDS, TARGET_PATTERN, validate_config, validate_waiver_file
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ class Config:
     baseline: str | None = None
     cache_dir: str | None = None
     rule_docs_url: str | None = None
+    # the org-wide exception rates that make a handoff medium or high complexity
+    complexity: Complexity = field(default_factory=Complexity)
     evidence: EvidenceSettings | None = None  # the event logs to read (docs/evidence.md)
     # where each config key stands, for messages about its values
     document: Document | None = None
@@ -126,6 +129,7 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
         if key in data:
             setattr(config, key, data[key])
     config.rules = dict(data.get("rules") or {})
+    config.complexity = read_complexity(data.get("complexity"), document)
     if data.get("evidence") is not None:
         from orglint.evidence.settings import EvidenceError, parse
 
@@ -135,6 +139,20 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
             raise ConfigError([(exc.where if isinstance(exc.where, Position)
                                 else config.position("evidence"), exc.message)]) from exc
     return config
+
+
+def read_complexity(given: Any, document: Document) -> Complexity:
+    """The validated ``complexity`` key (``{medium_rate: 0.05, high_rate: 0.2}``, shares of
+    cases from 0 to 1; either may be left out) as a ``Complexity``. Raises ``ConfigError`` for
+    a medium rate above the high one."""
+    if not given:
+        return Complexity()
+    complexity = Complexity(**{name: float(value) for name, value in given.items()})
+    if complexity.medium_rate > complexity.high_rate:
+        raise ConfigError([(document.position(("complexity", "medium_rate")),
+                            f"complexity.medium_rate ({complexity.medium_rate:g}) is above "
+                            f"complexity.high_rate ({complexity.high_rate:g})")])
+    return complexity
 
 
 def _validate(data: dict[str, Any], document: Document) -> None:

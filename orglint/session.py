@@ -23,6 +23,7 @@ from orglint.finding import Position
 from orglint.load.discover import discover, display
 from orglint.load.documents import LoadedFile, load_bytes
 from orglint.registry import Registry
+from orglint.schema.config import MOVED_OPTIONS
 
 if TYPE_CHECKING:
     from orglint.load.cache import ParseCache
@@ -87,6 +88,7 @@ class Session:
             waivers=tuple(load_waivers(config, self.registry, self.display)),
             today=_today(),
             observe=_observer(config),
+            complexity=config.complexity,
         )
         if baseline is not None:
             settings = replace(settings, baseline=baseline(settings))
@@ -211,6 +213,17 @@ def validate_rule_config(config: Config, registry: Registry) -> None:
             problems.append((config.position("rules", key, key=True), f"unknown rule '{key}'{hint}"))
             continue
         options = entry.get("options")
+        if isinstance(options, dict):
+            for name in options:
+                moved = MOVED_OPTIONS.get((item.code, name))
+                if moved is not None:
+                    problems.append((config.position("rules", key, "options", name, key=True),
+                                     f"option '{name}' of {item.code} moved to the config key "
+                                     f"'{moved}', one setting for GOV001-GOV004: write "
+                                     f"'complexity: {{{moved.split('.')[1]}: "
+                                     f"{options[name]}}}' at the top level"))
+            options = {name: value for name, value in options.items()
+                       if (item.code, name) not in MOVED_OPTIONS}
         if options is not None:
             for path, message in item.validate_options(options):
                 unknown = bool(path) and path[0] not in item.options  # edit the option's name

@@ -19,6 +19,11 @@ A case file (``tests/rules/BND001.yaml``)::
             - {rule: BND001, target: handoff:a-to-b, reason: hiring, owner: ana, expires: 2026-12-31}
         org: |
           ...
+      - name: org-wide settings come from the config too
+        config: |
+          complexity: {medium_rate: 0.1, high_rate: 0.3}
+        org: |
+          ...
       - name: an owned handoff passes
         org: |
           ...
@@ -47,15 +52,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orglint.config import read_waiver_file
+from orglint.config import ConfigError, read_complexity, waivers_from
 from orglint.engine.check import Settings, check
 from orglint.engine.waivers import Waiver
 from orglint.load.documents import load_file, load_text
+from orglint.model import Complexity
 from orglint.registry import Registry
+from orglint.schema.config import validate_config
 
 LOADING_CODES = ("ORG001", "ORG002", "ORG003", "ORG004", "ORG005")
 CASE_PATH = "org.yaml"
 CONFIG_PATH = "orglint.yaml"
+CASE_CONFIG_KEYS = ("waivers", "complexity")  # what a case's config may set
 
 
 @dataclass
@@ -118,12 +126,13 @@ def run_case(case: Case, registry: Registry) -> list[dict[str, Any]]:
     entry: dict[str, Any] = {"options": case.options}
     if case.severity:
         entry["severity"] = case.severity
+    waivers, complexity = case_config(case)
     with tempfile.TemporaryDirectory(prefix="orglint-case-") as folder:
         observe = (evidence_observer(case.evidence, case.logs, Path(folder))
                    if case.evidence is not None else None)
         settings = Settings(select=[case.rule, *case.select, *LOADING_CODES],
-                            rules={case.rule: entry}, waivers=case_waivers(case), today=case.today,
-                            observe=observe)
+                            rules={case.rule: entry}, waivers=waivers, today=case.today,
+                            complexity=complexity, observe=observe)
         result = check([load_text(case.org, CASE_PATH)], registry, settings)
     return [
         {"code": f.code, "line": f.line, "column": f.column, "message": f.message,
@@ -148,24 +157,33 @@ def evidence_observer(config: str, logs: dict[str, str], folder: Path) -> Callab
     return observer(loaded.evidence)
 
 
-def case_waivers(case: Case) -> list[Waiver]:
-    """The waivers of a case's ``config`` (its only key so far is ``waivers``); [] without one.
+def case_config(case: Case) -> tuple[list[Waiver], Complexity]:
+    """The waivers and the org-wide complexity setting of a case's ``config``, read as the
+    config file would be (it may set only ``CASE_CONFIG_KEYS``); none and the default rates
+    without a config.
 
-    Raises ``ValueError`` naming every problem when the text is not valid YAML or a record is
-    invalid.
+    Raises ``ValueError`` naming the case and every problem, at its position under
+    ``orglint.yaml``, when the text is not valid YAML, sets another key, or a value is invalid.
     """
     if case.config is None:
-        return []
+        return [], Complexity()
     loaded = load_text(case.config, CONFIG_PATH)
-    problems = [str(hit.position) + ": " + hit.message for hit in loaded.problems]
-    found: list[Waiver] = []
-    for document in loaded.documents:
-        waivers, errors = read_waiver_file(document)
-        problems.extend(f"{position}: {message}" for position, message in errors)
-        found.extend(waivers)
-    if problems:
-        raise ValueError(f"{case.id}: bad config: {'; '.join(problems)}")
-    return found
+    problems = [f"{hit.position}: {hit.message}" for hit in loaded.problems]
+    document = loaded.documents[0] if loaded.documents else None
+    data = document.data if document is not None and isinstance(document.data, dict) else {}
+    if document is not None and not problems:
+        problems.extend(f"{position}: {message}"
+                        for position, message in validate_config(data, document))
+        problems.extend(f"{document.position((key,), key=True)}: a case's config sets only "
+                        f"{' and '.join(CASE_CONFIG_KEYS)}, not '{key}'"
+                        for key in data if key not in CASE_CONFIG_KEYS)
+    if problems or document is None:
+        raise ValueError(f"{case.id}: bad config: {'; '.join(problems) or 'empty'}")
+    try:
+        complexity = read_complexity(data.get("complexity"), document)
+    except ConfigError as exc:
+        raise ValueError(f"{case.id}: bad config: {exc}") from exc
+    return waivers_from(document, data.get("waivers"), "waivers"), complexity
 
 
 def compare(case: Case, actual: list[dict[str, Any]]) -> list[str]:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from orglint import hookimpl
-from orglint.registry import Rule, collect
+from orglint import Rule, collect, hookimpl
 
 from . import boundaries, context, evidence, feedback, governance, incentives, raci, structure, waivers
 

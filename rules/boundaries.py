@@ -5,14 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from orglint import rule
-from orglint.finding import Hit
-from orglint.model.entities import Handoff, Journey, Org, Ref
-
-
-def describe(org: Org, handoff: Handoff) -> str:
-    """`handoff 'scope-change' (Delivery -> Billing)` for messages."""
-    return f"handoff '{handoff.id}' ({org.display(handoff.source)} -> {org.display(handoff.target)})"
+from orglint import Hit, rule
+from orglint.model import Handoff, Journey, Org, Ref
 
 
 @rule("BND001", "handoff-owner", severity="error", blocks_stage=3)
@@ -48,12 +42,12 @@ def handoff_owner(org: Org) -> Iterator[Hit]:
     ```
     """
     for handoff in org.handoffs.values():
-        if handoff.raw.get("owner") is None:
-            yield handoff.finding(None, f"{describe(org, handoff)} has no named owner")
+        if not handoff.given("owner"):
+            yield handoff.finding(None, f"{org.describe(handoff)} has no named owner")
         elif handoff.owner is not None and handoff.owner.kind == "team":
             yield handoff.finding(
                 "owner",
-                f"{describe(org, handoff)} is owned by team '{handoff.owner.id}'; "
+                f"{org.describe(handoff)} is owned by team '{handoff.owner.id}'; "
                 "name the one person who owns it",
             )
 
@@ -95,12 +89,12 @@ def undesigned_boundary(org: Org) -> Iterator[Hit]:
     """
     for journey in org.journeys.values():
         reported: set[tuple[Ref, Ref]] = set()
-        for index, source, target in journey.boundaries():
-            if org.handoffs_between.get((source.id, target.id)) or (source, target) in reported:
+        for field, source, target in journey.boundaries():
+            if org.handoffs_at(source, target) or (source, target) in reported:
                 continue
             reported.add((source, target))
             yield journey.finding(
-                f"path.{index}",
+                field,
                 f"journey '{journey.id}' crosses from {org.display(source)} to "
                 f"{org.display(target)} but no handoff contracts that boundary",
             )
@@ -137,7 +131,7 @@ def journey_owner(org: Org) -> Iterator[Hit]:
     ```
     """
     for journey in org.journeys.values():
-        if journey.raw.get("owner") is None:
+        if not journey.given("owner"):
             yield journey.finding(None, f"journey '{journey.id}' has no named owner")
         elif journey.owner is not None and journey.owner.kind == "team":
             yield journey.finding(
@@ -193,7 +187,7 @@ def owner_overload(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
     """
     limit = options["max"]
     for person in org.people.values():
-        owned = org.handoffs_owned.get(person.ref, [])
+        owned = org.handoffs_owned.get(person.ref, ())
         if len(owned) > limit:
             names = ", ".join(sorted(handoff.id for handoff in owned))
             yield person.finding(
@@ -241,19 +235,19 @@ def no_backup_owner(org: Org) -> Iterator[Hit]:
     ```
     """
     for handoff in org.handoffs.values():
-        if handoff.raw.get("backup_owner") is not None:
+        if handoff.given("backup_owner"):
             continue
         busy = busy_journeys(org, handoff, ("high",))
         if busy:
             yield handoff.finding(
                 None,
-                f"{describe(org, handoff)} is on the {journeys_text(busy)} but has no backup owner",
+                f"{org.describe(handoff)} is on the {journeys_text(busy)} but has no backup owner",
             )
 
 
 def busy_journeys(org: Org, handoff: Handoff, volumes: tuple[str, ...]) -> list[Journey]:
     """The journeys of those volumes whose path crosses the handoff's boundary, by id."""
-    journeys = org.journeys_of_handoff.get(handoff.id, ())
+    journeys = org.journeys_through(handoff)
     return sorted((journey for journey in journeys if journey.volume in volumes),
                   key=lambda journey: journey.id)
 

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from orglint import rule
-from orglint.finding import Hit
-from orglint.model.entities import Org
-
-from .incentives import names, titled
-
-
-def shared_systems(org: Org, first: str, second: str) -> set[str]:
-    """The systems two teams both work in (their own or listed in `systems`)."""
-    return org.systems_of_team.get(first, set()) & org.systems_of_team.get(second, set())
+from orglint import Hit, rule
+from orglint.model import Org, Ref, System
 
 
 @rule("CTX001", "context-dropped", severity="error", blocks_stage=3)
@@ -50,16 +42,16 @@ def context_dropped(org: Org) -> Iterator[Hit]:
       sales-to-delivery: {from: sales, to: delivery, carries: [customer_id]}
     ```
     """
-    crossing: dict[tuple[str, str], set[str]] = {}  # what crosses each boundary, once per pair
+    crossing: dict[tuple[Ref, Ref], set[str]] = {}  # what crosses each boundary, once per pair
     for journey in org.journeys.values():
         reported: set[str] = set()
         for _, source, target in journey.boundaries():
-            pair = (source.id, target.id)
+            pair = (source, target)
             if pair not in crossing:
-                items = {item for handoff in org.handoffs_between.get(pair, ())
+                items = {item for handoff in org.handoffs_at(source, target)
                          for item in handoff.carries}
-                items.update(item for system in shared_systems(org, *pair)
-                             for item in org.systems[system].holds)
+                items.update(item for system in org.shared_systems(source, target)
+                             for item in system.holds)
                 crossing[pair] = items
             for index, item in enumerate(journey.context):
                 if item in reported or item in crossing[pair]:
@@ -67,7 +59,7 @@ def context_dropped(org: Org) -> Iterator[Hit]:
                 reported.add(item)
                 yield journey.finding(
                     f"context.{index}",
-                    f"{titled(journey)}: context '{item}' is dropped between "
+                    f"{journey.titled}: context '{item}' is dropped between "
                     f"{org.display(source)} and {org.display(target)}: no handoff carries it "
                     "and no system both teams use holds it",
                 )
@@ -108,17 +100,17 @@ def information_silo(org: Org) -> Iterator[Hit]:
     ```
     """
     for journey in org.journeys.values():
-        teams = list(dict.fromkeys(ref.id for ref in journey.path))
+        teams = list(dict.fromkeys(journey.path))
         if len(teams) < 2 or not journey.context:
             continue
         context = set(journey.context)
-        common = set(org.systems_of_team.get(teams[0], set()))
+        common: frozenset[System] = org.systems_of_team.get(teams[0], frozenset())
         for team in teams[1:]:
-            common &= org.systems_of_team.get(team, set())
-        if any(context.intersection(org.systems[system].holds) for system in common):
+            common &= org.systems_of_team.get(team, frozenset())
+        if any(context.intersection(system.holds) for system in common):
             continue
         yield journey.finding(
             "path",
-            f"{titled(journey)}: {names(org, dict.fromkeys(journey.path))} share no system "
+            f"{journey.titled}: {org.names(dict.fromkeys(journey.path))} share no system "
             f"that holds any of its context ({', '.join(journey.context)})",
         )

@@ -11,11 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from orglint import rule
-from orglint.evidence.figures import Boundary, Evidence, duration, share
-from orglint.evidence.settings import seconds
-from orglint.finding import Hit
-from orglint.model.entities import Handoff, Org, Ref
+from orglint import Boundary, Evidence, Hit, rule
+from orglint.model import Handoff, Org, Ref
 
 SLA_KINDS = ("acknowledge", "complete")
 
@@ -37,7 +34,7 @@ def _at_team(org: Org, evidence: Evidence, boundary: Boundary, message: str) -> 
 
 
 def _declared(org: Org, boundary: Boundary) -> Handoff | None:
-    handoffs = org.handoffs_between.get(boundary.pair) or []
+    handoffs = org.handoffs_at(Ref("team", boundary.source), Ref("team", boundary.target))
     return min(handoffs, key=lambda item: item.id) if handoffs else None
 
 
@@ -93,7 +90,7 @@ def undeclared_boundary(org: Org, evidence: Evidence | None) -> Iterator[Hit]:
             continue
         yield _at_team(org, evidence, boundary, (
             f"undeclared boundary {_pair(org, boundary)}: {boundary.handoffs} handoffs in "
-            f"{boundary.cases} cases in {evidence.period} ({share(boundary.handoffs / total)} of "
+            f"{boundary.cases} cases in {evidence.period} ({evidence.share(boundary.handoffs / total)} of "
             f"all handoffs) cross no handoff contract"))
 
 
@@ -210,7 +207,7 @@ def sla_breached(org: Org, evidence: Evidence | None) -> Iterator[Hit]:
         if boundary is None:
             continue
         for kind in SLA_KINDS:
-            limit = seconds(handoff.sla[kind]) if kind in handoff.sla else None
+            limit = evidence.seconds(handoff.sla[kind]) if kind in handoff.sla else None
             latency = getattr(boundary, kind)
             if limit is None or latency.p90 is None or latency.p90 <= limit:
                 continue
@@ -218,8 +215,8 @@ def sla_breached(org: Org, evidence: Evidence | None) -> Iterator[Hit]:
                 continue
             yield handoff.finding(f"sla.{kind}", (
                 f"handoff '{handoff.id}' ({_pair(org, boundary)}): {kind} p90 is "
-                f"{duration(latency.p90)} against an SLA of {handoff.sla[kind]}; "
-                f"{share(latency.breach_share)} of {latency.n} handoffs breached it in "
+                f"{evidence.duration(latency.p90)} against an SLA of {handoff.sla[kind]}; "
+                f"{evidence.share(latency.breach_share)} of {latency.n} handoffs breached it in "
                 f"{evidence.period}"))
 
 
@@ -281,9 +278,9 @@ def ping_pong(org: Org, options: dict[str, Any], evidence: Evidence | None
         if boundary.ping_pong_rate <= limit or not evidence.supported(boundary.cases,
                                                                       boundary.handoffs):
             continue
-        message = (f"ping-pong on {_pair(org, boundary)}: {share(boundary.ping_pong_rate)} of "
+        message = (f"ping-pong on {_pair(org, boundary)}: {evidence.share(boundary.ping_pong_rate)} of "
                    f"{boundary.handoffs} handoffs came straight back in {evidence.period}, above "
-                   f"{share(limit)}")
+                   f"{evidence.share(limit)}")
         handoff = _declared(org, boundary)
         yield (handoff.finding(None, message) if handoff is not None
                else _at_team(org, evidence, boundary, message))
@@ -350,8 +347,8 @@ def journey_drift(org: Org, options: dict[str, Any], evidence: Evidence | None
             continue
         path = " -> ".join(ref.id for ref in journey.path)
         yield journey.finding("path", (
-            f"journey '{journey.id}': {share(figures.conformance)} of {figures.cases} cases in "
-            f"{evidence.period} followed the declared path ({path}), below {share(least)}; "
+            f"journey '{journey.id}': {evidence.share(figures.conformance)} of {figures.cases} cases in "
+            f"{evidence.period} followed the declared path ({path}), below {evidence.share(least)}; "
             f"they touched {figures.mean_teams:.1f} teams on average against "
             f"{figures.declared_teams} declared"))
 
@@ -412,9 +409,9 @@ def exceptions_understated(org: Org, evidence: Evidence | None) -> Iterator[Hit]
         if not evidence.supported(boundary.cases, boundary.cases):
             continue
         yield handoff.finding("exception_rate", (
-            f"handoff '{handoff.id}' ({_pair(org, boundary)}): {share(boundary.bounce_rate)} of "
+            f"handoff '{handoff.id}' ({_pair(org, boundary)}): {evidence.share(boundary.bounce_rate)} of "
             f"{boundary.cases} cases were sent back in {evidence.period}, above the declared "
-            f"exception rate of {share(handoff.exception_rate)}"))
+            f"exception rate of {evidence.share(handoff.exception_rate)}"))
 
 
 @rule("EVD007", "log-quality", severity="warning", blocks_stage=4)

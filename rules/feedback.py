@@ -5,13 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from orglint import rule
-from orglint.finding import Hit
-from orglint.model.entities import Org
-from orglint.schema.org import CADENCES
-
-from .boundaries import describe
-from .incentives import names, teams_of, titled
+from orglint import Hit, rule
+from orglint.model import CADENCES, FieldState, Org
 
 CADENCE_RANK = {cadence: rank for rank, cadence in enumerate(CADENCES)}  # higher meets less often
 
@@ -45,8 +40,8 @@ def journey_without_review(org: Org) -> Iterator[Hit]:
     ```
     """
     for journey in org.journeys.values():
-        if not org.reviews_covering.get(journey.id):
-            yield journey.finding(None, f"no review covers {titled(journey)}")
+        if not org.reviews_covering.get(journey.ref):
+            yield journey.finding(None, f"no review covers {journey.titled}")
 
 
 @rule("FBK002", "review-cadence", severity="warning", blocks_stage=4,
@@ -114,8 +109,8 @@ def review_without_outcomes(org: Org) -> Iterator[Hit]:
     for review in org.reviews.values():
         if any(org.metrics[ref.id].type == "outcome" for ref in review.inputs):
             continue
-        field = "inputs" if "inputs" in review.raw else None
-        yield review.finding(field, f"review '{review.id}' has no outcome metric among its inputs")
+        yield review.finding(review.at("inputs"),
+                             f"review '{review.id}' has no outcome metric among its inputs")
 
 
 @rule("FBK004", "review-not-cross-functional", severity="warning", blocks_stage=4)
@@ -153,17 +148,16 @@ def review_not_cross_functional(org: Org) -> Iterator[Hit]:
     ```
     """
     for review in org.reviews.values():
-        present = {team for ref in review.attendees for team in teams_of(org, ref)}
+        present = {team.ref for ref in review.attendees for team in org.teams_of(ref)}
         missing = [ref for journey in dict.fromkeys(review.covers)
-                   for ref in org.journeys[journey.id].path if ref.id not in present]
+                   for ref in org.journeys[journey.id].path if ref not in present]
         if not missing:
             continue
         missing = list(dict.fromkeys(missing))
-        field = "attendees" if "attendees" in review.raw else None
         yield review.finding(
-            field,
-            f"review '{review.id}' covers {names(org, dict.fromkeys(review.covers))} but "
-            f"{names(org, missing)} "
+            review.at("attendees"),
+            f"review '{review.id}' covers {org.names(dict.fromkeys(review.covers))} but "
+            f"{org.names(missing)} "
             f"{'does' if len(missing) == 1 else 'do'} not attend",
         )
 
@@ -199,8 +193,8 @@ def boundary_uninstrumented(org: Org) -> Iterator[Hit]:
     ```
     """
     for handoff in org.handoffs.values():
-        if not handoff.raw.get("measured_by"):
-            field = "measured_by" if "measured_by" in handoff.raw else None
-            yield handoff.finding(field, f"{describe(org, handoff)} is measured by no metric")
+        if not handoff.measured_by and handoff.state("measured_by") is not FieldState.DANGLING:
+            yield handoff.finding(handoff.at("measured_by"),
+                                  f"{org.describe(handoff)} is measured by no metric")
 
 

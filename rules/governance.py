@@ -5,39 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from orglint import rule
-from orglint.finding import Hit
-from orglint.model.entities import Decision, Handoff, Org, Ref
+from orglint import Hit, rule
+from orglint.model import LEVEL_RANK, Handoff, Org, Ref
 
-from .boundaries import busy_journeys, describe, journeys_text
+from .boundaries import busy_journeys, journeys_text
 
-LEVEL_RANK = {"low": 0, "medium": 1, "high": 2}
-RATE_OPTIONS: dict[str, dict[str, Any]] = {
-    "high_rate": {"type": "number", "min": 0, "max": 1, "default": 0.2},
-    "medium_rate": {"type": "number", "min": 0, "max": 1, "default": 0.05},
-}
-# rules without rate options of their own derive complexity with the documented defaults
-DEFAULT_RATES = {name: spec["default"] for name, spec in RATE_OPTIONS.items()}
 RECURRING = ("daily", "weekly")
-
-
-def implied_level(handoff: Handoff, options: dict[str, Any]) -> str | None:
-    """The complexity the exception rate implies, if one is declared."""
-    rate = handoff.exception_rate
-    if rate is None:
-        return None
-    if rate >= options["high_rate"]:
-        return "high"
-    if rate >= options["medium_rate"]:
-        return "medium"
-    return "low"
-
-
-def effective_level(handoff: Handoff, options: dict[str, Any]) -> str | None:
-    """The higher of the declared complexity and the one the exception rate implies."""
-    levels = [level for level in (handoff.complexity, implied_level(handoff, options))
-              if level in LEVEL_RANK]
-    return max(levels, key=LEVEL_RANK.__getitem__) if levels else None
 
 
 def _missing(handoff: Handoff, needs: tuple[str, ...]) -> list[str]:
@@ -50,16 +23,15 @@ def _missing(handoff: Handoff, needs: tuple[str, ...]) -> list[str]:
     return [need for need in needs if not present[need]]
 
 
-@rule("GOV001", "governance-below-complexity", severity="error", blocks_stage=3,
-      options=RATE_OPTIONS)
-def governance_below_complexity(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
+@rule("GOV001", "governance-below-complexity", severity="error", blocks_stage=3)
+def governance_below_complexity(org: Org) -> Iterator[Hit]:
     """A complex handoff is governed too lightly for what crosses it.
 
     Requisite variety: the more judgement a boundary needs, the more governance it needs.
-    A high-complexity handoff (or one whose `exception_rate` is at least `high_rate`) needs
-    a named decision maker for exceptions and an escalation path; a medium one needs a
-    written protocol and an escalation path. Without them, every exception becomes a
-    negotiation between two teams, and the customer waits.
+    A high-complexity handoff (or one whose `exception_rate` is at least the config's
+    `complexity.high_rate`, 0.2 by default) needs a named decision maker for exceptions and an
+    escalation path; a medium one needs a written protocol and an escalation path. Without
+    them, every exception becomes a negotiation between two teams, and the customer waits.
 
     Fails:
 
@@ -98,7 +70,7 @@ def governance_below_complexity(org: Org, options: dict[str, Any]) -> Iterator[H
     ```
     """
     for handoff in org.handoffs.values():
-        level = effective_level(handoff, options)
+        level = org.complexity_of(handoff)
         if level == "high":
             missing = _missing(handoff, ("a decision maker", "an escalation path"))
         elif level == "medium":
@@ -110,34 +82,9 @@ def governance_below_complexity(org: Org, options: dict[str, Any]) -> Iterator[H
         why = f"{level}-complexity"
         if handoff.exception_rate is not None and level != handoff.complexity:
             why += f" (exception rate {handoff.exception_rate:g})"
-        field = "governance" if "governance" in handoff.raw else None
         lacking = " and no ".join(item.split(" ", 1)[1] for item in missing)
-        yield handoff.finding(field, f"{describe(org, handoff)} is {why} but has no {lacking}")
-
-
-def _governance_field(handoff: Handoff) -> str | None:
-    """Where to add a missing governance item: the `governance` mapping, else the handoff."""
-    return "governance" if "governance" in handoff.raw else None
-
-
-def written_escalation(handoff: Handoff) -> list[Any] | None:
-    """The escalation list as written in the YAML, or None when there is none."""
-    governance = handoff.raw.get("governance")
-    written = governance.get("escalation") if isinstance(governance, dict) else None
-    return written if isinstance(written, list) else None
-
-
-def escalation_levels(handoff: Handoff) -> list[tuple[int, Ref]]:
-    """Each resolved escalation level with its index in the YAML list (dangling ones skipped)."""
-    written = written_escalation(handoff) or []
-    resolved = iter(handoff.governance.escalation)
-    levels: list[tuple[int, Ref]] = []
-    pending = next(resolved, None)
-    for index, value in enumerate(written):
-        if pending is not None and value in (pending.id, str(pending)):
-            levels.append((index, pending))
-            pending = next(resolved, None)
-    return levels
+        yield handoff.finding(handoff.at("governance"),
+                              f"{org.describe(handoff)} is {why} but has no {lacking}")
 
 
 @rule("GOV002", "missing-protocol", severity="warning", blocks_stage=3)
@@ -147,7 +94,8 @@ def missing_protocol(org: Org) -> Iterator[Hit]:
     A simple boundary needs little governance, but it needs the one thing that makes it
     simple: a written protocol that says what crosses, in what form and when. Without it,
     each case is handled from memory, and the routine work of one team becomes the rework of
-    the next. Complexity is the declared one, or the one an `exception_rate` below 0.05 implies.
+    the next. Complexity is the declared one, or the one an `exception_rate` below the config's
+    `complexity.medium_rate` (0.05 by default) implies.
 
     Fails:
 
@@ -179,10 +127,10 @@ def missing_protocol(org: Org) -> Iterator[Hit]:
     ```
     """
     for handoff in org.handoffs.values():
-        if effective_level(handoff, DEFAULT_RATES) == "low" and not handoff.governance.protocol:
+        if org.complexity_of(handoff) == "low" and not handoff.governance.protocol:
             yield handoff.finding(
-                _governance_field(handoff),
-                f"{describe(org, handoff)} is low-complexity but has no written protocol",
+                handoff.at("governance"),
+                f"{org.describe(handoff)} is low-complexity but has no written protocol",
             )
 
 
@@ -239,25 +187,25 @@ def governance_above_complexity(org: Org) -> Iterator[Hit]:
     """
     for handoff in org.handoffs.values():
         governance = handoff.governance
-        if (effective_level(handoff, DEFAULT_RATES) == "low"
+        if (org.complexity_of(handoff) == "low"
                 and governance.decision_maker is not None and len(governance.escalation) > 2):
             yield handoff.finding(
                 "governance.escalation",
-                f"{describe(org, handoff)} is low-complexity yet requires a decision maker "
+                f"{org.describe(handoff)} is low-complexity yet requires a decision maker "
                 f"({org.display(governance.decision_maker)}) and {len(governance.escalation)} "
                 "escalation levels; a written protocol would do",
             )
 
 
-@rule("GOV004", "complexity-understated", severity="warning", blocks_stage=3,
-      options=RATE_OPTIONS)
-def complexity_understated(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
+@rule("GOV004", "complexity-understated", severity="warning", blocks_stage=3)
+def complexity_understated(org: Org) -> Iterator[Hit]:
     """A handoff's declared complexity is lower than its exception rate shows.
 
     Governance is sized from the declared complexity, so an understated one leaves a
     boundary governed for the easy cases while a large share of its cases need judgement.
     An `exception_rate` of at least `medium_rate` means at least medium complexity, and of
-    at least `high_rate` means high.
+    at least `high_rate` means high: both are set once for the whole org, in the config's
+    `complexity` key (defaults 0.05 and 0.2), and GOV001-GOV004 all judge by them.
 
     Fails:
 
@@ -294,15 +242,15 @@ def complexity_understated(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
     ```
     """
     for handoff in org.handoffs.values():
-        declared, implied = handoff.complexity, implied_level(handoff, options)
+        declared, implied = handoff.complexity, org.implied_complexity(handoff)
         if declared not in LEVEL_RANK or implied is None:
             continue
         if LEVEL_RANK[implied] > LEVEL_RANK[declared]:
             yield handoff.finding(
                 "complexity",
-                f"{describe(org, handoff)} is declared {declared}-complexity but its exception "
+                f"{org.describe(handoff)} is declared {declared}-complexity but its exception "
                 f"rate {handoff.exception_rate:g} implies {implied} "
-                f"(from {options[implied + '_rate']:g})",
+                f"(from {org.complexity.threshold(implied):g})",
             )
 
 
@@ -354,31 +302,33 @@ def escalation_path(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
     """
     limit = options["max_levels"]
     for handoff in org.handoffs.values():
-        written = written_escalation(handoff)
-        if written is None:
-            continue
+        written = handoff.slots("governance.escalation")
         if not written:
-            yield handoff.finding(
-                "governance.escalation",
-                f"escalation path of {describe(org, handoff)} names no one",
-            )
+            if handoff.given("governance.escalation"):  # written, but as an empty list
+                yield handoff.finding(
+                    "governance.escalation",
+                    f"escalation path of {org.describe(handoff)} names no one",
+                )
             continue
         if len(written) > limit:
             yield handoff.finding(
                 "governance.escalation",
-                f"escalation path of {describe(org, handoff)} has {len(written)} levels, more "
+                f"escalation path of {org.describe(handoff)} has {len(written)} levels, more "
                 f"than {limit}: the customer waits at every level",
             )
         first_level: dict[Ref, int] = {}
-        for index, level in escalation_levels(handoff):
-            if level in first_level:
+        for slot in written:
+            if slot.ref is None:
+                continue
+            index = slot.index or 0  # its place in the written list, dangling items counted
+            if slot.ref in first_level:
                 yield handoff.finding(
-                    f"governance.escalation.{index}",
-                    f"escalation path of {describe(org, handoff)} names {org.display(level)} "
-                    f"twice (levels {first_level[level] + 1} and {index + 1})",
+                    slot.field,
+                    f"escalation path of {org.describe(handoff)} names {org.display(slot.ref)} "
+                    f"twice (levels {first_level[slot.ref] + 1} and {index + 1})",
                 )
             else:
-                first_level[level] = index
+                first_level[slot.ref] = index
 
 
 @rule("GOV006", "founder-bottleneck", severity="warning", blocks_stage=4,
@@ -420,8 +370,8 @@ def founder_bottleneck(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
         return
     ends: dict[Ref, list[tuple[Handoff, str, str]]] = {ref: [] for ref in founders}
     for handoff in org.handoffs.values():
-        levels = escalation_levels(handoff)
-        final_index, final = levels[-1] if levels else (-1, None)
+        levels = handoff.levels()
+        final = levels[-1].ref if levels else None
         decision_maker = handoff.governance.decision_maker
         roles: dict[Ref, list[str]] = {}
         if decision_maker in ends:
@@ -430,7 +380,7 @@ def founder_bottleneck(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
             roles.setdefault(final, []).append("final escalation")
         for founder, held in roles.items():
             field = ("governance.decision_maker" if decision_maker == founder
-                     else f"governance.escalation.{final_index}")
+                     else levels[-1].field)
             ends[founder].append((handoff, field, " and ".join(held)))
     limit = options["max"]
     for founder, ended in ends.items():
@@ -440,22 +390,16 @@ def founder_bottleneck(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
             for handoff, field, role in ended:
                 yield handoff.finding(
                     field,
-                    f"founder {name} is {role} on {describe(org, handoff)}; {count} at the "
+                    f"founder {name} is {role} on {org.describe(handoff)}; {count} at the "
                     f"founder, more than {limit}",
                 )
         for decision in org.decisions_by.get(founder, ()):
             if decision.frequency in RECURRING:
                 yield decision.finding(
                     "decided_by",
-                    f"founder {name} decides {decision_label(decision)}, which comes up "
+                    f"founder {name} decides {decision.titled}, which comes up "
                     f"{decision.frequency}; delegate it",
                 )
-
-
-def decision_label(decision: Decision) -> str:
-    """`decision 'small-refund' (Refunds under 100 EUR)`."""
-    named = f" ({decision.name})" if decision.name != decision.id else ""
-    return f"decision '{decision.id}'{named}"
 
 
 @rule("GOV007", "decision-bottleneck", severity="warning", blocks_stage=4)
@@ -495,14 +439,11 @@ def decision_bottleneck(org: Org) -> Iterator[Hit]:
         decider = decision.decided_by
         if decision.frequency not in RECURRING or decider is None:
             continue
-        if decider.kind == "team":
-            teams = {decider.id}
-        else:
-            teams = {*org.teams_of_person.get(decider.id, ()), *org.teams_led_by.get(decider.id, ())}
+        teams = {team.ref for team in org.teams_of(decider)}
         who = org.display(decider)
-        opening = f"{decision_label(decision)} comes up {decision.frequency} but is decided by {who}"
+        opening = f"{decision.titled} comes up {decision.frequency} but is decided by {who}"
         if decision.raised_by:
-            meeting = {team.id for team in decision.raised_by}
+            meeting = set(decision.raised_by)
             if not teams & meeting:
                 raisers = list(dict.fromkeys(decision.raised_by))
                 names = " and ".join(org.display(team) for team in raisers)
@@ -510,7 +451,7 @@ def decision_bottleneck(org: Org) -> Iterator[Hit]:
                 yield decision.finding(
                     "decided_by", f"{opening}, outside {names}, {those}; push the right down",
                 )
-        elif not any(org.teams[team].layer == "frontstage" for team in teams if team in org.teams):
+        elif not any(team.layer == "frontstage" for team in org.teams_of(decider)):
             where = ("which is not a frontstage team" if decider.kind == "team"
                      else "who is in no frontstage team")
             yield decision.finding(
@@ -565,8 +506,8 @@ def sla_missing(org: Org) -> Iterator[Hit]:
         busy = busy_journeys(org, handoff, ("medium", "high"))
         if busy:
             yield handoff.finding(
-                "sla" if "sla" in handoff.raw else None,
-                f"{describe(org, handoff)} is on the {journeys_text(busy)} but has no SLA",
+                handoff.at("sla"),
+                f"{org.describe(handoff)} is on the {journeys_text(busy)} but has no SLA",
             )
 
 
@@ -617,11 +558,11 @@ def sla_unmeasured(org: Org) -> Iterator[Hit]:
         if not handoff.sla:
             continue
         measuring = [org.metrics[ref.id] for ref in handoff.measured_by]
-        downstream = org.metrics_downstream_of.get(handoff.ref, [])
+        downstream = org.metrics_downstream_of.get(handoff.ref, ())
         if any(metric.type == "handoff" for metric in (*measuring, *downstream)):
             continue
-        message = f"{describe(org, handoff)} has an SLA but no handoff metric measures it"
+        message = f"{org.describe(handoff)} has an SLA but no handoff metric measures it"
         if measuring:
             kinds = ", ".join(f"'{metric.id}' is an {metric.type} metric" for metric in measuring)
             message += f" ({kinds})"
-        yield handoff.finding("measured_by" if "measured_by" in handoff.raw else "sla", message)
+        yield handoff.finding(handoff.at("measured_by") or "sla", message)

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from orglint import rule
-from orglint.finding import Hit
-from orglint.model.entities import Entity, Org, Ref
-
-from .boundaries import describe
+from orglint import Hit, rule
+from orglint.model import FieldState, Org, Ref
 
 
 @rule("INC001", "metric-without-downstream", severity="error", blocks_stage=3)
@@ -39,38 +36,21 @@ def metric_without_downstream(org: Org) -> Iterator[Hit]:
     ```
     """
     for metric in org.metrics.values():
-        if metric.raw.get("downstream"):
-            continue
+        if metric.downstream or metric.state("downstream") is FieldState.DANGLING:
+            continue  # a dangling downstream is ORG003's to report
         rewards = ", ".join(org.display(ref) for ref in metric.rewards)
         paid = f" but pays {rewards}" if rewards else ""
-        field = "downstream" if "downstream" in metric.raw else None
         yield metric.finding(
-            field, f"metric '{metric.id}' names no downstream component{paid}: it rewards "
-            "local output only"
+            metric.at("downstream"),
+            f"metric '{metric.id}' names no downstream component{paid}: it rewards local output "
+            "only",
         )
 
 
-def teams_of(org: Org, ref: Ref) -> list[str]:
-    """The teams a reference stands for: a team itself, or the teams a person leads or is in."""
-    if ref.kind == "team":
-        return [ref.id]
-    if ref.kind == "person":
-        return list(dict.fromkeys([*org.teams_of_person.get(ref.id, ()),
-                                   *org.teams_led_by.get(ref.id, ())]))
-    return []
-
-
-def titled(entity: Entity) -> str:
-    """`journey 'onboarding' (New client onboarding)`, the name only when it says more."""
-    if entity.name and entity.name != entity.id:
-        return f"{entity.label} ({entity.name})"
-    return entity.label
-
-
-def names(org: Org, refs: Iterable[Ref]) -> str:
-    """`Sales, Delivery and Billing`."""
-    names = [org.display(ref) for ref in refs]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+def teams_rewarded(org: Org, refs: Iterable[Ref]) -> set[str]:
+    """The ids of the teams a metric's rewards stand for: each team, and the teams of each
+    person."""
+    return {team.id for ref in refs for team in org.teams_of(ref)}
 
 
 @rule("INC002", "local-downstream", severity="warning", blocks_stage=3)
@@ -104,11 +84,11 @@ def local_downstream(org: Org) -> Iterator[Hit]:
     for metric in org.metrics.values():
         if not metric.rewards or not metric.downstream:
             continue
-        rewarded = {team for ref in metric.rewards for team in teams_of(org, ref)}
+        rewarded = teams_rewarded(org, metric.rewards)
         if all(ref.kind == "team" and ref.id in rewarded for ref in metric.downstream):
             yield metric.finding(
                 "downstream",
-                f"metric '{metric.id}' counts only {names(org, metric.downstream)}, which it "
+                f"metric '{metric.id}' counts only {org.names(metric.downstream)}, which it "
                 "rewards, as downstream: name the team, handoff or journey that receives the work",
             )
 
@@ -152,21 +132,21 @@ def handoff_quality_unrewarded(org: Org) -> Iterator[Hit]:
     ```
     """
     # (rewarded team, downstream component) pairs: one pass over the metrics
-    reach: set[tuple[str, Ref]] = set()
+    reach: set[tuple[str, Ref]] = set()  # (rewarded team id, downstream component)
     for metric in org.metrics.values():
-        rewarded = {team for ref in metric.rewards for team in teams_of(org, ref)}
+        rewarded = teams_rewarded(org, metric.rewards)
         reach.update((team, component) for team in rewarded for component in metric.downstream)
     for handoff in org.handoffs.values():
         if handoff.source is None or handoff.target is None:
             continue
         sender = handoff.source.id
         sides = [handoff.target, handoff.ref,
-                 *(journey.ref for journey in org.journeys_of_handoff.get(handoff.id, ()))]
+                 *(journey.ref for journey in org.journeys_through(handoff))]
         if any((sender, side) in reach for side in sides):
             continue
         yield handoff.finding(
             None,
-            f"{describe(org, handoff)}: no metric that rewards {org.display(handoff.source)} "
+            f"{org.describe(handoff)}: no metric that rewards {org.display(handoff.source)} "
             f"names {org.display(handoff.target)}, this handoff or a journey it lies on as "
             "downstream",
         )
@@ -212,7 +192,7 @@ def metric_unmeasured(org: Org) -> Iterator[Hit]:
     gaps = (("owner", "no owner", "nobody answers for the figure"),
             ("source", "no source system", "it is measured by hand"))
     for metric in org.metrics.values():
-        missing = [(what, why) for field, what, why in gaps if metric.raw.get(field) is None]
+        missing = [(what, why) for field, what, why in gaps if not metric.given(field)]
         if missing:
             has = " and ".join(what for what, _ in missing)
             because = " and ".join(why for _, why in missing)
@@ -252,6 +232,6 @@ def journey_without_outcome(org: Org) -> Iterator[Hit]:
         if any(metric.type == "outcome" for metric in metrics):
             continue
         yield journey.finding(
-            None, f"{titled(journey)} has no outcome metric downstream of it: nothing "
+            None, f"{journey.titled} has no outcome metric downstream of it: nothing "
             "measures what the customer gets from it",
         )

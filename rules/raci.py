@@ -6,41 +6,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from orglint import rule
-from orglint.finding import Hit
-from orglint.model.entities import Activity, Org, Raci, Ref
-
-from .incentives import names
+from orglint import Hit, rule
+from orglint.model import Activity, Org, Raci, Ref
 
 
-def activities(org: Org) -> Iterator[tuple[Raci, Activity, dict[str, Any]]]:
-    """Every activity of every RACI table, with its raw mapping."""
+def activities(org: Org) -> Iterator[tuple[Raci, Activity]]:
+    """Every activity of every RACI table."""
     for raci in org.raci.values():
         for activity in raci.activities:
-            yield raci, activity, raci.raw["activities"][activity.index]
-
-
-def describe(raci: Raci, activity: Activity) -> str:
-    """`activity 'Approve the change' of RACI 'scope-change'` for messages."""
-    return f"activity '{activity.activity}' of RACI '{raci.id}'"
-
-
-def cell(raw: dict[str, Any], letter: str) -> list[Any]:
-    """A RACI cell as written, one reference or a list, without repeats."""
-    value = raw.get(letter)
-    items = value if isinstance(value, list) else [value]
-    return list(dict.fromkeys(item for item in items if isinstance(item, str) and item))
-
-
-def _field(raw: dict[str, Any], activity: Activity, letter: str, ref: Ref) -> str:
-    """Where a reference sits in a cell: the cell itself, or its list item."""
-    base = f"activities.{activity.index}.{letter}"
-    value = raw.get(letter)
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            if item in (ref.id, str(ref)):
-                return f"{base}.{index}"
-    return base
+            yield raci, activity
 
 
 @rule("RAC001", "accountable-count", severity="error", blocks_stage=3)
@@ -75,17 +49,18 @@ def accountable_count(org: Org) -> Iterator[Hit]:
           - {activity: Approve the change, R: [dan], A: leo}
     ```
     """
-    for raci, activity, raw in activities(org):
-        accountable = cell(raw, "A")
+    for raci, activity in activities(org):
+        accountable = activity.named("A")
         if not accountable:
-            yield raci.finding(f"activities.{activity.index}",
-                               f"{describe(raci, activity)} has no accountable person (A)")
+            yield raci.finding(activity.place,
+                               f"{activity.label} has no accountable person (A)")
         elif len(accountable) > 1:
-            who = names(org, activity.A) if len(activity.A) == len(accountable) else (
-                ", ".join(str(item) for item in accountable))
+            refs = [item for item in accountable if isinstance(item, Ref)]
+            who = org.names(refs) if len(refs) == len(accountable) else ", ".join(
+                item.id if isinstance(item, Ref) else item for item in accountable)
             yield raci.finding(
-                f"activities.{activity.index}.A",
-                f"{describe(raci, activity)} has {len(accountable)} accountable (A): {who}; "
+                f"{activity.place}.A",
+                f"{activity.label} has {len(accountable)} accountable (A): {who}; "
                 "name exactly one",
             )
 
@@ -122,10 +97,9 @@ def responsible_missing(org: Org) -> Iterator[Hit]:
           - {activity: Approve the change, R: [delivery], A: leo}
     ```
     """
-    for raci, activity, raw in activities(org):
-        if not cell(raw, "R"):
-            yield raci.finding(f"activities.{activity.index}",
-                               f"{describe(raci, activity)} has nobody responsible (R)")
+    for raci, activity in activities(org):
+        if not activity.named("R"):
+            yield raci.finding(activity.place, f"{activity.label} has nobody responsible (R)")
 
 
 @rule("RAC003", "accountable-not-person", severity="warning", blocks_stage=3)
@@ -160,12 +134,16 @@ def accountable_not_person(org: Org) -> Iterator[Hit]:
           - {activity: Approve the change, R: [delivery], A: dan}
     ```
     """
-    for raci, activity, raw in activities(org):
-        for ref in activity.A:
-            if ref.kind == "team":
+    for raci, activity in activities(org):
+        seen: set[Ref] = set()
+        for slot in activity.cell("A"):  # each team once, where it is first named
+            if slot.ref is None or slot.ref in seen:
+                continue
+            seen.add(slot.ref)
+            if slot.ref.kind == "team":
                 yield raci.finding(
-                    _field(raw, activity, "A", ref),
-                    f"{describe(raci, activity)} is accountable to team {org.display(ref)}; "
+                    slot.field,
+                    f"{activity.label} is accountable to team {org.display(slot.ref)}; "
                     "name the one person who answers for it",
                 )
 
@@ -220,12 +198,12 @@ def too_many_consulted(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
             I: [sales, finance]
     ```
     """
-    for raci, activity, raw in activities(org):
-        consulted = cell(raw, "C")
+    for raci, activity in activities(org):
+        consulted = activity.named("C")
         if len(consulted) > options["max"]:
             yield raci.finding(
-                f"activities.{activity.index}.C",
-                f"{describe(raci, activity)} consults {len(consulted)}, more than "
+                f"{activity.place}.C",
+                f"{activity.label} consults {len(consulted)}, more than "
                 f"{options['max']}: keep those whose input changes the result, inform the rest",
             )
 
@@ -275,7 +253,7 @@ def accountable_overload(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
     ```
     """
     load: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for raci, activity, _ in activities(org):
+    for raci, activity in activities(org):
         for ref in dict.fromkeys(activity.A):
             if ref.kind == "person":
                 load[ref.id][raci.id] += 1
@@ -322,7 +300,7 @@ def silent_activity(org: Org) -> Iterator[Hit]:
           - {activity: Approve the change, R: [leo], A: leo, I: [billing]}
     ```
     """
-    for raci, activity, raw in activities(org):
-        if not cell(raw, "C") and not cell(raw, "I"):
-            yield raci.finding(f"activities.{activity.index}",
-                               f"{describe(raci, activity)} consults and informs nobody (no C, no I)")
+    for raci, activity in activities(org):
+        if not activity.named("C") and not activity.named("I"):
+            yield raci.finding(activity.place,
+                               f"{activity.label} consults and informs nobody (no C, no I)")

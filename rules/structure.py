@@ -1,16 +1,16 @@
 """ORG: the structure of the ops repo itself (syntax, schema, references, hierarchy).
 
-ORG001-ORG005 are found while loading and resolving the files; these rules report them, so
-they are selected, ignored, re-levelled and waived like any other rule.
+ORG001-ORG005 are found while loading and resolving the files, and kept in ``Org.problems`` by
+kind; these rules report each kind under its code, so they are selected, ignored, re-levelled
+and waived like any other rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from orglint import rule
-from orglint.finding import Hit
-from orglint.model.entities import Org
+from orglint import Hit, rule
+from orglint.model import CYCLE, DUPLICATE_ID, SCHEMA, SYNTAX, UNKNOWN_REFERENCE, Org
 
 
 @rule("ORG001", "yaml-syntax", severity="error", blocks_stage=2, integrity=True)
@@ -36,7 +36,7 @@ def yaml_syntax(org: Org) -> Iterator[Hit]:
       sales: {name: Sales}
     ```
     """
-    yield from org.problems.get("ORG001", [])
+    yield from org.problems.get(SYNTAX, ())
 
 
 @rule("ORG002", "schema", severity="error", blocks_stage=2, integrity=True)
@@ -73,7 +73,7 @@ def schema(org: Org) -> Iterator[Hit]:
       delivery: {}
     ```
     """
-    yield from org.problems.get("ORG002", [])
+    yield from org.problems.get(SCHEMA, ())
 
 
 @rule("ORG003", "unknown-reference", severity="error", blocks_stage=2, integrity=True)
@@ -101,7 +101,7 @@ def unknown_reference(org: Org) -> Iterator[Hit]:
       sales: {lead: leo}
     ```
     """
-    yield from org.problems.get("ORG003", [])
+    yield from org.problems.get(UNKNOWN_REFERENCE, ())
 
 
 @rule("ORG004", "duplicate-id", severity="error", blocks_stage=2, integrity=True)
@@ -131,7 +131,7 @@ def duplicate_id(org: Org) -> Iterator[Hit]:
       inside-sales: {name: Inside sales}
     ```
     """
-    yield from org.problems.get("ORG004", [])
+    yield from org.problems.get(DUPLICATE_ID, ())
 
 
 @rule("ORG005", "hierarchy-cycle", severity="error", blocks_stage=2, integrity=True)
@@ -157,7 +157,7 @@ def hierarchy_cycle(org: Org) -> Iterator[Hit]:
       leo: {founder: true}
     ```
     """
-    yield from org.problems.get("ORG005", [])
+    yield from org.problems.get(CYCLE, ())
 
 
 @rule("ORG006", "team-without-lead", severity="warning", blocks_stage=2)
@@ -184,7 +184,7 @@ def team_without_lead(org: Org) -> Iterator[Hit]:
     ```
     """
     for team in org.teams.values():
-        if team.raw.get("lead") is None:
+        if not team.given("lead"):
             yield team.finding(None, f"team '{team.id}' has no lead")
 
 
@@ -212,7 +212,7 @@ def person_without_team(org: Org) -> Iterator[Hit]:
       delivery: {lead: dan}
     ```
     """
-    leads = {team.lead.id for team in org.teams.values() if team.lead is not None}
     for person in org.people.values():
-        if person.id not in org.teams_of_person and person.id not in leads:
+        ref = person.ref
+        if ref not in org.teams_of_member and ref not in org.teams_led_by:
             yield person.finding(None, f"person '{person.id}' ({person.name}) belongs to no team")

@@ -30,3 +30,17 @@ def cli(capsys):
         return code, out, err
 
     return run
+
+
+@pytest.fixture(scope="session")
+def pip_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pip cache for the tests that install orglint as a user would."""
+    return tmp_path_factory.mktemp("pip-cache")
+
+
+@pytest.fixture(scope="session")
+def release_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This repository as a git repository with the release tag (``v`` + the version)."""
+    from user_machine import release
+
+    return release(tmp_path_factory.mktemp("release") / "orglint")

@@ -210,8 +210,7 @@ def test_rules_table(cli, registry):
     by_code = {row[0]: row for row in rows[1:]}
     assert by_code["BND001"] == ["BND001", "handoff-owner", "error", "3", "-"]
     assert by_code["ORG007"] == ["ORG007", "person-without-team", "info", "4", "-"]
-    assert by_code["GOV001"] == ["GOV001", "governance-below-complexity", "error", "3",
-                                 "high_rate=0.2, medium_rate=0.05"]
+    assert by_code["GOV005"] == ["GOV005", "escalation-path", "error", "3", "max_levels=3"]
     # columns line up
     starts = {line.index(" " + row[1] + " ") for line, row in zip(out.splitlines()[1:], rows[1:],
                                                                    strict=True)}
@@ -221,10 +220,10 @@ def test_rules_table(cli, registry):
 def test_rules_as_json(cli):
     _code, out, _ = cli("rules", "--format", "json")
     rules = {item["code"]: item for item in json.loads(out)}
-    assert rules["GOV001"] == {
-        "code": "GOV001", "name": "governance-below-complexity", "severity": "error", "stage": 3,
-        "area": "Governance", "options": {"high_rate": 0.2, "medium_rate": 0.05},
-        "summary": "A complex handoff is governed too lightly for what crosses it.",
+    assert rules["GOV005"] == {
+        "code": "GOV005", "name": "escalation-path", "severity": "error", "stage": 3,
+        "area": "Governance", "options": {"max_levels": 3},
+        "summary": "An escalation path is an ordered list of distinct people, short enough to use.",
         "plugin": "orglint.rules.governance"}
 
 
@@ -243,13 +242,12 @@ def test_rule_documentation(cli, registry):
 
 
 def test_rule_documentation_lists_options(cli):
-    _code, out, _ = cli("rule", "GOV001")
-    assert out.splitlines()[:5] == [
-        "GOV001 governance-below-complexity",
-        "Severity: error. Blocks stage 3. Area: Governance.",
+    _code, out, _ = cli("rule", "RAC004")
+    assert out.splitlines()[:4] == [
+        "RAC004 too-many-consulted",
+        "Severity: warning. Blocks stage 4. Area: RACI.",
         "Options:",
-        "  high_rate (number, default 0.2)",
-        "  medium_rate (number, default 0.05)",
+        "  max (integer, default 4)",
     ]
 
 

@@ -169,8 +169,8 @@ def test_unknown_and_mistyped_config_keys(tmp_path, cli, monkeypatch):
         "error, warning, info",
         "orglint.yaml:3:9: config error: key 'ignore' must be a list, not 'ORG007'",
         "orglint.yaml:4:1: config error: unknown config key 'colour'; expected one of: "
-        "baseline, cache_dir, evidence, exclude, fail_on, ignore, include, plugins, rule_docs_url, "
-        "rules, select, waiver_files, waivers",
+        "baseline, cache_dir, complexity, evidence, exclude, fail_on, ignore, include, plugins, "
+        "rule_docs_url, rules, select, waiver_files, waivers",
         "orglint.yaml:7:15: config error: field 'rules.GOV001.severity' is 'loud'; expected one "
         "of: error, warning, info, off",
         "orglint.yaml:8:5: config error: unknown field 'option' in field 'rules.GOV001'; did you "
@@ -181,17 +181,16 @@ def test_unknown_and_mistyped_config_keys(tmp_path, cli, monkeypatch):
 def test_bad_rule_options_and_unknown_rules(tmp_path, cli, monkeypatch):
     assert config_errors(tmp_path, cli, monkeypatch, (
         "rules:\n"
-        "  GOV001:\n"
-        "    options: {high_rate: 2, hgh_rate: 0.1}\n"
-        "  governance-below-complexity:\n"
-        "    options: {medium_rate: low}\n"
+        "  GOV005:\n"
+        "    options: {max_levels: 0, max_level: 2}\n"
+        "  escalation-path:\n"
+        "    options: {max_levels: low}\n"
         "  BND01: {severity: warning}\n"
         "select: [NOPE]\n"
     )) == [
-        "orglint.yaml:3:26: config error: option 'high_rate' of GOV001: max value is 1",
-        "orglint.yaml:3:29: config error: GOV001 has no option 'hgh_rate' (options: high_rate, "
-        "medium_rate)",
-        "orglint.yaml:5:28: config error: option 'medium_rate' of GOV001: must be of number type",
+        "orglint.yaml:3:27: config error: option 'max_levels' of GOV005: min value is 1",
+        "orglint.yaml:3:30: config error: GOV005 has no option 'max_level' (options: max_levels)",
+        "orglint.yaml:5:27: config error: option 'max_levels' of GOV005: must be of integer type",
         "orglint.yaml:6:3: config error: unknown rule 'BND01'; did you mean 'BND001'?",
         "orglint.yaml:7:10: config error: 'NOPE' matches no rule",
     ]
@@ -319,11 +318,59 @@ def test_rule_options_from_the_config_reach_the_rule(tmp_path, cli, monkeypatch)
         "rate 0.1) but has no written protocol and no escalation path",
     ]
     code, found = with_config(cli, monkeypatch, tmp_path,
-                              "select: [GOV001]\nrules:\n  GOV001:\n    options: {medium_rate: 0.15}\n")
+                              "select: [GOV001]\ncomplexity: {medium_rate: 0.15}\n")
     assert (code, found) == (0, [])
+    code, found = with_config(cli, monkeypatch, tmp_path,
+                              "select: [BND006]\nrules:\n  BND006:\n    options: {max_teams: 2}\n")
+    assert found == []
 
 
 def test_fail_on_from_config_and_command_line(org, cli, monkeypatch):
     config = "select: [ORG006]\nfail_on: warning\n"
     assert with_config(cli, monkeypatch, org, config)[0] == 1
     assert with_config(cli, monkeypatch, org, config, "--fail-on", "error")[0] == 0
+
+
+def test_the_complexity_setting_is_shared_by_every_governance_rule(tmp_path, cli, monkeypatch):
+    # one handoff, rate 0.1: medium by default; low once medium_rate is 0.15
+    write(tmp_path / "org.yaml", (
+        "people:\n  dan: {name: Dan}\n  leo: {name: Leo}\n  maya: {name: Maya}\n"
+        "teams:\n  a: {}\n  b: {}\n"
+        "handoffs:\n  a-to-b:\n    from: a\n    to: b\n    complexity: low\n"
+        "    exception_rate: 0.1\n"
+        "    governance: {decision_maker: dan, escalation: [dan, leo, maya]}\n"))
+    select = "select: [GOV001, GOV002, GOV003, GOV004]\n"
+    _code, found = with_config(cli, monkeypatch, tmp_path, select)
+    assert sorted(line.split()[1] for line in found) == ["GOV001", "GOV004"]
+    _code, found = with_config(cli, monkeypatch, tmp_path,
+                               select + "complexity: {medium_rate: 0.15, high_rate: 0.5}\n")
+    assert sorted(line.split()[1] for line in found) == ["GOV002", "GOV003"]
+
+
+def test_rate_options_of_gov001_and_gov004_say_where_they_moved(tmp_path, cli, monkeypatch):
+    assert config_errors(tmp_path, cli, monkeypatch, (
+        "rules:\n"
+        "  GOV001:\n"
+        "    options: {high_rate: 0.3}\n"
+        "  complexity-understated:\n"
+        "    options:\n"
+        "      medium_rate: 0.1\n"
+    )) == [
+        "orglint.yaml:3:15: config error: option 'high_rate' of GOV001 moved to the config key "
+        "'complexity.high_rate', one setting for GOV001-GOV004: write 'complexity: "
+        "{high_rate: 0.3}' at the top level",
+        "orglint.yaml:6:7: config error: option 'medium_rate' of GOV004 moved to the config key "
+        "'complexity.medium_rate', one setting for GOV001-GOV004: write 'complexity: "
+        "{medium_rate: 0.1}' at the top level",
+    ]
+
+
+def test_complexity_rates_are_shares_and_medium_is_not_above_high(tmp_path, cli, monkeypatch):
+    assert config_errors(tmp_path, cli, monkeypatch, "complexity: {high_rate: 1.5}\n") == [
+        "orglint.yaml:1:25: config error: field 'complexity.high_rate' must be at most 1, not 1.5",
+    ]
+    assert config_errors(tmp_path, cli, monkeypatch,
+                         "complexity:\n  high_rate: 0.1\n  medium_rate: 0.2\n") == [
+        "orglint.yaml:3:16: config error: complexity.medium_rate (0.2) is above "
+        "complexity.high_rate (0.1)",
+    ]

@@ -38,6 +38,21 @@ def test_nothing_to_check_is_an_error_not_a_pass(capsys, monkeypatch, tmp_path):
     assert err == "orglint: error: no org files found in . (include: org/**/*.yaml)\n"
 
 
+
+def test_config_files_are_never_org_data(capsys, monkeypatch, tmp_path):
+    """The repository's root has no config; the org and its config live in org/, and a nested
+    project keeps its own config: none of them is read as org data."""
+    people = "people:\n  ana: {name: Ana}\n"
+    (tmp_path / "org" / "nested").mkdir(parents=True)
+    (tmp_path / "org" / "org.yaml").write_text(people, encoding="utf-8")
+    (tmp_path / "org" / "orglint.yaml").write_text("include: ['**/*.yaml']\n", encoding="utf-8")
+    (tmp_path / "org" / ".orglint.yaml").write_text("select: [ALL]\n", encoding="utf-8")
+    (tmp_path / "org" / "nested" / "orglint.yaml").write_text("fail_on: warning\n",
+                                                               encoding="utf-8")
+    for cwd, args in ((tmp_path, ["org"]), (tmp_path / "org", []), (tmp_path, [])):
+        code, out, _ = run(capsys, monkeypatch, cwd, "--select", "ORG002", *args)
+        assert (code, out.splitlines()[0]) == (0, "No problems found in 1 file."), (cwd, args)
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
 def test_a_fifo_is_skipped_when_walking_and_refused_when_named(capsys, monkeypatch, tmp_path):
     os.mkfifo(tmp_path / "pipe.yaml")

@@ -54,12 +54,6 @@ def test_readme_sample_output_is_the_firm_example_golden():
         position, gap = position + 1, False
 
 
-def test_readme_commands_are_the_ones_ci_runs():
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "python3 -m tox" in README and "python3 -m tox" in ci
-    assert "cd examples/northwind-services && orglint check" in README
-
-
 def test_format_reference_is_generated_from_the_schema():
     from orglint.docs import format_markdown
 

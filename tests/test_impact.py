@@ -10,7 +10,7 @@ import pytest
 from orglint.commands import main
 from orglint.engine.impact import without_person
 from orglint.load.documents import load_text
-from orglint.model.entities import build_org
+from orglint.model import build_org
 
 # every rule runs (a stage is only claimed when its rules ran); the few that this small org
 # trips anyway are lowered to info, which never blocks

@@ -36,6 +36,25 @@ def test_init_then_check_is_clean_at_stage_4(tmp_path: Path, monkeypatch: pytest
         "measured, context shared, feedback loops in place.\n")
 
 
+
+def test_a_later_yml_file_is_part_of_the_org(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """The starter config includes what the default does: `.yml` files as well as `.yaml`."""
+    from orglint.config import DEFAULT_INCLUDE, load_config
+
+    assert main(["init", str(tmp_path)]) == 0
+    assert load_config(tmp_path / "orglint.yaml").include == DEFAULT_INCLUDE
+    (tmp_path / "extra.yml").write_text(
+        "handoffs:\n  delivery-to-sales: {from: delivery, to: sales}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["check", "--no-cache", "--select", "BND001"]) == 1
+    assert capsys.readouterr().out.splitlines()[:3] == [
+        "extra.yml:2:3: BND001 [error] handoff 'delivery-to-sales' (Delivery -> Sales) has no "
+        "named owner",
+        "",
+        "Found 1 problem (1 error) in 7 files."]
+
 def test_init_defaults_to_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)

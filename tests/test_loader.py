@@ -195,13 +195,13 @@ def test_cycles_in_reports_to_and_team_parent(repo, cli):
 
 
 def test_a_long_cycle_is_walked_without_recursion():
-    from orglint.model.entities import build_org
+    from orglint.model import CYCLE, build_org
 
     size = 20_000
     text = "people:\n" + "".join(
         f"  p{i:05d}: {{reports_to: p{(i + 1) % size:05d}}}\n" for i in range(size))
     org = build_org(load_text(text, "x").documents)
-    [hit] = org.problems["ORG005"]
+    [hit] = org.problems[CYCLE]
     assert hit.message.startswith("reporting line cycle: p00000 -> p00001 -> ")
     assert hit.message.endswith(" -> p19999 -> p00000")
 

@@ -20,7 +20,7 @@ open({marker!r}, "a").write("imported\\n")
 def team_needs_name(org, options):
     """A team has no display name."""
     for team in org.teams.values():
-        if len(team.raw.get("name") or "") < options["min_length"]:
+        if len(team.name if team.given("name") else "") < options["min_length"]:
             yield team.finding(None, f"team '{{team.id}}' has no name of "
                                      f"{{options['min_length']}}+ letters")
 

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from orglint.session import open_session
 
     session = open_session(args.config, paths=args.paths)
-    org, _ = prepare(session.load(args.paths))
+    org, _ = prepare(session.load(args.paths), session.config.complexity)
     if any(org.problems.values()):
         print("orglint: note: some files have problems; the graph shows what resolved "
               "(run 'orglint check')", file=sys.stderr)

@@ -14,6 +14,7 @@ STARTER: dict[str, str] = {
 # Every YAML file below this folder describes the org; run `orglint check` here.
 include:
   - "**/*.yaml"
+  - "**/*.yml"
 exclude:
   - "drafts/**"        # ideas under discussion, not how the org works yet
 # fail_on: warning     # uncomment for a strict gate once the org is at stage 4

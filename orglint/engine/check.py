@@ -17,7 +17,7 @@ from orglint.engine.waivers import Waiver, WaiverState, parse_inline, sorted_wai
 from orglint.engine.waivers import apply as apply_waivers
 from orglint.finding import SEVERITY_RANK, Finding, Hit, Position
 from orglint.load.documents import LoadedFile
-from orglint.model.entities import Org, build_org
+from orglint.model import SCHEMA, SYNTAX, Complexity, Org, build_org
 from orglint.registry import Registry, Rule
 from orglint.schema.org import validate
 
@@ -47,6 +47,8 @@ class Settings:
     # Org -> Evidence from the configured event logs (orglint/evidence), or None: called once,
     # after the org is built and before the rules run; rules ask for it as the input `evidence`
     observe: Callable[[Org], Any] | None = None
+    # the exception rates that make a handoff medium or high complexity (config `complexity`)
+    complexity: Complexity = field(default_factory=Complexity)
 
 
 @dataclass
@@ -94,8 +96,10 @@ class CheckResult:
                        files=[path for path in self.files if path in keep] or list(paths))
 
 
-def prepare(files: Iterable[LoadedFile]) -> tuple[Org, list[str]]:
-    """Loaded files -> schema check -> resolved Org, with ORG001/ORG002 kept as problems."""
+def prepare(files: Iterable[LoadedFile], complexity: Complexity | None = None
+            ) -> tuple[Org, list[str]]:
+    """Loaded files -> schema check -> resolved Org (with the org-wide ``complexity``
+    setting), keeping syntax and schema problems with the model's; and the files' paths."""
     files = list(files)
     syntax: list[Hit] = []
     schema: list[Hit] = []
@@ -105,9 +109,7 @@ def prepare(files: Iterable[LoadedFile]) -> tuple[Org, list[str]]:
         for doc in loaded.documents:
             schema.extend(validate(doc))
             documents.append(doc)
-    org = build_org(documents)
-    org.problems["ORG001"].extend(syntax)
-    org.problems["ORG002"].extend(schema)
+    org = build_org(documents, complexity, {SYNTAX: syntax, SCHEMA: schema})
     return org, [loaded.path for loaded in files]
 
 
@@ -180,7 +182,7 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -
     ``RuleCrash`` when a rule raises, ``EvidenceError`` when a log cannot be used.
     """
     files = list(files)
-    org, paths = prepare(files)
+    org, paths = prepare(files, settings.complexity)
     rules = registry.select(settings.select, settings.ignore)
     # the logs are read only when a selected rule asks for them (`--ignore EVD` skips them)
     wanted = settings.observe is not None and any("evidence" in item.inputs for item in rules)

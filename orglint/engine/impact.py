@@ -22,7 +22,7 @@ from orglint.engine.check import CheckResult
 from orglint.engine.stage import Stage
 from orglint.finding import Finding, Position
 from orglint.load.documents import Document, LoadedFile
-from orglint.model.entities import Entity, Handoff, Org, Person, Ref
+from orglint.model import Entity, Org, Person, Ref
 from orglint.schema.org import ENTITY_SCHEMAS, SECTIONS
 
 GROUPS = {
@@ -153,66 +153,44 @@ def losses(org: Org, ref: Ref) -> Iterator[Loss]:
     for handoff in org.handoffs_owned.get(ref, ()):
         backup = handoff.backup_owner
         stays = f"backup {org.display(backup)} stays" if backup not in (None, ref) else "no backup"
-        yield loss("boundaries", handoff, "owner", _handoff(org, handoff), f"owner; {stays}")
+        yield loss("boundaries", handoff, "owner", org.describe(handoff), f"owner; {stays}")
     for handoff in org.handoffs_backed.get(ref, ()):
         owner = handoff.owner
         stays = f"owner {org.display(owner)} stays" if owner not in (None, ref) else "no owner"
-        yield loss("boundaries", handoff, "backup_owner", _handoff(org, handoff),
+        yield loss("boundaries", handoff, "backup_owner", org.describe(handoff),
                    f"backup owner; {stays}")
     for decision in org.decisions_by.get(ref, ()):
         often = f" (comes up {decision.frequency})" if decision.frequency else ""
-        yield loss("decisions", decision, "decided_by", _titled(decision), f"decides it{often}")
+        yield loss("decisions", decision, "decided_by", decision.titled, f"decides it{often}")
     for handoff in org.handoffs.values():
         governance = handoff.governance
         if governance.decision_maker == ref:
-            yield loss("decisions", handoff, "governance.decision_maker", _handoff(org, handoff),
+            yield loss("decisions", handoff, "governance.decision_maker", org.describe(handoff),
                        "decision maker for exceptions")
-        if governance.escalation and governance.escalation[-1] == ref:
+        levels = handoff.levels()
+        if levels and levels[-1].ref == ref:
             chain = governance.escalation
             role = (f"final escalation, after {org.display(chain[-2])}" if len(chain) > 1
                     else "the only escalation level")
-            yield loss("escalations", handoff,
-                       f"governance.escalation.{_last_index(handoff, ref)}",
-                       _handoff(org, handoff), role)
+            yield loss("escalations", handoff, levels[-1].field, org.describe(handoff), role)
     for raci in org.raci.values():
         for activity in raci.activities:
-            what = f"activity '{activity.activity}' of RACI '{raci.id}'"
-            base = f"activities.{activity.index}"
+            what = activity.label
+            base = activity.place
             if ref in activity.A:
                 yield loss("activities", raci, f"{base}.A", what, "accountable (A)")
             if set(activity.R) == {ref}:
                 yield loss("activities", raci, f"{base}.R", what, "the only responsible (R)")
     for journey in org.journeys.values():
         if journey.owner == ref:
-            yield loss("journeys", journey, "owner", _titled(journey),
+            yield loss("journeys", journey, "owner", journey.titled,
                        "owns the customer across it")
-    for team_id in org.teams_led_by.get(ref.id, ()):
-        team = org.teams[team_id]
-        yield loss("teams", team, "lead", _titled(team), "lead")
+    for team in org.teams_led_by.get(ref, ()):
+        yield loss("teams", team, "lead", team.titled, "lead")
     for section in (org.metrics, org.reviews, org.systems):
         for entity in section.values():
             if getattr(entity, "owner", None) == ref:
-                yield loss("owned", entity, "owner", _titled(entity), "owner")
-
-
-def _handoff(org: Org, handoff: Handoff) -> str:
-    return f"handoff '{handoff.id}' ({org.display(handoff.source)} -> {org.display(handoff.target)})"
-
-
-def _titled(entity: Entity) -> str:
-    if entity.name and entity.name != entity.id:
-        return f"{entity.label} ({entity.name})"
-    return entity.label
-
-
-def _last_index(handoff: Handoff, ref: Ref) -> int:
-    """The index of the final escalation level as written (dangling items still count)."""
-    written = handoff.raw.get("governance", {}).get("escalation")
-    if isinstance(written, list):
-        for index in range(len(written) - 1, -1, -1):
-            if written[index] in (ref.id, str(ref)):
-                return index
-    return len(handoff.governance.escalation) - 1
+                yield loss("owned", entity, "owner", entity.titled, "owner")
 
 
 # -- the org without the person ----------------------------------------------------------------

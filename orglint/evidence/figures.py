@@ -11,7 +11,34 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from orglint.evidence.settings import seconds
 from orglint.finding import Position
+
+
+def moment(epoch: float | None) -> datetime.datetime | None:
+    """Epoch seconds as an aware UTC datetime; None stays None."""
+    if epoch is None:
+        return None
+    return datetime.datetime.fromtimestamp(epoch, tz=datetime.timezone.utc)
+
+
+def duration(value: float | None) -> str:
+    """Seconds as the format writes durations: ``45s``, ``12m``, ``3.5h``, ``2.1d``."""
+    if value is None:
+        return "-"
+    if value < 60:
+        return f"{value:.0f}s"
+    if value < 3600:
+        return f"{value / 60:.0f}m"
+    if value < 86400:
+        return f"{value / 3600:.1f}h"
+    return f"{value / 86400:.1f}d"
+
+
+def share(value: float | None) -> str:
+    """A share 0..1 as a percentage with one decimal (``12.5%``); ``-`` for None."""
+    return "-" if value is None else f"{value * 100:.1f}%"
+
 
 
 @dataclass(frozen=True)
@@ -120,6 +147,11 @@ class Evidence:
     engine: str = "duckdb"
     observed_teams: frozenset[str] = frozenset()  # team ids that hold at least one event
 
+    # how messages write figures, for rules that import nothing but orglint and the model
+    share = staticmethod(share)
+    duration = staticmethod(duration)
+    seconds = staticmethod(seconds)
+
     @property
     def handoffs(self) -> int:
         """Every observed handoff, all boundaries."""
@@ -177,28 +209,3 @@ class Evidence:
         """Observed boundaries no handoff declares, most handoffs first."""
         return sorted((item for item in self.boundaries if not item.declared),
                       key=lambda item: (-item.handoffs, item.source, item.target))
-
-
-def moment(epoch: float | None) -> datetime.datetime | None:
-    """Epoch seconds as an aware UTC datetime; None stays None."""
-    if epoch is None:
-        return None
-    return datetime.datetime.fromtimestamp(epoch, tz=datetime.timezone.utc)
-
-
-def duration(value: float | None) -> str:
-    """Seconds as the format writes durations: ``45s``, ``12m``, ``3.5h``, ``2.1d``."""
-    if value is None:
-        return "-"
-    if value < 60:
-        return f"{value:.0f}s"
-    if value < 3600:
-        return f"{value / 60:.0f}m"
-    if value < 86400:
-        return f"{value / 3600:.1f}h"
-    return f"{value / 86400:.1f}d"
-
-
-def share(value: float | None) -> str:
-    """A share 0..1 as a percentage with one decimal (``12.5%``); ``-`` for None."""
-    return "-" if value is None else f"{value * 100:.1f}%"

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from orglint.evidence import sql
 from orglint.evidence.figures import Boundary, Evidence, JourneyFigures, Latency, LogQuality, moment
 from orglint.evidence.settings import EvidenceError, EvidenceSettings, LogSpec, seconds
-from orglint.model import Org
+from orglint.model import Org, Ref
 
 UNMAPPED_SHOWN = 5
 
@@ -190,7 +190,8 @@ def _evidence(settings: EvidenceSettings, org: Org, engine: str,
     boundaries = []
     for source, target, handoffs, cases, returns, bounced in results["boundary_counts"]:
         ack_n, ack50, ack90, ack_over, done_n, done50, done90, done_over = latencies[(source, target)]
-        contracts = tuple(sorted(item.id for item in org.handoffs_between.get((source, target), ())))
+        contracts = tuple(sorted(item.id for item in org.handoffs_at(Ref("team", source),
+                                                                    Ref("team", target))))
         boundaries.append(Boundary(
             source=source, target=target, handoffs=int(handoffs), cases=int(cases),
             returns=int(returns), bounced=int(bounced),

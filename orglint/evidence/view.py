@@ -125,7 +125,7 @@ def _risks(evidence: Evidence, org: Org, max_rate: float) -> list[dict[str, Any]
         if item.ping_pong_rate > max_rate:
             risks.append((item.returns, f"{item.returns} handoffs {pair} came straight back "
                           f"({share(item.ping_pong_rate)})"))
-        for handoff in org.handoffs_between.get(item.pair, ()):
+        for handoff in org.handoffs_at(Ref("team", item.source), Ref("team", item.target)):
             for kind in ("acknowledge", "complete"):
                 limit = seconds(handoff.sla[kind]) if kind in handoff.sla else None
                 latency = getattr(item, kind)

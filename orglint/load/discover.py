@@ -10,7 +10,7 @@ import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from orglint.config import Config
+from orglint.config import CONFIG_NAMES, Config
 from orglint.errors import UsageError
 
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
@@ -65,7 +65,8 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
     """The org's files as absolute paths, unique, sorted by their displayed path.
 
     A named file counts as given. A folder (the config's root when ``paths`` is empty) is
-    walked, skipping hidden files and folders, ``node_modules``, ``__pycache__`` and ``venv``;
+    walked, skipping hidden files and folders, config files (``orglint.yaml``: this project's or
+    a nested one's), ``node_modules``, ``__pycache__`` and ``venv``;
     a file counts when an include glob and no exclude glob matches its path relative to the
     walked folder or to the config, and it is neither the config, a waiver file, the baseline,
     nor a FIFO, socket or device. Raises ``UsageError`` when a path does not exist or is
@@ -92,8 +93,9 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
             in_root = Path(folder).relative_to(root).as_posix()
             in_config = _relative_to_config(real_folder, config)
             # hidden files, like hidden folders, are tooling (.pre-commit-config.yaml,
-            # .gitlab-ci.yml), not the org; name one on the command line to check it
-            for name in sorted(n for n in files if not n.startswith(".")):
+            # .gitlab-ci.yml), not the org; name one on the command line to check it. A config
+            # file (this one, or a nested project's) is never org data.
+            for name in sorted(n for n in files if not n.startswith(".") and n not in CONFIG_NAMES):
                 rel = name if in_root == "." else f"{in_root}/{name}"
                 if os.path.islink(os.path.join(folder, name)):
                     try:

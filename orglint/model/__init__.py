@@ -1,23 +1,44 @@
-"""Stage 3: the typed, resolved Org that every rule reads. Rules import from here."""
+"""Stage 3: the typed, resolved Org that every rule reads. Rules and plugins import from here.
 
+    from orglint.model import Org, Ref, Handoff
+
+``entities`` holds the entity values, ``org`` the Org with its indexes and shared questions,
+``build`` the builder, ``complexity`` the org-wide complexity setting, ``suggest`` the
+did-you-mean index for unknown references.
+"""
+
+from orglint.model.build import build_org
+from orglint.model.complexity import LEVEL_RANK, Complexity
 from orglint.model.entities import (
     Activity,
     Decision,
     Entity,
+    FieldState,
     Governance,
     Handoff,
     Journey,
     Metric,
-    Org,
     Person,
     Raci,
     Ref,
     Review,
+    Slot,
     Source,
     System,
     Team,
-    build_org,
 )
+from orglint.model.org import (
+    CYCLE,
+    DUPLICATE_ID,
+    PROBLEM_KINDS,
+    SCHEMA,
+    SYNTAX,
+    UNKNOWN_REFERENCE,
+    Org,
+)
+from orglint.schema.org import CADENCES, LEVELS
 
-__all__ = ["Activity", "Decision", "Entity", "Governance", "Handoff", "Journey", "Metric", "Org",
-           "Person", "Raci", "Ref", "Review", "Source", "System", "Team", "build_org"]
+__all__ = ["CADENCES", "CYCLE", "DUPLICATE_ID", "LEVELS", "LEVEL_RANK", "PROBLEM_KINDS", "SCHEMA",
+           "SYNTAX", "UNKNOWN_REFERENCE", "Activity", "Complexity", "Decision", "Entity",
+           "FieldState", "Governance", "Handoff", "Journey", "Metric", "Org", "Person", "Raci",
+           "Ref", "Review", "Slot", "Source", "System", "Team", "build_org"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from orglint.model.entities import Org
+from orglint.model import Org
 
 FORMATS = ("mermaid", "dot")
 HIGHLIGHT = "#d62728"
@@ -52,7 +52,7 @@ def build(org: Org) -> Graph:
     gaps: dict[tuple[str, str], list[str]] = {}
     for journey in org.journeys.values():
         for _, source, target in journey.boundaries():
-            if org.handoffs_between.get((source.id, target.id)):
+            if org.handoffs_at(source, target):
                 continue
             names = gaps.setdefault((source.id, target.id), [])
             name = journey.name or journey.id

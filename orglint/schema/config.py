@@ -49,11 +49,26 @@ CONFIG_SCHEMA: dict[str, Any] = {
     "waiver_files": {"type": "list", "schema": {"type": "string", "empty": False}},
     "baseline": {"type": "string", "empty": False},
     "cache_dir": {"type": "string", "empty": False},
+    # the exception rates (shares 0..1) from which a handoff is medium or high complexity
+    "complexity": {
+        "type": "dict",
+        "schema": {
+            "medium_rate": {"type": "number", "min": 0, "max": 1},
+            "high_rate": {"type": "number", "min": 0, "max": 1},
+        },
+    },
     # where each rule's documentation lives, for SARIF's helpUri: {code}, {name}, {anchor}
     "rule_docs_url": {"type": "string", "empty": False, "regex": URL_PATTERN},
     "evidence": EVIDENCE_SCHEMA,  # event logs: docs/evidence.md
 }
 CONFIG_KEYS = tuple(CONFIG_SCHEMA)
+# rule options that became org-wide config keys: (rule code, option) -> the key that replaces it
+MOVED_OPTIONS = {
+    ("GOV001", "high_rate"): "complexity.high_rate",
+    ("GOV001", "medium_rate"): "complexity.medium_rate",
+    ("GOV004", "high_rate"): "complexity.high_rate",
+    ("GOV004", "medium_rate"): "complexity.medium_rate",
+}
 
 
 def validate_config(data: dict[str, Any], document: Document) -> list[tuple[Position, str]]:

@@ -17,7 +17,7 @@ from typing import Any
 from orglint.engine.check import CheckResult
 from orglint.engine.stage import STAGES
 from orglint.finding import SEVERITIES, Finding
-from orglint.model.entities import Org, Ref
+from orglint.model import Org, Ref
 from orglint.registry import AREAS, Rule
 
 from .findings import NO_OWNER, FindingView, Risk, area_of, describe_owner, finding_view, top_risks

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from orglint.engine.waivers import Waiver
 from orglint.finding import SEVERITY_RANK, Finding
-from orglint.model.entities import Entity, Org, Ref
+from orglint.model import Entity, Org, Ref
 from orglint.registry import AREAS, Rule
 
 TOP_RISKS = 5

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from orglint.model.entities import Org, Ref
+from orglint.model import Org, Ref
 
 RECURRING = ("daily", "weekly")
 

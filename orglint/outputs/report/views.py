@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from orglint.model.entities import Handoff, Journey, Org, Ref
+from orglint.model import Handoff, Journey, Org, Ref
 
 # a boundary's state, from best to worst; "none" means the two teams never meet
 OWNED, UNOWNED, UNDESIGNED, NONE = "owned", "unowned", "undesigned", "none"
@@ -153,7 +153,9 @@ def boundary_matrix(org: Org) -> Matrix:
             names = crossings.setdefault((sender.id, receiver.id), [])
             if journey.name not in names:
                 names.append(journey.name)
-    pairs = set(crossings) | {key for key, handoffs in org.handoffs_between.items() if handoffs}
+    between = {(source.id, target.id): handoffs
+               for (source, target), handoffs in org.handoffs_between.items()}
+    pairs = set(crossings) | {key for key, handoffs in between.items() if handoffs}
     involved = {team for pair in pairs for team in pair}
     teams = [team for team in org.teams if team in involved]
     rows = []
@@ -161,7 +163,7 @@ def boundary_matrix(org: Org) -> Matrix:
     for source in teams:
         row = []
         for target in teams:
-            handoffs = list(org.handoffs_between.get((source, target), ()))
+            handoffs = list(between.get((source, target), ()))
             state = _state(handoffs, (source, target) in crossings)
             if state != NONE:
                 counts[state] += 1
@@ -196,17 +198,15 @@ def _handoff_view(org: Org, handoff: Handoff) -> HandoffView:
     )
 
 
-def _shared_labels(org: Org, source: str, target: str) -> set[str]:
+def _shared_labels(org: Org, source: Ref, target: Ref) -> set[str]:
     """Context labels held by a system both teams work in."""
-    common = org.systems_of_team.get(source, set()) & org.systems_of_team.get(target, set())
-    return {label for system in common if system in org.systems
-            for label in org.systems[system].holds}
+    return {label for system in org.shared_systems(source, target) for label in system.holds}
 
 
 def _step(org: Org, journey: Journey, source: Ref, target: Ref) -> BoundaryStep:
-    handoffs = list(org.handoffs_between.get((source.id, target.id), ()))
+    handoffs = list(org.handoffs_at(source, target))
     carried_labels = {label for handoff in handoffs for label in handoff.carries}
-    shared_labels = _shared_labels(org, source.id, target.id)
+    shared_labels = _shared_labels(org, source, target)
     carried = tuple(item for item in journey.context if item in carried_labels)
     shared = tuple(item for item in journey.context
                    if item not in carried_labels and item in shared_labels)

@@ -7,13 +7,11 @@ pack: a rule made with ``@orglint.rule`` and returned from the ``orglint_rules``
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from orglint import Rule, hookimpl, rule
-from orglint.finding import Hit
-from orglint.model.entities import Activity, Org, Raci, Ref
+from orglint import Hit, Rule, hookimpl, rule
+from orglint.model import Activity, Org, Ref
 
 __version__ = "0.1.0"
 
@@ -27,15 +25,10 @@ def approval_pattern(words: list[str]) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{alternatives})(?:s|d|ed)?\b", re.IGNORECASE)
 
 
-def where(raci: Raci, activity: Activity, ref: Ref) -> str:
+def where(activity: Activity, ref: Ref) -> str:
     """The field of the accountable person: the A cell, or its list item."""
-    cell = raci.raw["activities"][activity.index].get("A")
-    base = f"activities.{activity.index}.A"
-    if isinstance(cell, list):
-        for index, item in enumerate(cell):
-            if item in (ref.id, str(ref)):
-                return f"{base}.{index}"
-    return base
+    return next((slot.field for slot in activity.cell("A") if slot.ref == ref),
+                f"{activity.place}.A")
 
 
 @rule("SOD001", "self-approval", severity="warning", blocks_stage=3,
@@ -82,10 +75,6 @@ def self_approval(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
     ```
     """
     pattern = approval_pattern(list(options["words"]))
-    led: dict[str, set[str]] = defaultdict(set)
-    for team in org.teams.values():
-        if team.lead is not None:
-            led[team.lead.id].add(team.id)
     for raci in org.raci.values():
         for activity in raci.activities:
             if not pattern.search(activity.activity):
@@ -95,21 +84,21 @@ def self_approval(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
                 if accountable.kind != "person":
                     continue
                 name = org.display(accountable)
-                what = f"activity '{activity.activity}' of RACI '{raci.id}'"
+                what = activity.label
                 if accountable in responsible:
                     yield raci.finding(
-                        where(raci, activity, accountable),
+                        where(activity, accountable),
                         f"{name} is both responsible (R) and accountable (A) for {what}: the "
                         "work is approved by the person who did it")
                     continue
                 if not options["through_teams"]:
                     continue
-                own = set(org.teams_of_person.get(accountable.id, ())) | led[accountable.id]
-                teams = sorted(ref.id for ref in responsible if ref.kind == "team" and ref.id in own)
+                own = {team.ref for team in org.teams_of(accountable)}
+                teams = sorted(ref for ref in responsible if ref in own)
                 if teams:
-                    shown = ", ".join(org.display(Ref("team", team)) for team in teams)
+                    shown = ", ".join(org.display(team) for team in teams)
                     yield raci.finding(
-                        where(raci, activity, accountable),
+                        where(activity, accountable),
                         f"{name} is accountable (A) for {what} and belongs to {shown}, which is "
                         "responsible (R): the work is approved from inside the team that did it")
 

@@ -1,0 +1,381 @@
+"""Validated documents -> the resolved ``Org``, driven by the schema and the entity fields.
+
+How a field is read follows from its schema rule in ``orglint.schema.org`` (a reference, a list
+of them, text, labels, a flag, a number, a nested mapping, a list of mappings) and lands on the
+entity attribute of the same name (``metadata={"key": ...}`` where the YAML key is a Python
+keyword: a handoff's ``from`` is its ``source``). Nothing else lists the fields.
+
+Problems found while building are recorded by kind (``orglint.model.org.PROBLEM_KINDS``), never
+by rule code: unknown or ambiguous references, duplicate ids, hierarchy cycles.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+from orglint.finding import Hit
+from orglint.load.documents import Document
+from orglint.model.complexity import Complexity
+from orglint.model.entities import ENTITY_TYPES, Activity, Fields, Ref, Slot, Source
+from orglint.model.org import CYCLE, DUPLICATE_ID, PROBLEM_KINDS, UNKNOWN_REFERENCE, Org
+from orglint.model.suggest import SuggestionIndex
+from orglint.schema.org import ENTITY_SCHEMAS, KIND_SECTION, SECTIONS, dotted
+
+# how a field is read: (YAML key, attribute, reader, argument): the kinds a reference accepts,
+# the plan of a nested mapping, or the class and plan of the items of a list of mappings
+Step = tuple[str, str, str, Any]
+
+
+def build_org(documents: Iterable[Document], complexity: Complexity | None = None,
+              problems: Mapping[str, Iterable[Hit]] | None = None) -> Org:
+    """The resolved Org of validated documents (in order: the first definition of an id wins).
+
+    ``complexity`` is the org-wide setting that derives a handoff's complexity from its
+    exception rate (the defaults when None); ``problems`` are those found before the model,
+    by kind (``syntax``, ``schema``), kept with the ones found here. Never raises for what a
+    document says: what cannot be resolved becomes a problem.
+    """
+    builder = _Builder()
+    for doc in documents:
+        builder.add_document(doc)
+    for kind, hits in (problems or {}).items():
+        builder.problems[kind].extend(hits)
+    return builder.build(complexity or Complexity())
+
+
+def _plan(schema: Mapping[str, Any], cls: type) -> list[Step]:
+    """How each field of ``schema`` is read onto an attribute of ``cls``."""
+    attributes = {spec.metadata.get("key", spec.name): spec for spec in dataclasses.fields(cls)}
+    steps: list[Step] = []
+    for key, rules in schema.items():
+        spec = attributes.get(key)
+        if spec is None or key in ("name", "description"):
+            continue  # read by the builder for every entity
+        kind = rules.get("type")
+        inner = rules.get("schema") or {}
+        kinds = tuple((rules.get("meta") or {}).get("ref", ()) or (inner.get("meta") or {}).get("ref", ()))
+        if kinds and kind == "string":
+            steps.append((key, spec.name, "ref", kinds))
+        elif kinds:
+            steps.append((key, spec.name, "refs", kinds))
+        elif kind == "string":
+            steps.append((key, spec.name, "text", None))
+        elif kind == "boolean":
+            steps.append((key, spec.name, "flag", None))
+        elif kind == "number":
+            steps.append((key, spec.name, "number", None))
+        elif kind == "list" and inner.get("type") == "dict":
+            item = spec.metadata["items"]
+            steps.append((key, spec.name, "items", (item, _plan(inner["schema"], item))))
+        elif kind == "list":
+            steps.append((key, spec.name, "labels", None))
+        elif "nested" in spec.metadata:
+            nested = spec.metadata["nested"]
+            steps.append((key, spec.name, "nested", (nested, _plan(inner, nested))))
+        else:  # a mapping of text values (sla)
+            steps.append((key, spec.name, "texts", None))
+    return steps
+
+
+PLANS: dict[str, list[Step]] = {
+    kind: _plan(ENTITY_SCHEMAS[section], ENTITY_TYPES[kind]) for section, kind in SECTIONS.items()
+}
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.name: str | None = None
+        # kind -> id -> (where it is defined, its mapping): the ids references resolve against
+        self.pending: dict[str, dict[str, tuple[Source, dict[Any, Any]]]] = {
+            kind: {} for kind in KIND_SECTION}
+        self.problems: dict[str, list[Hit]] = {kind: [] for kind in PROBLEM_KINDS}
+        self._suggestions: dict[tuple[str, ...], SuggestionIndex] = {}
+        self._refs: dict[str, dict[str, Ref]] = {kind: {} for kind in KIND_SECTION}
+
+    def add_document(self, doc: Document) -> None:
+        data = doc.data
+        if not isinstance(data, dict):
+            return
+        meta = data.get("org")
+        if isinstance(meta, dict) and isinstance(meta.get("name"), str) and not self.name:
+            self.name = meta["name"]
+        for section, kind in SECTIONS.items():
+            table = data.get(section)
+            if not isinstance(table, dict):
+                continue
+            pending = self.pending[kind]
+            for ident, raw in table.items():
+                src = Source(doc, (section, ident))
+                text = str(ident)
+                if text in pending:
+                    first = pending[text][0].position()
+                    self.problems[DUPLICATE_ID].append(Hit(
+                        f"duplicate {kind} id '{ident}': already defined at {first}",
+                        position=src.position()))
+                    continue
+                pending[text] = (src, raw if isinstance(raw, dict) else {})
+
+    # -- references -------------------------------------------------------------------------
+
+    def _ref(self, kind: str, ident: str) -> Ref:
+        """One Ref per entity, shared by every reference to it (thousands: build each once)."""
+        refs = self._refs[kind]
+        ref = refs.get(ident)
+        if ref is None:
+            ref = refs[ident] = Ref(kind, ident)
+        return ref
+
+    def resolve(self, owner: Ref, field: str, value: Any, kinds: tuple[str, ...]) -> Ref | None:
+        """The entity a written reference names, or None (an unknown or ambiguous one is
+        recorded as a problem; an empty or non-text value is the schema's to report)."""
+        if not isinstance(value, str) or not value:
+            return None
+        tables = self.pending
+        if ":" in value:
+            kind, _, ident = value.partition(":")
+            if kind in KIND_SECTION:
+                if kind not in kinds:
+                    self._unknown(owner, field, f"{_field_label(owner, field)} cannot name a "
+                                  f"{kind}; it accepts {_kinds_text(kinds)}")
+                    return None
+                if ident in tables[kind]:
+                    return self._ref(kind, ident)
+                self._unknown(owner, field, self._unknown_text(owner, field, ident, (kind,)))
+                return None
+        elif len(kinds) == 1 and value in tables[kinds[0]]:  # the common case, made quick
+            return self._ref(kinds[0], value)
+        found = [kind for kind in kinds if value in tables[kind]]
+        if len(found) == 1:
+            return self._ref(found[0], value)
+        if len(found) > 1:
+            choices = " or ".join(f"'{kind}:{value}'" for kind in found)
+            self._unknown(owner, field, f"{_field_label(owner, field)}: '{value}' is "
+                          f"ambiguous; write {choices}")
+            return None
+        self._unknown(owner, field, self._unknown_text(owner, field, value, kinds))
+        return None
+
+    def resolve_many(self, owner: Ref, field: str, values: Any, kinds: tuple[str, ...]
+                     ) -> tuple[tuple[Ref, ...], tuple[Slot, ...] | None]:
+        """The references of a list (or of a single value) that resolved, and a slot per
+        written item when the slots do not follow from them (a single value, or a list with an
+        item that did not resolve); None when they do."""
+        if not isinstance(values, list):
+            ref = self.resolve(owner, field, values, kinds)
+            text = values if ref is None and isinstance(values, str) else None
+            return ((ref,) if ref else ()), (Slot(field, None, ref, text),)
+        found: list[Any] = []
+        only = self.pending[kinds[0]] if len(kinds) == 1 else None
+        clean = True
+        for index, value in enumerate(values):
+            if only is not None and type(value) is str and value in only and ":" not in value:
+                found.append(self._ref(kinds[0], value))  # what resolve says, sooner
+                continue
+            ref = self.resolve(owner, f"{field}.{index}", value, kinds)
+            clean = clean and ref is not None
+            found.append(ref)
+        if clean:
+            return tuple(found), None
+        slots = tuple(Slot(f"{field}.{index}", index, ref,
+                           value if ref is None and isinstance(value, str) else None)
+                      for index, (value, ref) in enumerate(zip(values, found, strict=True)))
+        return tuple(ref for ref in found if ref is not None), slots
+
+    def _unknown(self, owner: Ref, field: str, message: str) -> None:
+        self.problems[UNKNOWN_REFERENCE].append(Hit(message, entity=str(owner), field=field))
+
+    def _unknown_text(self, owner: Ref, field: str, value: str, kinds: tuple[str, ...]) -> str:
+        message = f"{_field_label(owner, field)} names unknown {_kinds_text(kinds)} '{value}'"
+        index = self._suggestions.get(kinds)
+        if index is None:
+            candidates = [ident for kind in kinds for ident in self.pending[kind]]
+            index = self._suggestions[kinds] = SuggestionIndex(candidates)
+        close = index.closest(value)
+        if close is not None:
+            message += f"; did you mean '{close}'?"
+        return message
+
+    # -- fields -------------------------------------------------------------------------------
+
+    def read(self, owner: Ref, plan: list[Step], mapping: dict[Any, Any], prefix: str,
+             fields: Fields) -> dict[str, Any]:
+        """The attributes a plan reads from a mapping; dangling references and the slots that
+        do not follow from the resolved values land in ``fields``."""
+        values: dict[str, Any] = {}
+        for key, attribute, how, argument in plan:
+            value = mapping.get(key)
+            if value is None:
+                continue
+            if how == "ref":
+                ref = self.resolve(owner, prefix + key, value, argument)
+                if ref is None:
+                    _dangles(fields, prefix + key)
+                else:
+                    values[attribute] = ref
+            elif how == "refs":
+                field = prefix + key
+                refs, slots = self.resolve_many(owner, field, value, argument)
+                if slots is not None:
+                    if fields.slots is None:
+                        fields.slots = {}
+                    fields.slots[field] = slots
+                    if len(refs) < len(slots):
+                        _dangles(fields, field)
+                values[attribute] = refs
+            elif how == "text":
+                if isinstance(value, str) and value:
+                    values[attribute] = value
+            elif how == "flag":
+                values[attribute] = value is True
+            elif how == "number":
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    values[attribute] = float(value)
+            elif how == "labels":
+                values[attribute] = (tuple(item for item in value if isinstance(item, str))
+                                     if isinstance(value, list) else ())
+            elif how == "texts":
+                values[attribute] = ({name: text for name, text in value.items()
+                                      if isinstance(text, str)} if isinstance(value, dict) else {})
+            elif how == "nested":
+                cls, inner = argument
+                given = value if isinstance(value, dict) else {}
+                values[attribute] = cls(**self.read(owner, inner, given, f"{prefix}{key}.", fields))
+            else:  # items: a list of mappings (RACI activities)
+                values[attribute] = self._items(owner, argument, value, prefix + key, fields)
+        return values
+
+    def _items(self, owner: Ref, argument: Any, value: Any, field: str, fields: Fields
+               ) -> tuple[Activity, ...]:
+        cls, inner = argument
+        if not isinstance(value, list):
+            return ()
+        items = []
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                continue
+            attributes = self.read(owner, inner, item, f"{field}.{index}.", fields)
+            attributes.setdefault("activity", f"#{index + 1}")
+            items.append(cls(index=index, raci=owner.id, fields=fields, **attributes))
+        return tuple(items)
+
+    # -- the org --------------------------------------------------------------------------------
+
+    def build(self, complexity: Complexity) -> Org:
+        tables: dict[str, dict[str, Any]] = {}
+        for kind, pending in self.pending.items():
+            cls = ENTITY_TYPES[kind]
+            plan = PLANS[kind]
+            table = tables[KIND_SECTION[kind]] = {}
+            for ident, (src, raw) in pending.items():
+                fields = Fields(raw)
+                values = self.read(self._ref(kind, ident), plan, raw, "", fields)
+                name = raw.get("name")
+                description = raw.get("description")
+                table[ident] = cls(
+                    id=ident, src=src, name=name if isinstance(name, str) and name else ident,
+                    description=description if isinstance(description, str) else None,
+                    fields=fields, **values)
+        self._cycles(tables["people"], "reports_to", "reporting line")
+        self._cycles(tables["teams"], "parent", "team hierarchy")
+        frozen: dict[str, Any] = {section: MappingProxyType(table)
+                                  for section, table in tables.items()}
+        return Org(name=self.name, complexity=complexity,
+                   problems=MappingProxyType({kind: tuple(hits)
+                                              for kind, hits in self.problems.items()}),
+                   **frozen, **_indexes(tables))
+
+    def _cycles(self, table: dict[str, Any], attr: str, what: str) -> None:
+        """Report each cycle once, at the link of its smallest member (iterative walk)."""
+        state: dict[str, int] = {}  # 1 on the current walk, 2 done
+        for start in sorted(table):
+            walk: list[str] = []
+            node: str | None = start
+            while node is not None and node in table and state.get(node) is None:
+                state[node] = 1
+                walk.append(node)
+                link = getattr(table[node], attr)
+                node = link.id if link is not None else None
+            if node is not None and state.get(node) == 1:
+                cycle = walk[walk.index(node):]
+                anchor = min(cycle)
+                rotated = cycle[cycle.index(anchor):] + cycle[: cycle.index(anchor)]
+                chain = " -> ".join([*rotated, anchor])
+                self.problems[CYCLE].append(table[anchor].finding(attr, f"{what} cycle: {chain}"))
+            for member in walk:
+                state[member] = 2
+
+
+def _indexes(tables: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Every index of the Org, as read-only mappings of tuples keyed by Ref."""
+    index: dict[str, dict[Any, list[Any]]] = {name: {} for name in (
+        "teams_of_member", "teams_led_by", "handoffs_between", "handoffs_owned", "handoffs_backed",
+        "journeys_of_handoff", "metrics_rewarding", "metrics_downstream_of", "reviews_covering",
+        "decisions_by")}
+
+    def add(name: str, key: Any, entity: Any) -> None:
+        index[name].setdefault(key, []).append(entity)
+
+    systems: dict[Ref, set[Any]] = {}
+    for team in tables["teams"].values():
+        for member in dict.fromkeys(team.members):
+            add("teams_of_member", member, team)
+        if team.lead is not None:
+            add("teams_led_by", team.lead, team)
+        systems.setdefault(team.ref, set()).update(
+            tables["systems"][ref.id] for ref in team.systems)
+    for system in tables["systems"].values():
+        if system.owner is not None and system.owner.kind == "team":
+            systems.setdefault(system.owner, set()).add(system)
+    for handoff in tables["handoffs"].values():
+        if handoff.source and handoff.target:
+            add("handoffs_between", (handoff.source, handoff.target), handoff)
+        if handoff.owner is not None:
+            add("handoffs_owned", handoff.owner, handoff)
+        if handoff.backup_owner is not None:
+            add("handoffs_backed", handoff.backup_owner, handoff)
+    between = index["handoffs_between"]
+    for journey in tables["journeys"].values():
+        seen: set[str] = set()
+        for _, source, target in journey.boundaries():
+            for handoff in between.get((source, target), ()):
+                if handoff.id not in seen:
+                    seen.add(handoff.id)
+                    add("journeys_of_handoff", handoff.ref, journey)
+    for metric in tables["metrics"].values():
+        for rewarded in dict.fromkeys(metric.rewards):
+            add("metrics_rewarding", rewarded, metric)
+        for component in dict.fromkeys(metric.downstream):
+            add("metrics_downstream_of", component, metric)
+    for review in tables["reviews"].values():
+        for covered in dict.fromkeys(review.covers):
+            add("reviews_covering", covered, review)
+    for decision in tables["decisions"].values():
+        if decision.decided_by is not None:
+            add("decisions_by", decision.decided_by, decision)
+    frozen: dict[str, Any] = {
+        name: MappingProxyType({key: tuple(items) for key, items in table.items()})
+        for name, table in index.items()}
+    frozen["systems_of_team"] = MappingProxyType(
+        {team: frozenset(found) for team, found in systems.items()})
+    return frozen
+
+
+def _dangles(fields: Fields, field: str) -> None:
+    if fields.dangling is None:
+        fields.dangling = set()
+    fields.dangling.add(field)
+
+
+def _kinds_text(kinds: tuple[str, ...]) -> str:
+    return " or ".join(kinds)
+
+
+def _field_label(owner: Ref, field: str) -> str:
+    steps = tuple(int(step) if step.isdigit() else step for step in field.split("."))
+    return f"{owner.kind} '{owner.id}' field '{dotted(steps)}'"
+
+
+__all__ = ["build_org"]

@@ -1,0 +1,168 @@
+"""The resolved Org: every entity by kind and id, read-only indexes, and the questions rules share.
+
+Indexes are keyed by ``Ref`` (a boundary by its pair of team refs) and hold entities, in the
+order they are defined; they are read-only mappings of tuples, built once by
+``orglint.model.build`` so that every rule stays linear in the size of the org.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from orglint.finding import Hit
+from orglint.model.complexity import Complexity
+from orglint.model.entities import (
+    Decision,
+    Entity,
+    Handoff,
+    Journey,
+    Metric,
+    Person,
+    Raci,
+    Ref,
+    Review,
+    System,
+    Team,
+)
+from orglint.schema.org import KIND_SECTION, SECTIONS
+
+# The kinds of problem found while reading and resolving the files; the structure rules of
+# the built-in pack turn each kind into findings of their own code.
+SYNTAX = "syntax"  # a file is not YAML orglint will read
+SCHEMA = "schema"  # a field is missing, mistyped, unknown or out of range
+UNKNOWN_REFERENCE = "unknown-reference"  # a reference names nothing the field accepts
+DUPLICATE_ID = "duplicate-id"  # two entities of one kind share an id
+CYCLE = "cycle"  # reports_to or a team's parent goes round in a circle
+PROBLEM_KINDS = (SYNTAX, SCHEMA, UNKNOWN_REFERENCE, DUPLICATE_ID, CYCLE)
+
+EMPTY: Mapping[Any, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True, eq=False)
+class Org:
+    """Every entity by kind and id, the problems found building it, and indexes.
+
+    Each section (``people``, ``teams`` ...) maps an id to its entity. ``problems`` maps a
+    problem kind (``PROBLEM_KINDS``) to its hits. ``complexity`` holds the org-wide exception
+    rates that make a handoff medium or high complexity. All mappings are read-only.
+    """
+
+    name: str | None = None
+    people: Mapping[str, Person] = field(default_factory=lambda: EMPTY)
+    teams: Mapping[str, Team] = field(default_factory=lambda: EMPTY)
+    systems: Mapping[str, System] = field(default_factory=lambda: EMPTY)
+    journeys: Mapping[str, Journey] = field(default_factory=lambda: EMPTY)
+    handoffs: Mapping[str, Handoff] = field(default_factory=lambda: EMPTY)
+    metrics: Mapping[str, Metric] = field(default_factory=lambda: EMPTY)
+    raci: Mapping[str, Raci] = field(default_factory=lambda: EMPTY)
+    reviews: Mapping[str, Review] = field(default_factory=lambda: EMPTY)
+    decisions: Mapping[str, Decision] = field(default_factory=lambda: EMPTY)
+    problems: Mapping[str, tuple[Hit, ...]] = field(default_factory=lambda: EMPTY)
+    complexity: Complexity = field(default_factory=Complexity)
+    # indexes: person -> the teams listing them in `members`, and the teams they lead
+    teams_of_member: Mapping[Ref, tuple[Team, ...]] = field(default_factory=lambda: EMPTY)
+    teams_led_by: Mapping[Ref, tuple[Team, ...]] = field(default_factory=lambda: EMPTY)
+    # (from team, to team) -> the handoffs contracting that boundary
+    handoffs_between: Mapping[tuple[Ref, Ref], tuple[Handoff, ...]] = field(default_factory=lambda: EMPTY)
+    # person or team -> the handoffs they own, or back up
+    handoffs_owned: Mapping[Ref, tuple[Handoff, ...]] = field(default_factory=lambda: EMPTY)
+    handoffs_backed: Mapping[Ref, tuple[Handoff, ...]] = field(default_factory=lambda: EMPTY)
+    # handoff -> the journeys whose path crosses its boundary
+    journeys_of_handoff: Mapping[Ref, tuple[Journey, ...]] = field(default_factory=lambda: EMPTY)
+    # team or person -> the metrics that reward them; component -> metrics downstream of it
+    metrics_rewarding: Mapping[Ref, tuple[Metric, ...]] = field(default_factory=lambda: EMPTY)
+    metrics_downstream_of: Mapping[Ref, tuple[Metric, ...]] = field(default_factory=lambda: EMPTY)
+    # journey -> the reviews covering it
+    reviews_covering: Mapping[Ref, tuple[Review, ...]] = field(default_factory=lambda: EMPTY)
+    # team -> the systems it works in: listed in its `systems`, or owned by it
+    systems_of_team: Mapping[Ref, frozenset[System]] = field(default_factory=lambda: EMPTY)
+    # person or team -> the decisions they make
+    decisions_by: Mapping[Ref, tuple[Decision, ...]] = field(default_factory=lambda: EMPTY)
+
+    # -- entities ---------------------------------------------------------------------------
+
+    def section(self, kind: str) -> Mapping[str, Any]:
+        """The entities of a kind (``team``) by id; KeyError for an unknown kind."""
+        table: Mapping[str, Any] = getattr(self, KIND_SECTION[kind])
+        return table
+
+    def get(self, ref: Ref | str | None) -> Entity | None:
+        """The entity a ``Ref`` or a ``kind:id`` string names; None when there is none (or
+        for None). KeyError for an unknown kind."""
+        if ref is None:
+            return None
+        if isinstance(ref, str):
+            kind, _, ident = ref.partition(":")
+            ref = Ref(kind, ident)
+        entity: Entity | None = self.section(ref.kind).get(ref.id)
+        return entity
+
+    def entities(self) -> Iterator[Entity]:
+        """Every entity, section by section in the format's order."""
+        for section in SECTIONS:
+            yield from getattr(self, section).values()
+
+    @property
+    def founders(self) -> list[Person]:
+        """The people marked ``founder: true``, in definition order."""
+        return [person for person in self.people.values() if person.founder]
+
+    # -- shared questions -------------------------------------------------------------------
+
+    def teams_of(self, ref: Ref) -> tuple[Team, ...]:
+        """The teams a reference stands for: a team itself; for a person, the teams they are a
+        member of, then those they lead, each once; () for other kinds or unknown ids."""
+        if ref.kind == "person":
+            member = self.teams_of_member.get(ref, ())
+            led = self.teams_led_by.get(ref)
+            return member if led is None else tuple(dict.fromkeys((*member, *led)))
+        if ref.kind == "team":
+            team = self.teams.get(ref.id)
+            return (team,) if team is not None else ()
+        return ()
+
+    def journeys_through(self, handoff: Handoff) -> tuple[Journey, ...]:
+        """The journeys whose path crosses the handoff's boundary, in definition order."""
+        return self.journeys_of_handoff.get(handoff.ref, ())
+
+    def handoffs_at(self, source: Ref, target: Ref) -> tuple[Handoff, ...]:
+        """The handoffs contracting the boundary from one team to another."""
+        return self.handoffs_between.get((source, target), ())
+
+    def shared_systems(self, first: Ref, second: Ref) -> frozenset[System]:
+        """The systems two teams both work in."""
+        return self.systems_of_team.get(first, frozenset()) & self.systems_of_team.get(
+            second, frozenset())
+
+    def implied_complexity(self, handoff: Handoff) -> str | None:
+        """The level the handoff's exception rate implies under the org's ``complexity``
+        setting; None when it declares no rate."""
+        return self.complexity.implied(handoff.exception_rate)
+
+    def complexity_of(self, handoff: Handoff) -> str | None:
+        """The handoff's effective complexity (``low``, ``medium``, ``high``): the higher of the
+        declared one and the one its exception rate implies; None when neither is known."""
+        return self.complexity.effective(handoff.complexity, handoff.exception_rate)
+
+    # -- labels for messages ----------------------------------------------------------------
+
+    def display(self, ref: Ref | None) -> str:
+        """A person's or team's name for messages and reports, falling back to the id; "nobody"
+        for None."""
+        entity = self.get(ref)
+        if entity is None:
+            return "nobody" if ref is None else ref.id
+        return entity.name or entity.id
+
+    def names(self, refs: Iterable[Ref]) -> str:
+        """`Sales, Delivery and Billing`: the display names of ``refs`` (at least one)."""
+        names = [self.display(ref) for ref in refs]
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+    def describe(self, handoff: Handoff) -> str:
+        """`handoff 'scope-change' (Delivery -> Billing)` for messages."""
+        return (f"handoff '{handoff.id}' ({self.display(handoff.source)} -> "
+                f"{self.display(handoff.target)})")
