@@ -101,6 +101,8 @@ def _walk_fields(fields: dict[str, Any], prefix: str = "") -> list[tuple[str, di
 
 
 def _field_row(name: str, rules: dict[str, Any]) -> str:
+    from orglint.schema.org import CADENCE_PATTERN, CADENCE_SPELLINGS, CADENCES
+
     kind = rules.get("type", "any")
     kind = " or ".join(kind) if isinstance(kind, list) else kind
     given = rules.get("schema")
@@ -115,8 +117,15 @@ def _field_row(name: str, rules: dict[str, Any]) -> str:
         values = "reference to " + " or ".join(meta["ref"])
     elif "min" in rules or "max" in rules:
         values = f"{rules.get('min', '')}..{rules.get('max', '')}"
+    elif rules.get("regex") == CADENCE_PATTERN:
+        values = (" \\| ".join(f"`{value}`" for value in CADENCES)
+                  + " (any case; also " + ", ".join(f"`{spelling}`" for spelling in CADENCE_SPELLINGS)
+                  + ")")
     elif "regex" in rules:
         values = "duration"
+    elif "valuesrules" in rules:
+        kinds = ((rules["valuesrules"].get("meta") or {}).get("ref") or ())
+        values = "name -> reference(s) to " + " or ".join(kinds)
     required = "yes" if rules.get("required") else ""
     return f"| `{name}` | {kind} | {required} | {values} |"
 

@@ -308,3 +308,43 @@ def journey_sprawl(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
                 f"journey '{journey.id}' touches {len(teams)} teams ({names}); "
                 f"a customer meets more than {limit} teams on one journey",
             )
+
+
+@rule("BND007", "handoff-within-a-team", severity="error", blocks_stage=3)
+def handoff_within_a_team(org: Org) -> Iterator[Hit]:
+    """A handoff goes from a team to the same team.
+
+    A handoff is the contract at a boundary between two teams; one whose `from` and `to` name
+    the same team crosses no boundary, so no rule can judge its owner, governance or incentives
+    (and its messages read as nonsense). It is usually a typo in `from` or `to`; work that
+    stays inside one team needs no handoff.
+
+    Fails:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+    teams:
+      sales: {lead: carla}
+    handoffs:
+      sales-to-delivery: {from: sales, to: sales, owner: carla}
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      carla: {name: Carla Diaz}
+    teams:
+      sales: {lead: carla}
+      delivery: {lead: carla}
+    handoffs:
+      sales-to-delivery: {from: sales, to: delivery, owner: carla}
+    ```
+    """
+    for handoff in org.handoffs.values():
+        if handoff.source is not None and handoff.source == handoff.target:
+            yield handoff.finding(
+                "to", f"handoff '{handoff.id}' goes from {org.display(handoff.source)} to "
+                      f"{org.display(handoff.target)}: a handoff crosses a boundary between two "
+                      "teams; name the receiving team in 'to'")

@@ -137,8 +137,8 @@ def handoff_quality_unrewarded(org: Org) -> Iterator[Hit]:
         rewarded = teams_rewarded(org, metric.rewards)
         reach.update((team, component) for team in rewarded for component in metric.downstream)
     for handoff in org.handoffs.values():
-        if handoff.source is None or handoff.target is None:
-            continue
+        if handoff.source is None or handoff.target is None or handoff.source == handoff.target:
+            continue  # no boundary (BND007 reports a handoff within one team)
         sender = handoff.source.id
         sides = [handoff.target, handoff.ref,
                  *(journey.ref for journey in org.journeys_through(handoff))]

@@ -8,9 +8,10 @@ and waived like any other rule.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from orglint import Hit, rule
-from orglint.model import CYCLE, DUPLICATE_ID, SCHEMA, SYNTAX, UNKNOWN_REFERENCE, Org
+from orglint.model import CYCLE, DUPLICATE_ID, SCHEMA, SYNTAX, UNKNOWN_REFERENCE, Org, Person
 
 
 @rule("ORG001", "yaml-syntax", severity="error", blocks_stage=2, integrity=True)
@@ -160,12 +161,16 @@ def hierarchy_cycle(org: Org) -> Iterator[Hit]:
     yield from org.problems.get(CYCLE, ())
 
 
-@rule("ORG006", "team-without-lead", severity="warning", blocks_stage=2)
-def team_without_lead(org: Org) -> Iterator[Hit]:
-    """A team has no lead.
+@rule("ORG006", "team-without-lead", severity="warning", blocks_stage=2,
+      options={"own_lead": {"type": "boolean", "default": False}})
+def team_without_lead(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
+    """A team has no lead, neither its own nor one up its parent chain.
 
     A team without a named lead has nobody who answers for what it sends across its
-    boundaries; the boundary rules cannot hold anyone to account.
+    boundaries; the boundary rules cannot hold anyone to account. A subteam that names no lead
+    is led by its parent's lead (the nearest team up the `parent` chain that names one), as
+    working groups are answered for by the group above them; set `own_lead: true` to require
+    every team to name its own. Co-leads are written as a list: `lead: [ana, leo]`.
 
     Fails:
 
@@ -181,11 +186,19 @@ def team_without_lead(org: Org) -> Iterator[Hit]:
       carla: {name: Carla Diaz}
     teams:
       delivery: {name: Delivery, lead: carla, members: [carla]}
+      delivery-ops: {name: Delivery operations, parent: delivery}
     ```
     """
+    own = options["own_lead"]
     for team in org.teams.values():
-        if not team.given("lead"):
+        if team.leads:
+            continue
+        leads, via = org.leads_of(team)
+        if not leads:
             yield team.finding(None, f"team '{team.id}' has no lead")
+        elif own and via is not None:
+            yield team.finding(None, f"team '{team.id}' has no lead of its own (led through "
+                                     f"'{via.id}' by {org.names(leads)})")
 
 
 @rule("ORG007", "person-without-team", severity="info", blocks_stage=4)
@@ -194,7 +207,8 @@ def person_without_team(org: Org) -> Iterator[Hit]:
 
     Everyone who owns a boundary or a decision should sit somewhere in the structure, so
     that their work is visible to a team and can be covered when they are away. Team leads
-    count as members of the team they lead.
+    count as members of the team they lead, and so does anyone who holds a role in a team
+    (`roles: {liaison: [dan]}`: a liaison, a council representative, a board member).
 
     Fails:
 
@@ -214,5 +228,98 @@ def person_without_team(org: Org) -> Iterator[Hit]:
     """
     for person in org.people.values():
         ref = person.ref
-        if ref not in org.teams_of_member and ref not in org.teams_led_by:
+        if ref not in org.teams_of_member and ref not in org.teams_led_by \
+                and ref not in org.teams_of_role:
             yield person.finding(None, f"person '{person.id}' ({person.name}) belongs to no team")
+
+
+@rule("ORG008", "hierarchy-mismatch", severity="warning", blocks_stage=2)
+def hierarchy_mismatch(org: Org) -> Iterator[Hit]:
+    """A team's `children` and its children's `parent` disagree.
+
+    Catalogs such as Backstage write the hierarchy from both sides: a team names its parent,
+    and the parent lists its children. When the two disagree, reporting lines, escalations
+    and who leads a subteam depend on which side a reader trusts. The finding stands on the
+    side that names the other, and names both places.
+
+    Fails:
+
+    ```yaml
+    teams:
+      boxoffice: {children: [team-a]}
+      team-a: {parent: boxoffice}
+      team-e: {parent: boxoffice}
+    ```
+
+    Passes:
+
+    ```yaml
+    teams:
+      boxoffice: {children: [team-a, team-e]}
+      team-a: {parent: boxoffice}
+      team-e: {parent: boxoffice}
+    ```
+    """
+    for team in org.teams.values():
+        for index, child_ref in enumerate(team.children):
+            child = org.teams[child_ref.id]
+            if child.parent != team.ref:
+                said = (f"names '{child.parent.id}' as its parent" if child.parent is not None
+                        else "names no parent")
+                yield team.finding(
+                    _item(team, "children", index),
+                    f"team '{team.id}' lists '{child.id}' among its children, but '{child.id}' "
+                    f"{said} ({child.src.position('parent' if child.given('parent') else None)})")
+        parent = org.teams.get(team.parent.id) if team.parent is not None else None
+        if parent is not None and parent.given("children") and team.ref not in parent.children:
+            yield team.finding(
+                "parent", f"team '{team.id}' names '{parent.id}' as its parent, but "
+                          f"'{parent.id}' does not list it among its children "
+                          f"({parent.src.position('children')})")
+
+
+def _item(team: Any, field: str, index: int) -> str:
+    """The dotted field of the index-th resolved reference of a list, as written."""
+    slots = team.slots(field)
+    resolved = [slot for slot in slots if slot.ref is not None]
+    return resolved[index].field if index < len(resolved) else field
+
+
+@rule("ORG009", "duplicate-person", severity="warning", blocks_stage=2)
+def duplicate_person(org: Org) -> Iterator[Hit]:
+    """Two people share a display name or an email address.
+
+    Two entries for one person split what they own, lead and decide between two ids, so
+    overload and single points of failure are undercounted; two people who share an email
+    cannot both receive what is sent to them. Names and emails are compared without regard to
+    case or surrounding space. The finding stands on the second entry and names the first.
+
+    Fails:
+
+    ```yaml
+    people:
+      guest: {name: Guest User, email: guest@example.com}
+      guest-2: {name: Guest User, email: guest@example.com}
+    ```
+
+    Passes:
+
+    ```yaml
+    people:
+      guest: {name: Guest User, email: guest@example.com}
+    ```
+    """
+    seen: dict[tuple[str, str], Person] = {}
+    for person in org.people.values():
+        given = {"name": person.name if person.given("name") else None, "email": person.email}
+        matches = []
+        for field, value in given.items():
+            if value:
+                other = seen.setdefault((field, " ".join(value.lower().split())), person)
+                if other is not person:
+                    matches.append((field, value, other))
+        if matches:
+            field, _, other = matches[0]
+            shared = " and ".join(f"{what} '{value}'" for what, value, _ in matches)
+            yield person.finding(field, f"person '{person.id}' shares the {shared} with person "
+                                        f"'{other.id}' ({other.src.position()})")

@@ -24,7 +24,7 @@ def test_ignoring_every_rule_earns_no_stage(capsys, monkeypatch):
         "Stage 1 of 4: reactive - problems are handled as they surface; the structure is written "
         "down (5 teams, 23 people, 3 journeys).",
         "Stage 2 (designed surface) was not assessed: BND003, ORG001, ORG002, ORG003, ORG004, "
-        "ORG005 and 1 more did not run (--select, --ignore or severity off).",
+        "ORG005 and 3 more did not run (--select, --ignore or severity off).",
     ]
 
 

@@ -144,7 +144,8 @@ def test_json_output(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "what": "handoff 'sales-to-delivery' (Sales -> Delivery)",
             "role": "decision maker for exceptions", "path": "org.yaml", "line": 19, "column": 23,
         }],
-        "escalations": [], "activities": [], "journeys": [], "teams": [], "owned": [],
+        "escalations": [], "activities": [], "journeys": [], "teams": [], "roles": [],
+        "owned": [],
     }
     assert data["stage"] == {"now": {"number": 2, "name": "designed surface"},
                              "without": {"number": 2, "name": "designed surface"}}

@@ -32,6 +32,7 @@ GROUPS = {
     "activities": "RACI activities where they are A or the only R",
     "journeys": "Journeys they own",
     "teams": "Teams they lead",
+    "roles": "Roles they hold in teams",
     "owned": "Metrics, reviews and systems they own",
 }
 
@@ -186,11 +187,28 @@ def losses(org: Org, ref: Ref) -> Iterator[Loss]:
             yield loss("journeys", journey, "owner", journey.titled,
                        "owns the customer across it")
     for team in org.teams_led_by.get(ref, ()):
-        yield loss("teams", team, "lead", team.titled, "lead")
+        others = [lead for lead in team.leads if lead != ref]
+        role = f"lead; co-lead {org.names(others)} {'stays' if len(others) == 1 else 'stay'}" \
+            if others else "lead"
+        yield loss("teams", team, _item_naming(team, "lead", ref), team.titled, role)
+    for team in org.teams_of_role.get(ref, ()):
+        for name, holders in team.roles.items():
+            if ref in holders:
+                others = [holder for holder in holders if holder != ref]
+                stays = f"; {org.names(others)} {'stays' if len(others) == 1 else 'stay'}" \
+                    if others else ""
+                yield loss("roles", team, _item_naming(team, f"roles.{name}", ref), team.titled,
+                           f"{name}{stays}")
     for section in (org.metrics, org.reviews, org.systems):
         for entity in section.values():
             if getattr(entity, "owner", None) == ref:
                 yield loss("owned", entity, "owner", entity.titled, "owner")
+
+
+def _item_naming(entity: Any, field: str, ref: Ref) -> str:
+    """The dotted field of the item of a reference list that names ``ref`` (``lead.1``), or
+    the field itself when it holds one value."""
+    return next((slot.field for slot in entity.slots(field) if slot.ref == ref), field)
 
 
 # -- the org without the person ----------------------------------------------------------------
@@ -257,6 +275,10 @@ class _Stripper:
                 if gone:
                     self.items[here] = gone
                 out[key] = [item for i, item in enumerate(value) if i not in gone]
+            elif rules.get("type") == "dict" and isinstance(value, dict) and "valuesrules" in rules:
+                # roles: each value names people, as a list does
+                out[key] = self.mapping({name: value[name] for name in value},
+                                        {name: rules["valuesrules"] for name in value}, here)
             elif rules.get("type") == "dict" and isinstance(value, dict):
                 out[key] = self.mapping(value, rules.get("schema", {}), here)
             elif rules.get("type") == "list" and isinstance(value, list) \

@@ -61,8 +61,11 @@ def _plan(schema: Mapping[str, Any], cls: type) -> list[Step]:
             steps.append((key, spec.name, "ref", kinds))
         elif kinds:
             steps.append((key, spec.name, "refs", kinds))
-        elif kind == "string":
-            steps.append((key, spec.name, "text", None))
+        elif kind == "string":  # a text, put in canonical form where the field says how
+            steps.append((key, spec.name, "text", spec.metadata.get("normal")))
+        elif kind == "dict" and "valuesrules" in rules:  # roles: name -> references
+            values = rules["valuesrules"]
+            steps.append((key, spec.name, "refmap", tuple((values.get("meta") or {}).get("ref", ()))))
         elif kind == "boolean":
             steps.append((key, spec.name, "flag", None))
         elif kind == "number":
@@ -93,6 +96,8 @@ class _Builder:
             kind: {} for kind in KIND_SECTION}
         self.problems: dict[str, list[Hit]] = {kind: [] for kind in PROBLEM_KINDS}
         self._suggestions: dict[tuple[str, ...], SuggestionIndex] = {}
+        # kinds -> display name (lower-case) -> (kind, id); None where two share a name
+        self._names: dict[tuple[str, ...], dict[str, tuple[str, str] | None]] = {}
         self._refs: dict[str, dict[str, Ref]] = {kind: {} for kind in KIND_SECTION}
 
     def add_document(self, doc: Document) -> None:
@@ -193,10 +198,27 @@ class _Builder:
         if index is None:
             candidates = [ident for kind in kinds for ident in self.pending[kind]]
             index = self._suggestions[kinds] = SuggestionIndex(candidates)
+        named = self._named(kinds, value)
+        if named is not None:
+            return message + f"; that is the name of {named[0]} '{named[1]}': write its id"
         close = index.closest(value)
         if close is not None:
             message += f"; did you mean '{close}'?"
         return message
+
+    def _named(self, kinds: tuple[str, ...], value: str) -> tuple[str, str] | None:
+        """The (kind, id) of the one entity of ``kinds`` whose display name is ``value`` (case
+        aside), or None (no such entity, or several)."""
+        names = self._names.get(kinds)
+        if names is None:
+            names = self._names[kinds] = {}
+            for kind in kinds:
+                for ident, (_, raw) in self.pending[kind].items():
+                    name = raw.get("name")
+                    if isinstance(name, str) and name.strip():
+                        key = " ".join(name.lower().split())
+                        names[key] = None if key in names else (kind, ident)
+        return names.get(" ".join(value.lower().split()))
 
     # -- fields -------------------------------------------------------------------------------
 
@@ -227,7 +249,9 @@ class _Builder:
                 values[attribute] = refs
             elif how == "text":
                 if isinstance(value, str) and value:
-                    values[attribute] = value
+                    values[attribute] = argument(value) if argument is not None else value
+            elif how == "refmap":
+                values[attribute] = self._refmap(owner, argument, value, prefix + key, fields)
             elif how == "flag":
                 values[attribute] = value is True
             elif how == "number":
@@ -246,6 +270,25 @@ class _Builder:
             else:  # items: a list of mappings (RACI activities)
                 values[attribute] = self._items(owner, argument, value, prefix + key, fields)
         return values
+
+    def _refmap(self, owner: Ref, kinds: tuple[str, ...], value: Any, field: str,
+                fields: Fields) -> Mapping[str, tuple[Ref, ...]]:
+        """A mapping of names to references (a team's roles), each value read as a list."""
+        if not isinstance(value, dict):
+            return MappingProxyType({})
+        found: dict[str, tuple[Ref, ...]] = {}
+        for name, refs in value.items():
+            if not isinstance(name, str):
+                continue
+            resolved, slots = self.resolve_many(owner, f"{field}.{name}", refs, kinds)
+            if slots is not None:
+                if fields.slots is None:
+                    fields.slots = {}
+                fields.slots[f"{field}.{name}"] = slots
+                if len(resolved) < len(slots):
+                    _dangles(fields, f"{field}.{name}")
+            found[name] = resolved
+        return MappingProxyType(found)
 
     def _items(self, owner: Ref, argument: Any, value: Any, field: str, fields: Fields
                ) -> tuple[Activity, ...]:
@@ -311,9 +354,9 @@ class _Builder:
 def _indexes(tables: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Every index of the Org, as read-only mappings of tuples keyed by Ref."""
     index: dict[str, dict[Any, list[Any]]] = {name: {} for name in (
-        "teams_of_member", "teams_led_by", "handoffs_between", "handoffs_owned", "handoffs_backed",
-        "journeys_of_handoff", "metrics_rewarding", "metrics_downstream_of", "reviews_covering",
-        "decisions_by")}
+        "teams_of_member", "teams_led_by", "teams_of_role", "handoffs_between", "handoffs_owned",
+        "handoffs_backed", "journeys_of_handoff", "metrics_rewarding", "metrics_downstream_of",
+        "reviews_covering", "decisions_by")}
 
     def add(name: str, key: Any, entity: Any) -> None:
         index[name].setdefault(key, []).append(entity)
@@ -322,8 +365,10 @@ def _indexes(tables: dict[str, dict[str, Any]]) -> dict[str, Any]:
     for team in tables["teams"].values():
         for member in dict.fromkeys(team.members):
             add("teams_of_member", member, team)
-        if team.lead is not None:
-            add("teams_led_by", team.lead, team)
+        for lead in dict.fromkeys(team.leads):
+            add("teams_led_by", lead, team)
+        for holder in team.role_holders:
+            add("teams_of_role", holder, team)
         systems.setdefault(team.ref, set()).update(
             tables["systems"][ref.id] for ref in team.systems)
     for system in tables["systems"].values():

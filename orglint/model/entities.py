@@ -18,6 +18,7 @@ from typing import Any, ClassVar, NamedTuple
 
 from orglint.finding import Hit, Position
 from orglint.load.documents import Document
+from orglint.schema.org import cadence as cadence_of
 
 
 class Ref(NamedTuple):
@@ -210,6 +211,10 @@ class Entity:
         kept = self.fields.kept(field)
         if kept is not None:
             return kept
+        head, _, name = field.partition(".")
+        named = getattr(self, head, None) if name else None
+        if isinstance(named, Mapping):  # a mapping of names to references (roles)
+            return _numbered(field, named.get(name, ()))
         path = _attributes(self.kind, field)
         if path is None:
             raise ValueError(f"{self.kind} has no field '{field}'")
@@ -239,15 +244,29 @@ class Person(Entity):
 
 @dataclass(eq=False)
 class Team(Entity):
-    """A team: its lead and members (people), parent team, blueprint layer and the systems it
-    works in."""
+    """A team: its leads (one, or co-leads; YAML ``lead``) and members (people), parent team,
+    the children it lists, roles beside lead and member (role name -> people), blueprint layer
+    and the systems it works in."""
 
     kind: ClassVar[str] = "team"
-    lead: Ref | None = None
+    leads: tuple[Ref, ...] = field(default=(), metadata={"key": "lead"})
     members: tuple[Ref, ...] = ()
     parent: Ref | None = None
+    children: tuple[Ref, ...] = ()
+    roles: Mapping[str, tuple[Ref, ...]] = field(default_factory=dict)
     layer: str | None = None  # frontstage | backstage | support
     systems: tuple[Ref, ...] = ()
+
+    @property
+    def lead(self) -> Ref | None:
+        """The first of its own leads; None when it names none (see ``Org.leads_of`` for a
+        lead through the parent chain)."""
+        return self.leads[0] if self.leads else None
+
+    @property
+    def role_holders(self) -> tuple[Ref, ...]:
+        """Everyone who holds a role in the team, each once, in the order written."""
+        return tuple(dict.fromkeys(ref for holders in self.roles.values() for ref in holders))
 
 
 @dataclass(eq=False)
@@ -389,7 +408,8 @@ class Review(Entity):
     and the metrics it looks at."""
 
     kind: ClassVar[str] = "review"
-    cadence: str | None = None
+    # canonical (daily ... yearly) whatever the spelling (bi-weekly, every 2 weeks ...)
+    cadence: str | None = field(default=None, metadata={"normal": cadence_of})
     owner: Ref | None = None
     attendees: tuple[Ref, ...] = ()
     covers: tuple[Ref, ...] = ()
@@ -402,7 +422,7 @@ class Decision(Entity):
     journey it belongs to."""
 
     kind: ClassVar[str] = "decision"
-    frequency: str | None = None  # a cadence: daily ... yearly
+    frequency: str | None = field(default=None, metadata={"normal": cadence_of})  # a cadence
     decided_by: Ref | None = None
     raised_by: tuple[Ref, ...] = ()
     journey: Ref | None = None

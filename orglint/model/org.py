@@ -65,6 +65,8 @@ class Org:
     # indexes: person -> the teams listing them in `members`, and the teams they lead
     teams_of_member: Mapping[Ref, tuple[Team, ...]] = field(default_factory=lambda: EMPTY)
     teams_led_by: Mapping[Ref, tuple[Team, ...]] = field(default_factory=lambda: EMPTY)
+    # person -> the teams in which they hold a role (tech lead, liaison ...)
+    teams_of_role: Mapping[Ref, tuple[Team, ...]] = field(default_factory=lambda: EMPTY)
     # (from team, to team) -> the handoffs contracting that boundary
     handoffs_between: Mapping[tuple[Ref, Ref], tuple[Handoff, ...]] = field(default_factory=lambda: EMPTY)
     # person or team -> the handoffs they own, or back up
@@ -123,6 +125,21 @@ class Org:
             team = self.teams.get(ref.id)
             return (team,) if team is not None else ()
         return ()
+
+    def leads_of(self, team: Team) -> tuple[tuple[Ref, ...], Team | None]:
+        """Who leads a team: its own leads (and None), or, when it names none, the leads of
+        the nearest team up its parent chain that names some (and that team); ((), None) when
+        no team up the chain has a lead. A parent cycle ends the walk."""
+        if team.leads:
+            return team.leads, None
+        seen = {team.id}
+        parent = self.teams.get(team.parent.id) if team.parent is not None else None
+        while parent is not None and parent.id not in seen:
+            if parent.leads:
+                return parent.leads, parent
+            seen.add(parent.id)
+            parent = self.teams.get(parent.parent.id) if parent.parent is not None else None
+        return (), None
 
     def journeys_through(self, handoff: Handoff) -> tuple[Journey, ...]:
         """The journeys whose path crosses the handoff's boundary, in definition order."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,6 +26,36 @@ LEVELS = ("low", "medium", "high")
 LAYERS = ("frontstage", "backstage", "support")
 METRIC_TYPES = ("output", "outcome", "handoff")
 CADENCES = ("daily", "weekly", "biweekly", "monthly", "quarterly", "yearly")
+# other common spellings of a cadence, lower-case with single spaces -> the canonical one
+CADENCE_SPELLINGS = {
+    "every day": "daily",
+    "every week": "weekly",
+    "bi-weekly": "biweekly", "bi weekly": "biweekly", "fortnightly": "biweekly",
+    "every 2 weeks": "biweekly", "every two weeks": "biweekly", "every other week": "biweekly",
+    "every month": "monthly", "every 4 weeks": "monthly", "every four weeks": "monthly",
+    "four-weekly": "monthly", "4-weekly": "monthly",
+    "every 3 months": "quarterly", "every three months": "quarterly", "every quarter": "quarterly",
+    "annually": "yearly", "annual": "yearly", "every year": "yearly",
+}
+
+
+def _any_case(spelling: str) -> str:
+    """A regex that matches ``spelling`` in any case and with any run of spaces, written with
+    character classes (JSON Schema's regexes have no case-insensitive flag)."""
+    return "".join(r"\s+" if char == " " else f"[{char}{char.upper()}]" if char.isalpha()
+                   else re.escape(char) for char in spelling)
+
+
+CADENCE_PATTERN = r"^\s*(" + "|".join(
+    _any_case(spelling)
+    for spelling in sorted([*CADENCES, *CADENCE_SPELLINGS], key=len, reverse=True)) + r")\s*$"
+
+
+def cadence(text: str) -> str | None:
+    """The canonical cadence of a spelling (``Bi-weekly``, ``every 2 weeks`` -> ``biweekly``),
+    case and spacing aside; None for text that names no cadence."""
+    key = " ".join(text.lower().split())
+    return key if key in CADENCES else CADENCE_SPELLINGS.get(key)
 
 # section name -> the kind of entity it holds (the word used in references: `team:sales`)
 SECTIONS = {
@@ -60,7 +91,7 @@ TEXT: dict[str, Any] = {"type": "string"}
 LABELS: dict[str, Any] = {"type": "list", "schema": {"type": "string", "empty": False}}
 DURATION: dict[str, Any] = {"type": "string", "regex": DURATION_PATTERN}
 LEVEL: dict[str, Any] = {"type": "string", "allowed": LEVELS}
-CADENCE: dict[str, Any] = {"type": "string", "allowed": CADENCES}
+CADENCE: dict[str, Any] = {"type": "string", "regex": CADENCE_PATTERN}
 
 ENTITY_SCHEMAS: dict[str, dict[str, Any]] = {
     "people": {
@@ -74,9 +105,13 @@ ENTITY_SCHEMAS: dict[str, dict[str, Any]] = {
     "teams": {
         "name": TEXT,
         "description": TEXT,
-        "lead": ref("person"),
+        "lead": one_or_many("person"),  # co-leads: a list
         "members": refs("person"),
         "parent": ref("team"),
+        "children": refs("team"),
+        # roles beside lead and member: tech-lead, liaison, council representative ...
+        "roles": {"type": "dict", "keysrules": {"type": "string", "regex": ID_PATTERN},
+                  "valuesrules": one_or_many("person")},
         "layer": {"type": "string", "allowed": LAYERS},
         "systems": refs("system"),
     },
@@ -89,7 +124,10 @@ ENTITY_SCHEMAS: dict[str, dict[str, Any]] = {
     "journeys": {
         "name": TEXT,
         "description": TEXT,
-        "owner": ref("person", "team"),
+        "owner": {**ref("person", "team"),
+                  "meta": {"ref": ("person", "team"),
+                           "one": "a journey has one owner across it: name the others on the "
+                                  "handoffs they own"}},
         "volume": LEVEL,
         "path": {"type": "list", "required": True, "minlength": 1, "schema": ref("team")},
         "context": LABELS,
@@ -99,7 +137,9 @@ ENTITY_SCHEMAS: dict[str, dict[str, Any]] = {
         "description": TEXT,
         "from": {**ref("team"), "required": True},
         "to": {**ref("team"), "required": True},
-        "owner": ref("person", "team"),
+        "owner": {**ref("person", "team"),
+                  "meta": {"ref": ("person", "team"),
+                           "one": "a handoff has one owner: name the deputy in 'backup_owner'"}},
         "backup_owner": ref("person", "team"),
         "complexity": LEVEL,
         "exception_rate": {"type": "number", "min": 0, "max": 1},
@@ -267,8 +307,12 @@ def hits(doc: Document, errors: Any, schema: dict[str, Any]) -> Iterator[Hit]:
         elif error.code == codes.BAD_TYPE.code:
             expected = error.constraint
             expected = " or ".join(expected) if isinstance(expected, list) else expected
-            yield Hit(f"{where} must be {_article(_type_word(expected))}, not {_show(error.value)}",
-                      position=doc.position(path))
+            hint = ""
+            if isinstance(error.value, list) and path:  # a list where one is meant: say why
+                one = (_schema_at(path[:-1], schema).get(path[-1], {}).get("meta") or {}).get("one")
+                hint = f"; {one}" if one else ""
+            yield Hit(f"{where} must be {_article(_type_word(expected))}, not "
+                      f"{_show(error.value)}{hint}", position=doc.position(path))
         elif error.code == codes.UNALLOWED_VALUE.code:
             allowed = ", ".join(str(item) for item in error.constraint)
             yield Hit(f"{where} is {_show(error.value)}; expected one of: {allowed}",
@@ -300,6 +344,10 @@ def _regex_message(path: tuple[Any, ...], error: Any) -> str:
     if error.constraint == DURATION_PATTERN:
         example = "30m, 4h, 2d, 1w or PT4H"
         return f"{_describe(path)} is {_show(error.value)}; expected a duration such as {example}"
+    if error.constraint == CADENCE_PATTERN:
+        spellings = ", ".join(sorted(CADENCE_SPELLINGS))
+        return (f"{_describe(path)} is {_show(error.value)}; expected one of: "
+                f"{', '.join(CADENCES)} (also written: {spellings})")
     if error.constraint == URL_PATTERN:
         return f"{_describe(path)} is {_show(error.value)}; expected a URL (https://...)"
     return f"{_describe(path)} does not match {error.constraint}"  # pragma: no cover
