@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 def orgs() -> list[Any]:
     found = [pytest.param(path, id=path.name) for path in sorted(EXAMPLES.iterdir())
              if (path / "orglint.yaml").is_file()] if EXAMPLES.is_dir() else []
-    found += [pytest.param(FIXTURES / name, id=name) for name in ("report-small", "hostile-names")]
+    found += [pytest.param(FIXTURES / name, id=name) for name in (
+        "report-small", "hostile-names", "report-empty", "report-broken", "report-plan",
+        "report-large")]
     return found
 
 
@@ -142,13 +145,23 @@ def test_report_in_chromium(folder: Path, browser: Any, monkeypatch: pytest.Monk
     (ARTIFACTS / f"report-{folder.name}.pdf").write_bytes(pdf)
 
 
-def test_hostile_names_show_as_text(browser: Any, monkeypatch: pytest.MonkeyPatch,
-                                    tmp_path: Path) -> None:
-    html = tmp_path / "hostile.html"
-    render(FIXTURES / "hostile-names", html, monkeypatch)
+@contextmanager
+def opened(browser: Any, name: str, monkeypatch: pytest.MonkeyPatch,
+           tmp_path: Path) -> Iterator[Any]:
+    """A page showing the report of the fixture ``name``, closed afterwards."""
+    html = tmp_path / f"{name}.html"
+    render(FIXTURES / name, html, monkeypatch)
     page = browser.new_page()
     try:
         page.goto(html.resolve().as_uri())
+        yield page
+    finally:
+        page.close()
+
+
+def test_hostile_names_show_as_text(browser: Any, monkeypatch: pytest.MonkeyPatch,
+                                    tmp_path: Path) -> None:
+    with opened(browser, "hostile-names", monkeypatch, tmp_path) as page:
         assert page.inner_text("h1") == (
             "<script>window.__pwned = 'org'; alert(1)</script> & Co | {{ 7 * 7 }}: "
             "organisation audit")
@@ -162,22 +175,26 @@ def test_hostile_names_show_as_text(browser: Any, monkeypatch: pytest.MonkeyPatc
                 "onerror=alert(1)>: contracted and owned (<style>body{display:none}</style>); "
                 "on <iframe src=\"javascript:alert(1)\"></iframe>") in tips
         assert page.evaluate("document.querySelectorAll('img, iframe, script, marquee').length") == 0
-    finally:
-        page.close()
 
 
 def test_print_to_letter(browser: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The print stylesheet does not force a paper size: Letter works as A4 does."""
-    html = tmp_path / "small.html"
-    render(FIXTURES / "report-small", html, monkeypatch)
-    page = browser.new_page()
-    try:
-        page.goto(html.resolve().as_uri())
+    with opened(browser, "report-small", monkeypatch, tmp_path) as page:
         page.emulate_media(media="print")
         assert page.evaluate("getComputedStyle(document.querySelector('nav')).display") == "none"
         pdf = page.pdf(format="Letter", print_background=True)
-    finally:
-        page.close()
     assert pdf.startswith(b"%PDF-")
     # Letter is 612 x 792 points
     assert re.search(rb"/MediaBox\s*\[\s*0 0 612 792\s*\]", pdf)
+
+
+def test_printing_opens_every_group_of_findings(browser: Any, monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    """On screen a rule with many findings is a closed group; on paper every finding shows."""
+    with opened(browser, "report-large", monkeypatch, tmp_path) as page:
+        closed = "details.rule:not([open]) tbody tr"
+        assert page.locator("details.rule:not([open])").count() == 5
+        assert not page.locator(closed).first.is_visible()
+        page.emulate_media(media="print")
+        assert page.locator(closed).first.is_visible()
+        assert page.locator(closed).last.is_visible()

@@ -9,19 +9,32 @@ Jinja, reads files or depends on the clock: the date is given.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from orglint.engine.check import CheckResult
-from orglint.engine.stage import STAGES
+from orglint.engine.stage import STAGES, Stage
 from orglint.finding import SEVERITIES, Finding
 from orglint.model import Org, Ref
 from orglint.registry import AREAS, Rule
 
-from .findings import NO_OWNER, FindingView, Risk, area_of, describe_owner, finding_view, top_risks
+from .findings import (
+    NO_OWNER,
+    AreaGroup,
+    FindingView,
+    Ranking,
+    Risk,
+    area_of,
+    describe_owner,
+    finding_view,
+    grouped,
+    top_risks,
+)
 from .people import PersonLoad, people_load
+from .plan import Phase, remediation_plan
+from .scorecard import AreaScore, area_scores
 from .views import (
     JourneyView,
     Matrix,
@@ -44,45 +57,21 @@ class RuleCount:
 
 @dataclass(frozen=True)
 class Step:
-    """One rung of the maturity ladder: met, current, next (with its blockers) or ahead."""
+    """One rung of the maturity ladder: ``met``, ``current``, ``next`` (with its blockers, or
+    the structure it needs that is not written down: ``missing``), ``ahead``, or
+    ``unassessed`` on every rung when the files cannot be read."""
 
     number: int
     name: str
     meaning: str
     status: str
     blockers: tuple[RuleCount, ...] = ()
+    missing: tuple[str, ...] = ()
 
     @property
     def open_count(self) -> int:
         """The open findings of all its blockers."""
         return sum(item.count for item in self.blockers)
-
-
-@dataclass(frozen=True)
-class AreaScore:
-    """One rule area (``BND``): how many of its rules were selected and how many found
-    nothing, its findings by severity, and how many of its findings were waived."""
-
-    prefix: str
-    area: str
-    rules: int
-    passing: int
-    error: int
-    warning: int
-    info: int
-    waived: int
-
-    @property
-    def total(self) -> int:
-        """Its findings of every severity."""
-        return self.error + self.warning + self.info
-
-    @property
-    def status(self) -> str:
-        """``failing`` with an error, ``attention`` with a warning, else ``clear``."""
-        if self.error:
-            return "failing"
-        return "attention" if self.warning else "clear"
 
 
 @dataclass(frozen=True)
@@ -142,10 +131,13 @@ class Trend:
 @dataclass
 class Report:
     """Everything the report shows, as plain values in display order: the org, date
-    (``YYYY-MM-DD``) and tool version, the stage and the next one, finding counts by
-    severity, area scores, top risks, the ladder, the boundary matrix, journeys, incentives,
-    people's load (``overload_limit``: BND004's ``max`` handoffs per owner), waivers,
-    the trend (None without a previous run) and the findings, shown and waived."""
+    (``YYYY-MM-DD``) and tool version, the stage and the next one (``stage_title``, then what
+    keeps it from the next stage: ``stage_heading`` and its ``stage_items``, the words of
+    ``orglint check``), finding counts by severity, area scores, top risks, the ladder, the
+    remediation plan, the boundary matrix, journeys, incentives, people's load
+    (``overload_limit``: BND004's ``max`` handoffs per owner), waivers, the trend (None
+    without a previous run), the findings, shown and waived, and the shown ones grouped by
+    area and rule (``appendix``)."""
 
     org_name: str
     date: str
@@ -154,12 +146,16 @@ class Report:
     stage: int
     stage_name: str
     stage_meaning: str
+    stage_title: str
+    stage_heading: str
+    stage_items: list[str]
     next_stage: int | None
     next_stage_name: str
     counts: dict[str, int]
     areas: list[AreaScore]
     risks: list[Risk]
     ladder: list[Step]
+    plan: list[Phase]
     matrix: Matrix
     journeys: list[JourneyView]
     incentives: list[MetricView]
@@ -171,6 +167,7 @@ class Report:
     trend: Trend | None
     findings: list[FindingView]
     waived_findings: list[FindingView]
+    appendix: list[AreaGroup]
     severities: tuple[str, ...] = SEVERITIES
     entities: dict[str, int] = field(default_factory=dict)
     # "Declared vs observed" (orglint.evidence.view.Observed), when the config names event logs
@@ -184,11 +181,13 @@ class Report:
 
 def build(result: CheckResult, *, today: date, version: str,
           previous: dict[str, Any] | None = None, previous_name: str = "",
-          rules: Iterable[Rule] = ()) -> Report:
+          rules: Iterable[Rule] = (), observed: Mapping[str, int] | None = None) -> Report:
     """The report of one check run, dated ``today``, by orglint ``version``. ``previous`` is
     an earlier ``orglint check --format json`` output (as ``render.load_previous`` reads it;
     its file is named ``previous_name``) to compare with; ``rules`` adds rules known beyond
-    the selected ones."""
+    the selected ones; ``observed`` maps entity references (``journey:onboarding``,
+    ``handoff:sales-to-delivery``) to the cases seen on them in event logs, which then rank the
+    risks and the plan before the declared volume (see ``reach.ReachIndex``)."""
     org = result.org
     known = {item.code: item for item in [*rules, *result.rules]}
     findings = [finding_view(org, known, finding, result.waivers) for finding in result.findings]
@@ -197,6 +196,8 @@ def build(result: CheckResult, *, today: date, version: str,
     next_name = STAGES[stage.next][0] if stage.next else ""
     limit = _option(result, known, "BND004", "max", 4)
     loads = people_load(org)
+    ranking = Ranking(org, known, result.findings, stage.next, observed)
+    title, heading, items = stage_section(stage, known, result.findings)
     return Report(
         org_name=org.name or "Unnamed organisation",
         date=today.isoformat(),
@@ -205,14 +206,19 @@ def build(result: CheckResult, *, today: date, version: str,
         stage=stage.number,
         stage_name=stage.name,
         stage_meaning=stage.meaning,
+        stage_title=title,
+        stage_heading=heading,
+        stage_items=items,
         next_stage=stage.next,
         next_stage_name=next_name,
         counts={severity: result.counts()[severity] for severity in SEVERITIES},
         areas=[area for area in area_scores(result.rules, result.findings,
-                                            [pair[0] for pair in waived_pairs])
+                                            [pair[0] for pair in waived_pairs], org,
+                                            result.waivers)
                if area.prefix != "EVD" or result.evidence is not None],  # no logs: not assessed
-        risks=top_risks(org, known, result.findings, stage.next, result.waivers),
-        ladder=ladder(result.findings, known, stage.number),
+        risks=top_risks(org, known, result.findings, stage.next, result.waivers, ranking),
+        ladder=ladder(result.findings, known, stage),
+        plan=remediation_plan(org, known, result.findings, ranking, result.waivers),
         matrix=boundary_matrix(org),
         journeys=journey_blueprints(org),
         incentives=incentive_map(org),
@@ -224,6 +230,7 @@ def build(result: CheckResult, *, today: date, version: str,
         trend=trend(previous, previous_name, result, known) if previous is not None else None,
         findings=findings,
         waived_findings=[finding_view(org, known, pair[0], result.waivers) for pair in waived_pairs],
+        appendix=grouped(findings, known),
         entities={kind: len(getattr(org, kind)) for kind in
                   ("people", "teams", "journeys", "handoffs", "metrics")},
         evidence=_observed(result),
@@ -249,9 +256,30 @@ def _option(result: CheckResult, known: dict[str, Rule], code: str, option: str,
     item = known.get(code)
     return int(item.defaults.get(option, default) if item else default)
 
-def ladder(findings: Iterable[Finding], known: dict[str, Rule], current: int) -> list[Step]:
+def stage_section(stage: Stage, known: dict[str, Rule],
+                  findings: Iterable[Finding]) -> tuple[str, str, list[str]]:
+    """The stage in the words of ``orglint check``: a title (``Stage 2 of 4: designed
+    surface``, ``Stage not assessed``), then a heading and items for what keeps the org from
+    the next stage (``next_steps``: its blocking rules with their counts, the rules that did
+    not run, or the structure to write first); when not assessed, the rules whose findings
+    must be fixed first, with their counts. ("", []) at stage 4."""
+    from orglint.outputs.formatters.text import next_steps, plural
+
+    if stage.number == 0:
+        broken = Counter((f.code, f.name) for f in findings
+                         if f.code in known and known[f.code].integrity)
+        return ("Stage not assessed", "Fix these first, then the stage can be judged:",
+                [f"{code} {name}: {plural(count, 'finding')}"
+                 for (code, name), count in sorted(broken.items())])
+    heading, items = next_steps(stage)
+    return f"Stage {stage.number} of 4: {stage.name}", heading or "", items
+
+
+def ladder(findings: Iterable[Finding], known: dict[str, Rule], stage: Stage) -> list[Step]:
     """Each stage (1-4) with the open errors and warnings of the rules that block it, and its
-    status against the ``current`` stage: ``met``, ``current``, ``next`` or ``ahead``."""
+    status against the org's ``stage``: ``met``, ``current``, ``next`` (with the structure
+    it needs, when that is missing) or ``ahead``; every rung ``unassessed`` at stage 0."""
+    current = stage.number
     counts: dict[int, Counter[str]] = defaultdict(Counter)
     for finding in findings:
         item = known.get(finding.code)
@@ -261,43 +289,17 @@ def ladder(findings: Iterable[Finding], known: dict[str, Rule], current: int) ->
     for number, (name, meaning) in STAGES.items():
         if number == 0:  # "not assessed" is no rung of the ladder
             continue
-        if number <= current:
+        if current == 0:
+            status = "unassessed"
+        elif number <= current:
             status = "current" if number == current else "met"
         else:
             status = "next" if number == current + 1 else "ahead"
         blockers = tuple(RuleCount(code, known[code].name, known[code].summary, count)
                          for code, count in sorted(counts[number].items()))
-        steps.append(Step(number, name, meaning, status, blockers))
+        missing = stage.missing if status == "next" else ()
+        steps.append(Step(number, name, meaning, status, blockers, missing))
     return steps
-
-
-def area_scores(rules: Iterable[Rule], findings: Iterable[Finding],
-                waived: Iterable[Finding]) -> list[AreaScore]:
-    """Rules, passing rules and findings by severity, per rule area, in catalog order."""
-    rules_by_prefix: dict[str, list[Rule]] = defaultdict(list)
-    for item in rules:
-        rules_by_prefix[item.prefix].append(item)
-    severities: dict[str, Counter[str]] = defaultdict(Counter)
-    failing: dict[str, set[str]] = defaultdict(set)
-    for finding in findings:
-        prefix = finding.code.rstrip("0123456789")
-        severities[prefix][finding.severity] += 1
-        failing[prefix].add(finding.code)
-    waived_by = Counter(finding.code.rstrip("0123456789") for finding in waived)
-    order = [*AREAS, *sorted(set(rules_by_prefix) - set(AREAS))]
-    scores = []
-    for prefix in order:
-        members = rules_by_prefix.get(prefix, [])
-        if not members:
-            continue
-        count = severities[prefix]
-        scores.append(AreaScore(
-            prefix=prefix, area=members[0].area, rules=len(members),
-            passing=sum(1 for item in members if item.code not in failing[prefix]),
-            error=count["error"], warning=count["warning"], info=count["info"],
-            waived=waived_by[prefix],
-        ))
-    return scores
 
 
 # -- waivers and trend --------------------------------------------------------------------------
@@ -364,4 +366,4 @@ def _area_order(area: str) -> tuple[int, str]:
     return (names.index(area), area) if area in names else (len(names), area)
 
 
-__all__ = ["Report", "build"]
+__all__ = ["AreaScore", "Report", "build"]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from orglint.engine.waivers import Waiver
-from orglint.finding import SEVERITY_RANK, Finding
-from orglint.model import Entity, Org, Ref
+from orglint.finding import SEVERITIES, SEVERITY_RANK, Finding
+from orglint.model import Entity, Org, Ref, Team
+from orglint.outputs.formatters.text import plural
 from orglint.registry import AREAS, Rule
+from orglint.schema.org import KIND_SECTION
+
+from .reach import ReachIndex
 
 TOP_RISKS = 5
 NO_OWNER = "no owner"
@@ -31,7 +36,11 @@ class FindingView:
 
 @dataclass(frozen=True)
 class Risk:
-    """A finding that blocks the next stage, told for someone who never saw the YAML."""
+    """A finding that blocks a stage, told for someone who never saw the YAML: what is wrong
+    (``message``, a sentence with its full stop), what is expected and why, its owner, the
+    stage it blocks, the journeys it sits on (``reach``, in words; "" when none) and how many
+    ``more`` findings of its rule the same owner answers for (``more_text`` says it: "And 2
+    more like it on this journey.", "" when none)."""
 
     message: str
     expectation: str
@@ -41,6 +50,9 @@ class Risk:
     severity: str
     location: str
     stage: int
+    reach: str = ""
+    more: int = 0
+    more_text: str = ""
 
 # -- owners ------------------------------------------------------------------------------------
 
@@ -48,10 +60,17 @@ def owner_of(org: Org, finding: Finding, waivers: Sequence[Waiver] = ()) -> str:
     """Who answers for the entity a finding is about, in words (``describe_owner``); for a
     finding about no known entity (a WVR finding), the owner of the one of ``waivers``
     declared on its line; "no owner" when nobody does."""
-    entity = org.get(finding.entity) if finding.entity and ":" in finding.entity else None
+    entity = entity_of(org, finding)
     if entity is None:
         return _waiver_owner(org, finding, waivers)
-    return describe_owner(org, _owner_ref(entity, finding.field))
+    return describe_owner(org, _owner_ref(org, entity, finding.field))
+
+
+def entity_of(org: Org, finding: Finding) -> Entity | None:
+    """The entity a finding is about; None for no entity, or one of a kind or id the org
+    does not hold (a plugin may name other kinds)."""
+    kind, _, ident = (finding.entity or "").partition(":")
+    return org.get(Ref(kind, ident)) if ident and kind in KIND_SECTION else None
 
 
 def _waiver_owner(org: Org, finding: Finding, waivers: Sequence[Waiver]) -> str:
@@ -69,16 +88,20 @@ def describe_owner(org: Org, ref: Ref | None) -> str:
     if ref is None or entity is None:
         return NO_OWNER
     title = getattr(entity, "title", None)
-    if ref.kind == "team":
-        lead = getattr(entity, "lead", None)
-        return f"{entity.name} team" + (f", led by {org.display(lead)}" if lead else " (no lead)")
+    if isinstance(entity, Team):  # co-leads by name; a subteam's lead through its parent
+        leads, via = org.leads_of(entity)
+        if not leads:
+            return f"{entity.name} team (no lead)"
+        through = f" (through {via.name})" if via is not None else ""
+        return f"{entity.name} team, led by {org.names(leads)}{through}"
     return f"{entity.name} ({title})" if title else entity.name
 
 
-def _owner_ref(entity: Entity, field_path: str | None) -> Ref | None:
+def _owner_ref(org: Org, entity: Entity, field_path: str | None) -> Ref | None:
     kind = entity.kind
-    if kind == "team":
-        return getattr(entity, "lead", None)
+    if isinstance(entity, Team):
+        leads, _ = org.leads_of(entity)
+        return leads[0] if leads else None
     if kind == "person":
         return getattr(entity, "reports_to", None) or entity.ref
     if kind == "decision":
@@ -121,38 +144,133 @@ def area_of(known: dict[str, Rule], code: str) -> str:
     return AREAS.get(prefix, prefix)
 
 
+class Ranking:
+    """Orders findings by consequence, never by id: severity (errors first); the stage a
+    finding blocks (the next stage first, then the lower stages before the higher); the reach
+    of its entity (``Reach.key``: observed cases, then the highest journey volume, then the
+    number of journeys); the number of findings on the same entity (a concentration of gaps
+    first); the rule's area in catalog order. Only then, for a total order: the code, the
+    entity and the location."""
+
+    def __init__(self, org: Org, known: dict[str, Rule], findings: Sequence[Finding],
+                 next_stage: int | None, observed: Mapping[str, int] | None = None) -> None:
+        self.known = known
+        self.next_stage = next_stage
+        self.reach = ReachIndex(org, observed)
+        self.on_entity = Counter(finding.entity for finding in findings if finding.entity)
+        self._areas = list(AREAS)
+
+    def stage_of(self, finding: Finding) -> int:
+        """The stage the finding's rule blocks (4 for a rule the registry does not know)."""
+        item = self.known.get(finding.code)
+        return item.blocks_stage if item else 4
+
+    def key(self, finding: Finding) -> tuple[Any, ...]:
+        """The sort key of one finding: smaller is more consequential."""
+        stage = self.stage_of(finding)
+        prefix = finding.code.rstrip("0123456789")
+        area = self._areas.index(prefix) if prefix in self._areas else len(self._areas)
+        return (-SEVERITY_RANK[finding.severity], stage != self.next_stage, stage,
+                *self.reach.of(finding.entity).key, -self.on_entity[finding.entity or ""], area,
+                finding.code, finding.entity or "", finding.path, finding.line, finding.column)
+
+    def ordered(self, findings: Iterable[Finding]) -> list[Finding]:
+        """``findings`` most consequential first."""
+        return sorted(findings, key=self.key)
+
+
 def top_risks(org: Org, known: dict[str, Rule], findings: Sequence[Finding],
-              next_stage: int | None, waivers: Sequence[Waiver] = ()) -> list[Risk]:
-    """The gaps a leader should hear about first: blockers of the next stage, then the errors
-    and warnings of the stages above, one finding per rule in turn so the list is varied.
-    At most ``TOP_RISKS``; ``info`` findings are never risks."""
-    areas = list(AREAS)
-    groups: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        if finding.severity != "info":
-            groups[finding.code].append(finding)
-
-    def rank(code: str) -> tuple[int, int, int, int, str]:
-        item, severity = known.get(code), groups[code][0].severity
-        stage = item.blocks_stage if item else 4
-        prefix = code.rstrip("0123456789")
-        area = areas.index(prefix) if prefix in areas else len(areas)
-        return (stage != next_stage, -SEVERITY_RANK[severity], stage, area, code)
-
-    ordered = [groups[code] for code in sorted(groups, key=rank)]
-    chosen: list[Finding] = []
-    depth = 0
-    while len(chosen) < TOP_RISKS and any(len(group) > depth for group in ordered):
-        chosen.extend(group[depth] for group in ordered if len(group) > depth)
-        depth += 1
-    return [_risk(org, known.get(finding.code), finding, waivers) for finding in chosen[:TOP_RISKS]]
+              next_stage: int | None, waivers: Sequence[Waiver] = (),
+              ranking: Ranking | None = None) -> list[Risk]:
+    """The gaps a leader should hear about first, ranked by consequence (``Ranking``). One
+    risk per rule and owner, told by its most consequential finding: the others (three
+    context items dropped on one journey, seven handoffs nobody owns) count in its ``more``,
+    so one gap repeated does not crowd out the rest. At most ``TOP_RISKS``; ``info`` findings
+    are never risks."""
+    ranking = ranking or Ranking(org, known, findings, next_stage)
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in ranking.ordered(f for f in findings if f.severity != "info"):
+        key = (finding.code, owner_of(org, finding, waivers))
+        groups.setdefault(key, []).append(finding)
+    return [_risk(org, known.get(code), group, owner, ranking)
+            for (code, owner), group in list(groups.items())[:TOP_RISKS]]
 
 
-def _risk(org: Org, item: Rule | None, finding: Finding, waivers: Sequence[Waiver]) -> Risk:
+def _risk(org: Org, item: Rule | None, group: list[Finding], owner: str,
+          ranking: Ranking) -> Risk:
+    finding, more = group[0], len(group) - 1
     doc = (item.doc if item else "").replace("`", "")
     paragraphs = [part.strip().replace("\n", " ") for part in doc.split("\n\n")]
     why = paragraphs[1] if len(paragraphs) > 1 and not paragraphs[1].endswith(":") else ""
     message = finding.message[:1].upper() + finding.message[1:]
+    if not message.endswith((".", "?", "!")):
+        message += "."
+    kind = (finding.entity or "").partition(":")[0]
+    if not more:
+        more_text = ""
+    elif kind and all(other.entity == finding.entity for other in group):
+        more_text = f"And {more} more like it on this {kind}."
+    elif owner == NO_OWNER:
+        more_text = f"And {more} more like it, none with an owner."
+    else:
+        more_text = f"And {more} more like it with the same owner."
     return Risk(message=message, expectation=item.summary if item else "", why=why,
-                owner=owner_of(org, finding, waivers), code=finding.code, severity=finding.severity,
-                location=finding.location, stage=item.blocks_stage if item else 4)
+                owner=owner, code=finding.code, severity=finding.severity,
+                location=finding.location, stage=ranking.stage_of(finding),
+                reach=ranking.reach.of(finding.entity).text, more=more, more_text=more_text)
+
+
+# -- the appendix ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """The findings of one rule, in file order, with the rule's expectation (``summary``)."""
+
+    code: str
+    name: str
+    summary: str
+    findings: tuple[FindingView, ...]
+
+    @property
+    def counts(self) -> str:
+        """Its findings by severity in words: ``3 errors``, ``2 warnings, 1 info``."""
+        return tally(view.severity for view in self.findings)
+
+
+def tally(severities: Iterable[str]) -> str:
+    """Findings by severity in words, worst first: ``2 errors, 1 warning``."""
+    counts = Counter(severities)
+    return ", ".join(plural(counts[level], level) for level in SEVERITIES if counts[level])
+
+
+@dataclass(frozen=True)
+class AreaGroup:
+    """The findings of one rule area, one group per rule in code order."""
+
+    prefix: str
+    area: str
+    rules: tuple[RuleGroup, ...]
+
+    @property
+    def count(self) -> int:
+        """Its findings, every rule."""
+        return sum(len(group.findings) for group in self.rules)
+
+
+def grouped(views: Iterable[FindingView], known: dict[str, Rule]) -> list[AreaGroup]:
+    """Findings grouped by area (catalog order, then a plugin's areas by prefix) and rule (by
+    code), each group in the order given."""
+    by_rule: dict[str, list[FindingView]] = {}
+    for view in views:
+        by_rule.setdefault(view.code, []).append(view)
+    by_area: dict[str, list[RuleGroup]] = {}
+    for code in sorted(by_rule):
+        item = known.get(code)
+        views_of = by_rule[code]
+        by_area.setdefault(code.rstrip("0123456789"), []).append(RuleGroup(
+            code=code, name=views_of[0].name, summary=item.summary.replace("`", "") if item else "",
+            findings=tuple(views_of)))
+    order = [*[prefix for prefix in AREAS if prefix in by_area],
+             *sorted(set(by_area) - set(AREAS))]
+    return [AreaGroup(prefix, by_area[prefix][0].findings[0].area, tuple(by_area[prefix]))
+            for prefix in order]

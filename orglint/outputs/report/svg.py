@@ -27,6 +27,7 @@ COLOURS = {
     "error": "#b3261e", "warning": "#a35f00", "info": "#1f5fa8",
     OWNED: "#2e7d32", UNOWNED: "#f2b705", UNDESIGNED: "#b3261e", NONE: "#eef0f3",
     "met": "#2e7d32", "current": "#2e7d32", "next": "#ffffff", "ahead": "#eef0f3",
+    "unassessed": "#ffffff",
 }
 INK = "#1d2430"
 MUTED = "#5b6472"
@@ -90,9 +91,10 @@ def _step_status(step: Step) -> str:
     if status == "current":
         return "● you are here"
     if status == "next":
-        count = step.open_count
-        return f"✗ {plural(count, 'blocker')}"
-    return "not yet"
+        if step.missing and not step.blockers:
+            return "✗ not mapped yet"
+        return f"✗ {plural(step.open_count, 'blocker')}"
+    return "not assessed" if status == "unassessed" else "not yet"
 
 
 def area_bars(areas: Sequence[AreaScore]) -> str:
@@ -101,7 +103,8 @@ def area_bars(areas: Sequence[AreaScore]) -> str:
     most = max([a.total for a in areas] + [1])
     height = row * len(areas) + 44
     desc = "; ".join(f"{a.area}: {plural(a.error, 'error')}, {plural(a.warning, 'warning')}, "
-                     f"{plural(a.info, 'info')}" for a in areas)
+                     f"{plural(a.info, 'info')}" + ("" if a.judged else " (not mapped)")
+                     for a in areas)
     parts = [_open("areas", label_width + bar_width + 170, height, "Findings by rule area", desc)]
     for index, area in enumerate(areas):
         y = 10 + index * row
@@ -115,7 +118,7 @@ def area_bars(areas: Sequence[AreaScore]) -> str:
                              f'fill="{COLOURS[severity]}"><title>{value} {severity}</title></rect>')
                 x += span
         summary = (", ".join(f"{getattr(area, s)}{s[0].upper()}" for s in ("error", "warning", "info")
-                             if getattr(area, s)) or "✓ clear")
+                             if getattr(area, s)) or area.status_text)
         parts.append(_text(x + 6, y + 14, summary, fill=MUTED))
     parts.append(_legend(10, height - 14, [(COLOURS[s], f"{s} ({s[0].upper()})")
                                            for s in ("error", "warning", "info")]))
