@@ -165,3 +165,15 @@ def test_a_baselined_org_does_not_say_no_problems_above_its_blockers(tmp_path, c
     assert code == 0
     assert out.splitlines()[0] == "No new problems found in 1 file."
     assert "No problems found" not in out
+
+
+def test_warnings_and_missing_structure_are_both_said(tmp_path, capsys, monkeypatch):
+    (tmp_path / "org.yaml").write_text("teams:\n  sales: {}\n", encoding="utf-8")
+    _, out = run(capsys, monkeypatch, tmp_path)
+    assert stage_lines(out) == [
+        "Stage 1 of 4: reactive - 1 team written down, but no customer journey is mapped with "
+        "its path and owner.",
+        "Blocking stage 2 (designed surface):",
+        "  ORG006 team-without-lead: 1 finding",
+        "  and it needs" + NEEDS_JOURNEY[1:],
+    ]

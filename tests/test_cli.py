@@ -88,10 +88,12 @@ def test_text_output_and_exit_1_on_an_error(repo, cli):
         f"{INFO}\n"
         "\n"
         "Found 3 problems (1 error, 1 warning, 1 info) in 1 file.\n"
-        "Stage 1 of 4: reactive - problems are handled as they surface; the structure is "
-        "written down (2 teams, 2 people); only warnings keep it from stage 2 (ORG006).\n"
+        "Stage 1 of 4: reactive - 2 teams, 2 people written down, but no customer journey is "
+        "mapped with its path and owner.\n"
         "Blocking stage 2 (designed surface):\n"
         "  ORG006 team-without-lead: 1 finding\n"
+        "  and it needs a customer journey with a path of teams and one named owner (journeys: "
+        "{id: {path: [team, ...], owner: person}})\n"
         "Why each rule matters and how to fix it: 'orglint rule ORG006'.\n"
     )
 

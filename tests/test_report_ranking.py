@@ -247,13 +247,15 @@ def test_not_assessed_says_what_to_fix_first(monkeypatch: pytest.MonkeyPatch,
     assert html.count('class="status-unassessed">not assessed</td>') == 4
 
 
-def test_a_near_miss_names_the_warnings(monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_warnings_are_no_near_miss_while_the_structure_is_missing(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # 110 teams without a journey: the warnings block, and the journey is still to be written
     report = markdown("report-large", monkeypatch, capsys)
-    assert ("**Stage 1 of 4: reactive.** Problems are handled as they surface; the structure "
-            "is written down (110 teams, 110 people); only warnings keep it from stage 2 "
-            "(ORG006).\n\nBlocking stage 2 (designed surface):\n\n- ORG006 team-without-lead: "
-            "11 findings\n") in report
+    assert ("**Stage 1 of 4: reactive.** 110 teams, 110 people written down, but no customer "
+            "journey is mapped with its path and owner.\n\nBlocking stage 2 (designed "
+            "surface):\n\n- ORG006 team-without-lead: 11 findings\n- and it needs a customer "
+            "journey with a path of teams and one named owner") in report
+    assert "only warnings keep it" not in report
     assert "No problems found" not in report
 
 

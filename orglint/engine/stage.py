@@ -117,27 +117,33 @@ def stage_of(findings: Iterable[Finding], registry: Registry, org: Org,
         return Stage(0, broken=broken, meaning=f"{_count(broken)} in files that cannot be "
                      "read or resolved; fix them first, then the stage can be judged")
     for number in (2, 3, 4):
-        if blocking[number]:
-            stage = Stage(number - 1, tuple(blocking[number]))
+        if blocking[number]:  # with what the stage would also need, so words stay true
+            stage = Stage(number - 1, tuple(blocking[number]), missing=_missing(number, org))
             return _described(stage, org)
         if ran is not None:
             skipped = tuple(item.code for item in registry if item.blocks_stage == number
                             and item.severity != "info" and item.code not in ran)
             if skipped:
                 return _described(Stage(number - 1, unassessed=skipped), org)
-        missing = tuple(evidence.need for evidence in EVIDENCE[number] if not evidence.met(org))
+        missing = _missing(number, org)
         if missing:
             return _described(Stage(number - 1, missing=missing), org)
     return _described(Stage(4), org)
+
+
+def _missing(number: int, org: Org) -> tuple[str, ...]:
+    """What stage ``number`` needs that the org does not have, in words."""
+    return tuple(evidence.need for evidence in EVIDENCE[number] if not evidence.met(org))
 
 
 def _described(stage: Stage, org: Org) -> Stage:
     """The stage with its ``meaning``: the org as it stands, in words that match the cause."""
     meaning = STAGES[stage.number][1]
     if stage.number == 1:
-        mapped = [f"{len(table)} {word}" for word, table in (
-            ("teams", org.teams), ("people", org.people), ("journeys", org.journeys))
-            if table]
+        mapped = [f"{len(table)} {one if len(table) == 1 else many}"
+                  for one, many, table in (("team", "teams", org.teams),
+                                           ("person", "people", org.people),
+                                           ("journey", "journeys", org.journeys)) if table]
         if not mapped:
             meaning = "nothing is mapped yet"
         elif stage.missing:
@@ -145,7 +151,7 @@ def _described(stage: Stage, org: Org) -> Stage:
                       "with its path and owner"
         else:
             meaning = f"{meaning}; the structure is written down ({', '.join(mapped)})"
-    if stage.warnings_only:  # a near miss: say which warnings stand between it and the next
+    if stage.warnings_only and not stage.missing:  # a near miss: say which warnings stand between
         held = ", ".join(sorted({finding.code for finding in stage.blockers}))
         meaning += f"; only warnings keep it from stage {stage.number + 1} ({held})"
     return Stage(stage.number, stage.blockers, stage.unassessed, stage.missing, stage.broken,

@@ -44,8 +44,8 @@ def stage_headline(stage: Stage) -> str:
 
 def next_steps(stage: Stage) -> tuple[str | None, list[str]]:
     """What keeps the org from the next stage: a heading and its items (the blocking rules
-    with their counts, or the structure the next stage needs); (None, []) at stage 4 and when
-    not assessed."""
+    with their counts, then the structure the next stage also needs; or only that structure);
+    (None, []) at stage 4 and when not assessed."""
     if stage.next is None:
         return None, []
     from orglint.engine.stage import STAGES
@@ -54,12 +54,13 @@ def next_steps(stage: Stage) -> tuple[str | None, list[str]]:
     if stage.unassessed:
         return (f"{title[:1].upper()}{title[1:]} was not assessed: "
                 f"{unassessed_text(stage.unassessed)}.", [])
-    if stage.missing:
+    if stage.missing and not stage.blockers:
         return f"{title[:1].upper()}{title[1:]} needs what is not written down yet:", \
             list(stage.missing)
     by_rule = Counter((finding.code, finding.name) for finding in stage.blockers)
-    return f"Blocking {title}:", [f"{code} {name}: {plural(count, 'finding')}"
-                                  for (code, name), count in sorted(by_rule.items())]
+    return f"Blocking {title}:", [*(f"{code} {name}: {plural(count, 'finding')}"
+                                    for (code, name), count in sorted(by_rule.items())),
+                                  *(f"and it needs {need}" for need in stage.missing)]
 
 
 def stage_lines(result: CheckResult) -> list[str]:
