@@ -24,7 +24,9 @@ hookimpl = pluggy.HookimplMarker("orglint")
 # what a rule module needs besides ``orglint.model``: the decorator, the hit a rule yields,
 # and the ``waivers`` input of rules that judge waivers
 from orglint.engine.waivers import Waiver, WaiverState  # noqa: E402
+from orglint.evidence.figures import Boundary, Evidence  # noqa: E402  (the `evidence` input)
 from orglint.finding import Hit  # noqa: E402
 from orglint.registry import Rule, collect, rule  # noqa: E402  (needs hookimpl above)
 
-__all__ = ["Hit", "Rule", "Waiver", "WaiverState", "__version__", "collect", "hookimpl", "rule"]
+__all__ = ["Boundary", "Evidence", "Hit", "Rule", "Waiver", "WaiverState", "__version__", "collect",
+           "hookimpl", "rule"]

@@ -16,6 +16,7 @@ from orglint.model.complexity import Complexity
 from orglint.schema.config import KINDS, TARGET_PATTERN, validate_config, validate_waiver_file
 
 if TYPE_CHECKING:
+    from orglint.evidence.settings import EvidenceSettings
     from orglint.registry import Registry
 
 CONFIG_NAMES = ("orglint.yaml", ".orglint.yaml")
@@ -70,6 +71,7 @@ class Config:
     rule_docs_url: str | None = None
     # the org-wide exception rates that make a handoff medium or high complexity
     complexity: Complexity = field(default_factory=Complexity)
+    evidence: EvidenceSettings | None = None  # the event logs to read (docs/evidence.md)
     sources: list[SourceSpec] = field(default_factory=list)
     # where each config key stands, for messages about its values
     document: Document | None = None
@@ -142,6 +144,14 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
             setattr(config, key, data[key])
     config.rules = dict(data.get("rules") or {})
     config.complexity = read_complexity(data.get("complexity"), document)
+    if data.get("evidence") is not None:
+        from orglint.evidence.settings import EvidenceError, parse
+
+        try:
+            config.evidence = parse(data["evidence"], config.root, config.position)
+        except EvidenceError as exc:
+            raise ConfigError([(exc.where if isinstance(exc.where, Position)
+                                else config.position("evidence"), exc.message)]) from exc
     config.sources = [SourceSpec(entry["type"], entry["path"],
                                  {k: v for k, v in entry.items() if k not in ("type", "path")}, index)
                       for index, entry in enumerate(data.get("sources") or [])]

@@ -8,12 +8,20 @@ from typing import Any
 from orglint.registry import Rule
 
 _EXAMPLE = re.compile(r"^(Fails|Passes):\s*\n\s*```yaml\n(.*?)```", re.S | re.M)
+_LOG = re.compile(r"^(Fails|Passes):\s*\n\s*```yaml\n.*?```\s*\n\s*```csv\n(.*?)```", re.S | re.M)
+# how the evidence rules' examples read the CSV log under each example
+EXAMPLE_EVIDENCE = "evidence: {min_support: 1, k: 1, logs: [{path: events.csv, journey: incident}]}\n"
 
 
 def examples(item: Rule) -> dict[str, str]:
     """``{"Fails": yaml, "Passes": yaml}`` from the rule's documentation: the fenced ``yaml``
     block after each heading; a heading the documentation lacks is absent."""
     return {kind: body for kind, body in _EXAMPLE.findall(item.doc)}
+
+
+def example_logs(item: Rule) -> dict[str, str]:
+    """``{"Fails": csv, "Passes": csv}``: the event log under each example, for EVD rules."""
+    return {kind: body for kind, body in _LOG.findall(item.doc)}
 
 
 def catalog_markdown(rules: list[Rule]) -> str:

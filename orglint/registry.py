@@ -21,6 +21,7 @@ AREAS = {
     "RAC": "RACI",
     "FBK": "Feedback",
     "WVR": "Waivers",
+    "EVD": "Evidence",
 }
 
 RuleFunction = Callable[..., Iterable[Hit]]
@@ -130,8 +131,9 @@ def _flatten(messages: Any) -> Iterator[Any]:
 # What a rule may ask for besides the org, by naming a parameter after it: the engine provides
 # each from the stage that owns it. ``waivers`` (an ``orglint.engine.waivers.WaiverState``) is
 # given after the waivers were applied, so a rule that asks for it runs last and its findings
-# cannot be waived.
-INPUTS = frozenset({"waivers"})
+# cannot be waived. ``evidence`` (an ``orglint.evidence.figures.Evidence``, or None without an
+# ``evidence:`` section) is how work moved, read from the configured event logs once per check.
+INPUTS = frozenset({"waivers", "evidence"})
 
 
 def _parameters(function: RuleFunction) -> list[str]:

@@ -74,7 +74,8 @@ class Session:
         ``select``/``ignore`` add to the config's selectors (``select`` replaces them when
         given); ``baseline``, when given, receives the settings without a baseline and returns
         the fingerprints to accept (``--baseline``, ``--diff-base``). Reads the declared
-        waivers. Raises ``UsageError`` for a selector that matches no rule or a bad
+        waivers; with an ``evidence:`` section, ``observe`` reads the event logs when the check
+        runs (orglint/evidence). Raises ``UsageError`` for a selector that matches no rule or a bad
         ``ORGLINT_TODAY``, ``ConfigError`` for a malformed waiver.
         """
         for selector in [*(select or ()), *ignore]:
@@ -88,6 +89,7 @@ class Session:
             rules=config.rules,
             waivers=tuple(load_waivers(config, self.registry, self.display)),
             today=_today(),
+            observe=_observer(config),
             complexity=config.complexity,
         )
         if baseline is not None:
@@ -175,6 +177,15 @@ class Session:
         root = config.root if config.path is not None else None
         scope = f"{self.cwd.resolve()}\0{config.path}"  # one pack per folder and config
         return ParseCache(cache_folder(root, config.cache_dir, self.cwd), scope)
+
+
+def _observer(config: Config) -> Callable[[Any], Any] | None:
+    """Org -> Evidence when the config names event logs; imports no engine until called."""
+    if config.evidence is None:
+        return None
+    from orglint.evidence import observer
+
+    return observer(config.evidence)
 
 
 def open_session(config_path: str | None, cwd: Path | None = None,

@@ -28,6 +28,15 @@ A case file (``tests/rules/BND001.yaml``)::
         org: |
           ...
         expect: []
+      - name: an evidence rule reads event logs
+        evidence: |                # a config holding an `evidence:` section (orglint.yaml)
+          evidence: {min_support: 1, k: 1, logs: [{path: events.csv}]}
+        logs:                      # files beside that config
+          events.csv: |
+            case,timestamp,team
+            c1,2024-03-04T09:00:00Z,desk
+        org: |
+          ...
 
 Only the case's rule runs, plus the loading checks (ORG001-ORG005), so a broken input shows
 up as a failure instead of passing silently. Plugin authors use the same runner:
@@ -37,6 +46,8 @@ up as a failure instead of passing silently. Plugin authors use the same runner:
 from __future__ import annotations
 
 import datetime
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,6 +84,8 @@ class Case:
     select: list[str] = field(default_factory=list)
     config: str | None = None
     today: datetime.date | None = None
+    evidence: str | None = None
+    logs: dict[str, str] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -95,7 +108,8 @@ def load_cases(path: str | Path) -> list[Case]:
         Case(rule=data["rule"], name=item["name"], org=item["org"], expect=item.get("expect") or [],
              options=item.get("options") or {}, severity=item.get("severity"), source=str(path),
              select=list(item.get("select") or []), config=item.get("config"),
-             today=item.get("today"))
+             today=item.get("today"), evidence=item.get("evidence"),
+             logs=dict(item.get("logs") or {}))
         for item in data["cases"]
     ]
 
@@ -105,20 +119,42 @@ def run_case(case: Case, registry: Registry) -> list[dict[str, Any]]:
     positions in ``org.yaml``: the case's rule with its options and severity, the rules in its
     ``select``, and the loading checks ORG001-ORG005.
 
-    Raises ``ValueError`` for a bad ``config`` text, ``RuleCrash`` when a rule raises.
+    A case with ``evidence`` (a config text) and ``logs`` (file name -> content) reads those
+    logs for the EVD rules. Raises ``ValueError`` for a bad ``config`` text, ``RuleCrash`` when
+    a rule raises.
     """
     entry: dict[str, Any] = {"options": case.options}
     if case.severity:
         entry["severity"] = case.severity
     waivers, complexity = case_config(case)
-    settings = Settings(select=[case.rule, *case.select, *LOADING_CODES], rules={case.rule: entry},
-                        waivers=waivers, today=case.today, complexity=complexity)
-    result = check([load_text(case.org, CASE_PATH)], registry, settings)
+    with tempfile.TemporaryDirectory(prefix="orglint-case-") as folder:
+        observe = (evidence_observer(case.evidence, case.logs, Path(folder))
+                   if case.evidence is not None else None)
+        settings = Settings(select=[case.rule, *case.select, *LOADING_CODES],
+                            rules={case.rule: entry}, waivers=waivers, today=case.today,
+                            complexity=complexity, observe=observe)
+        result = check([load_text(case.org, CASE_PATH)], registry, settings)
     return [
         {"code": f.code, "line": f.line, "column": f.column, "message": f.message,
          "severity": f.severity}
         for f in result.findings
     ]
+
+
+def evidence_observer(config: str, logs: dict[str, str], folder: Path) -> Callable[[Any], Any]:
+    """``Settings.observe`` for a config text holding ``evidence:`` and the logs it names,
+    written into ``folder`` (positions in the config are reported under orglint.yaml)."""
+    from orglint.config import load_config
+    from orglint.evidence import observer
+
+    for name, text in logs.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    path = folder / CONFIG_PATH
+    path.write_text(config, encoding="utf-8")
+    loaded = load_config(path, CONFIG_PATH)
+    if loaded.evidence is None:
+        raise ValueError(f"{path}: the config has no 'evidence:' section")
+    return observer(loaded.evidence)
 
 
 def case_config(case: Case) -> tuple[list[Waiver], Complexity]:

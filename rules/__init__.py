@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from orglint import Rule, collect, hookimpl
 
-from . import boundaries, context, feedback, governance, incentives, raci, structure, waivers
+from . import boundaries, context, evidence, feedback, governance, incentives, raci, structure, waivers
 
-AREA_MODULES = (structure, boundaries, governance, incentives, context, raci, feedback, waivers)
+AREA_MODULES = (structure, boundaries, governance, incentives, context, raci, feedback, waivers,
+                evidence)
 
 
 @hookimpl

@@ -169,7 +169,7 @@ def test_unknown_and_mistyped_config_keys(tmp_path, cli, monkeypatch):
         "error, warning, info",
         "orglint.yaml:3:9: config error: key 'ignore' must be a list, not 'ORG007'",
         "orglint.yaml:4:1: config error: unknown config key 'colour'; expected one of: "
-        "baseline, cache_dir, complexity, exclude, fail_on, ignore, include, plugins, "
+        "baseline, cache_dir, complexity, evidence, exclude, fail_on, ignore, include, plugins, "
         "rule_docs_url, rules, select, sources, waiver_files, waivers",
         "orglint.yaml:7:15: config error: field 'rules.GOV001.severity' is 'loud'; expected one "
         "of: error, warning, info, off",

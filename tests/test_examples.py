@@ -47,6 +47,9 @@ CATALOG = (
     Example("harbor-health", stage=4, exit_code=0),
     # connected but brittle: default gate (errors), warnings only, so it passes the gate
     Example("kestrel-freight", stage=3, exit_code=0),
+    # clean on paper, held against a real incident log: undeclared boundaries and returns
+    # across the escalations keep it at stage 2 (warnings only, so the default gate passes)
+    Example("incident-desk", stage=2, exit_code=0),
 )
 
 
@@ -135,3 +138,10 @@ def test_the_brittle_org_hangs_on_one_owner_and_the_founder() -> None:
     assert {"BND004", "GOV006"} <= codes
     document = json.loads(run(CATALOG[2], "--format", "json").stdout)
     assert document["summary"]["errors"] == 0
+
+
+def test_the_incident_desk_is_clean_on_paper_and_held_back_by_its_log() -> None:
+    codes = _codes(CATALOG[3])
+    assert sorted(set(codes)) == ["EVD001", "EVD003", "EVD004", "EVD006"]
+    document = json.loads(run(CATALOG[3], "--format", "json").stdout)
+    assert {blocker["code"] for blocker in document["stage"]["blockers"]} == {"EVD001", "EVD006"}

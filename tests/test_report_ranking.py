@@ -129,13 +129,14 @@ def test_every_built_in_rule_has_its_phase(registry: Registry) -> None:
         if item.plugin.startswith("orglint.rules") or item.prefix in PHASE_OF:
             phases[phase_of(item.code, item)].append(item.code)
     assert phases == {
-        1: ["BND002", "BND003", "CTX001", "CTX002", "ORG001", "ORG002", "ORG003", "ORG004",
-            "ORG005", "ORG006", "ORG007", "ORG008", "ORG009"],
-        2: ["BND001", "BND004", "BND005", "BND006", "BND007", "GOV001", "GOV002", "GOV003", "GOV004",
-            "GOV005", "GOV006", "GOV007", "INC001", "INC002", "INC003", "INC004", "INC005",
-            "RAC001", "RAC002", "RAC003", "RAC004", "RAC005", "RAC006"],
-        3: ["FBK001", "FBK002", "FBK003", "FBK004", "FBK005", "GOV008", "GOV009", "WVR001",
-            "WVR002", "WVR003"],
+        1: ["BND002", "BND003", "CTX001", "CTX002", "EVD001", "EVD002", "EVD005", "ORG001",
+            "ORG002", "ORG003", "ORG004", "ORG005", "ORG006", "ORG007", "ORG008", "ORG009"],
+        2: ["BND001", "BND004", "BND005", "BND006", "BND007", "EVD004", "EVD006", "GOV001",
+            "GOV002", "GOV003", "GOV004", "GOV005", "GOV006", "GOV007", "INC001", "INC002",
+            "INC003", "INC004", "INC005", "RAC001", "RAC002", "RAC003", "RAC004", "RAC005",
+            "RAC006"],
+        3: ["EVD003", "EVD007", "EVD008", "FBK001", "FBK002", "FBK003", "FBK004", "FBK005",
+            "GOV008", "GOV009", "WVR001", "WVR002", "WVR003"],
     }
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from orglint.docs import examples
+from orglint.docs import EXAMPLE_EVIDENCE, example_logs, examples
 from orglint.engine.check import Settings, check
 from orglint.load.documents import load_text
 from orglint.plugins import build_registry, make_manager
+from orglint.testing import evidence_observer
 
 RULES = list(build_registry(make_manager()))
 
@@ -21,11 +22,20 @@ def test_rule_has_why_and_both_examples(item):
 
 
 @pytest.mark.parametrize("item", RULES, ids=[r.code for r in RULES])
-def test_failing_example_fails_and_passing_example_passes(item, registry):
+def test_failing_example_fails_and_passing_example_passes(item, registry, tmp_path):
     found = examples(item)
-    settings = Settings(select=[item.code])
-    failing = check([load_text(found["Fails"], "fails.yaml")], registry, settings)
-    passing = check([load_text(found["Passes"], "passes.yaml")], registry, settings)
+    logs = example_logs(item)
+
+    def run(name: str):
+        observe = None
+        if name in logs:  # an evidence rule: the example's own event log
+            folder = tmp_path / name
+            folder.mkdir()
+            observe = evidence_observer(EXAMPLE_EVIDENCE, {"events.csv": logs[name]}, folder)
+        settings = Settings(select=[item.code], observe=observe)
+        return check([load_text(found[name], f"{name.lower()}.yaml")], registry, settings)
+
+    failing, passing = run("Fails"), run("Passes")
     assert [f.code for f in failing.findings if f.code == item.code], "the failing example passes"
     assert [f.message for f in passing.findings if f.code == item.code] == []
     if not item.code.startswith("ORG00"):

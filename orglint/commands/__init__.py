@@ -15,8 +15,8 @@ from orglint import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # the subcommands in the order `orglint --help` lists them; each is orglint.commands.<name>
-COMMANDS = ("check", "rules", "rule", "report", "impact", "schema", "graph", "init", "import",
-            "completion")
+COMMANDS = ("check", "rules", "rule", "report", "impact", "evidence", "schema", "graph", "init",
+            "import", "completion")
 
 
 class Parser(argparse.ArgumentParser):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -44,6 +44,9 @@ class Settings:
     today: datetime.date | None = None
     # fingerprint -> how many findings the baseline accepts; None when there is no baseline
     baseline: Counter[str] | None = None
+    # Org -> Evidence from the configured event logs (orglint/evidence), or None: called once,
+    # after the org is built and before the rules run; rules ask for it as the input `evidence`
+    observe: Callable[[Org], Any] | None = None
     # the exception rates that make a handoff medium or high complexity (config `complexity`)
     complexity: Complexity = field(default_factory=Complexity)
 
@@ -70,6 +73,8 @@ class CheckResult:
     today: datetime.date | None = None
     # rule code -> the options it ran with: its defaults under the config's options
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # how work moved (orglint.evidence.figures.Evidence), when the config names event logs
+    evidence: Any = None
 
     @property
     def failed(self) -> bool:
@@ -175,14 +180,20 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -
 
     Rules that ask for the ``waivers`` input run after the waivers were applied (so a waived
     finding never blocks, and those rules know which waivers were used); their own findings
-    cannot be waived. Raises ``RuleCrash`` when a rule raises.
+    cannot be waived. With ``settings.observe`` the event logs are read once, after the org is
+    built, when a selected rule asks for the ``evidence`` input; those rules receive the
+    figures. Raises
+    ``RuleCrash`` when a rule raises, ``EvidenceError`` when a log cannot be used.
     """
     files = list(files)
     org, paths = prepare(files, settings.complexity)
     rules = registry.select(settings.select, settings.ignore)
+    # the logs are read only when a selected rule asks for them (`--ignore EVD` skips them)
+    wanted = settings.observe is not None and any("evidence" in item.inputs for item in rules)
+    evidence = settings.observe(org) if settings.observe is not None and wanted else None
     late = [item for item in rules if "waivers" in item.inputs]
     found = run_rules(org, [item for item in rules if "waivers" not in item.inputs], registry,
-                      settings)
+                      settings, {"evidence": evidence})
     declared, problems = declared_waivers(files, settings)
     today = settings.today or datetime.date.today()
     codes = {**{name: item.code for name, item in registry.by_name.items()},
@@ -191,7 +202,8 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -
                                            lambda rule: codes.get(rule) or codes.get(rule.upper()))
     state = WaiverState(declared=declared, used=frozenset(used), ran=frozenset(item.code for item in rules),
                         today=today, problems=tuple(problems), rules=codes)
-    findings = sorted([*findings, *run_rules(org, late, registry, settings, {"waivers": state})])
+    findings = sorted([*findings, *run_rules(org, late, registry, settings,
+                                             {"waivers": state, "evidence": evidence})])
     shown, baselined = apply_baseline(findings, settings.baseline)
     return CheckResult(
         findings=shown,
@@ -207,6 +219,7 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -
         options={item.code: {**item.defaults,
                              **(rule_settings(registry, settings, item).get("options") or {})}
                  for item in rules},
+        evidence=evidence,
     )
 
 

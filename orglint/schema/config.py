@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from orglint.evidence.settings import EVIDENCE_SCHEMA
 from orglint.finding import SEVERITIES, Position
 from orglint.load.documents import Document
 from orglint.schema.org import ID_PATTERN, SECTIONS, URL_PATTERN, hits
@@ -58,6 +59,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
     },
     # where each rule's documentation lives, for SARIF's helpUri: {code}, {name}, {anchor}
     "rule_docs_url": {"type": "string", "empty": False, "regex": URL_PATTERN},
+    "evidence": EVIDENCE_SCHEMA,  # event logs: docs/evidence.md
     # files of other systems read as org entities every run; the other keys of an entry are
     # the options of its type, checked against that source's own schema (orglint.sources)
     "sources": {"type": "list", "schema": {"type": "dict", "allow_unknown": True, "schema": {

@@ -170,6 +170,8 @@ class Report:
     appendix: list[AreaGroup]
     severities: tuple[str, ...] = SEVERITIES
     entities: dict[str, int] = field(default_factory=dict)
+    # "Declared vs observed" (orglint.evidence.view.Observed), when the config names event logs
+    evidence: Any = None
 
     @property
     def total(self) -> int:
@@ -210,8 +212,10 @@ def build(result: CheckResult, *, today: date, version: str,
         next_stage=stage.next,
         next_stage_name=next_name,
         counts={severity: result.counts()[severity] for severity in SEVERITIES},
-        areas=area_scores(result.rules, result.findings, [pair[0] for pair in waived_pairs],
-                          org, result.waivers),
+        areas=[area for area in area_scores(result.rules, result.findings,
+                                            [pair[0] for pair in waived_pairs], org,
+                                            result.waivers)
+               if area.prefix != "EVD" or result.evidence is not None],  # no logs: not assessed
         risks=top_risks(org, known, result.findings, stage.next, result.waivers, ranking),
         ladder=ladder(result.findings, known, stage),
         plan=remediation_plan(org, known, result.findings, ranking, result.waivers),
@@ -229,7 +233,18 @@ def build(result: CheckResult, *, today: date, version: str,
         appendix=grouped(findings, known),
         entities={kind: len(getattr(org, kind)) for kind in
                   ("people", "teams", "journeys", "handoffs", "metrics")},
+        evidence=_observed(result),
     )
+
+
+def _observed(result: CheckResult) -> Any:
+    """The "Declared vs observed" section, judged with EVD004's ``max_rate`` as the check ran."""
+    if result.evidence is None:
+        return None
+    from orglint.evidence.view import observed
+
+    max_rate = float((result.options.get("EVD004") or {}).get("max_rate", 0.1))
+    return observed(result.evidence, result.org, max_rate)
 
 def _option(result: CheckResult, known: dict[str, Rule], code: str, option: str,
             default: int) -> int:

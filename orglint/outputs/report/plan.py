@@ -47,6 +47,12 @@ PHASE_OF: dict[str, int] = {
     "GOV009": 3,   # SLAs measured
     "FBK": 3,      # reviews and instrumented boundaries
     "WVR": 3,      # waivers: accepted gaps that must be revisited on time
+    "EVD001": 1,   # a boundary work crosses that nobody declared
+    "EVD002": 1,   # a contract for a route work does not take
+    "EVD005": 1,   # a journey map that is not the journey customers take
+    "EVD004": 2,   # ping-pong: the contract does not say what crosses
+    "EVD006": 2,   # governance sized for fewer exceptions than cross
+    "EVD": 3,      # SLAs against observed latency, and the quality of the logs themselves
 }
 STAGE_PHASE = {2: 1, 3: 2, 4: 3}
 SHOWN_TARGETS = 5

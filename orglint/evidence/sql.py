@@ -1,0 +1,245 @@
+"""Every evidence computation, written once as SQL over one ``events`` relation.
+
+An engine (DuckDB in process, or Spark) provides four relations and runs these statements in
+order, materialising each ``STEPS`` entry under its name:
+
+- ``raw_events(log, journey, case_id, ts, ts_status, row_no, seq, team_value, activity, person)``:
+  every event read; ``ts`` in epoch seconds (UTC) or NULL, ``ts_status`` 0 parsed, 1 missing,
+  2 unparseable; ``row_no`` the place in the file (XES line, CSV/Parquet row, 1-based); ``seq``
+  the tie-breaker (the sequence column, else ``row_no``); ``person`` a keyed pseudonym or NULL.
+- ``team_map(log, value, team)``: each log value that maps to a team id.
+- ``sla(source, target, acknowledge_s, complete_s)``: the declared SLA of each boundary.
+- ``journey_teams(journey, team)`` and ``journey_steps(journey, source, target)``: each declared
+  journey's teams, and its steps forward along the declared path.
+
+Definitions (docs/evidence.md): events of a case are ordered by ``ts``, then ``seq``. A
+*stretch* is a run of consecutive events of one team; a *handoff* is two consecutive events
+whose team differs, i.e. the start of every stretch but the first; its *boundary* is the
+directed pair (source, target). The acknowledge latency runs from the last event of the source
+to the first event of the target (or the target's first event whose activity is the
+configured one); the complete latency to the target's last event of that stretch. A handoff
+A -> B *returns* when the next stretch is A again (a path A, B, A: ping-pong).
+
+Only standard window functions, ``CASE`` and plain aggregates are used, so the text runs on
+DuckDB and Spark SQL alike; ``{quantile}`` is the one function whose name differs
+(``quantile_cont`` / ``percentile``, both the linearly interpolated quantile).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+ORDER = "ORDER BY ts, seq"
+WINDOW = f"(PARTITION BY log, case_id {ORDER})"
+
+# the events that count: a case, a parsed time inside the period, a team
+EVENTS = """
+SELECT r.log, r.journey, r.case_id, r.ts, r.seq, m.team, r.activity, r.person
+FROM raw_events r
+JOIN team_map m ON m.log = r.log AND m.value = r.team_value
+WHERE {used}
+"""
+USED = ("r.ts_status = 0 AND r.case_id IS NOT NULL AND r.case_id <> '' "
+        "AND r.ts >= {start} AND r.ts < {end}")
+
+# one pass over the events: each with its neighbours in the case; only those that start or
+# end a stretch, end a case, tie with the previous event of another team, or acknowledge
+# are kept
+MARKS = f"""
+SELECT * FROM (
+  SELECT log, journey, case_id, team, ts, seq,
+         CASE WHEN prev_team IS NULL OR prev_team <> team THEN 1 ELSE 0 END AS is_start,
+         CASE WHEN next_team IS NULL THEN 1 ELSE 0 END AS is_last,
+         CASE WHEN prev_ts = ts AND prev_team <> team THEN 1 ELSE 0 END AS is_tie,
+         CASE WHEN {{ack_condition}} THEN 1 ELSE 0 END AS is_ack,
+         prev_team, prev_ts
+  FROM (
+    SELECT log, journey, case_id, team, ts, seq, activity,
+           lag(team) OVER w AS prev_team,
+           lag(ts) OVER w AS prev_ts,
+           lead(team) OVER w AS next_team
+    FROM ({{events}}) events
+    WINDOW w AS {WINDOW}
+  ) neighbours
+) marked
+WHERE is_start = 1 OR is_last = 1 OR is_tie = 1 OR is_ack = 1
+"""
+
+# with an acknowledge activity: the first such event of each stretch (stretch n of a case is
+# the n-th start)
+ACKS = f"""
+SELECT log, case_id, stretch, min(CASE WHEN is_ack = 1 THEN ts END) AS ack_ts
+FROM (
+  SELECT log, case_id, ts, is_ack,
+         sum(is_start) OVER (PARTITION BY log, case_id {ORDER}
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stretch
+  FROM marks
+  WHERE is_start = 1 OR is_ack = 1
+) numbered
+GROUP BY log, case_id, stretch
+"""
+
+# a second pass, over stretch starts and case ends only: the row after a start is the next
+# start (whose previous event ends this stretch) or the last event of the case
+HANDOFFS = f"""
+SELECT o.log, o.journey, o.case_id, o.place, o.prev_team AS source, o.team AS target,
+       {{ack_ts}} - o.prev_ts AS acknowledge_s,
+       o.done_ts - o.prev_ts AS complete_s,
+       CASE WHEN o.next_team = o.prev_team THEN 1 ELSE 0 END AS returned
+FROM (
+  SELECT log, journey, case_id, team, ts, prev_team, prev_ts, is_start,
+         sum(is_start) OVER (PARTITION BY log, case_id {ORDER}
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS place,
+         CASE WHEN is_last = 1 THEN ts
+              WHEN lead(is_start) OVER s = 1 THEN lead(prev_ts) OVER s
+              ELSE lead(ts) OVER s END AS done_ts,
+         CASE WHEN lead(is_start) OVER s = 1 THEN lead(team) OVER s END AS next_team
+  FROM marks
+  WHERE is_start = 1 OR is_last = 1
+  WINDOW s AS {WINDOW}
+) o
+{{ack_join}}
+WHERE o.is_start = 1 AND o.prev_team IS NOT NULL
+"""
+
+# per case and pair of teams {a, b} (a < b), both directions at once: how often each was
+# crossed and returned, where first and last; a bounce (A -> B, later B -> A) needs no join
+CASE_PAIRS = """
+SELECT log, case_id, a, b,
+       sum(CASE WHEN source = a THEN 1 ELSE 0 END) AS ab,
+       sum(CASE WHEN source = a THEN returned ELSE 0 END) AS ab_returns,
+       min(CASE WHEN source = a THEN place END) AS ab_first,
+       max(CASE WHEN source = a THEN place END) AS ab_last,
+       sum(CASE WHEN source = b THEN 1 ELSE 0 END) AS ba,
+       sum(CASE WHEN source = b THEN returned ELSE 0 END) AS ba_returns,
+       min(CASE WHEN source = b THEN place END) AS ba_first,
+       max(CASE WHEN source = b THEN place END) AS ba_last
+FROM (
+  SELECT log, case_id, source, place, returned,
+         CASE WHEN source < target THEN source ELSE target END AS a,
+         CASE WHEN source < target THEN target ELSE source END AS b
+  FROM handoffs
+) paired
+GROUP BY log, case_id, a, b
+"""
+
+# distinct teams per case in two plain aggregations (faster than a per-group DISTINCT)
+CASES = """
+SELECT log, journey, case_id, count(*) AS teams, sum(off_path) AS off_path
+FROM (
+  SELECT m.log, m.journey, m.case_id, m.team,
+         max(CASE WHEN j.team IS NULL THEN 1 ELSE 0 END) AS off_path
+  FROM marks m
+  LEFT JOIN journey_teams j ON j.journey = m.journey AND j.team = m.team
+  WHERE m.is_start = 1
+  GROUP BY m.log, m.journey, m.case_id, m.team
+) teams
+GROUP BY log, journey, case_id
+"""
+
+CASE_STEPS = """
+SELECT h.log, h.case_id,
+       sum(CASE WHEN j.source IS NULL THEN 1 ELSE 0 END) AS off_steps,
+       max(h.returned) AS ping_pong
+FROM handoffs h
+LEFT JOIN journey_steps j ON j.journey = h.journey AND j.source = h.source AND j.target = h.target
+GROUP BY h.log, h.case_id
+"""
+
+# (name, statement): materialised in this order; ACKS only with an acknowledge activity
+STEPS = (("marks", MARKS), ("acks", ACKS), ("handoffs", HANDOFFS),
+         ("case_pairs", CASE_PAIRS), ("cases", CASES), ("case_steps", CASE_STEPS))
+
+# -- figures: small results read back into Python ---------------------------------------------
+
+# per log and team value: what was read, what was used, and what was left out (with the first
+# place); the totals, the period and the data quality are summed from it in Python
+TEAM_VALUES = """
+SELECT r.log, r.team_value, count(*) AS events,
+       sum(CASE WHEN {used} THEN 1 ELSE 0 END) AS used,
+       min(CASE WHEN {used} THEN r.ts END) AS first_ts,
+       max(CASE WHEN {used} THEN r.ts END) AS last_ts,
+       sum(CASE WHEN r.ts_status = 1 THEN 1 ELSE 0 END) AS missing_ts,
+       min(CASE WHEN r.ts_status = 1 THEN r.row_no END) AS first_missing_ts,
+       sum(CASE WHEN r.ts_status = 2 THEN 1 ELSE 0 END) AS unparseable_ts,
+       min(CASE WHEN r.ts_status = 2 THEN r.row_no END) AS first_unparseable_ts,
+       sum(CASE WHEN r.case_id IS NULL OR r.case_id = '' THEN 1 ELSE 0 END) AS missing_case,
+       min(CASE WHEN r.case_id IS NULL OR r.case_id = '' THEN r.row_no END) AS first_missing_case,
+       sum(CASE WHEN r.ts_status = 0 AND NOT (r.ts >= {start} AND r.ts < {end}) THEN 1 ELSE 0 END)
+         AS outside_period,
+       min(r.row_no) AS first_row
+FROM raw_events r
+GROUP BY r.log, r.team_value
+"""
+
+TIES = """
+SELECT log, count(*) AS ties, count(DISTINCT case_id) AS cases
+FROM marks
+WHERE is_tie = 1
+GROUP BY log
+"""
+
+# per boundary: handoffs, cases, returns, and bounced cases (A -> B, later B -> A anywhere)
+BOUNDARY_COUNTS = """
+SELECT a AS source, b AS target, sum(ab) AS handoffs, count(*) AS cases,
+       sum(ab_returns) AS returns, sum(CASE WHEN ba_last > ab_first THEN 1 ELSE 0 END) AS bounced
+FROM case_pairs WHERE ab > 0 GROUP BY a, b
+UNION ALL
+SELECT b AS source, a AS target, sum(ba) AS handoffs, count(*) AS cases,
+       sum(ba_returns) AS returns, sum(CASE WHEN ab_last > ba_first THEN 1 ELSE 0 END) AS bounced
+FROM case_pairs WHERE ba > 0 GROUP BY a, b
+"""
+
+LATENCIES = """
+SELECT h.source, h.target,
+       count(h.acknowledge_s) AS acknowledge_n,
+       {quantile}(h.acknowledge_s, 0.5) AS acknowledge_p50,
+       {quantile}(h.acknowledge_s, 0.9) AS acknowledge_p90,
+       sum(CASE WHEN s.acknowledge_s IS NULL THEN NULL
+                WHEN h.acknowledge_s > s.acknowledge_s THEN 1 ELSE 0 END) AS acknowledge_breaches,
+       count(h.complete_s) AS complete_n,
+       {quantile}(h.complete_s, 0.5) AS complete_p50,
+       {quantile}(h.complete_s, 0.9) AS complete_p90,
+       sum(CASE WHEN s.complete_s IS NULL THEN NULL
+                WHEN h.complete_s > s.complete_s THEN 1 ELSE 0 END) AS complete_breaches
+FROM handoffs h
+LEFT JOIN sla s ON s.source = h.source AND s.target = h.target
+GROUP BY h.source, h.target
+"""
+
+TEAMS_PER_CASE = """
+SELECT c.journey, c.teams, count(*) AS cases,
+       sum(CASE WHEN c.off_path = 0 AND coalesce(p.off_steps, 0) = 0 THEN 1 ELSE 0 END)
+         AS conforming,
+       sum(coalesce(p.ping_pong, 0)) AS ping_pong
+FROM cases c
+LEFT JOIN case_steps p ON p.log = c.log AND p.case_id = c.case_id
+GROUP BY c.journey, c.teams
+"""
+
+PEOPLE_PER_CASE = """
+SELECT avg(people) AS people FROM (
+  SELECT count(DISTINCT person) AS people FROM ({events}) events GROUP BY log, case_id
+) per_case
+"""
+
+FIGURES = {"ties": TIES, "boundary_counts": BOUNDARY_COUNTS, "latencies": LATENCIES,
+           "teams_per_case": TEAMS_PER_CASE}
+
+
+def render(statement: str, *, quantile: str, start: float | None, end: float | None,
+           acknowledge_activity: str | None, literal: Callable[[str], str]) -> str:
+    """The statement with the engine's quantile function and the run's constants filled in;
+    ``literal`` quotes a string the engine's way."""
+    bounds = {"start": repr(float(start)) if start is not None else "-1e18",
+              "end": repr(float(end)) if end is not None else "1e18"}
+    used = USED.format(**bounds)
+    if acknowledge_activity is None:
+        ack = {"ack_condition": "1 = 0", "ack_ts": "o.ts", "ack_join": ""}
+    else:
+        ack = {"ack_condition": f"activity = {literal(acknowledge_activity)}",
+               "ack_ts": "a.ack_ts",
+               "ack_join": "LEFT JOIN acks a ON a.log = o.log AND a.case_id = o.case_id "
+                           "AND a.stretch = o.place"}
+    return statement.format(quantile=quantile, used=used, events=EVENTS.format(used=used),
+                            **bounds, **ack)
