@@ -242,3 +242,13 @@ def test_malformed_team_files_and_empty_exports_are_findings(cli, repo):
         ("teams.yaml", 5, 15, "ORG002", "'members' holds 1, not a login"),
         ("teams.yaml", 5, 18, "ORG002", "'members' holds an empty value, not a login"),
     ]
+
+
+def test_a_backstage_list_with_an_empty_or_mistyped_item_is_a_finding_at_it(cli, repo):
+    catalog = "kind: Group\nmetadata: {name: ops}\nspec: {members: [null, 3], parent: 5}\n"
+    repo("sources:\n  - {type: backstage, path: catalog.yaml}\n", **{"catalog.yaml": catalog})
+    assert located(cli) == [
+        ("catalog.yaml", 3, 18, "ORG002", "team 'ops' field 'members[0]' must not be empty"),
+        ("catalog.yaml", 3, 24, "ORG002", "team 'ops' field 'members[1]' must be a string, not 3"),
+        ("catalog.yaml", 3, 36, "ORG002", "team 'ops' field 'parent' must be a string, not 5"),
+    ]

@@ -155,7 +155,8 @@ class _Catalog:
             out = raw.setdefault(field_name, [])
             for index, value in enumerate(values):
                 target = self.ref(entity, value, kind, ("spec", field_name, index))
-                if target is not None and target not in out:
+                # an empty item stays, for the schema to report at its place
+                if (target is not None or value is None) and (target is None or target not in out):
                     items[(field_name, len(out))] = (entity.doc, ("spec", field_name, index))
                     out.append(target)
         entity.raw, entity.anchor = raw, anchor
