@@ -102,7 +102,9 @@ class Finding:
 
 
 _QUOTED = re.compile(r"'([^'\n]*)'")
-_HINT = re.compile(r"[;,.]?\s*did you mean\b")
+# hints name other entities, which come and go: "did you mean ...", "that is the name of ..."
+_HINT = re.compile(r"[;,.]?\s*(?:did you mean|that is the name of)\b")
+_ITEM = re.compile(r"\[[0-9]+\]")  # a list position quoted in a field name: 'members[1]'
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _INDEX = re.compile(r"(?<![^.])[0-9]+(?![^.])")
 _POSITION = re.compile(r"(?:^|:)[0-9]+(?::[0-9]+)?$")
@@ -110,5 +112,5 @@ _POSITION = re.compile(r"(?:^|:)[0-9]+(?::[0-9]+)?$")
 
 def _quoted_ids(message: str) -> list[str]:
     """The quoted ids of a message, sorted, without anything that looks like a position."""
-    return sorted({token for token in _QUOTED.findall(message)
+    return sorted({_ITEM.sub("[#]", token) for token in _QUOTED.findall(message)
                    if token and not _POSITION.search(token)})

@@ -217,3 +217,15 @@ def test_without_logs_the_report_has_no_such_section(tmp_path):
     folder = ops_repo(tmp_path, "include: ['*.yaml']\n", {})
     markdown = orglint(folder, "report", "--format", "markdown").stdout
     assert "Declared vs observed" not in markdown and "Evidence" not in markdown
+
+
+def test_whole_log_figures_on_fewer_than_k_cases_are_suppressed(tmp_path):
+    one_case = ("case,timestamp,team\nc1,2024-03-04T09:00:00Z,desk\n"
+                "c1,2024-03-04T09:30:00Z,network\nc1,2024-03-04T10:00:00Z,desk\n")
+    repo = ops_repo(tmp_path / "one", "evidence:\n  logs: [{path: e.csv}]\n", {"e.csv": one_case})
+    data = json.loads(orglint(repo, "evidence", "--format", "json").stdout)
+    assert (data["cases"], data["coverage"], data["teams_per_case"]["mean"],
+            data["ping_pong_share"]) == (1, None, None, None)
+    text = orglint(repo, "evidence").stdout
+    assert "  coverage                 -  of handoffs cross a declared contract" in text
+    assert "100.0%" not in text

@@ -220,3 +220,16 @@ def test_the_documented_example_is_the_real_output(repo: Path, capsys: pytest.Ca
     code, out, _ = run(capsys, "person:maya")
     assert code == 0
     assert f"`orglint impact person:maya` prints:\n\n```\n{out}```" in doc
+
+
+def test_findings_that_stand_either_way_are_not_new(tmp_path, capsys, monkeypatch):
+    # the hint of an unknown lead names Eve while she is there, and not without her; the
+    # unknown member moves from members[1] to members[0]: the same problems, not new ones
+    (tmp_path / "org.yaml").write_text(
+        "people:\n  eve: {name: Eve Martin}\n"
+        "teams:\n  billing: {lead: Eve Martin, members: [eve, devv]}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code = main(["impact", "eve", "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert data["new_findings"] == []

@@ -179,6 +179,11 @@ def test_import_takes_options_on_the_command_line(cli, repo):
     code, _, err = cli("import", "csv-people", "people.csv", "-o", "out2", "--options", "[1]")
     assert (code, err) == (2, "orglint: error: --options must be a YAML mapping, such as "
                               "'{columns: {id: Employee ID}}'\n")
+    # a required option neither given nor configured is a usage error, not a crash
+    code, _, err = cli("import", "csv-people", "people.csv", "-o", "out2")
+    assert (code, err) == (2, "orglint: error: --options (or a 'sources:' entry for this path in "
+                              "the config): option 'columns' of source csv-people: required "
+                              "field\n")
 
 
 def test_impact_of_a_person_from_a_source_points_into_it(cli, repo):

@@ -98,8 +98,8 @@ def _reader(readers: Any, kind: str) -> Any:
 
 
 def _options(args: argparse.Namespace, session: Any, reader: Any, path: Path) -> dict[str, Any]:
-    """The options given with ``--options``, else those of the config's matching entry."""
-    from orglint.load.documents import load_text
+    """The options given with ``--options``, else those of the config's matching entry,
+    checked against the source's own schema; UsageError naming what is wrong."""
     from orglint.sources import option_problems, source_root
 
     if args.options is None:
@@ -107,15 +107,26 @@ def _options(args: argparse.Namespace, session: Any, reader: Any, path: Path) ->
         for spec in config.sources:
             if spec.type == args.type and source_root(config, spec) == path.resolve():
                 return dict(spec.options)
-        return {}
-    loaded = load_text(args.options, "--options")
+        data: Any = {}
+    else:
+        data = _given(args.options)
+    problems = option_problems(args.type, reader, data)
+    if problems:  # a required option (csv-people's columns) is a usage error, never a crash
+        where = "--options" if args.options is not None else \
+            "--options (or a 'sources:' entry for this path in the config)"
+        raise UsageError(f"{where}: " + "; ".join(message for _, message in problems))
+    return dict(data)
+
+
+def _given(text: str) -> Any:
+    """The ``--options`` text as a mapping; UsageError when it is not one."""
+    from orglint.load.documents import load_text
+
+    loaded = load_text(text, "--options")
     if loaded.problems:
         hit = loaded.problems[0]
         raise UsageError(f"--options is not valid YAML: {hit.message}")
     data = loaded.documents[0].data if loaded.documents else None
     if not isinstance(data, dict):
         raise UsageError("--options must be a YAML mapping, such as '{columns: {id: Employee ID}}'")
-    problems = option_problems(args.type, reader, data)
-    if problems:
-        raise UsageError("; ".join(message for _, message in problems))
     return data

@@ -54,6 +54,8 @@ def summary(evidence: Evidence, org: Org) -> dict[str, Any]:
         declared.append(row)
     distribution = [{"teams": teams, "cases": cases if evidence.shown(cases) else None}
                     for teams, cases in evidence.teams_per_case]
+    # the whole-log figures rest on every case: fewer than k cases, and they are suppressed too
+    whole = evidence.shown(evidence.cases)
     return {
         "engine": evidence.engine,
         "period": evidence.period,
@@ -64,12 +66,12 @@ def summary(evidence: Evidence, org: Org) -> dict[str, Any]:
         "handoffs": evidence.handoffs,
         "boundaries": len(evidence.boundaries),
         "declared_boundaries": sum(1 for item in evidence.boundaries if item.declared),
-        "coverage": _round(evidence.coverage),
-        "teams_per_case": {"mean": _round(evidence.mean_teams_per_case, 2),
+        "coverage": _round(evidence.coverage) if whole else None,
+        "teams_per_case": {"mean": _round(evidence.mean_teams_per_case, 2) if whole else None,
                            "reference": REFERENCE_TEAMS_PER_CASE,
                            "distribution": distribution},
-        "ping_pong_share": _round(evidence.ping_pong_share),
-        "people_per_case": _round(evidence.people_per_case, 2),
+        "ping_pong_share": _round(evidence.ping_pong_share) if whole else None,
+        "people_per_case": _round(evidence.people_per_case, 2) if whole else None,
         "journeys": [{"journey": item.journey, "cases": item.cases,
                       "conformance": _round(item.conformance) if item.declared_teams else None,
                       "mean_teams": _round(item.mean_teams, 2),
