@@ -151,12 +151,16 @@ class Session:
         checked and the result keeps the findings in those files (``CheckResult.files`` names
         them).
         """
-        result = run_check(self.registry, self.load(paths, buffer), settings)
+        loaded = self.load(paths, buffer)
+        result = run_check(self.registry, loaded, settings)
+        # a file that cannot be read hides what the named files refer to: show why
+        unreadable = [item.path for item in loaded if item.problems]
         if buffer is not None:
-            return result.limited_to([buffer.display])
+            return result.limited_to([buffer.display], unreadable)
         if only_files(paths, self.cwd):
             return result.limited_to([display(path, self.cwd, resolved=True)
-                                      for path in discover(self.config, paths, self.cwd)])
+                                      for path in discover(self.config, paths, self.cwd)],
+                                     unreadable)
         return result
 
     def _without(self, buffer: Buffer) -> list[Path]:

@@ -176,3 +176,14 @@ def test_bash_loads_the_completion_script(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "orglint" in proc.stdout
+
+
+def test_a_file_that_cannot_be_read_is_shown_beside_the_named_one(starter: Path) -> None:
+    handoffs = starter / "handoffs.yaml"
+    lines = handoffs.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[4] = "\t" + lines[4].lstrip(" ")  # a tab on line 5 makes the file unreadable
+    handoffs.write_text("".join(lines), encoding="utf-8")
+    proc = run("check", "-q", "journeys.yaml", cwd=starter)
+    shown = proc.stdout.splitlines()
+    assert shown[0].startswith("handoffs.yaml:5:1: ORG001 [error] a tab cannot indent YAML")
+    assert all(line.startswith(("handoffs.yaml:", "journeys.yaml:")) for line in shown)

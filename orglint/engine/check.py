@@ -86,11 +86,14 @@ class CheckResult:
         """How many findings of each severity are shown."""
         return Counter(finding.severity for finding in self.findings)
 
-    def limited_to(self, paths: Sequence[str]) -> CheckResult:
+    def limited_to(self, paths: Sequence[str], unreadable: Iterable[str] = ()) -> CheckResult:
         """The same result with only the findings (shown, waived, baselined) in ``paths``,
-        given as displayed; ``files`` becomes those paths. The stage stays the org's."""
+        given as displayed; ``files`` becomes those paths. The stage stays the org's. The
+        shown findings of files in ``unreadable`` stay too: what could not be read changes
+        what is found in the named files."""
         keep = set(paths)
-        return replace(self, findings=[f for f in self.findings if f.path in keep],
+        shown = keep | set(unreadable)
+        return replace(self, findings=[f for f in self.findings if f.path in shown],
                        waived=[pair for pair in self.waived if pair[0].path in keep],
                        baselined=[f for f in self.baselined if f.path in keep],
                        files=[path for path in self.files if path in keep] or list(paths))
