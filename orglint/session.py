@@ -104,18 +104,25 @@ class Session:
         """The org's files (real paths, in display order).
 
         Folders are walked with the config's include and exclude globs; no paths means the
-        config's folder. When every path names a file, the org is still the whole include set
-        (cross-file rules need every file) with the named files added: ``named`` tells which
-        findings to show.
+        config's folder. When every path names a file and a config file defines the org, the
+        org is still its whole include set (cross-file rules need every file) with the named
+        files added: ``check`` then shows the named files' findings. Without a config file
+        nothing says where the org ends, so the named files are the org.
         """
         if not only_files(paths, self.cwd):
             return discover(self.config, paths, self.cwd)
         named = discover(self.config, paths, self.cwd)
+        return sorted({*self._whole(), *named},
+                      key=lambda path: display(path, self.cwd, resolved=True))
+
+    def _whole(self) -> list[Path]:
+        """The config's whole include set; [] without a config file, or when it is empty."""
+        if self.config.path is None:
+            return []
         try:
-            whole = discover(self.config, (), self.cwd)
-        except UsageError:  # nothing else matches the include globs: the named files are all
-            whole = []
-        return sorted({*whole, *named}, key=lambda path: display(path, self.cwd, resolved=True))
+            return discover(self.config, (), self.cwd)
+        except UsageError:  # nothing else matches the include globs
+            return []
 
     def load(self, paths: Sequence[str], buffer: Buffer | None = None) -> list[LoadedFile]:
         """The org's files, loaded (from the parse cache where their bytes are unchanged);
@@ -164,12 +171,8 @@ class Session:
         return result
 
     def _without(self, buffer: Buffer) -> list[Path]:
-        try:
-            whole = discover(self.config, (), self.cwd)
-        except UsageError:  # the buffer is the whole org
-            return []
         replaced = (self.cwd / buffer.display).resolve()
-        return [path for path in whole if path != replaced]
+        return [path for path in self._whole() if path != replaced]
 
     def parse_cache(self) -> ParseCache:
         """The parse cache: off with ``--no-cache``, else where config and environment say."""

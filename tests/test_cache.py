@@ -214,3 +214,22 @@ def test_a_damaged_signing_key_is_replaced(tmp_path):
     cache = stored(tmp_path / "c2")
     assert cache.enabled and len(key_file.read_bytes()) == 32
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_merge_sources_and_collection_keys_survive_the_cache(tmp_path, monkeypatch, capsys):
+    """Values under a merge key or a collection key leave marked places in the position
+    index; a cached entry must still load, warm, with the same findings."""
+    from orglint.commands import main
+
+    (tmp_path / "org.yaml").write_text(
+        "teams:\n  a:\n    <<: {name: A, extra: {deep: 1}}\n  ? [x, y]\n  : {name: Y}\n",
+        encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    outputs = []
+    for _ in range(2):  # cold, then from the cache
+        code = main(["check", "-q"])
+        out, err = capsys.readouterr()
+        assert (code, err) == (1, "")
+        outputs.append(out)
+    assert outputs[0] == outputs[1]
+    assert "ORG001" in outputs[0]

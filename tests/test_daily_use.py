@@ -187,3 +187,11 @@ def test_a_file_that_cannot_be_read_is_shown_beside_the_named_one(starter: Path)
     shown = proc.stdout.splitlines()
     assert shown[0].startswith("handoffs.yaml:5:1: ORG001 [error] a tab cannot indent YAML")
     assert all(line.startswith(("handoffs.yaml:", "journeys.yaml:")) for line in shown)
+
+
+def test_without_a_config_the_named_files_are_the_org(tmp_path: Path) -> None:
+    # nothing says where the org ends: the folder is not walked (it may be a home folder)
+    (tmp_path / "a.yaml").write_text("teams:\n  sales: {}\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("teams: [\n", encoding="utf-8")
+    proc = run("check", "-q", "a.yaml", cwd=tmp_path)
+    assert proc.stdout == "a.yaml:2:3: ORG006 [warning] team 'sales' has no lead\n"

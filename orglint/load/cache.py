@@ -103,11 +103,21 @@ def dump(loaded: LoadedFile) -> bytes:
     position index pickled apart (so it can be read late)."""
     documents = [
         ({f.name: getattr(doc, f.name) for f in fields(doc) if f.name not in _LAZY},
-         _dumps((doc.keys, doc.values)))
+         _dumps((_plain(doc.keys), _plain(doc.values))))
         for doc in loaded.documents
     ]
     rest = {f.name: getattr(loaded, f.name) for f in fields(loaded) if f.name != "documents"}
     return _dumps((FORMAT, rest, documents))
+
+
+def _plain(table: dict[Any, Any]) -> dict[Any, Any]:
+    """A position index without the places of what the data does not hold: values under a
+    merge key or a collection used as a key are marked by a bare ``object()`` in their path,
+    which no entry may hold (and nothing asks for their place once the file is parsed)."""
+    if not any(type(step) is object for path in table for step in path):
+        return table
+    return {path: pos for path, pos in table.items()
+            if not any(type(step) is object for step in path)}
 
 
 def undump(payload: bytes) -> LoadedFile:
