@@ -467,6 +467,9 @@ def log_quality(org: Org, evidence: Evidence | None) -> Iterator[Hit]:
             if count:
                 yield Hit(f"log '{name}': {count} of {total} events {what}, first at {word} "
                           f"{first}; they are left out", position=quality.where)
+        if quality.outside_period and quality.outside_period == total:
+            yield Hit(f"log '{name}': none of its {total} events falls in the configured "
+                      "'period'; every figure of it is empty", position=quality.where)
         if quality.unmapped:
             values = ", ".join(f"'{value}' {count}" for value, count in quality.unmapped_values)
             yield Hit(f"log '{name}': {quality.unmapped} of {total} events have a team value that "

@@ -106,6 +106,9 @@ BAD_XES = '<?xml version="1.0"?>\n<log>\n  <trace>\n    <event></trace>\n</log>\
     ("evidence:\n  logs: [{path: e.csv, team_map: {'re:(': desk}}]\n", {},
      "orglint.yaml:2:35: config error: 're:(' is not a regular expression: missing ), "
      "unterminated subpattern at position 0"),
+    ("evidence:\n  period: {from: 2012-06-30, to: 2012-01-01}\n  logs: [{path: e.csv}]\n", {},
+     "orglint.yaml:2:34: config error: the period ends (2012-01-01) before it starts "
+     "(2012-06-30); write 'from' first"),
     ("evidence:\n  logs: [{path: e.txt}]\n", {},
      "orglint.yaml:2:17: config error: cannot tell the format of 'e.txt'; name it with "
      "'format: xes|csv|parquet'"),
@@ -229,3 +232,12 @@ def test_whole_log_figures_on_fewer_than_k_cases_are_suppressed(tmp_path):
     text = orglint(repo, "evidence").stdout
     assert "  coverage                 -  of handoffs cross a declared contract" in text
     assert "100.0%" not in text
+
+
+def test_a_period_that_holds_no_event_is_said(tmp_path):
+    log = "case,timestamp,team\nc1,2024-03-04T09:00:00Z,desk\nc1,2024-03-04T10:00:00Z,network\n"
+    repo = ops_repo(tmp_path, "evidence:\n  period: {from: 2030-01-01, to: 2030-02-01}\n"
+                              "  logs: [{path: e.csv}]\n", {"e.csv": log})
+    done = orglint(repo, "check", "-q", "--select", "EVD007")
+    assert done.stdout == ("orglint.yaml:3:10: EVD007 [warning] log 'e.csv': none of its 2 events "
+                           "falls in the configured 'period'; every figure of it is empty\n")

@@ -187,6 +187,10 @@ def parse(data: dict[str, Any], root: Path, position: Any) -> EvidenceSettings:
             journey=entry.get("journey"), timestamp_format=entry.get("timestamp_format"),
         ))
     period = data.get("period") or {}
+    if period.get("from") and period.get("to") and period["from"] > period["to"]:
+        raise EvidenceError(position("evidence", "period", "to"),
+                            f"the period ends ({period['to']}) before it starts "
+                            f"({period['from']}); write 'from' first")
     people = data.get("people")
     return EvidenceSettings(
         logs=tuple(logs),
