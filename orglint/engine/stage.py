@@ -10,7 +10,7 @@ the built-in pack) the stage is 0, "not assessed": nothing above it can be judge
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from orglint.finding import Finding
@@ -154,8 +154,7 @@ def _described(stage: Stage, org: Org) -> Stage:
     if stage.warnings_only and not stage.missing:  # a near miss: say which warnings stand between
         held = ", ".join(sorted({finding.code for finding in stage.blockers}))
         meaning += f"; only warnings keep it from stage {stage.number + 1} ({held})"
-    return Stage(stage.number, stage.blockers, stage.unassessed, stage.missing, stage.broken,
-                 meaning)
+    return replace(stage, meaning=meaning)
 
 
 def _count(number: int) -> str:

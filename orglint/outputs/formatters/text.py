@@ -50,15 +50,15 @@ def next_steps(stage: Stage) -> tuple[str | None, list[str]]:
         return None, []
     from orglint.engine.stage import STAGES
 
-    title = f"stage {stage.next} ({STAGES[stage.next][0]})"
+    named = f"{stage.next} ({STAGES[stage.next][0]})"
     if stage.unassessed:
-        return (f"{title[:1].upper()}{title[1:]} was not assessed: "
+        return (f"Stage {named} was not assessed: "
                 f"{unassessed_text(stage.unassessed)}.", [])
     if stage.missing and not stage.blockers:
-        return f"{title[:1].upper()}{title[1:]} needs what is not written down yet:", \
+        return f"Stage {named} needs what is not written down yet:", \
             list(stage.missing)
     by_rule = Counter((finding.code, finding.name) for finding in stage.blockers)
-    return f"Blocking {title}:", [*(f"{code} {name}: {plural(count, 'finding')}"
+    return f"Blocking stage {named}:", [*(f"{code} {name}: {plural(count, 'finding')}"
                                     for (code, name), count in sorted(by_rule.items())),
                                   *(f"and it needs {need}" for need in stage.missing)]
 
