@@ -32,17 +32,11 @@ from .findings import (
     grouped,
     top_risks,
 )
+from .matrix import Matrix, boundary_matrix
 from .people import PersonLoad, people_load
 from .plan import Phase, remediation_plan
 from .scorecard import AreaScore, area_scores
-from .views import (
-    JourneyView,
-    Matrix,
-    MetricView,
-    boundary_matrix,
-    incentive_map,
-    journey_blueprints,
-)
+from .views import JourneyView, MetricView, incentive_map, journey_blueprints
 
 
 @dataclass(frozen=True)

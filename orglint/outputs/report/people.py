@@ -37,7 +37,9 @@ class PersonLoad:
 
 
 def people_load(org: Org) -> list[PersonLoad]:
-    """Every person with what depends on them, the most loaded first (then by id)."""
+    """Every person something depends on (a handoff, a journey, a RACI activity, a recurring
+    decision, or as a backup) and every founder, the most loaded first (then by id). Time
+    grows with what is held, not with the people who hold nothing."""
     decides: Counter[str] = Counter()
     last: Counter[str] = Counter()
     for handoff in org.handoffs.values():
@@ -54,8 +56,13 @@ def people_load(org: Org) -> list[PersonLoad]:
             for ref in activity.A:
                 if ref.kind == "person":
                     accountable[ref.id] += 1
+    held = {*decides, *last, *journeys, *accountable}
+    for index in (org.handoffs_owned, org.handoffs_backed, org.decisions_by):
+        held.update(ref.id for ref in index if ref.kind == "person")
     loads = []
     for person in org.people.values():
+        if person.id not in held and not person.founder:
+            continue
         ref = Ref("person", person.id)
         recurring = [d for d in org.decisions_by.get(ref, []) if d.frequency in RECURRING]
         loads.append(PersonLoad(

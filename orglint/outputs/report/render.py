@@ -27,29 +27,76 @@ from markupsafe import Markup
 
 from orglint.errors import UsageError
 
-from . import Report, svg
-from .views import plural
+from . import Report, RuleCount, Step, Trend, TrendLine, WaiverView, svg
+from .findings import AreaGroup, FindingView, Risk, RuleGroup
+from .matrix import Block, Cell, Group, Matrix
+from .people import PersonLoad
+from .plan import Phase, PlanItem
+from .scorecard import AreaScore
+from .views import BoundaryStep, HandoffView, JourneyView, MetricView, plural
 
 BUILTIN = Path(__file__).resolve().parent.parent / "templates"
 FORMATS = {"html": "report.html.j2", "markdown": "report.md.j2"}
 FINDING_KEYS = ("fingerprint", "code", "severity", "message", "path", "line", "column")
 
 
+# text that Markdown shows as itself: it starts with a letter (so it starts no heading, list,
+# quote or numbered item), holds no character Markdown reads as markup, and no run of spaces
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.:;'\"/()!?%@$^{}+=#>-]*|[0-9]+")
+_SPACES = re.compile(r"\s+")
+_MARKUP = re.compile(r"([\\`*\[\]<|~])")
+_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_ENTITY = re.compile(r"&(?=[A-Za-z0-9#])")
+_LINE_START = re.compile(r"^( ?)([#+=>-])")
+_NUMBERED = re.compile(r"^( ?[0-9]+)([.)])(?= |$)")
+
+
 def md_escape(value: Any) -> str:
     """A value as Markdown text that renders as itself: no markup, no HTML, one line."""
-    text = re.sub(r"\s+", " ", str(value))
-    text = re.sub(r"([\\`*\[\]<|~])", r"\\\1", text)
-    text = re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", text)
-    text = re.sub(r"&(?=[A-Za-z0-9#])", r"\\&", text)
+    text = str(value)
+    if _PLAIN.fullmatch(text) and "  " not in text:
+        return text  # the common case, which the substitutions below would leave as it is
+    text = _SPACES.sub(" ", text)
+    text = _MARKUP.sub(r"\\\1", text)
+    text = _UNDERSCORE.sub(r"\\_", text)
+    text = _ENTITY.sub(r"\\&", text)
     # what would start a heading, list, quote or rule when the value begins a line
-    text = re.sub(r"^( ?)([#+=>-])", r"\1\\\2", text)
-    return re.sub(r"^( ?[0-9]+)([.)])(?= |$)", r"\1\\\2", text)
+    text = _LINE_START.sub(r"\1\\\2", text)
+    return _NUMBERED.sub(r"\1\\\2", text)
+
+
+def md_finalize(value: Any) -> str:
+    """Every ``{{ value }}`` of a Markdown template: ``md_escape``d, except text a template
+    marked safe (a macro's own Markdown, ``{{ table() | safe }}``)."""
+    return str(value) if isinstance(value, Markup) else md_escape(value)
+
+
+# the report's own view types: plain values, read by the thousand in a large org's report
+VIEWS = frozenset({Report, RuleCount, Step, Trend, TrendLine, WaiverView, AreaGroup, FindingView,
+                   Risk, RuleGroup, Block, Cell, Group, Matrix, PersonLoad, Phase, PlanItem,
+                   AreaScore, BoundaryStep, HandoffView, JourneyView, MetricView})
+_MISSING = object()
+
+
+class Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, with a short way to the public data of the report's own view types:
+    a public attribute that is no callable is what the sandbox itself would return (it only
+    refuses names starting with ``_`` and reaches into functions, types and frames), without
+    its checks on each of the hundreds of thousands of reads of a large org's report."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``obj.attribute`` for the template, as ``SandboxedEnvironment.getattr`` answers."""
+        if type(obj) in VIEWS and not attribute.startswith("_"):
+            value = getattr(obj, attribute, _MISSING)
+            if value is not _MISSING and not callable(value):
+                return value
+        return super().getattr(obj, attribute)
 
 
 def environment(fmt: str, template_dir: str | None = None) -> SandboxedEnvironment:
     """The sandboxed Jinja environment of a format (``html`` autoescaped, ``markdown`` with
-    ``md_escape`` on every value), ``template_dir`` searched before the built-in templates.
-    Raises ``UsageError`` when ``template_dir`` is not a folder."""
+    ``md_escape`` on every value but those marked safe), ``template_dir`` searched before the
+    built-in templates. Raises ``UsageError`` when ``template_dir`` is not a folder."""
     builtin = FileSystemLoader(str(BUILTIN))
     loaders: list[Any] = [builtin, PrefixLoader({"orglint": builtin})]
     if template_dir is not None:
@@ -57,10 +104,10 @@ def environment(fmt: str, template_dir: str | None = None) -> SandboxedEnvironme
             raise UsageError(f"--template-dir '{template_dir}' is not a folder")
         loaders.insert(0, FileSystemLoader(template_dir))
     markdown = fmt == "markdown"
-    env = SandboxedEnvironment(
+    env = Sandbox(
         loader=ChoiceLoader(loaders),
         autoescape=not markdown,
-        finalize=md_escape if markdown else None,
+        finalize=md_finalize if markdown else None,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

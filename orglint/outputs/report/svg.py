@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from html import escape
 
 from . import AreaScore, Step
+from .matrix import Matrix
 from .people import PersonLoad
 from .views import (
     NONE,
@@ -19,7 +20,6 @@ from .views import (
     UNDESIGNED,
     UNOWNED,
     JourneyView,
-    Matrix,
     plural,
 )
 
@@ -137,16 +137,22 @@ def _legend(x: float, y: float, items: Sequence[tuple[str, str]]) -> str:
 
 
 def matrix(data: Matrix) -> str:
-    """The boundary matrix as a heat map: rows send, columns receive; marks repeat the colour."""
-    cell = 34
-    names = data.teams
+    """The boundary matrix as a heat map: rows send, columns receive; marks repeat the colour.
+    Squares of grouped teams are wider and also say how many boundaries are in their (worst)
+    state. Only the squares where something crosses are drawn: its size grows with the grid's
+    labels and the boundaries, never with the teams squared."""
+    cell = 52 if data.grouped else 34
+    names = data.labels
     label = min(max([len(n) for n in names] + [4]), 24) * 7.4 + 14
     top = label * 0.72 + 16
     size = cell * len(names)
     width, height = max(label + size + 20, 560), top + size + 46
     counts = ", ".join(f"{data.counts[s]} {STATE_TEXT[s]}" for s in (OWNED, UNOWNED, UNDESIGNED))
-    parts = [_open("matrix", width, height, "Boundary matrix (rows send to columns)",
-                   f"{len(names)} teams; {counts}")]
+    described = (f"{plural(len(data.teams), 'team')} in {plural(len(names), 'group')}"
+                 if data.grouped else plural(len(names), "team"))
+    title = "Boundary matrix (rows send to columns)"
+    parts = [_open("matrix", width, height, title + (", teams grouped" if data.grouped else ""),
+                   f"{described}; {counts}")]
     for index, name in enumerate(names):
         y = top + index * cell + cell / 2 + 4
         parts.append(_text(label - 8, y, clip(name, 24), anchor="end"))
@@ -159,22 +165,15 @@ def matrix(data: Matrix) -> str:
                  f'height="{cell}" fill="{COLOURS[NONE]}" stroke="#ffffff"/></pattern></defs>'
                  f'<rect x="{label:g}" y="{top:g}" width="{size}" height="{size}" '
                  'fill="url(#matrix-grid)"/>')
-    for r, row in enumerate(data.rows):
-        for c, item in enumerate(row):
-            if item.state == NONE:
-                continue
-            x, y = label + c * cell, top + r * cell
-            tip = f"{item.source} → {item.target}: {item.text}"
-            if item.handoffs:
-                tip += f" ({', '.join(item.handoffs)})"
-            if item.journeys:
-                tip += f"; on {', '.join(item.journeys)}"
-            ink = INK if item.state == UNOWNED else "#ffffff"
-            parts.append(f'<g><title>{esc(tip)}</title><rect x="{x:g}" y="{y:g}" width="{cell}" '
-                         f'height="{cell}" fill="{COLOURS[item.state]}" stroke="#ffffff"/>')
-            parts.append(_text(x + cell / 2, y + cell / 2 + 5, STATE_MARK[item.state], size=15,
-                               anchor="middle", fill=ink, weight="bold"))
-            parts.append("</g>")
+    for r, c, item in data.squares:
+        x, y = label + c * cell, top + r * cell
+        ink = INK if item.state == UNOWNED else "#ffffff"
+        parts.append(f'<g><title>{esc(item.tip)}</title><rect x="{x:g}" y="{y:g}" width="{cell}" '
+                     f'height="{cell}" fill="{COLOURS[item.state]}" stroke="#ffffff"/>')
+        parts.append(_text(x + cell / 2, y + cell / 2 + 5, item.label,
+                           size=12 if data.grouped else 15, anchor="middle", fill=ink,
+                           weight="bold"))
+        parts.append("</g>")
     parts.append(_legend(10, height - 12, [(COLOURS[s], f"{STATE_MARK[s]} {STATE_TEXT[s]}")
                                            for s in (OWNED, UNOWNED, UNDESIGNED)]))
     parts.append("</svg>")

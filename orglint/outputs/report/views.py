@@ -1,4 +1,5 @@
-"""Views of the Org itself for the report: the boundary matrix, journey blueprints, incentive map."""
+"""Views of the Org itself for the report: the states of a boundary, journey blueprints, the
+incentive map (the boundary matrix is in ``matrix``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ STATE_TEXT = {
     NONE: "no boundary",
 }
 STATE_MARK = {OWNED: "✓", UNOWNED: "!", UNDESIGNED: "✗", NONE: ""}
-IRREGULAR = {"person": "people"}
+IRREGULAR = {"person": "people", "boundary": "boundaries"}
 
 
 def plural(count: int, word: str) -> str:
@@ -39,34 +40,6 @@ class _Boundary:
     def mark(self) -> str:
         """The state as one mark: ✓, ! or ✗ (nothing where teams never meet)."""
         return STATE_MARK[self.state]
-
-
-@dataclass(frozen=True)
-class Cell(_Boundary):
-    """One pair of teams in the matrix (names): the boundary's ``state`` (``owned``,
-    ``unowned``, ``undesigned`` or ``none``), its handoffs' names and the journeys crossing it."""
-
-    source: str
-    target: str
-    state: str
-    handoffs: tuple[str, ...] = ()
-    journeys: tuple[str, ...] = ()
-
-
-@dataclass
-class Matrix:
-    """Team × team: rows send, columns receive."""
-
-    teams: list[str]
-    rows: list[list[Cell]]
-    counts: dict[str, int]
-
-    @property
-    def boundaries(self) -> list[Cell]:
-        """Every pair of teams that meet, worst first: the matrix as a list."""
-        rank = {UNDESIGNED: 0, UNOWNED: 1, OWNED: 2}
-        cells = [cell for row in self.rows for cell in row if cell.state != NONE]
-        return sorted(cells, key=lambda cell: rank[cell.state])
 
 
 @dataclass(frozen=True)
@@ -143,37 +116,6 @@ def _state(handoffs: list[Handoff], on_journey: bool) -> str:
         owned = all(h.owner is not None and h.owner.kind == "person" for h in handoffs)
         return OWNED if owned else UNOWNED
     return UNDESIGNED if on_journey else NONE
-
-
-def boundary_matrix(org: Org) -> Matrix:
-    """Every team that sends or receives across a boundary, and the state of each pair."""
-    crossings: dict[tuple[str, str], list[str]] = {}
-    for journey in org.journeys.values():
-        for _, sender, receiver in journey.boundaries():
-            names = crossings.setdefault((sender.id, receiver.id), [])
-            if journey.name not in names:
-                names.append(journey.name)
-    between = {(source.id, target.id): handoffs
-               for (source, target), handoffs in org.handoffs_between.items()}
-    pairs = set(crossings) | {key for key, handoffs in between.items() if handoffs}
-    involved = {team for pair in pairs for team in pair}
-    teams = [team for team in org.teams if team in involved]
-    rows = []
-    counts = dict.fromkeys((OWNED, UNOWNED, UNDESIGNED), 0)
-    for source in teams:
-        row = []
-        for target in teams:
-            handoffs = list(between.get((source, target), ()))
-            state = _state(handoffs, (source, target) in crossings)
-            if state != NONE:
-                counts[state] += 1
-            row.append(Cell(
-                source=org.teams[source].name, target=org.teams[target].name, state=state,
-                handoffs=tuple(h.name for h in handoffs),
-                journeys=tuple(crossings.get((source, target), ())),
-            ))
-        rows.append(row)
-    return Matrix(teams=[org.teams[team].name for team in teams], rows=rows, counts=counts)
 
 
 def _handoff_view(org: Org, handoff: Handoff) -> HandoffView:
