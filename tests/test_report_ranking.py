@@ -323,3 +323,25 @@ def test_docs_show_the_phase_table_and_the_needs_of_each_area() -> None:
     for prefix, needs in AREA_NEEDS.items():
         row = next(line for line in DOC.splitlines() if line.startswith("| ") and f"({prefix})" in line)
         assert row.endswith(f"| {needs.absent} |"), prefix
+
+
+def test_each_owner_is_worked_out_once_per_entity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The appendix, the risks and the plan each name the owner of every finding: the owner
+    of an entity is worked out once per report, however many findings it has."""
+    import orglint.outputs.report.findings as findings
+
+    result, registry = checked("report-large", monkeypatch)
+    asked: list[object] = []
+    real = findings.describe_owner
+
+    def counting(org: object, ref: object) -> str:
+        asked.append(ref)
+        return real(org, ref)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(findings, "describe_owner", counting)
+    report = build(result, today=date(2026, 1, 15), version="0", rules=registry)
+    entities = {(f.entity, f.field) for f in result.findings
+                if findings.entity_of(result.org, f) is not None}
+    assert len(result.findings) == 447
+    assert len(asked) == len(entities) == 120
+    assert report.findings[0].owner == "no owner"

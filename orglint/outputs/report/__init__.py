@@ -24,6 +24,7 @@ from .findings import (
     NO_OWNER,
     AreaGroup,
     FindingView,
+    Owners,
     Ranking,
     Risk,
     area_of,
@@ -184,7 +185,8 @@ def build(result: CheckResult, *, today: date, version: str,
     risks and the plan before the declared volume (see ``reach.ReachIndex``)."""
     org = result.org
     known = {item.code: item for item in [*rules, *result.rules]}
-    findings = [finding_view(org, known, finding, result.waivers) for finding in result.findings]
+    owners = Owners(org, result.waivers)
+    findings = [finding_view(org, known, finding, owners=owners) for finding in result.findings]
     waived_pairs = list(getattr(result, "waived", []) or [])
     stage = result.stage
     next_name = STAGES[stage.next][0] if stage.next else ""
@@ -210,9 +212,9 @@ def build(result: CheckResult, *, today: date, version: str,
                                             [pair[0] for pair in waived_pairs], org,
                                             result.waivers)
                if area.prefix != "EVD" or result.evidence is not None],  # no logs: not assessed
-        risks=top_risks(org, known, result.findings, stage.next, result.waivers, ranking),
+        risks=top_risks(org, known, result.findings, stage.next, ranking=ranking, owners=owners),
         ladder=ladder(result.findings, known, stage),
-        plan=remediation_plan(org, known, result.findings, ranking, result.waivers),
+        plan=remediation_plan(org, known, result.findings, ranking, owners=owners),
         matrix=boundary_matrix(org),
         journeys=journey_blueprints(org),
         incentives=incentive_map(org),
@@ -223,7 +225,7 @@ def build(result: CheckResult, *, today: date, version: str,
         waived_count=len(waived_pairs),
         trend=trend(previous, previous_name, result, known) if previous is not None else None,
         findings=findings,
-        waived_findings=[finding_view(org, known, pair[0], result.waivers) for pair in waived_pairs],
+        waived_findings=[finding_view(org, known, pair[0], owners=owners) for pair in waived_pairs],
         appendix=grouped(findings, known),
         entities={kind: len(getattr(org, kind)) for kind in
                   ("people", "teams", "journeys", "handoffs", "metrics")},

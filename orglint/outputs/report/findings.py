@@ -59,11 +59,37 @@ class Risk:
 def owner_of(org: Org, finding: Finding, waivers: Sequence[Waiver] = ()) -> str:
     """Who answers for the entity a finding is about, in words (``describe_owner``); for a
     finding about no known entity (a WVR finding), the owner of the one of ``waivers``
-    declared on its line; "no owner" when nobody does."""
-    entity = entity_of(org, finding)
-    if entity is None:
-        return _waiver_owner(org, finding, waivers)
-    return describe_owner(org, _owner_ref(org, entity, finding.field))
+    declared on its line; "no owner" when nobody does. For many findings, ask one
+    ``Owners``."""
+    return Owners(org, waivers).of(finding)
+
+
+class Owners:
+    """``owner_of`` for every finding of one report: each entity's owner worked out once, and
+    the waivers found by their line, so the time grows with the findings and waivers, not
+    with their product."""
+
+    def __init__(self, org: Org, waivers: Sequence[Waiver] = ()) -> None:
+        self.org = org
+        self._by_line: dict[tuple[str, int], str] = {}
+        for waiver in waivers:
+            if waiver.owner:
+                self._by_line.setdefault((waiver.path, waiver.line), waiver.owner)
+        self._known: dict[tuple[str, str | None], str] = {}
+
+    def of(self, finding: Finding) -> str:
+        """The owner of ``finding`` in words, as ``owner_of`` says it."""
+        entity = entity_of(self.org, finding)
+        if entity is None:
+            owner = self._by_line.get((finding.path, finding.line))
+            if owner is None:
+                return NO_OWNER
+            ref = Ref("person", owner)
+            return describe_owner(self.org, ref) if self.org.get(ref) else str(owner)
+        key = (finding.entity or "", finding.field)
+        if key not in self._known:
+            self._known[key] = describe_owner(self.org, _owner_ref(self.org, entity, finding.field))
+        return self._known[key]
 
 
 def entity_of(org: Org, finding: Finding) -> Entity | None:
@@ -71,14 +97,6 @@ def entity_of(org: Org, finding: Finding) -> Entity | None:
     does not hold (a plugin may name other kinds)."""
     kind, _, ident = (finding.entity or "").partition(":")
     return org.get(Ref(kind, ident)) if ident and kind in KIND_SECTION else None
-
-
-def _waiver_owner(org: Org, finding: Finding, waivers: Sequence[Waiver]) -> str:
-    for waiver in waivers:
-        if (waiver.path, waiver.line) == (finding.path, finding.line) and waiver.owner:
-            owner = Ref("person", waiver.owner)
-            return describe_owner(org, owner) if org.get(owner) else str(waiver.owner)
-    return NO_OWNER
 
 
 def describe_owner(org: Org, ref: Ref | None) -> str:
@@ -125,13 +143,13 @@ def _raci_accountable(entity: Entity, field_path: str | None) -> Ref | None:
     return None
 
 def finding_view(org: Org, known: dict[str, Rule], finding: Finding,
-                 waivers: Sequence[Waiver] = ()) -> FindingView:
+                 waivers: Sequence[Waiver] = (), owners: Owners | None = None) -> FindingView:
     """The view of one finding; ``known`` maps codes to rules, for the area; ``waivers`` name
-    the owners of WVR findings."""
+    the owners of WVR findings (``owners``, when given, answers instead)."""
     return FindingView(
         location=finding.location, code=finding.code, name=finding.name,
         severity=finding.severity, message=finding.message, area=area_of(known, finding.code),
-        owner=owner_of(org, finding, waivers),
+        owner=(owners or Owners(org, waivers)).of(finding),
     )
 
 
@@ -181,16 +199,17 @@ class Ranking:
 
 def top_risks(org: Org, known: dict[str, Rule], findings: Sequence[Finding],
               next_stage: int | None, waivers: Sequence[Waiver] = (),
-              ranking: Ranking | None = None) -> list[Risk]:
+              ranking: Ranking | None = None, owners: Owners | None = None) -> list[Risk]:
     """The gaps a leader should hear about first, ranked by consequence (``Ranking``). One
     risk per rule and owner, told by its most consequential finding: the others (three
     context items dropped on one journey, seven handoffs nobody owns) count in its ``more``,
     so one gap repeated does not crowd out the rest. At most ``TOP_RISKS``; ``info`` findings
     are never risks."""
     ranking = ranking or Ranking(org, known, findings, next_stage)
+    owners = owners or Owners(org, waivers)
     groups: dict[tuple[str, str], list[Finding]] = {}
     for finding in ranking.ordered(f for f in findings if f.severity != "info"):
-        key = (finding.code, owner_of(org, finding, waivers))
+        key = (finding.code, owners.of(finding))
         groups.setdefault(key, []).append(finding)
     return [_risk(org, known.get(code), group, owner, ranking)
             for (code, owner), group in list(groups.items())[:TOP_RISKS]]

@@ -18,7 +18,7 @@ from orglint.finding import SEVERITY_RANK, Finding
 from orglint.model import Org
 from orglint.registry import Rule
 
-from .findings import NO_OWNER, Ranking, entity_of, owner_of, tally
+from .findings import NO_OWNER, Owners, Ranking, entity_of, tally
 
 PHASES = {
     1: ("Map the backstage",
@@ -111,14 +111,16 @@ class Phase:
 
 
 def remediation_plan(org: Org, known: dict[str, Rule], findings: Sequence[Finding],
-                     ranking: Ranking, waivers: Sequence[Waiver] = ()) -> list[Phase]:
+                     ranking: Ranking, waivers: Sequence[Waiver] = (),
+                     owners: Owners | None = None) -> list[Phase]:
     """The three phases, each with its items: the open findings (every severity; waived ones
     are accepted and left out) grouped by rule and owner, in the order of their most
     consequential finding (``Ranking``); and the structure each phase must write first: the
     evidence a stage needs (``EVIDENCE``) that the org lacks, in the phase of that stage."""
+    owners = owners or Owners(org, waivers)
     groups: dict[tuple[str, str], list[Finding]] = {}
     for finding in ranking.ordered(findings):
-        key = (finding.code, owner_of(org, finding, waivers))
+        key = (finding.code, owners.of(finding))
         groups.setdefault(key, []).append(finding)
     items: dict[int, list[PlanItem]] = {number: [] for number in PHASES}
     for (code, owner), group in groups.items():
