@@ -146,7 +146,8 @@ def matrix(data: Matrix) -> str:
     label = min(max([len(n) for n in names] + [4]), 24) * 7.4 + 14
     top = label * 0.72 + 16
     size = cell * len(names)
-    width, height = max(label + size + 20, 560), top + size + 46
+    # the column labels lean right by about as much as they rise: room for the last one
+    width, height = max(label + size + top, 560), top + size + 46
     counts = ", ".join(f"{data.counts[s]} {STATE_TEXT[s]}" for s in (OWNED, UNOWNED, UNDESIGNED))
     described = (f"{plural(len(data.teams), 'team')} in {plural(len(names), 'group')}"
                  if data.grouped else plural(len(names), "team"))
