@@ -392,6 +392,9 @@ def test_template_dir_extends_the_builtin(monkeypatch: pytest.MonkeyPatch,
                                        "'orglint/report.html.j2'"),
     ("{% if %}", "template TMP/report.html.j2:1: Expected an expression, got 'end of statement "
                  "block'"),
+    # the report's own views are read directly, but their private and dunder names stay shut
+    ("{{ report.matrix.__dict__ }}", "template error in report.html.j2: access to attribute "
+                                     "'__dict__' of 'Matrix' object is unsafe."),
     ("{{ report.no_such_thing }}", "template error in report.html.j2: 'orglint.outputs.report.Report "
                                    "object' has no attribute 'no_such_thing'"),
 ])

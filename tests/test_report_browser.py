@@ -198,3 +198,20 @@ def test_printing_opens_every_group_of_findings(browser: Any, monkeypatch: pytes
         page.emulate_media(media="print")
         assert page.locator(closed).first.is_visible()
         assert page.locator(closed).last.is_visible()
+
+
+def test_a_grouped_matrix_fits_the_page_and_its_appendix_lists_every_boundary(
+        browser: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """110 teams in a chain, none under another: the 39 busiest keep a row, the rest share
+    "Other teams"; the chart fits the page and the appendix holds all 109 boundaries."""
+    with opened(browser, "report-large", monkeypatch, tmp_path) as page:
+        chart = page.locator("#boundaries svg")
+        box = chart.bounding_box()
+        assert box is not None and box["x"] >= 0
+        assert box["x"] + box["width"] <= page.evaluate("document.documentElement.clientWidth")
+        rows = chart.locator("text[text-anchor='end']").all_text_contents()
+        assert len(rows) == 40 and rows[-1] == "Other teams"
+        assert page.locator("#every-boundary tbody tr").count() == 109
+        page.click("nav a[href='#every-boundary']")
+        assert page.evaluate("location.hash") == "#every-boundary"
+        assert page.locator("#every-boundary h2").is_visible()
