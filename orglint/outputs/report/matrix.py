@@ -149,12 +149,12 @@ def boundary_matrix(org: Org, limit: int = GRID_LIMIT) -> Matrix:
     """Every pair of teams that meets (a journey crosses from one to the other, or a handoff
     contracts it), its state, handoffs and journeys; and the grid of at most ``limit`` rows
     that shows them. Time and memory grow with teams, journeys' paths and handoffs."""
-    crossings: dict[tuple[str, str], list[str]] = {}
+    # each pair's journey names, each once, in the org's order (a dict: no list scanned per
+    # journey, however many journeys cross one boundary)
+    crossings: dict[tuple[str, str], dict[str, None]] = {}
     for journey in org.journeys.values():
         for _, sender, receiver in journey.boundaries():
-            names = crossings.setdefault((sender.id, receiver.id), [])
-            if journey.name not in names:
-                names.append(journey.name)
+            crossings.setdefault((sender.id, receiver.id), {})[journey.name] = None
     between: dict[tuple[str, str], tuple[Handoff, ...]] = {
         (source.id, target.id): handoffs
         for (source, target), handoffs in org.handoffs_between.items() if handoffs}
