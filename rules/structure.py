@@ -82,7 +82,9 @@ def unknown_reference(org: Org) -> Iterator[Hit]:
     """A reference names an entity that does not exist, of the kind the field accepts.
 
     References are bare ids; where a field accepts several kinds (a metric's `downstream`)
-    and the id exists as more than one, write `kind:id`. The message names the closest id.
+    and the id exists as more than one, write `kind:id`. The message names the closest id:
+    among up to 100 ids of the kinds the field accepts, the most similar one; among more, an
+    id one letter off (a letter missing, extra, changed or moved).
 
     Fails:
 

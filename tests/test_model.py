@@ -105,3 +105,90 @@ def test_indexes_are_read_only_and_keyed_by_ref(org):
     with pytest.raises(AttributeError):
         org.teams = {}  # type: ignore[misc]
     assert org.teams_of_member.get(Ref("person", "ana")) is None  # no default entries appear
+
+
+# -- did you mean -------------------------------------------------------------------------------
+
+
+def _typos(count: int) -> tuple[list[str], list[str]]:
+    """``count`` ids ``person-00000``... and, for each, a copy with one letter changed."""
+    import random
+
+    rng = random.Random(3)
+    ids = [f"person-{number:05d}" for number in range(count)]
+    words = []
+    for ident in ids:
+        place = rng.randrange(len(ident))
+        words.append(ident[:place] + rng.choice("abcdefghijklmnopqrstuvwxyz0123456789")
+                     + ident[place + 1:])
+    return ids, words
+
+
+def test_a_small_kind_is_searched_in_full_as_difflib_does():
+    import difflib
+
+    from orglint.model.suggest import SuggestionIndex
+
+    ids = ["leo", "dan", "delivery", "sales-team", "billing", "customer-success", "ana"]
+    index = SuggestionIndex(ids)
+    words = ["loe", "delivry", "sales", "biling", "customer", "zzz", "da", "an", "x" * 5000]
+    assert [index.closest(word) for word in words] == [
+        (difflib.get_close_matches(word, ids, n=1) or [None])[0] for word in words]
+    assert [index.closest(word) for word in words] == [
+        "leo", "delivery", "sales-team", "billing", "customer-success", None, "dan", "dan", None]
+
+
+def test_a_large_kind_names_the_id_one_letter_off():
+    from orglint.model.suggest import SuggestionIndex
+
+    ids, _ = _typos(5000)
+    index = SuggestionIndex([*ids, "delivery-team"])
+    assert not index.exact
+    # changed, missing, extra and moved letters: the closest by difflib's score, ties to the
+    # larger id, as difflib.get_close_matches answers; an id more than one letter off is not
+    # named (difflib would name 'delivery-team' for 'delivery')
+    assert [index.closest(word) for word in (
+        "person-0x123", "person-0123", "person-001234", "preson-00123", "delivery-tema",
+        "delivery", "nobody", " " * 20000)] == [
+        "person-04123", "person-04123", "person-01234", "person-00123", "delivery-team",
+        None, None, None]
+
+
+def test_hints_agree_with_difflib_on_one_letter_typos():
+    import difflib
+
+    from orglint.model.suggest import SuggestionIndex
+
+    ids, words = _typos(2000)
+    index = SuggestionIndex(ids)
+    sample = words[::40]
+    expected = [(difflib.get_close_matches(word, ids, n=1) or [None])[0] for word in sample]
+    got = [index.closest(word) for word in sample]
+    assert sum(a == b for a, b in zip(got, expected, strict=True)) >= len(sample) - 1
+
+
+def test_hints_cost_work_linear_in_the_ids_and_references():
+    from orglint.model.suggest import SuggestionIndex
+
+    work = []
+    for count in (1000, 10000):
+        ids, words = _typos(count)
+        index = SuggestionIndex(ids)
+        for word in words:
+            index.closest(word)
+        work.append(index.work)
+    assert work[1] <= 15 * work[0], work
+
+
+def test_a_typo_among_many_people_names_the_person_it_misses():
+    people = "".join(f"  person-{number:05d}: {{name: P{number}}}\n" for number in range(300))
+    text = (f"people:\n{people}teams:\n  sales: {{lead: person-00128, members: [person-0012x, "
+            f"persn-00200, '{' ' * 5000}x']}}\n")
+    org = build_org(load_text(text, "org.yaml").documents)
+    assert [hit.message for hit in org.problems["unknown-reference"]] == [
+        "team 'sales' field 'members[0]' names unknown person 'person-0012x'; did you mean "
+        "'person-00212'?",  # as difflib.get_close_matches answers
+        "team 'sales' field 'members[1]' names unknown person 'persn-00200'; did you mean "
+        "'person-00200'?",
+        f"team 'sales' field 'members[2]' names unknown person '{' ' * 5000}x'",
+    ]
