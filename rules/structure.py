@@ -11,7 +11,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from orglint import Hit, rule
-from orglint.model import CYCLE, DUPLICATE_ID, SCHEMA, SYNTAX, UNKNOWN_REFERENCE, Org, Person
+from orglint.model import (
+    CYCLE,
+    DUPLICATE_ID,
+    SCHEMA,
+    SYNTAX,
+    UNKNOWN_REFERENCE,
+    UNRESOLVED,
+    Org,
+    Person,
+)
 
 
 @rule("ORG001", "yaml-syntax", severity="error", blocks_stage=2, integrity=True)
@@ -84,7 +93,9 @@ def unknown_reference(org: Org) -> Iterator[Hit]:
     References are bare ids; where a field accepts several kinds (a metric's `downstream`)
     and the id exists as more than one, write `kind:id`. The message names the closest id:
     among up to 100 ids of the kinds the field accepts, the most similar one; among more, an
-    id one letter off (a letter missing, extra, changed or moved).
+    id one letter off (a letter missing, extra, changed or moved). While a file cannot be read
+    (ORG001), a reference to an id no other file defines is held back with no hint: it may be
+    defined in that file, and it is judged once the file reads.
 
     Fails:
 
@@ -105,6 +116,7 @@ def unknown_reference(org: Org) -> Iterator[Hit]:
     ```
     """
     yield from org.problems.get(UNKNOWN_REFERENCE, ())
+    yield from org.problems.get(UNRESOLVED, ())  # the engine holds these back
 
 
 @rule("ORG004", "duplicate-id", severity="error", blocks_stage=2, integrity=True)

@@ -36,7 +36,10 @@ SCHEMA = "schema"  # a field is missing, mistyped, unknown or out of range
 UNKNOWN_REFERENCE = "unknown-reference"  # a reference names nothing the field accepts
 DUPLICATE_ID = "duplicate-id"  # two entities of one kind share an id
 CYCLE = "cycle"  # reports_to or a team's parent goes round in a circle
-PROBLEM_KINDS = (SYNTAX, SCHEMA, UNKNOWN_REFERENCE, DUPLICATE_ID, CYCLE)
+# a reference to an id no readable file defines, while a file could not be read: what it names
+# may be defined there, so it is held back (never reported) until that file reads
+UNRESOLVED = "unresolved"
+PROBLEM_KINDS = (SYNTAX, SCHEMA, UNKNOWN_REFERENCE, DUPLICATE_ID, CYCLE, UNRESOLVED)
 
 EMPTY: Mapping[Any, Any] = MappingProxyType({})
 
@@ -47,7 +50,9 @@ class Org:
 
     Each section (``people``, ``teams`` ...) maps an id to its entity. ``problems`` maps a
     problem kind (``PROBLEM_KINDS``) to its hits. ``complexity`` holds the org-wide exception
-    rates that make a handoff medium or high complexity. All mappings are read-only.
+    rates that make a handoff medium or high complexity. ``unreadable`` holds the paths of the
+    files that could not be read in full: while there are any, the org may lack what they
+    define. All mappings are read-only.
     """
 
     name: str | None = None
@@ -62,6 +67,7 @@ class Org:
     decisions: Mapping[str, Decision] = field(default_factory=lambda: EMPTY)
     problems: Mapping[str, tuple[Hit, ...]] = field(default_factory=lambda: EMPTY)
     complexity: Complexity = field(default_factory=Complexity)
+    unreadable: tuple[str, ...] = ()
     # indexes: person -> the teams listing them in `members`, and the teams they lead
     teams_of_member: Mapping[Ref, tuple[Team, ...]] = field(default_factory=lambda: EMPTY)
     teams_led_by: Mapping[Ref, tuple[Team, ...]] = field(default_factory=lambda: EMPTY)
