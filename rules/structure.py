@@ -275,28 +275,30 @@ def hierarchy_mismatch(org: Org) -> Iterator[Hit]:
     ```
     """
     for team in org.teams.values():
+        written: list[str] | None = None  # the field of each child as written, when needed
         for index, child_ref in enumerate(team.children):
             child = org.teams[child_ref.id]
             if child.parent != team.ref:
                 said = (f"names '{child.parent.id}' as its parent" if child.parent is not None
                         else "names no parent")
+                if written is None:
+                    written = _items(team, "children")
                 yield team.finding(
-                    _item(team, "children", index),
+                    written[index] if index < len(written) else "children",
                     f"team '{team.id}' lists '{child.id}' among its children, but '{child.id}' "
                     f"{said} ({child.src.position('parent' if child.given('parent') else None)})")
         parent = org.teams.get(team.parent.id) if team.parent is not None else None
-        if parent is not None and parent.given("children") and team.ref not in parent.children:
+        if parent is not None and parent.given("children") \
+                and parent.ref not in org.listed_by.get(team.ref, ()):
             yield team.finding(
                 "parent", f"team '{team.id}' names '{parent.id}' as its parent, but "
                           f"'{parent.id}' does not list it among its children "
                           f"({parent.src.position('children')})")
 
 
-def _item(team: Any, field: str, index: int) -> str:
-    """The dotted field of the index-th resolved reference of a list, as written."""
-    slots = team.slots(field)
-    resolved = [slot for slot in slots if slot.ref is not None]
-    return resolved[index].field if index < len(resolved) else field
+def _items(team: Any, field: str) -> list[str]:
+    """The dotted field of each resolved reference of a list, as written, in order."""
+    return [slot.field for slot in team.slots(field) if slot.ref is not None]
 
 
 @rule("ORG009", "duplicate-person", severity="warning", blocks_stage=2)

@@ -192,3 +192,52 @@ def test_a_typo_among_many_people_names_the_person_it_misses():
         "'person-00200'?",
         f"team 'sales' field 'members[2]' names unknown person '{' ' * 5000}x'",
     ]
+
+
+# -- indexes that keep rules linear ---------------------------------------------------------------
+
+
+def _chain(count: int) -> str:
+    """Teams t0000 (led by ana) <- t0001 <- ... each the parent of the next, written deepest
+    first, then a two-team cycle with no lead and a team under it."""
+    teams = "".join(f"  t{number:04d}: {{parent: t{number - 1:04d}}}\n"
+                    for number in range(count - 1, 0, -1))
+    return ("people:\n  ana: {name: Ana}\nteams:\n" + teams + "  t0000: {lead: ana}\n"
+            "  loop-a: {parent: loop-b}\n  loop-b: {parent: loop-a}\n  under: {parent: loop-a}\n")
+
+
+def test_every_team_is_led_through_the_nearest_team_up_its_chain_that_names_leads():
+    org = build_org(load_text(_chain(50), "org.yaml").documents)
+    top = org.teams["t0000"]
+    assert org.leads_of(org.teams["t0049"]) == ((Ref("person", "ana"),), top)
+    assert org.leads_of(top) == ((Ref("person", "ana"),), None)
+    assert [org.leads_of(org.teams[name]) for name in ("loop-a", "loop-b", "under")] == [
+        ((), None)] * 3
+    assert org.led_through[Ref("team", "t0049")] is top
+
+
+def test_leads_are_found_in_one_walk_however_deep_the_chain():
+    from orglint.model.build import _led_through
+
+    class Counted(dict):  # every step up a parent chain looks the parent up here
+        steps = 0
+
+        def get(self, *args):
+            Counted.steps += 1
+            return super().get(*args)
+
+    steps = []
+    for count in (1000, 10000):
+        teams = build_org(load_text(_chain(count), "org.yaml").documents).teams
+        Counted.steps = 0
+        _led_through(Counted(teams))
+        steps.append(Counted.steps)
+    assert steps[0] <= 1000 + 10 and steps[1] <= 10000 + 10, steps
+
+
+def test_a_team_knows_which_teams_list_it_among_their_children():
+    org = build_org(load_text(
+        "teams:\n  a: {children: [c, d]}\n  b: {children: [c]}\n  c: {parent: a}\n  d: {}\n",
+        "org.yaml").documents)
+    assert org.listed_by == {Ref("team", "c"): {Ref("team", "a"), Ref("team", "b")},
+                             Ref("team", "d"): {Ref("team", "a")}}

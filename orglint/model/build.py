@@ -429,7 +429,42 @@ def _indexes(tables: dict[str, dict[str, Any]]) -> dict[str, Any]:
         for name, table in index.items()}
     frozen["systems_of_team"] = MappingProxyType(
         {team: frozenset(found) for team, found in systems.items()})
+    frozen["led_through"] = MappingProxyType(_led_through(tables["teams"]))
+    listed: dict[Ref, set[Ref]] = {}
+    for team in tables["teams"].values():
+        for child in team.children:
+            listed.setdefault(child, set()).add(team.ref)
+    frozen["listed_by"] = MappingProxyType({child: frozenset(by) for child, by in listed.items()})
     return frozen
+
+
+def _led_through(teams: dict[str, Any]) -> dict[Ref, Any]:
+    """team -> the team whose leads lead it (itself when it names leads, else the nearest up
+    its parent chain that does), None when none does. Each team is walked once: a walk stops
+    at a team already answered, and a parent cycle without leads answers None."""
+    found: dict[Ref, Any] = {}
+    for start in teams.values():
+        walk: list[Any] = []
+        on_walk: set[str] = set()
+        node = start
+        answer = None
+        while node is not None:
+            if node.ref in found:
+                answer = found[node.ref]
+                break
+            if node.leads:
+                answer = node
+                break
+            if node.id in on_walk:
+                break  # a cycle with no leads
+            on_walk.add(node.id)
+            walk.append(node)
+            node = teams.get(node.parent.id) if node.parent is not None else None
+        for member in walk:
+            found[member.ref] = answer
+        if start.leads:
+            found[start.ref] = start
+    return found
 
 
 def _dangles(fields: Fields, field: str) -> None:
