@@ -241,3 +241,16 @@ def test_a_team_knows_which_teams_list_it_among_their_children():
         "org.yaml").documents)
     assert org.listed_by == {Ref("team", "c"): {Ref("team", "a"), Ref("team", "b")},
                              Ref("team", "d"): {Ref("team", "a")}}
+
+
+def test_the_teams_of_a_person_are_read_from_an_index():
+    org = build_org(load_text(
+        "people:\n  ana: {}\n  leo: {}\n  dan: {}\nteams:\n  a: {lead: ana, members: [leo, ana]}\n"
+        "  b: {lead: [leo, ana], members: [dan]}\n  c: {members: [leo]}\n", "org.yaml").documents)
+    teams = {name: org.teams[name] for name in "abc"}
+    assert dict(org.teams_of_person) == {
+        Ref("person", "ana"): (teams["a"], teams["b"]),
+        Ref("person", "leo"): (teams["a"], teams["c"], teams["b"]),
+        Ref("person", "dan"): (teams["b"],)}
+    assert org.teams_of(Ref("person", "leo")) is org.teams_of_person[Ref("person", "leo")]
+    assert org.teams_of(Ref("person", "nobody")) == ()

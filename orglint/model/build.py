@@ -429,6 +429,10 @@ def _indexes(tables: dict[str, dict[str, Any]]) -> dict[str, Any]:
         for name, table in index.items()}
     frozen["systems_of_team"] = MappingProxyType(
         {team: frozenset(found) for team, found in systems.items()})
+    member, led = frozen["teams_of_member"], frozen["teams_led_by"]
+    frozen["teams_of_person"] = MappingProxyType({
+        **member, **{person: tuple(dict.fromkeys((*member.get(person, ()), *teams)))
+                     for person, teams in led.items()}})
     frozen["led_through"] = MappingProxyType(_led_through(tables["teams"]))
     listed: dict[Ref, set[Ref]] = {}
     for team in tables["teams"].values():

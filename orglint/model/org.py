@@ -71,6 +71,8 @@ class Org:
     # indexes: person -> the teams listing them in `members`, and the teams they lead
     teams_of_member: Mapping[Ref, tuple[Team, ...]] = field(default_factory=lambda: EMPTY)
     teams_led_by: Mapping[Ref, tuple[Team, ...]] = field(default_factory=lambda: EMPTY)
+    # person -> the teams they are a member of, then those they lead, each once (teams_of)
+    teams_of_person: Mapping[Ref, tuple[Team, ...]] = field(default_factory=lambda: EMPTY)
     # person -> the teams in which they hold a role (tech lead, liaison ...)
     teams_of_role: Mapping[Ref, tuple[Team, ...]] = field(default_factory=lambda: EMPTY)
     # (from team, to team) -> the handoffs contracting that boundary
@@ -129,6 +131,9 @@ class Org:
         """The teams a reference stands for: a team itself; for a person, the teams they are a
         member of, then those they lead, each once; () for other kinds or unknown ids."""
         if ref.kind == "person":
+            found = self.teams_of_person.get(ref)
+            if found is not None:
+                return found
             member = self.teams_of_member.get(ref, ())
             led = self.teams_led_by.get(ref)
             return member if led is None else tuple(dict.fromkeys((*member, *led)))
