@@ -11,7 +11,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from orglint import Hit, rule
-from orglint.model import CYCLE, DUPLICATE_ID, SCHEMA, SYNTAX, UNKNOWN_REFERENCE, Org, Person
+from orglint.model import (
+    CYCLE,
+    DUPLICATE_ID,
+    SCHEMA,
+    SYNTAX,
+    UNKNOWN_REFERENCE,
+    UNRESOLVED,
+    Org,
+    Person,
+)
 
 
 @rule("ORG001", "yaml-syntax", severity="error", blocks_stage=2, integrity=True)
@@ -82,7 +91,11 @@ def unknown_reference(org: Org) -> Iterator[Hit]:
     """A reference names an entity that does not exist, of the kind the field accepts.
 
     References are bare ids; where a field accepts several kinds (a metric's `downstream`)
-    and the id exists as more than one, write `kind:id`. The message names the closest id.
+    and the id exists as more than one, write `kind:id`. The message names the closest id:
+    among up to 100 ids of the kinds the field accepts, the most similar one; among more, an
+    id one letter off (a letter missing, extra, changed or moved). While a file cannot be read
+    (ORG001), a reference to an id no other file defines is held back with no hint: it may be
+    defined in that file, and it is judged once the file reads.
 
     Fails:
 
@@ -103,6 +116,7 @@ def unknown_reference(org: Org) -> Iterator[Hit]:
     ```
     """
     yield from org.problems.get(UNKNOWN_REFERENCE, ())
+    yield from org.problems.get(UNRESOLVED, ())  # the engine holds these back
 
 
 @rule("ORG004", "duplicate-id", severity="error", blocks_stage=2, integrity=True)
@@ -261,28 +275,30 @@ def hierarchy_mismatch(org: Org) -> Iterator[Hit]:
     ```
     """
     for team in org.teams.values():
+        written: list[str] | None = None  # the field of each child as written, when needed
         for index, child_ref in enumerate(team.children):
             child = org.teams[child_ref.id]
             if child.parent != team.ref:
                 said = (f"names '{child.parent.id}' as its parent" if child.parent is not None
                         else "names no parent")
+                if written is None:
+                    written = _items(team, "children")
                 yield team.finding(
-                    _item(team, "children", index),
+                    written[index] if index < len(written) else "children",
                     f"team '{team.id}' lists '{child.id}' among its children, but '{child.id}' "
                     f"{said} ({child.src.position('parent' if child.given('parent') else None)})")
         parent = org.teams.get(team.parent.id) if team.parent is not None else None
-        if parent is not None and parent.given("children") and team.ref not in parent.children:
+        if parent is not None and parent.given("children") \
+                and parent.ref not in org.listed_by.get(team.ref, ()):
             yield team.finding(
                 "parent", f"team '{team.id}' names '{parent.id}' as its parent, but "
                           f"'{parent.id}' does not list it among its children "
                           f"({parent.src.position('children')})")
 
 
-def _item(team: Any, field: str, index: int) -> str:
-    """The dotted field of the index-th resolved reference of a list, as written."""
-    slots = team.slots(field)
-    resolved = [slot for slot in slots if slot.ref is not None]
-    return resolved[index].field if index < len(resolved) else field
+def _items(team: Any, field: str) -> list[str]:
+    """The dotted field of each resolved reference of a list, as written, in order."""
+    return [slot.field for slot in team.slots(field) if slot.ref is not None]
 
 
 @rule("ORG009", "duplicate-person", severity="warning", blocks_stage=2)

@@ -105,3 +105,152 @@ def test_indexes_are_read_only_and_keyed_by_ref(org):
     with pytest.raises(AttributeError):
         org.teams = {}  # type: ignore[misc]
     assert org.teams_of_member.get(Ref("person", "ana")) is None  # no default entries appear
+
+
+# -- did you mean -------------------------------------------------------------------------------
+
+
+def _typos(count: int) -> tuple[list[str], list[str]]:
+    """``count`` ids ``person-00000``... and, for each, a copy with one letter changed."""
+    import random
+
+    rng = random.Random(3)
+    ids = [f"person-{number:05d}" for number in range(count)]
+    words = []
+    for ident in ids:
+        place = rng.randrange(len(ident))
+        words.append(ident[:place] + rng.choice("abcdefghijklmnopqrstuvwxyz0123456789")
+                     + ident[place + 1:])
+    return ids, words
+
+
+def test_a_small_kind_is_searched_in_full_as_difflib_does():
+    import difflib
+
+    from orglint.model.suggest import SuggestionIndex
+
+    ids = ["leo", "dan", "delivery", "sales-team", "billing", "customer-success", "ana"]
+    index = SuggestionIndex(ids)
+    words = ["loe", "delivry", "sales", "biling", "customer", "zzz", "da", "an", "x" * 5000]
+    assert [index.closest(word) for word in words] == [
+        (difflib.get_close_matches(word, ids, n=1) or [None])[0] for word in words]
+    assert [index.closest(word) for word in words] == [
+        "leo", "delivery", "sales-team", "billing", "customer-success", None, "dan", "dan", None]
+
+
+def test_a_large_kind_names_the_id_one_letter_off():
+    from orglint.model.suggest import SuggestionIndex
+
+    ids, _ = _typos(5000)
+    index = SuggestionIndex([*ids, "delivery-team"])
+    assert not index.exact
+    # changed, missing, extra and moved letters: the closest by difflib's score, ties to the
+    # larger id, as difflib.get_close_matches answers; an id more than one letter off is not
+    # named (difflib would name 'delivery-team' for 'delivery')
+    assert [index.closest(word) for word in (
+        "person-0x123", "person-0123", "person-001234", "preson-00123", "delivery-tema",
+        "delivery", "nobody", " " * 20000)] == [
+        "person-04123", "person-04123", "person-01234", "person-00123", "delivery-team",
+        None, None, None]
+
+
+def test_hints_agree_with_difflib_on_one_letter_typos():
+    import difflib
+
+    from orglint.model.suggest import SuggestionIndex
+
+    ids, words = _typos(2000)
+    index = SuggestionIndex(ids)
+    sample = words[::40]
+    expected = [(difflib.get_close_matches(word, ids, n=1) or [None])[0] for word in sample]
+    got = [index.closest(word) for word in sample]
+    assert sum(a == b for a, b in zip(got, expected, strict=True)) >= len(sample) - 1
+
+
+def test_hints_cost_work_linear_in_the_ids_and_references():
+    from orglint.model.suggest import SuggestionIndex
+
+    work = []
+    for count in (1000, 10000):
+        ids, words = _typos(count)
+        index = SuggestionIndex(ids)
+        for word in words:
+            index.closest(word)
+        work.append(index.work)
+    assert work[1] <= 15 * work[0], work
+
+
+def test_a_typo_among_many_people_names_the_person_it_misses():
+    people = "".join(f"  person-{number:05d}: {{name: P{number}}}\n" for number in range(300))
+    text = (f"people:\n{people}teams:\n  sales: {{lead: person-00128, members: [person-0012x, "
+            f"persn-00200, '{' ' * 5000}x']}}\n")
+    org = build_org(load_text(text, "org.yaml").documents)
+    assert [hit.message for hit in org.problems["unknown-reference"]] == [
+        "team 'sales' field 'members[0]' names unknown person 'person-0012x'; did you mean "
+        "'person-00212'?",  # as difflib.get_close_matches answers
+        "team 'sales' field 'members[1]' names unknown person 'persn-00200'; did you mean "
+        "'person-00200'?",
+        f"team 'sales' field 'members[2]' names unknown person '{' ' * 5000}x'",
+    ]
+
+
+# -- indexes that keep rules linear ---------------------------------------------------------------
+
+
+def _chain(count: int) -> str:
+    """Teams t0000 (led by ana) <- t0001 <- ... each the parent of the next, written deepest
+    first, then a two-team cycle with no lead and a team under it."""
+    teams = "".join(f"  t{number:04d}: {{parent: t{number - 1:04d}}}\n"
+                    for number in range(count - 1, 0, -1))
+    return ("people:\n  ana: {name: Ana}\nteams:\n" + teams + "  t0000: {lead: ana}\n"
+            "  loop-a: {parent: loop-b}\n  loop-b: {parent: loop-a}\n  under: {parent: loop-a}\n")
+
+
+def test_every_team_is_led_through_the_nearest_team_up_its_chain_that_names_leads():
+    org = build_org(load_text(_chain(50), "org.yaml").documents)
+    top = org.teams["t0000"]
+    assert org.leads_of(org.teams["t0049"]) == ((Ref("person", "ana"),), top)
+    assert org.leads_of(top) == ((Ref("person", "ana"),), None)
+    assert [org.leads_of(org.teams[name]) for name in ("loop-a", "loop-b", "under")] == [
+        ((), None)] * 3
+    assert org.led_through[Ref("team", "t0049")] is top
+
+
+def test_leads_are_found_in_one_walk_however_deep_the_chain():
+    from orglint.model.build import _led_through
+
+    class Counted(dict):  # every step up a parent chain looks the parent up here
+        steps = 0
+
+        def get(self, *args):
+            Counted.steps += 1
+            return super().get(*args)
+
+    steps = []
+    for count in (1000, 10000):
+        teams = build_org(load_text(_chain(count), "org.yaml").documents).teams
+        Counted.steps = 0
+        _led_through(Counted(teams))
+        steps.append(Counted.steps)
+    assert steps[0] <= 1000 + 10 and steps[1] <= 10000 + 10, steps
+
+
+def test_a_team_knows_which_teams_list_it_among_their_children():
+    org = build_org(load_text(
+        "teams:\n  a: {children: [c, d]}\n  b: {children: [c]}\n  c: {parent: a}\n  d: {}\n",
+        "org.yaml").documents)
+    assert org.listed_by == {Ref("team", "c"): {Ref("team", "a"), Ref("team", "b")},
+                             Ref("team", "d"): {Ref("team", "a")}}
+
+
+def test_the_teams_of_a_person_are_read_from_an_index():
+    org = build_org(load_text(
+        "people:\n  ana: {}\n  leo: {}\n  dan: {}\nteams:\n  a: {lead: ana, members: [leo, ana]}\n"
+        "  b: {lead: [leo, ana], members: [dan]}\n  c: {members: [leo]}\n", "org.yaml").documents)
+    teams = {name: org.teams[name] for name in "abc"}
+    assert dict(org.teams_of_person) == {
+        Ref("person", "ana"): (teams["a"], teams["b"]),
+        Ref("person", "leo"): (teams["a"], teams["c"], teams["b"]),
+        Ref("person", "dan"): (teams["b"],)}
+    assert org.teams_of(Ref("person", "leo")) is org.teams_of_person[Ref("person", "leo")]
+    assert org.teams_of(Ref("person", "nobody")) == ()

@@ -191,10 +191,11 @@ STATUSES = {
                          "RAC not mapped: no RACI tables | FBK not mapped: no reviews | "
                          "WVR not mapped: no waivers",
     # findings speak louder than absence: warnings about a journey nothing measures or reviews
+    # while people.yaml cannot be read, what may follow from it (INC005, FBK001) is held back
     "report-broken": "ORG failing: 1 team, 1 person | BND not mapped: no handoffs | "
-                     "GOV not mapped: no handoffs | INC attention: no metrics | "
+                     "GOV not mapped: no handoffs | INC not mapped: no metrics | "
                      "CTX not mapped: no journeys with context | RAC not mapped: no RACI tables | "
-                     "FBK attention: no reviews | WVR not mapped: no waivers",
+                     "FBK not mapped: no reviews | WVR not mapped: no waivers",
     "report-small": "ORG clear: 3 teams, 4 people | BND failing: 1 handoff | "
                     "GOV attention: 1 handoff | INC attention: 1 metric | "
                     "CTX failing: 1 journey with context | RAC not mapped: no RACI tables | "
@@ -242,8 +243,9 @@ def test_not_assessed_says_what_to_fix_first(monkeypatch: pytest.MonkeyPatch,
     html = html_of("report-broken", monkeypatch, capsys)
     assert '<div class="big" aria-hidden="true">?/4</div>' in html
     assert "<strong>Stage not assessed.</strong>" in html
+    # the unknown references are held back: people.yaml, which cannot be read, may define them
     assert ("Fix these first, then the stage can be judged:\n<ul><li>ORG001 yaml-syntax: "
-            "1 finding</li> <li>ORG003 unknown-reference: 2 findings</li> </ul>") in html
+            "1 finding</li> </ul>") in html
     assert html.count('class="status-unassessed">not assessed</td>') == 4
 
 

@@ -17,7 +17,7 @@ from orglint.engine.waivers import Waiver, WaiverState, parse_inline, sorted_wai
 from orglint.engine.waivers import apply as apply_waivers
 from orglint.finding import SEVERITY_RANK, Finding, Hit, Position
 from orglint.load.documents import LoadedFile
-from orglint.model import SCHEMA, SYNTAX, Complexity, Org, build_org
+from orglint.model import SCHEMA, SYNTAX, UNRESOLVED, Complexity, Org, build_org
 from orglint.registry import Registry, Rule
 from orglint.schema.org import validate
 
@@ -56,7 +56,8 @@ class CheckResult:
     """One check: the findings shown (sorted), the stage, the resolved org, the rules
     selected, the files read (as displayed), the fail level, the waived findings with their
     waiver, every declared waiver, the findings the baseline accepts, the date waivers were
-    judged against, and each rule's effective options."""
+    judged against, each rule's effective options, and the findings held back while a file
+    could not be read."""
 
     findings: list[Finding]
     stage: Stage
@@ -75,6 +76,9 @@ class CheckResult:
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     # how work moved (orglint.evidence.figures.Evidence), when the config names event logs
     evidence: Any = None
+    # findings not shown because a file could not be read (``Org.unreadable``): they may follow
+    # from what it holds, and are judged once it reads (see ``hold_back``)
+    held_back: list[Finding] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -96,6 +100,7 @@ class CheckResult:
         return replace(self, findings=[f for f in self.findings if f.path in shown],
                        waived=[pair for pair in self.waived if pair[0].path in keep],
                        baselined=[f for f in self.baselined if f.path in keep],
+                       held_back=[f for f in self.held_back if f.path in keep],
                        files=[path for path in self.files if path in keep] or list(paths))
 
 
@@ -103,7 +108,8 @@ def prepare(files: Iterable[LoadedFile], complexity: Complexity | None = None
             ) -> tuple[Org, list[str]]:
     """Loaded files -> schema check -> resolved Org (with the org-wide ``complexity``
     setting), keeping syntax and schema problems (and those sources found) with the model's;
-    and the files' paths."""
+    and the files' paths. A file with problems of its own (ORG001) could not be read in full:
+    the Org names it in ``unreadable``."""
     files = list(files)
     syntax: list[Hit] = []
     schema: list[Hit] = []
@@ -116,7 +122,8 @@ def prepare(files: Iterable[LoadedFile], complexity: Complexity | None = None
         for doc in loaded.documents:
             schema.extend(validate(doc))
             documents.append(doc)
-    org = build_org(documents, complexity, problems)
+    org = build_org(documents, complexity, problems,
+                    unreadable=[loaded.path for loaded in files if loaded.problems])
     return org, [loaded.path for loaded in files]
 
 
@@ -207,10 +214,15 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -
                         today=today, problems=tuple(problems), rules=codes)
     findings = sorted([*findings, *run_rules(org, late, registry, settings,
                                              {"waivers": state, "evidence": evidence})])
-    shown, baselined = apply_baseline(findings, settings.baseline)
+    readable, held = hold_back(org, registry, findings)
+    shown, baselined = apply_baseline(readable, settings.baseline)
+    ran = rules_that_ran(registry, settings, rules)
+    stage = stage_of(readable, registry, org, ran)
+    if held and stage.number:  # ORG001 not selected: judged as before, on every finding
+        stage = stage_of(findings, registry, org, ran)
     return CheckResult(
         findings=shown,
-        stage=stage_of(findings, registry, org, rules_that_ran(registry, settings, rules)),
+        stage=stage,
         org=org,
         rules=rules,
         files=paths,
@@ -223,7 +235,31 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -
                              **(rule_settings(registry, settings, item).get("options") or {})}
                  for item in rules},
         evidence=evidence,
+        held_back=held,
     )
+
+
+def hold_back(org: Org, registry: Registry, findings: list[Finding]
+              ) -> tuple[list[Finding], list[Finding]]:
+    """Split findings into those shown and those held back while a file could not be read.
+
+    What an unreadable file defines is unknown, so every judgement of how the org is built
+    may follow from its absence (a boundary with no handoff, a person in no team, an unused
+    waiver): the findings of rules that are not ``integrity`` rules are held back, and so are
+    references to ids it may define (``UNRESOLVED``). Integrity findings that stand whatever it
+    holds (syntax, schema, duplicate ids, cycles, a reference of the wrong kind) are shown.
+    Both lists keep the order given; with every file read, nothing is held back."""
+    if not org.unreadable:
+        return findings, []
+    integrity = {item.code for item in registry if item.integrity}
+    unresolved = {(hit.entity, hit.field, hit.message) for hit in org.problems.get(UNRESOLVED, ())}
+    shown: list[Finding] = []
+    held: list[Finding] = []
+    for finding in findings:
+        standing = finding.code in integrity and (
+            finding.entity, finding.field, finding.message) not in unresolved
+        (shown if standing else held).append(finding)
+    return shown, held
 
 
 def declared_waivers(files: Sequence[LoadedFile], settings: Settings

@@ -34,11 +34,12 @@ from orglint.model.org import (
     SCHEMA,
     SYNTAX,
     UNKNOWN_REFERENCE,
+    UNRESOLVED,
     Org,
 )
 from orglint.schema.org import CADENCES, LEVELS
 
 __all__ = ["CADENCES", "CYCLE", "DUPLICATE_ID", "LEVELS", "LEVEL_RANK", "PROBLEM_KINDS", "SCHEMA",
-           "SYNTAX", "UNKNOWN_REFERENCE", "Activity", "Complexity", "Decision", "Entity",
+           "SYNTAX", "UNKNOWN_REFERENCE", "UNRESOLVED", "Activity", "Complexity", "Decision", "Entity",
            "FieldState", "Governance", "Handoff", "Journey", "Metric", "Org", "Person", "Raci",
            "Ref", "Review", "Slot", "Source", "System", "Team", "build_org"]

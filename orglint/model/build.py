@@ -20,7 +20,14 @@ from orglint.finding import Hit
 from orglint.load.documents import Document
 from orglint.model.complexity import Complexity
 from orglint.model.entities import ENTITY_TYPES, Activity, Fields, Ref, Slot, Source
-from orglint.model.org import CYCLE, DUPLICATE_ID, PROBLEM_KINDS, UNKNOWN_REFERENCE, Org
+from orglint.model.org import (
+    CYCLE,
+    DUPLICATE_ID,
+    PROBLEM_KINDS,
+    UNKNOWN_REFERENCE,
+    UNRESOLVED,
+    Org,
+)
 from orglint.model.suggest import SuggestionIndex
 from orglint.schema.org import ENTITY_SCHEMAS, KIND_SECTION, SECTIONS, dotted
 
@@ -30,15 +37,19 @@ Step = tuple[str, str, str, Any]
 
 
 def build_org(documents: Iterable[Document], complexity: Complexity | None = None,
-              problems: Mapping[str, Iterable[Hit]] | None = None) -> Org:
+              problems: Mapping[str, Iterable[Hit]] | None = None,
+              unreadable: Iterable[str] = ()) -> Org:
     """The resolved Org of validated documents (in order: the first definition of an id wins).
 
     ``complexity`` is the org-wide setting that derives a handoff's complexity from its
     exception rate (the defaults when None); ``problems`` are those found before the model,
-    by kind (``syntax``, ``schema``), kept with the ones found here. Never raises for what a
-    document says: what cannot be resolved becomes a problem.
+    by kind (``syntax``, ``schema``), kept with the ones found here. ``unreadable`` names the
+    files that could not be read in full: while there are any, a reference to an id no
+    document defines may name something defined there, so it is recorded as ``unresolved``
+    (held back, with no did-you-mean) rather than as an unknown reference. Never raises for
+    what a document says: what cannot be resolved becomes a problem.
     """
-    builder = _Builder()
+    builder = _Builder(tuple(unreadable))
     for doc in documents:
         builder.add_document(doc)
     for kind, hits in (problems or {}).items():
@@ -89,8 +100,9 @@ PLANS: dict[str, list[Step]] = {
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, unreadable: tuple[str, ...] = ()) -> None:
         self.name: str | None = None
+        self.unreadable = unreadable
         # kind -> id -> (where it is defined, its mapping): the ids references resolve against
         self.pending: dict[str, dict[str, tuple[Source, dict[Any, Any]]]] = {
             kind: {} for kind in KIND_SECTION}
@@ -148,7 +160,7 @@ class _Builder:
                     return None
                 if ident in tables[kind]:
                     return self._ref(kind, ident)
-                self._unknown(owner, field, self._unknown_text(owner, field, ident, (kind,)))
+                self._missing(owner, field, ident, (kind,))
                 return None
         elif len(kinds) == 1 and value in tables[kinds[0]]:  # the common case, made quick
             return self._ref(kinds[0], value)
@@ -160,7 +172,7 @@ class _Builder:
             self._unknown(owner, field, f"{_field_label(owner, field)}: '{value}' is "
                           f"ambiguous; write {choices}")
             return None
-        self._unknown(owner, field, self._unknown_text(owner, field, value, kinds))
+        self._missing(owner, field, value, kinds)
         return None
 
     def resolve_many(self, owner: Ref, field: str, values: Any, kinds: tuple[str, ...]
@@ -191,6 +203,18 @@ class _Builder:
 
     def _unknown(self, owner: Ref, field: str, message: str) -> None:
         self.problems[UNKNOWN_REFERENCE].append(Hit(message, entity=str(owner), field=field))
+
+    def _missing(self, owner: Ref, field: str, value: str, kinds: tuple[str, ...]) -> None:
+        """Record a reference to an id of ``kinds`` that no document defines: unknown, or
+        unresolved while a file could not be read (it may be defined there)."""
+        if not self.unreadable:
+            self._unknown(owner, field, self._unknown_text(owner, field, value, kinds))
+            return
+        first, others = self.unreadable[0], len(self.unreadable) - 1
+        where = first if not others else f"{first} or {others} other file{'s' * (others > 1)}"
+        self.problems[UNRESOLVED].append(Hit(
+            f"{_field_label(owner, field)} names unknown {_kinds_text(kinds)} '{value}', which "
+            f"may be defined in {where} (could not be read)", entity=str(owner), field=field))
 
     def _unknown_text(self, owner: Ref, field: str, value: str, kinds: tuple[str, ...]) -> str:
         message = f"{_field_label(owner, field)} names unknown {_kinds_text(kinds)} '{value}'"
@@ -325,7 +349,7 @@ class _Builder:
         self._cycles(tables["teams"], "parent", "team hierarchy")
         frozen: dict[str, Any] = {section: MappingProxyType(table)
                                   for section, table in tables.items()}
-        return Org(name=self.name, complexity=complexity,
+        return Org(name=self.name, complexity=complexity, unreadable=self.unreadable,
                    problems=MappingProxyType({kind: tuple(hits)
                                               for kind, hits in self.problems.items()}),
                    **frozen, **_indexes(tables))
@@ -405,7 +429,46 @@ def _indexes(tables: dict[str, dict[str, Any]]) -> dict[str, Any]:
         for name, table in index.items()}
     frozen["systems_of_team"] = MappingProxyType(
         {team: frozenset(found) for team, found in systems.items()})
+    member, led = frozen["teams_of_member"], frozen["teams_led_by"]
+    frozen["teams_of_person"] = MappingProxyType({
+        **member, **{person: tuple(dict.fromkeys((*member.get(person, ()), *teams)))
+                     for person, teams in led.items()}})
+    frozen["led_through"] = MappingProxyType(_led_through(tables["teams"]))
+    listed: dict[Ref, set[Ref]] = {}
+    for team in tables["teams"].values():
+        for child in team.children:
+            listed.setdefault(child, set()).add(team.ref)
+    frozen["listed_by"] = MappingProxyType({child: frozenset(by) for child, by in listed.items()})
     return frozen
+
+
+def _led_through(teams: dict[str, Any]) -> dict[Ref, Any]:
+    """team -> the team whose leads lead it (itself when it names leads, else the nearest up
+    its parent chain that does), None when none does. Each team is walked once: a walk stops
+    at a team already answered, and a parent cycle without leads answers None."""
+    found: dict[Ref, Any] = {}
+    for start in teams.values():
+        walk: list[Any] = []
+        on_walk: set[str] = set()
+        node = start
+        answer = None
+        while node is not None:
+            if node.ref in found:
+                answer = found[node.ref]
+                break
+            if node.leads:
+                answer = node
+                break
+            if node.id in on_walk:
+                break  # a cycle with no leads
+            on_walk.add(node.id)
+            walk.append(node)
+            node = teams.get(node.parent.id) if node.parent is not None else None
+        for member in walk:
+            found[member.ref] = answer
+        if start.leads:
+            found[start.ref] = start
+    return found
 
 
 def _dangles(fields: Fields, field: str) -> None:

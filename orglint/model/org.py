@@ -36,7 +36,10 @@ SCHEMA = "schema"  # a field is missing, mistyped, unknown or out of range
 UNKNOWN_REFERENCE = "unknown-reference"  # a reference names nothing the field accepts
 DUPLICATE_ID = "duplicate-id"  # two entities of one kind share an id
 CYCLE = "cycle"  # reports_to or a team's parent goes round in a circle
-PROBLEM_KINDS = (SYNTAX, SCHEMA, UNKNOWN_REFERENCE, DUPLICATE_ID, CYCLE)
+# a reference to an id no readable file defines, while a file could not be read: what it names
+# may be defined there, so it is held back (never reported) until that file reads
+UNRESOLVED = "unresolved"
+PROBLEM_KINDS = (SYNTAX, SCHEMA, UNKNOWN_REFERENCE, DUPLICATE_ID, CYCLE, UNRESOLVED)
 
 EMPTY: Mapping[Any, Any] = MappingProxyType({})
 
@@ -47,7 +50,9 @@ class Org:
 
     Each section (``people``, ``teams`` ...) maps an id to its entity. ``problems`` maps a
     problem kind (``PROBLEM_KINDS``) to its hits. ``complexity`` holds the org-wide exception
-    rates that make a handoff medium or high complexity. All mappings are read-only.
+    rates that make a handoff medium or high complexity. ``unreadable`` holds the paths of the
+    files that could not be read in full: while there are any, the org may lack what they
+    define. All mappings are read-only.
     """
 
     name: str | None = None
@@ -62,9 +67,12 @@ class Org:
     decisions: Mapping[str, Decision] = field(default_factory=lambda: EMPTY)
     problems: Mapping[str, tuple[Hit, ...]] = field(default_factory=lambda: EMPTY)
     complexity: Complexity = field(default_factory=Complexity)
+    unreadable: tuple[str, ...] = ()
     # indexes: person -> the teams listing them in `members`, and the teams they lead
     teams_of_member: Mapping[Ref, tuple[Team, ...]] = field(default_factory=lambda: EMPTY)
     teams_led_by: Mapping[Ref, tuple[Team, ...]] = field(default_factory=lambda: EMPTY)
+    # person -> the teams they are a member of, then those they lead, each once (teams_of)
+    teams_of_person: Mapping[Ref, tuple[Team, ...]] = field(default_factory=lambda: EMPTY)
     # person -> the teams in which they hold a role (tech lead, liaison ...)
     teams_of_role: Mapping[Ref, tuple[Team, ...]] = field(default_factory=lambda: EMPTY)
     # (from team, to team) -> the handoffs contracting that boundary
@@ -83,6 +91,11 @@ class Org:
     systems_of_team: Mapping[Ref, frozenset[System]] = field(default_factory=lambda: EMPTY)
     # person or team -> the decisions they make
     decisions_by: Mapping[Ref, tuple[Decision, ...]] = field(default_factory=lambda: EMPTY)
+    # team -> the team whose leads lead it: itself, or the nearest up its parent chain that
+    # names leads; None when no team up the chain does (a parent cycle ends the chain)
+    led_through: Mapping[Ref, Team | None] = field(default_factory=lambda: EMPTY)
+    # team -> the teams that list it among their children
+    listed_by: Mapping[Ref, frozenset[Ref]] = field(default_factory=lambda: EMPTY)
 
     # -- entities ---------------------------------------------------------------------------
 
@@ -118,6 +131,9 @@ class Org:
         """The teams a reference stands for: a team itself; for a person, the teams they are a
         member of, then those they lead, each once; () for other kinds or unknown ids."""
         if ref.kind == "person":
+            found = self.teams_of_person.get(ref)
+            if found is not None:
+                return found
             member = self.teams_of_member.get(ref, ())
             led = self.teams_led_by.get(ref)
             return member if led is None else tuple(dict.fromkeys((*member, *led)))
@@ -129,9 +145,13 @@ class Org:
     def leads_of(self, team: Team) -> tuple[tuple[Ref, ...], Team | None]:
         """Who leads a team: its own leads (and None), or, when it names none, the leads of
         the nearest team up its parent chain that names some (and that team); ((), None) when
-        no team up the chain has a lead. A parent cycle ends the walk."""
+        no team up the chain has a lead. A parent cycle ends the walk. Constant time for the
+        teams of the org (``led_through``)."""
         if team.leads:
             return team.leads, None
+        if team.ref in self.led_through:
+            source = self.led_through[team.ref]
+            return ((), None) if source is None else (source.leads, source)
         seen = {team.id}
         parent = self.teams.get(team.parent.id) if team.parent is not None else None
         while parent is not None and parent.id not in seen:

@@ -1,8 +1,22 @@
-"""Did-you-mean hints for unknown references, fast on orgs with thousands of ids."""
+"""Did-you-mean hints for unknown references, in time linear in the number of references.
+
+A small kind (at most ``EXACT_LIMIT`` distinct spellings) is searched in full, as
+``difflib.get_close_matches(word, ids, n=1)`` would, comparing at most ``MAX_COMPARED`` ids
+with difflib. A larger one is searched through an index of its ids with one letter deleted (a
+symmetric-delete index): a hint there names an id one letter off (a letter missing, extra,
+changed or moved), scored as difflib scores it, ``2 * shared letters / total letters``. Either
+way a hint costs a bounded amount of work whatever the number of ids, and each distinct word
+is looked up once.
+"""
 
 from __future__ import annotations
 
 import difflib
+
+# kinds with at most this many distinct spellings are searched in full
+EXACT_LIMIT = 100
+# at most this many candidates of a small kind are compared with difflib for one word
+MAX_COMPARED = 16
 
 
 def _letters(word: str) -> frozenset[tuple[str, int]]:
@@ -16,43 +30,108 @@ def _letters(word: str) -> frozenset[tuple[str, int]]:
     return frozenset(out)
 
 
+def _deletes(word: str) -> list[str]:
+    """The word itself and each way of deleting one letter from it."""
+    return [word, *(word[:index] + word[index + 1:] for index in range(len(word)))]
+
+
 class SuggestionIndex:
-    """``difflib.get_close_matches(word, candidates, n=1, cutoff)`` with the same answer, fast
-    on thousands of ids: difflib's upper bounds prune every candidate that cannot beat the best
-    match found so far, and candidates with the same letters share one bound."""
+    """The closest of ``candidates`` to a word by difflib's ratio, at least ``cutoff``.
+
+    ``work`` counts the candidates whose bound or ratio was computed and the index keys looked
+    up or stored: a measure of cost that does not depend on the machine.
+    """
 
     def __init__(self, candidates: list[str], cutoff: float = 0.6) -> None:
         self.cutoff = cutoff
+        self.work = 0
         groups: dict[str, list[str]] = {}
         for candidate in candidates:
             groups.setdefault("".join(sorted(candidate)), []).append(candidate)
         self.groups = list(groups.values())
-        self.lengths = [len(spelling) for spelling in groups]
-        self.letters = [_letters(spelling) for spelling in groups]
+        self.candidates = list(dict.fromkeys(candidates))
+        self.longest = max(map(len, self.candidates), default=0)
+        self.exact = len(self.groups) <= EXACT_LIMIT
+        self.lengths = [len(spelling) for spelling in groups] if self.exact else []
+        self.letters = [_letters(spelling) for spelling in groups] if self.exact else []
+        self._index: dict[str, list[str]] | None = None
+        self._answers: dict[str, str | None] = {}
 
     def closest(self, word: str) -> str | None:
         """The candidate most like ``word`` with a ratio of at least the cutoff (ties: the
-        larger string), or None."""
-        matcher = difflib.SequenceMatcher()
-        matcher.set_seq2(word)
+        larger string), or None. In a large kind, only candidates one edit away count."""
+        if word in self._answers:
+            return self._answers[word]
+        answer = self._search(word) if self.exact else self._near(word)
+        self._answers[word] = answer
+        return answer
+
+    def _search(self, word: str) -> str | None:
+        """``difflib.get_close_matches(word, candidates, n=1, cutoff)``: difflib's upper bounds
+        prune every candidate that cannot beat the best match found so far, and candidates
+        with the same letters share one bound."""
         size = len(word)
         cutoff = self.cutoff
-        # difflib's quick_ratio for every group at once: it bounds the ratio from above
-        shared = map(len, map(_letters(word).__and__, self.letters))
+        mine = _letters(word)
         bounded = []
-        for common, length, ids in zip(shared, self.lengths, self.groups, strict=True):
+        for letters, length, ids in zip(self.letters, self.lengths, self.groups, strict=True):
             total = length + size
-            bound = 2.0 * common / total if total else 1.0
+            self.work += 1
+            if total and 2.0 * min(length, size) / total < cutoff:
+                continue  # difflib's real_quick_ratio: the lengths alone rule it out
+            bound = 2.0 * len(mine & letters) / total if total else 1.0
             if bound >= cutoff:
                 bounded.append((bound, ids))
         bounded.sort(key=lambda item: -item[0])  # most promising first: the rest is pruned
+        return self._best(word, bounded)
+
+    def _near(self, word: str) -> str | None:
+        """The best of the candidates one letter off: those that share a key of the index
+        with the word. Both reduce to the key by deleting at most one letter, so all the
+        letters of the key are shared, in order, and the score is ``2 * len(key) / total``."""
+        if len(word) > self.longest + 1:
+            return None  # no candidate is one deletion away
+        index = self._index if self._index is not None else self._build()
         best: tuple[float, str] | None = None
+        size = len(word)
+        for key in _deletes(word):
+            self.work += 1
+            for candidate in index.get(key, ()):
+                self.work += 1
+                score = 2.0 * len(key) / (size + len(candidate))
+                if score >= self.cutoff and (best is None or (score, candidate) > best):
+                    best = (score, candidate)
+        return best[1] if best is not None else None
+
+    def _build(self) -> dict[str, list[str]]:
+        """Each candidate under itself and under each of its one-letter deletions."""
+        index: dict[str, list[str]] = {}
+        for candidate in self.candidates:
+            keys = dict.fromkeys(_deletes(candidate))
+            self.work += len(keys)
+            for key in keys:
+                index.setdefault(key, []).append(candidate)
+        self._index = index
+        return index
+
+    def _best(self, word: str, bounded: list[tuple[float, list[str]]]) -> str | None:
+        """The best candidate by difflib's ratio among groups sorted by an upper bound of it,
+        falling: groups that cannot beat the best so far are not compared, nor any past the
+        first ``MAX_COMPARED`` candidates."""
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(word)
+        best: tuple[float, str] | None = None
+        compared = 0
         for bound, ids in bounded:
             if best is not None and bound < best[0]:
                 break
             for candidate in ids:
+                if compared == MAX_COMPARED:
+                    return best[1] if best is not None else None
+                compared += 1
+                self.work += 1
                 matcher.set_seq1(candidate)
                 score = matcher.ratio()
-                if score >= cutoff and (best is None or (score, candidate) > best):
+                if score >= self.cutoff and (best is None or (score, candidate) > best):
                     best = (score, candidate)
         return best[1] if best is not None else None
