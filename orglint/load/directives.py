@@ -51,10 +51,10 @@ def scan_directives(text: str) -> list[tuple[int, int, str]]:
         if number >= stop:
             break
         line = lines[number]
-        start = _comment_start(line, inside[number])
-        if start is None:
+        comment = _comment_start(line, inside[number])
+        if comment is None:
             continue
-        match = _directive(line, start)
+        match = _directive(line, comment)
         if match is not None:
             found.append((number + 1, match.start() + 1, match.group("body").strip()))
     return found
