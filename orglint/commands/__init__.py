@@ -70,18 +70,50 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     collecting = gc.isenabled()
     gc.disable()  # a run allocates much and leaves little garbage: collecting only costs time
+    stopping = _stop_on_sigterm()
     try:
-        return int(_module(args.command).run(args))
+        code = int(_module(args.command).run(args))
+        from orglint.files import emit
+
+        emit("")  # what print() left in the buffer: a full disk is an error now, not at exit
+        return code
     except KeyboardInterrupt:
         return 130
+    except Stopped:
+        return 143
     except BrokenPipeError:
         return EXIT_ERROR
     except Exception as exc:
         return _fail(exc)
     finally:
+        if stopping is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, stopping)
         if collecting:  # callers in the same process collect again, but not over this run
             gc.freeze()
             gc.enable()
+
+
+class Stopped(BaseException):
+    """SIGTERM arrived: the run unwinds as on an interrupt (a file being written is removed,
+    an earlier complete one stays) and exits 143."""
+
+
+def _stop_on_sigterm() -> Any:
+    """Turn SIGTERM into ``Stopped`` while the run lasts, when nothing else handles it;
+    returns the handler to restore, or None when it was left alone."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return None
+
+    def stop(number: int, frame: Any) -> None:
+        raise Stopped
+
+    return signal.signal(signal.SIGTERM, stop)
 
 
 def _fail(exc: Exception) -> int:

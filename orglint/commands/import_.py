@@ -16,6 +16,7 @@ from typing import Any
 
 from orglint.commands import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from orglint.errors import UsageError
+from orglint.files import write_file
 
 
 def add_parser(commands: Any) -> None:
@@ -70,8 +71,12 @@ def run(args: argparse.Namespace) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for section, target in targets.items():
-        with open(target, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(texts[section])
+        try:
+            write_file(target, texts[section], session.display(target), replace=False)
+        except FileExistsError:  # it appeared meanwhile: still never replaced
+            print(f"orglint: error: {session.display(target)} exists; orglint import never "
+                  "overwrites a file", file=sys.stderr)
+            return EXIT_ERROR
         count = sum(len(doc.data.get(section, {})) for loaded in read.files
                     for doc in loaded.documents if isinstance(doc.data, dict))
         written.append(f"{session.display(target)} ({count} {section if count != 1 else _one(section)})")
