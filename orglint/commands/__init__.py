@@ -121,21 +121,23 @@ def _fail(exc: Exception) -> int:
     from orglint.engine.baseline import BaselineError
     from orglint.engine.check import RuleCrash
     from orglint.errors import UsageError
+    from orglint.outputs.formatters import visible
     from orglint.plugins import PluginError
     from orglint.registry import RegistryError
 
+    # each error is one line: a value it quotes is shown with its newlines and escapes visible
     if isinstance(exc, ConfigError):
         for position, message in exc.problems:
-            print(f"{position}: config error: {message}", file=sys.stderr)
+            print(visible(f"{position}: config error: {message}"), file=sys.stderr)
     elif isinstance(exc, (UsageError, PluginError, RegistryError, RuleCrash, BaselineError)):
-        print(f"orglint: error: {exc}", file=sys.stderr)
+        print(visible(f"orglint: error: {exc}"), file=sys.stderr)
     elif isinstance(exc, OSError) and exc.filename:  # an output or input orglint cannot use
-        print(f"orglint: error: {exc.filename}: {exc.strerror}", file=sys.stderr)
+        print(visible(f"orglint: error: {exc.filename}: {exc.strerror}"), file=sys.stderr)
     else:  # a bug in orglint: one line, and the details only when asked for
         import traceback
 
         if os.environ.get("ORGLINT_DEBUG"):
             traceback.print_exc()
-        print(f"orglint: internal error: {type(exc).__name__}: {exc} "
-              "(set ORGLINT_DEBUG=1 for details)", file=sys.stderr)
+        print(visible(f"orglint: internal error: {type(exc).__name__}: {exc} "
+                      "(set ORGLINT_DEBUG=1 for details)"), file=sys.stderr)
     return EXIT_ERROR
