@@ -110,7 +110,13 @@ def _stop_on_sigterm() -> Any:
             signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
         return None
 
+    main_process = os.getpid()
+
     def stop(number: int, frame: Any) -> None:
+        if os.getpid() != main_process:  # a forked worker inherited this: end as by default
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
         raise Stopped
 
     return signal.signal(signal.SIGTERM, stop)
