@@ -117,7 +117,10 @@ def test_import_and_init_on_a_full_disk_leave_no_part_of_a_file(repo, capsys, mo
 
 
 @pytest.mark.parametrize("unbuffered", ["", "1"])
-@pytest.mark.parametrize("argv", [["check"], ["rules"], ["schema"], ["report"]])
+@pytest.mark.parametrize("argv", [["check"], ["rules"], ["schema"], ["report"], ["graph"],
+                                  ["init", "fresh"],
+                                  ["import", "backstage", str(BACKSTAGE), "-o", "imported"]],
+                         ids=lambda argv: argv[0])
 def test_standard_output_on_a_full_disk_is_one_line_and_exit_2(repo, argv, unbuffered):
     env = {**os.environ, "PYTHONUNBUFFERED": unbuffered, "ORGLINT_TODAY": "2026-06-01"}
     with open("/dev/full", "w") as full:

@@ -5,6 +5,7 @@ one line and exit code 2."""
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
@@ -122,6 +123,9 @@ def _stop_on_sigterm() -> Any:
     return signal.signal(signal.SIGTERM, stop)
 
 
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
 def _fail(exc: Exception) -> int:
     from orglint.config import ConfigError
     from orglint.engine.baseline import BaselineError
@@ -139,6 +143,11 @@ def _fail(exc: Exception) -> int:
         print(visible(f"orglint: error: {exc}"), file=sys.stderr)
     elif isinstance(exc, OSError) and exc.filename:  # an output or input orglint cannot use
         print(visible(f"orglint: error: {exc.filename}: {exc.strerror}"), file=sys.stderr)
+    elif isinstance(exc, OSError) and exc.errno in _FULL:  # a full disk is no bug of orglint
+        from orglint.files import silence_stdout
+
+        silence_stdout()
+        print(f"orglint: error: {exc.strerror}", file=sys.stderr)
     else:  # a bug in orglint: one line, and the details only when asked for
         import traceback
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from orglint.commands import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from orglint.errors import UsageError
-from orglint.files import write_file
+from orglint.files import emit, write_file
 
 
 def add_parser(commands: Any) -> None:
@@ -81,9 +81,9 @@ def run(args: argparse.Namespace) -> int:
                     for doc in loaded.documents if isinstance(doc.data, dict))
         written.append(f"{session.display(target)} ({count} {section if count != 1 else _one(section)})")
     counts = ", ".join(f"{count} {label}" for label, count in read.counts.items())
-    print(f"Read {len(read.files)} file{'s' if len(read.files) != 1 else ''} ({counts})." if counts
-          else f"Read {len(read.files)} file{'s' if len(read.files) != 1 else ''}.")
-    print(f"Wrote {', '.join(written)}." if written else "Nothing to write.")
+    files = f"{len(read.files)} file{'s' if len(read.files) != 1 else ''}"
+    emit((f"Read {files} ({counts}).\n" if counts else f"Read {files}.\n")
+         + (f"Wrote {', '.join(written)}.\n" if written else "Nothing to write.\n"))
     return EXIT_FINDINGS if problems else EXIT_OK
 
 
