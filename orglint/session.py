@@ -174,8 +174,9 @@ class Session:
         return result
 
     def _without(self, buffer: Buffer) -> list[Path]:
-        replaced = (self.cwd / buffer.display).resolve()
-        return [path for path in self._whole() if path != replaced]
+        given = self.cwd / buffer.display  # a link's path, as discover shows it, or its target
+        replaced = {Path(os.path.abspath(given)), given.resolve()}
+        return [path for path in self._whole() if path not in replaced]
 
     def parse_cache(self) -> ParseCache:
         """The parse cache: off with ``--no-cache``, else where config and environment say."""

@@ -3,6 +3,7 @@ linear time, and links reported at their own path, never at a target outside the
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import re
@@ -138,3 +139,17 @@ def test_two_links_to_one_file_read_it_once(linked, capsys, monkeypatch):
     _, out, _ = check(capsys, monkeypatch, linked)
     assert [line.split(":")[0] for line in out.splitlines() if ": ORG00" in line] == [
         "org/also.yaml", "org/gone.yaml"]
+
+
+def test_a_buffer_for_a_linked_file_replaces_it(linked, capsys, monkeypatch):
+    """The buffer stands for the link: the file behind it is not read too (ORG004 would
+    report the team twice)."""
+    (linked / "org" / "gone.yaml").unlink()
+    monkeypatch.chdir(linked)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(
+        b"teams:\n  support: {name: Support, lead: ana}\n")))
+    code = main(["check", "--no-cache", "--select", "ORG001,ORG003,ORG004", "-",
+                 "--stdin-filename", "org/support.yaml"])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == "No problems found in 1 file."
