@@ -1,19 +1,21 @@
 """The ``# orglint:`` comments of a YAML text. What a comment means (a waiver) is decided by
 ``orglint.engine.waivers``.
 
-Only a YAML comment is a directive, never text inside a string: the event stream carries no
-comments, so the text is scanned into tokens (libyaml's scanner through PyYAML, else ruamel's
-pure one), and a ``#`` counts only outside every scalar token (plain, quoted, block or folded,
-on one line or many) and at a line's start or after a blank, as YAML says a comment starts.
-A comment may hold a directive after other words (``# note  # orglint: disable=...``). Every
-step is linear in the text.
+Only a YAML comment is a directive, never text inside a string: a ``#`` counts only outside
+every scalar (plain, quoted, block or folded, on one line or many) and at a line's start or
+after a blank, as YAML says a comment starts. Where the scalars stand comes from the parser
+itself: the loader lets a ``Watcher`` see the events it builds documents from (no second
+parse), and ``scan_directives`` on its own reads the scanner's tokens. A comment may hold a
+directive after other words (``# note  # orglint: disable=...``). Every step is linear in the
+text.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 MARKER = "orglint:"
@@ -31,33 +33,88 @@ def scan_directives(text: str) -> list[tuple[int, int, str]]:
 
     Text inside a scalar (quoted, plain, block or folded, over any number of lines) is never
     a directive. Where the text stops being YAML (a syntax error), the lines from there on
-    hold none: nothing tells a comment from a string there.
+    hold none: nothing tells a comment from a string there. Reads the scanner's tokens; the
+    loader uses a ``Watcher`` on its own parse instead.
     """
-    if MARKER not in text:
-        return []
-    lines = _BREAK.split(text)
-    wanted = [number for number, line in enumerate(lines) if MARKER in line]
-    inside: dict[int, list[tuple[int, int]]] = {number: [] for number in wanted}
-    spans, stop = _scalar_spans(text)
-    for first, start, last, end in spans:
-        place = bisect.bisect_left(wanted, first)
-        while place < len(wanted) and wanted[place] <= last:
-            number = wanted[place]
-            inside[number].append((start if number == first else 0,
-                                   end if number == last else len(lines[number]) + 1))
-            place += 1
-    found = []
-    for number in wanted:
-        if number >= stop:
-            break
-        line = lines[number]
-        comment = _comment_start(line, inside[number])
-        if comment is None:
-            continue
-        match = _directive(line, comment)
-        if match is not None:
-            found.append((number + 1, match.start() + 1, match.group("body").strip()))
-    return found
+    watcher = Watcher(text)
+    if watcher.wanted:
+        with contextlib.suppress(*_scanner_errors()):  # the watcher notes where it stopped
+            for _ in watcher.watch(_tokens(text), "ScalarToken"):
+                if watcher.past:
+                    break
+    return watcher.directives()
+
+
+class Watcher:
+    """Finds the directives of ``text`` from the scalars a parser reports while the loader
+    reads them: ``watch(events)`` passes the events on unchanged and notes where each scalar
+    stands; ``directives()`` then gives what ``scan_directives`` gives. ``wanted`` lists the
+    0-based lines that hold the marker (none: nothing to watch)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = _BREAK.split(text) if MARKER in text else []
+        self.wanted = [number for number, line in enumerate(self.lines) if MARKER in line]
+        self.spans: list[Span] = []
+        self.stop: int | float = float("inf")
+        self.past = False  # a scalar started below the last wanted line
+
+    def watch(self, events: Iterable[Any], kind: str = "ScalarEvent") -> Iterator[Any]:
+        """``events`` (or tokens, with ``kind`` ``ScalarToken``) as they come, noting each
+        scalar up to the last wanted line, and the line of a syntax error. Starts afresh: the
+        loader may parse a text twice (libyaml, then ruamel's pure parser)."""
+        self.spans = spans = []
+        self.stop = float("inf")
+        self.past = False
+        last_line = self.wanted[-1] if self.wanted else -1
+        seen = None
+        finished = False
+        try:
+            for event in events:
+                seen = event
+                if not self.past and event.__class__.__name__ == kind:
+                    start, end = event.start_mark, event.end_mark
+                    if start.line > last_line:
+                        self.past = True
+                    elif event.style in ("|", ">"):  # the header line may hold a comment
+                        spans.append((start.line + 1, 0, end.line, end.column))
+                    else:
+                        spans.append((start.line, start.column, end.line, end.column))
+                yield event
+            finished = True
+        except _scanner_errors() as exc:
+            marks = [mark for mark in (getattr(exc, "context_mark", None),
+                                       getattr(exc, "problem_mark", None)) if mark is not None]
+            self.stop = min((mark.line for mark in marks), default=0)
+            raise
+        finally:
+            if not finished and not self.past and self.stop == float("inf"):
+                # the reader stopped early (a document refused): what follows is unknown
+                self.stop = seen.end_mark.line if seen is not None else 0
+
+    def directives(self) -> list[tuple[int, int, str]]:
+        """The directives, from the scalars the last ``watch`` saw."""
+        lines, wanted = self.lines, self.wanted
+        inside: dict[int, list[tuple[int, int]]] = {number: [] for number in wanted}
+        for first, start, last, end in self.spans:
+            place = bisect.bisect_left(wanted, first)
+            while place < len(wanted) and wanted[place] <= last:
+                number = wanted[place]
+                inside[number].append((start if number == first else 0,
+                                       end if number == last else len(lines[number]) + 1))
+                place += 1
+        found = []
+        for number in wanted:
+            if number >= self.stop:
+                break
+            line = lines[number]
+            comment = _comment_start(line, inside[number])
+            if comment is None:
+                continue
+            match = _directive(line, comment)
+            if match is not None:
+                found.append((number + 1, match.start() + 1, match.group("body").strip()))
+        return found
 
 
 def _comment_start(line: str, strings: list[tuple[int, int]]) -> int | None:
@@ -86,27 +143,6 @@ def _directive(line: str, start: int) -> re.Match[str] | None:
     return match
 
 
-def _scalar_spans(text: str) -> tuple[list[Span], int | float]:
-    """Where the text's scalars stand, and the first line (0-based) past a syntax error
-    (infinity when the whole text scans). A block or folded scalar starts on the line after
-    its ``|`` or ``>``: the rest of that line may hold a comment."""
-    spans: list[Span] = []
-    try:
-        for token in _tokens(text):
-            if type(token).__name__ != "ScalarToken":
-                continue
-            start, end = token.start_mark, token.end_mark
-            if getattr(token, "style", None) in ("|", ">"):
-                spans.append((start.line + 1, 0, end.line, end.column))
-            else:
-                spans.append((start.line, start.column, end.line, end.column))
-    except _scanner_errors() as exc:
-        marks = [mark for mark in (getattr(exc, "context_mark", None),
-                                   getattr(exc, "problem_mark", None)) if mark is not None]
-        return spans, min((mark.line for mark in marks), default=0)
-    return spans, float("inf")
-
-
 def _scanner_errors() -> tuple[type[BaseException], ...]:
     from ruamel.yaml.error import YAMLError as RuamelError
 
@@ -118,8 +154,9 @@ def _scanner_errors() -> tuple[type[BaseException], ...]:
 
 
 def _tokens(text: str) -> Iterator[Any]:
-    """The scanner's tokens: libyaml's where it reads the text, else ruamel's pure scanner's
-    (which reads YAML 1.2 that an older libyaml refuses), as ``documents`` parses."""
+    """The scanner's tokens, as they are read: libyaml's, else (where libyaml refuses the
+    text, or is missing) ruamel's pure scanner's, which reads YAML 1.2 that an older libyaml
+    refuses, as ``documents`` parses."""
     try:
         from yaml._yaml import CParser
     except ImportError:  # pragma: no cover - PyYAML without libyaml, or no PyYAML
@@ -127,17 +164,19 @@ def _tokens(text: str) -> Iterator[Any]:
         return
     from yaml import YAMLError
 
-    scanned = []
+    parser = CParser(text)
+    given = 0
     try:
-        parser = CParser(text)
         token = parser.get_token()
         while token is not None:
-            scanned.append(token)
+            yield token
+            given += 1
             token = parser.get_token()
     except YAMLError:
-        yield from _pure_tokens(text)
-        return
-    yield from scanned
+        # libyaml refused the text: ruamel's scanner decides, past the tokens already given
+        for index, token in enumerate(_pure_tokens(text)):
+            if index >= given:
+                yield token
 
 
 def _pure_tokens(text: str) -> Iterator[Any]:
