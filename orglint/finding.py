@@ -66,22 +66,25 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """Stable identity, 32 hex characters: rule + entity + field, never a line or a file.
+        """Stable identity, 32 hex characters: rule + entity + field, never a line; the file
+        only for a finding about no entity.
 
         Two problems of one rule on one field (two unknown members of a team) are told apart by
         the ids quoted in the message (``'ana'``, not those of a "did you mean" hint), never by
         counts, names or positions, so the fingerprint survives comment edits, reordering,
         renamed display names and moving an entity to another file. Findings without an entity
-        (a syntax error) use the message with every number blanked out.
+        (a syntax error, a file that is not a mapping) use the file's displayed path and the
+        message with every number blanked out: the same syntax error in another file is
+        another problem.
         """
-        message = _HINT.split(self.message, 1)[0]  # a "did you mean" changes with other ids
+        message = _without_hint(self.message)  # a "did you mean" changes with other ids
         if self.entity is not None:
             # list positions (`activities.1.A`, `context.2`) change when items are reordered;
             # the item itself is named by the ids the message quotes
             field = _INDEX.sub("#", self.field or "")
             key = f"{self.code}|{self.entity}|{field}|{' '.join(_quoted_ids(message))}"
         else:
-            key = f"{self.code}||{_NUMBER.sub('#', message)}"
+            key = f"{self.code}||{self.path}|{_NUMBER.sub('#', message)}"
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
     def as_dict(self) -> dict[str, object]:
@@ -103,11 +106,22 @@ class Finding:
 
 _QUOTED = re.compile(r"'([^'\n]*)'")
 # hints name other entities, which come and go: "did you mean ...", "that is the name of ..."
-_HINT = re.compile(r"[;,.]?\s*(?:did you mean|that is the name of)\b")
+_HINT = re.compile(r"(?:did you mean|that is the name of)\b")
 _ITEM = re.compile(r"\[[0-9]+\]")  # a list position quoted in a field name: 'members[1]'
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _INDEX = re.compile(r"(?<![^.])[0-9]+(?![^.])")
 _POSITION = re.compile(r"(?:^|:)[0-9]+(?::[0-9]+)?$")
+
+
+def _without_hint(message: str) -> str:
+    """The message up to its first hint, without the blanks and the one ``;``, ``,`` or ``.``
+    before it. Linear in the message: a regex ``[;,.]?\\s*hint`` would try every blank of a
+    long run of them."""
+    match = _HINT.search(message)
+    if match is None:
+        return message
+    head = message[:match.start()].rstrip()
+    return head[:-1] if head.endswith((";", ",", ".")) else head
 
 
 def _quoted_ids(message: str) -> list[str]:

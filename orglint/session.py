@@ -112,7 +112,10 @@ class Session:
         if not only_files(paths, self.cwd):
             return discover(self.config, paths, self.cwd)
         named = discover(self.config, paths, self.cwd)
-        return sorted({*self._whole(), *named},
+        # a file named by its target's path is the one a link in the include set leads to
+        real = {path.resolve() for path in named}
+        whole = [path for path in self._whole() if path not in real]
+        return sorted({*whole, *named},
                       key=lambda path: display(path, self.cwd, resolved=True))
 
     def _whole(self) -> list[Path]:
@@ -171,8 +174,9 @@ class Session:
         return result
 
     def _without(self, buffer: Buffer) -> list[Path]:
-        replaced = (self.cwd / buffer.display).resolve()
-        return [path for path in self._whole() if path != replaced]
+        given = self.cwd / buffer.display  # a link's path, as discover shows it, or its target
+        replaced = {Path(os.path.abspath(given)), given.resolve()}
+        return [path for path in self._whole() if path not in replaced]
 
     def parse_cache(self) -> ParseCache:
         """The parse cache: off with ``--no-cache``, else where config and environment say."""

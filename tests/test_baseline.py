@@ -74,9 +74,13 @@ def test_fingerprints_ignore_positions_files_counts_and_display_names():
     assert unknown.fingerprint == hint.fingerprint
     syntax = Finding(path="a.yaml", line=3, column=1, code="ORG001", severity="error",
                      name="yaml-syntax", message="duplicate key 'x' (first defined at line 2)")
-    moved = Finding(path="b.yaml", line=9, column=1, code="ORG001", severity="error",
+    moved = Finding(path="a.yaml", line=9, column=1, code="ORG001", severity="error",
                     name="yaml-syntax", message="duplicate key 'x' (first defined at line 7)")
     assert syntax.fingerprint == moved.fingerprint
+    # a finding about no entity belongs to its file: the same error elsewhere is another one
+    elsewhere = Finding(path="b.yaml", line=3, column=1, code="ORG001", severity="error",
+                        name="yaml-syntax", message=syntax.message)
+    assert elsewhere.fingerprint != syntax.fingerprint
 
 
 def _fingerprints(out: str) -> list[tuple[str, str | None, str]]:
@@ -154,6 +158,56 @@ def test_a_second_copy_of_a_baselined_problem_is_new(tmp_path, capsys, monkeypat
     assert code == 1
     assert out.splitlines()[:2] == [
         "b.yaml:2:1: ORG001 [error] duplicate key 'a' (first defined at line 1)", ""]
+
+
+def test_a_known_problem_of_one_file_never_hides_the_same_problem_in_another(
+        tmp_path, capsys, monkeypatch):
+    write(tmp_path / "orglint.yaml", "select: [ORG001, ORG002]\n")
+    write(tmp_path / "m.yaml", "org: {}\norg: {}\n")
+    write(tmp_path / "list.yaml", "- 1\n")
+    run(capsys, monkeypatch, tmp_path, "check", "--write-baseline", "base.json")
+    # m.yaml and list.yaml are fixed; a.yaml and b.yaml, sorted first, break the same way
+    write(tmp_path / "m.yaml", "org: {}\n")
+    write(tmp_path / "list.yaml", "{}\n")
+    write(tmp_path / "a.yaml", "org: {}\norg: {}\n")
+    write(tmp_path / "b.yaml", "- 1\n")
+    code, out, _ = run(capsys, monkeypatch, tmp_path, "check", "--baseline", "base.json")
+    assert code == 1
+    assert [line for line in out.splitlines() if ": ORG00" in line] == [
+        "a.yaml:2:1: ORG001 [error] duplicate key 'org' (first defined at line 1)",
+        "b.yaml:1:1: ORG002 [error] a file must be a mapping of sections (people, teams, "
+        "journeys, ...)",
+    ]
+    # while the known file still has its problem, it stays accepted
+    write(tmp_path / "m.yaml", "org: {}\norg: {}\n")
+    code, out, _ = run(capsys, monkeypatch, tmp_path, "check", "--baseline", "base.json")
+    assert next(line for line in out.splitlines() if ": ORG00" in line).startswith("a.yaml:2:1:")
+    assert "Baseline: 1 known finding not shown." in out
+
+
+def test_sarif_tells_the_same_problem_in_two_files_apart(tmp_path, capsys, monkeypatch):
+    write(tmp_path / "orglint.yaml", "select: [ORG001]\n")
+    write(tmp_path / "a.yaml", "a: 1\na: 2\n")
+    write(tmp_path / "b.yaml", "a: 1\na: 2\n")
+    code, out, _ = run(capsys, monkeypatch, tmp_path, "check", "--format", "sarif")
+    assert code == 1
+    results = json.loads(out)["runs"][0]["results"]
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in results] == ["a.yaml", "b.yaml"]
+    prints = [r["partialFingerprints"]["orglint/v1"] for r in results]
+    assert len(set(prints)) == 2
+
+
+def test_a_hint_is_cut_with_the_blanks_and_the_mark_before_it():
+    def item(message: str) -> Finding:
+        return Finding(path="a.yaml", line=1, column=1, code="ORG003", severity="error",
+                       name="unknown-reference", entity="team:sales", field="lead",
+                       message=message)
+
+    bare = item("names unknown person 'x    y'").fingerprint
+    assert item("names unknown person 'x    y' ;  did you mean 'z'?").fingerprint == bare
+    assert item("names unknown person 'x    y'\t\tthat is the name of 'z'").fingerprint == bare
+    assert item("names unknown person 'x    y' or 'z'").fingerprint != bare
 
 
 @pytest.mark.parametrize(("text", "error"), [

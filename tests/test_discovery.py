@@ -91,7 +91,8 @@ def test_python_dash_m_imports_nothing_from_the_checked_folder(tmp_path):
 def test_an_output_that_cannot_be_written_is_one_line(capsys, monkeypatch, tmp_path):
     (tmp_path / "org.yaml").write_text("people:\n  ana: {name: Ana}\n", encoding="utf-8")
     code, _, err = run(capsys, monkeypatch, tmp_path, "--write-baseline", "missing/b.json")
-    assert (code, err) == (2, "orglint: error: missing/b.json: No such file or directory\n")
+    assert (code, err) == (2, "orglint: error: cannot write --write-baseline missing/b.json: "
+                              "No such file or directory\n")
 
 
 def test_a_boolean_is_not_a_number_in_rule_options(capsys, monkeypatch, tmp_path):

@@ -463,10 +463,10 @@ def test_a_permission_error_is_a_finding_even_as_root(repo, cli, monkeypatch):
 
 
 def test_a_dangling_symlink_is_a_finding(repo, cli):
-    """Even as root: a link whose target is gone cannot be read (shown by its target)."""
+    """Even as root: a link whose target is gone cannot be read (shown by the link)."""
     (repo / "org.yaml").symlink_to(repo / "gone.yaml")
     assert check_lines(cli) == (1, [
-        "gone.yaml:1:1: ORG001 [error] cannot read file: No such file or directory",
+        "org.yaml:1:1: ORG001 [error] cannot read file: No such file or directory",
     ])
 
 

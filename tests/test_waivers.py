@@ -132,7 +132,7 @@ def test_inline_markers_are_read_from_comments_only():
         "b: 1  # orglint: disable=BND001 reason=\"it's #1\"\n"
         "# orglint: disable=GOV002\n"
         "c: 'x # orglint: y'  # plain comment\n"
-        "d: x#orglint: disable=BND001\n"
+        "d: x#orglint:disable=BND001\n"
         "e: Dan's team  # orglint: disable=ORG006 reason=\"x\"\n"
         "f: ['a # orglint: no', \"b\\\" # orglint: no\"]  # orglint: disable=X\n"
         "g: 'it''s # orglint: no'\n"

@@ -5,6 +5,7 @@ one line and exit code 2."""
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
@@ -70,18 +71,59 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     collecting = gc.isenabled()
     gc.disable()  # a run allocates much and leaves little garbage: collecting only costs time
+    stopping = _stop_on_sigterm()
     try:
-        return int(_module(args.command).run(args))
+        code = int(_module(args.command).run(args))
+        from orglint.files import emit
+
+        emit("")  # what print() left in the buffer: a full disk is an error now, not at exit
+        return code
     except KeyboardInterrupt:
         return 130
+    except Stopped:
+        return 143
     except BrokenPipeError:
         return EXIT_ERROR
     except Exception as exc:
         return _fail(exc)
     finally:
+        if stopping is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, stopping)
         if collecting:  # callers in the same process collect again, but not over this run
             gc.freeze()
             gc.enable()
+
+
+class Stopped(BaseException):
+    """SIGTERM arrived: the run unwinds as on an interrupt (a file being written is removed,
+    an earlier complete one stays) and exits 143."""
+
+
+def _stop_on_sigterm() -> Any:
+    """Turn SIGTERM into ``Stopped`` while the run lasts, when nothing else handles it;
+    returns the handler to restore, or None when it was left alone."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return None
+
+    main_process = os.getpid()
+
+    def stop(number: int, frame: Any) -> None:
+        if os.getpid() != main_process:  # a forked worker inherited this: end as by default
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        raise Stopped
+
+    return signal.signal(signal.SIGTERM, stop)
+
+
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 
 def _fail(exc: Exception) -> int:
@@ -89,21 +131,28 @@ def _fail(exc: Exception) -> int:
     from orglint.engine.baseline import BaselineError
     from orglint.engine.check import RuleCrash
     from orglint.errors import UsageError
+    from orglint.outputs.formatters import visible
     from orglint.plugins import PluginError
     from orglint.registry import RegistryError
 
+    # each error is one line: a value it quotes is shown with its newlines and escapes visible
     if isinstance(exc, ConfigError):
         for position, message in exc.problems:
-            print(f"{position}: config error: {message}", file=sys.stderr)
+            print(visible(f"{position}: config error: {message}"), file=sys.stderr)
     elif isinstance(exc, (UsageError, PluginError, RegistryError, RuleCrash, BaselineError)):
-        print(f"orglint: error: {exc}", file=sys.stderr)
+        print(visible(f"orglint: error: {exc}"), file=sys.stderr)
     elif isinstance(exc, OSError) and exc.filename:  # an output or input orglint cannot use
-        print(f"orglint: error: {exc.filename}: {exc.strerror}", file=sys.stderr)
+        print(visible(f"orglint: error: {exc.filename}: {exc.strerror}"), file=sys.stderr)
+    elif isinstance(exc, OSError) and exc.errno in _FULL:  # a full disk is no bug of orglint
+        from orglint.files import silence_stdout
+
+        silence_stdout()
+        print(f"orglint: error: {exc.strerror}", file=sys.stderr)
     else:  # a bug in orglint: one line, and the details only when asked for
         import traceback
 
         if os.environ.get("ORGLINT_DEBUG"):
             traceback.print_exc()
-        print(f"orglint: internal error: {type(exc).__name__}: {exc} "
-              "(set ORGLINT_DEBUG=1 for details)", file=sys.stderr)
+        print(visible(f"orglint: internal error: {type(exc).__name__}: {exc} "
+                      "(set ORGLINT_DEBUG=1 for details)"), file=sys.stderr)
     return EXIT_ERROR

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from orglint import __version__
 from orglint.commands import EXIT_FINDINGS, EXIT_OK, add_paths, split
 from orglint.errors import UsageError
+from orglint.files import emit, write_file
 
 if TYPE_CHECKING:
     from orglint.session import Buffer
@@ -82,15 +83,10 @@ def run(args: argparse.Namespace) -> int:
     context = FormatContext(session.registry, __version__, statistics=args.statistics,
                             quiet=args.quiet, rule_docs_url=session.config.rule_docs_url)
     for name, target in outputs:  # files get no colour, and always their summary
-        try:
-            target.write_text(session.formatters[name](result, replace(context, quiet=False)),
-                              encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write --output {name}:{target}: "
-                             f"{exc.strerror or type(exc).__name__}") from exc
+        write_file(target, session.formatters[name](result, replace(context, quiet=False)),
+                   f"--output {name}:{target}")
     terminal = replace(context, color=use_color(args.color))
-    sys.stdout.write(session.formatters[fmt](result, terminal))
-    sys.stdout.flush()
+    emit(session.formatters[fmt](result, terminal))
     if args.exit_zero or not result.failed:
         return EXIT_OK
     return EXIT_FINDINGS
@@ -113,7 +109,7 @@ def _stdin_buffer(args: argparse.Namespace) -> Buffer | None:
 def _write_baseline(target: str, findings: Any) -> int:
     from orglint.engine.baseline import dump
 
-    Path(target).write_text(dump(findings), encoding="utf-8")
+    write_file(target, dump(findings), f"--write-baseline {target}")
     count = len(findings)
     print(f"Wrote {count} finding{'' if count == 1 else 's'} to {target}.")
     return EXIT_OK

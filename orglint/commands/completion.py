@@ -9,10 +9,10 @@ bash, zsh or fish, generated from the parser by argcomplete.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from orglint.commands import EXIT_OK
+from orglint.files import emit
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -29,6 +29,5 @@ def run(args: argparse.Namespace) -> int:
     """Print the completion script for ``args.shell``; exit 0."""
     from argcomplete.shell_integration import shellcode
 
-    sys.stdout.write(shellcode(["orglint"], shell=args.shell))
-    sys.stdout.flush()
+    emit(shellcode(["orglint"], shell=args.shell))
     return EXIT_OK

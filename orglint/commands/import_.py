@@ -16,6 +16,7 @@ from typing import Any
 
 from orglint.commands import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from orglint.errors import UsageError
+from orglint.files import emit, write_file
 
 
 def add_parser(commands: Any) -> None:
@@ -70,15 +71,19 @@ def run(args: argparse.Namespace) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for section, target in targets.items():
-        with open(target, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(texts[section])
+        try:
+            write_file(target, texts[section], session.display(target), replace=False)
+        except FileExistsError:  # it appeared meanwhile: still never replaced
+            print(f"orglint: error: {session.display(target)} exists; orglint import never "
+                  "overwrites a file", file=sys.stderr)
+            return EXIT_ERROR
         count = sum(len(doc.data.get(section, {})) for loaded in read.files
                     for doc in loaded.documents if isinstance(doc.data, dict))
         written.append(f"{session.display(target)} ({count} {section if count != 1 else _one(section)})")
     counts = ", ".join(f"{count} {label}" for label, count in read.counts.items())
-    print(f"Read {len(read.files)} file{'s' if len(read.files) != 1 else ''} ({counts})." if counts
-          else f"Read {len(read.files)} file{'s' if len(read.files) != 1 else ''}.")
-    print(f"Wrote {', '.join(written)}." if written else "Nothing to write.")
+    files = f"{len(read.files)} file{'s' if len(read.files) != 1 else ''}"
+    emit((f"Read {files} ({counts}).\n" if counts else f"Read {files}.\n")
+         + (f"Wrote {', '.join(written)}.\n" if written else "Nothing to write.\n"))
     return EXIT_FINDINGS if problems else EXIT_OK
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from orglint.commands import EXIT_OK
 from orglint.errors import UsageError
+from orglint.files import emit
 
 
 def add_parser(commands: Any) -> None:
@@ -25,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         written = write(Path(args.folder))
     except ExistingFile as exc:
         raise UsageError(str(exc)) from exc
-    for path in written:
-        print(f"created {path}")
-    print("Replace the example people, teams and journey with your own, then run 'orglint check'.")
+    emit("".join(f"created {path}\n" for path in written)
+         + "Replace the example people, teams and journey with your own, then run "
+           "'orglint check'.\n")
     return EXIT_OK

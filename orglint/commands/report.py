@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 from typing import Any
 
 from orglint import __version__
 from orglint.commands import EXIT_OK, add_paths
+from orglint.files import emit, write_file
 
 
 def add_parser(commands: Any) -> None:
@@ -42,8 +41,7 @@ def run(args: argparse.Namespace) -> int:
                    previous_name=args.previous or "", rules=session.registry)
     text = render(report, fmt, args.template_dir)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_file(args.output, text, f"report {args.output}")
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        emit(text)
     return EXIT_OK

@@ -7,6 +7,7 @@ from typing import Any
 
 from orglint.commands import EXIT_OK
 from orglint.errors import UsageError
+from orglint.files import emit
 
 
 def add_parser(commands: Any) -> None:
@@ -27,12 +28,12 @@ def run(args: argparse.Namespace) -> int:
         hint = f"; did you mean '{close}'?" if close else ""
         raise UsageError(f"no rule '{args.code}'{hint} "
                          "(see 'orglint rules')")
-    print(f"{item.code} {item.name}")
-    print(f"Severity: {item.severity}. Blocks stage {item.blocks_stage}. Area: {item.area}.")
+    lines = [f"{item.code} {item.name}",
+             f"Severity: {item.severity}. Blocks stage {item.blocks_stage}. Area: {item.area}."]
     if item.options:
-        print("Options:")
-        for key, spec in item.options.items():
-            print(f"  {key} ({spec.get('type', 'any')}, default {spec['default']})")
-    print()
-    print(item.doc)
+        lines.append("Options:")
+        lines.extend(f"  {key} ({spec.get('type', 'any')}, default {spec['default']})"
+                     for key, spec in item.options.items())
+    lines.extend(["", item.doc])
+    emit("".join(line + "\n" for line in lines))
     return EXIT_OK

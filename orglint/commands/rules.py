@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from orglint.commands import EXIT_OK
+from orglint.files import emit
 
 
 def add_parser(commands: Any) -> None:
@@ -26,13 +27,13 @@ def run(args: argparse.Namespace) -> int:
         data = [{"code": r.code, "name": r.name, "severity": r.severity, "stage": r.blocks_stage,
                  "area": r.area, "options": r.defaults, "summary": r.summary, "plugin": r.plugin}
                 for r in rows]
-        print(json.dumps(data, indent=2))
+        emit(json.dumps(data, indent=2) + "\n")
         return EXIT_OK
     table = [("CODE", "NAME", "SEVERITY", "STAGE", "DEFAULTS")]
     for r in rows:
         defaults = ", ".join(f"{key}={value}" for key, value in r.defaults.items()) or "-"
         table.append((r.code, r.name, r.severity, str(r.blocks_stage), defaults))
     widths = [max(len(row[i]) for row in table) for i in range(4)]
-    for row in table:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[4])
+    emit("".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+                 + "  " + row[4] + "\n" for row in table))
     return EXIT_OK

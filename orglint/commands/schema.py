@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from orglint.commands import EXIT_OK
+from orglint.files import write_or_emit
 
 
 def add_parser(commands: Any) -> None:
     """Register ``schema`` on the subcommand table."""
-    commands.add_parser("schema", help="print the JSON Schema of the org format, for editors")
+    schema = commands.add_parser("schema",
+                                 help="print the JSON Schema of the org format, for editors")
+    schema.add_argument("-o", "--output", metavar="FILE",
+                        help="write the schema to FILE (default: standard output)")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the schema generated from the cerberus tables; exit 0."""
+    """Print (or write to ``--output``) the schema generated from the cerberus tables; exit 0."""
     from orglint.schema.jsonschema import render
 
-    sys.stdout.write(render())
-    sys.stdout.flush()
+    write_or_emit(args.output, render(), "schema")
     return EXIT_OK

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from orglint.files import write_file
+
 STARTER: dict[str, str] = {
     "orglint.yaml": """\
 # orglint config. `orglint rules` lists the rules, `orglint rule CODE` explains one.
@@ -138,6 +140,9 @@ def write(folder: Path) -> list[Path]:
             raise ExistingFile(f"{target} already exists; orglint init writes only new files")
     folder.mkdir(parents=True, exist_ok=True)
     for target, text in zip(targets, STARTER.values(), strict=True):
-        with target.open("x", encoding="utf-8") as handle:  # "x": never replace a file
-            handle.write(text)
+        try:
+            write_file(target, text, replace=False)  # whole or not at all, never replacing
+        except FileExistsError as exc:
+            raise ExistingFile(f"{target} already exists; orglint init writes only new "
+                               "files") from exc
     return targets

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -18,9 +17,10 @@ SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 
 def display(path: Path, cwd: Path, resolved: bool = False) -> str:
     """How a path is shown: relative to ``cwd`` with forward slashes, absolute when it lies on
-    another drive. ``resolved`` says the path is already real (``discover`` returns real
-    paths, and an ops repo has thousands of them: resolving costs a syscall per component)."""
-    real = path if resolved else path.resolve()
+    another drive; a link as the path that leads to it, never as its target. ``resolved`` says
+    the path is already absolute and normalised (``discover`` returns such paths, and an ops
+    repo has thousands of them)."""
+    real = path if resolved else Path(os.path.abspath(cwd / path))  # links kept as walked
     base = _real_folder(cwd)
     text, prefix = str(real), str(base)
     if os.sep == "/" and text.startswith(prefix) and text[len(prefix): len(prefix) + 1] == "/":
@@ -37,32 +37,124 @@ def _real_folder(folder: Path) -> Path:
     return folder.resolve()
 
 
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """A glob as a compiled regex matching a whole forward-slash relative path: ``*`` and ``?``
-    stay within one folder, ``**/`` spans any number of folders, ``**`` anything."""
-    out = ""
-    index = 0
-    while index < len(pattern):
-        if pattern.startswith("**/", index):
-            out += "(?:.*/)?"
-            index += 3
-        elif pattern.startswith("**", index):
-            out += ".*"
-            index += 2
-        elif pattern[index] == "*":
-            out += "[^/]*"
-            index += 1
-        elif pattern[index] == "?":
-            out += "[^/]"
-            index += 1
-        else:
-            out += re.escape(pattern[index])
-            index += 1
-    return re.compile(out + r"\Z")
+class Glob:
+    """A glob matched against a whole forward-slash relative path: ``*`` and ``?`` stay within
+    one folder, ``**/`` spans any number of folders (none included), ``**`` anything; every
+    other character stands for itself.
+
+    ``match`` runs in time linear in the path whatever the pattern: the pattern is an automaton
+    whose states are sets of places in the pattern, each step from one set to the next computed
+    once and then looked up (a backtracking regex takes exponential time on ``a*******b``).
+    """
+
+    # the pattern's items: a character, or ANY1 ("?"), STAR ("*"), DEEP ("**"), FOLDERS ("**/")
+    ANY1, STAR, DEEP, FOLDERS = "?", "*", "**", "**/"
+    _MAX_STATES = 10_000  # states remembered; past that the automaton starts afresh
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        items: list[str] = []
+        index = 0
+        while index < len(pattern):
+            for token in (self.FOLDERS, self.DEEP, self.STAR, self.ANY1):
+                if pattern.startswith(token, index):
+                    # `***` is `**` then `*`: both match any text, so one `**` stands for both
+                    if not (token in (self.STAR, self.DEEP) and items and items[-1] == self.DEEP):
+                        items.append(token)
+                    index += len(token)
+                    break
+            else:
+                items.append(pattern[index])
+                index += 1
+        self._items = items
+        # the literal text after the last wildcard: a path that does not end in it fails at once
+        tail = len(items)
+        while tail and len(items[tail - 1]) == 1 and items[tail - 1] not in (self.ANY1, self.STAR):
+            tail -= 1
+        self._suffix = "".join(items[tail:])
+        # the automaton, built as paths need it: state number -> {character: next state}
+        self._states: list[frozenset[int]] = []
+        self._numbers: dict[frozenset[int], int] = {}
+        self._table: list[dict[str, int]] = []
+        self._accepting: list[bool] = []
+        self._dead = self._number(frozenset())
+        self._start = self._number(self._closure({0}))
+
+    def _number(self, places: frozenset[int]) -> int:
+        number = self._numbers.get(places)
+        if number is None:
+            if len(self._states) >= self._MAX_STATES:  # start afresh rather than grow
+                self._states.clear()
+                self._numbers.clear()
+                self._table.clear()
+                self._accepting.clear()
+                self._dead = self._number(frozenset())
+                self._start = self._number(self._closure({0}))
+            number = self._numbers[places] = len(self._states)
+            self._states.append(places)
+            self._table.append({})
+            self._accepting.append(len(self._items) in places)
+        return number
+
+    def __repr__(self) -> str:
+        return f"Glob({self.pattern!r})"
+
+    def _closure(self, places: set[int]) -> frozenset[int]:
+        """The places reachable without reading a character: past any wildcard that may
+        match nothing. A negative place ``~p`` is inside the ``**/`` at ``p``: it has taken
+        text and now needs its ``/``."""
+        todo = list(places)
+        found = set(places)
+        while todo:
+            place = todo.pop()
+            if 0 <= place < len(self._items) and self._items[place] in (
+                    self.STAR, self.DEEP, self.FOLDERS) and place + 1 not in found:
+                found.add(place + 1)
+                todo.append(place + 1)
+        return frozenset(found)
+
+    def _step(self, places: frozenset[int], char: str) -> frozenset[int]:
+        items = self._items
+        after: set[int] = set()
+        for place in places:
+            if place == len(items):
+                continue
+            item = items[place] if place >= 0 else self.FOLDERS
+            if item == self.FOLDERS:  # entering `**/`, or inside it
+                inside = place if place < 0 else ~place
+                after.add(inside)
+                if char == "/":
+                    after.add(~inside + 1)
+            elif item == self.DEEP or (item == self.STAR and char != "/"):
+                after.add(place)  # the wildcard takes the character and may take more
+            elif item == char or (item == self.ANY1 and char != "/"):
+                after.add(place + 1)
+        return self._closure(after)
+
+    def match(self, path: str) -> bool:
+        """True when the glob matches the whole of ``path``."""
+        if not path.endswith(self._suffix):
+            return False
+        state = self._start
+        table = self._table
+        for char in path:
+            following = table[state].get(char)
+            if following is None:
+                places = self._states[state]
+                following = self._number(self._step(places, char))
+                if self._numbers.get(places) != state:  # the automaton started afresh
+                    return self.match(path)
+                table[state][char] = following
+            if following == self._dead:
+                return False
+            state = following
+        return self._accepting[state]
 
 
 def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
-    """The org's files as absolute paths, unique, sorted by their displayed path.
+    """The org's files as absolute paths, sorted by their displayed path: each file once
+    however many links lead to it, at the path walked or named to it (a link is shown where
+    it stands, not at its target outside the repository).
 
     A named file counts as given. A folder (the config's root when ``paths`` is empty) is
     walked, skipping hidden files and folders, config files (``orglint.yaml``: this project's or
@@ -73,18 +165,19 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
     when a path does not exist or is neither a file nor a folder, or when no file is found
     (and the config has no sources).
     """
-    include = [glob_regex(p) for p in config.include]
-    exclude = [glob_regex(p) for p in config.exclude]
+    include = [Glob(p) for p in config.include]
+    exclude = [Glob(p) for p in config.exclude]
     skip = {p.resolve() for p in _not_org_files(config)}
     owned = source_paths(config)
-    found: dict[Path, None] = {}
+    found: dict[Path, Path] = {}  # real path -> the path the user walked to it
     roots = [Path(p) for p in paths] if paths else [config.root]
     for root in roots:
         root = root if root.is_absolute() else cwd / root
         if not root.exists():
             raise UsageError(f"path '{display(root, cwd)}' does not exist")
         if root.is_file():
-            found[root.resolve()] = None
+            # shown as named: a link is reported where the user put it, never at its target
+            found.setdefault(root.resolve(), Path(os.path.abspath(root)))
             continue
         if not root.is_dir():
             raise UsageError(f"'{display(root, cwd)}' is neither a file nor a folder")
@@ -102,11 +195,12 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
             # file (this one, or a nested project's) is never org data.
             for name in sorted(n for n in files if not n.startswith(".") and n not in CONFIG_NAMES):
                 rel = name if in_root == "." else f"{in_root}/{name}"
-                if os.path.islink(os.path.join(folder, name)):
+                walked = os.path.join(folder, name)
+                if os.path.islink(walked):
                     try:
-                        real = Path(folder, name).resolve()
+                        real = Path(walked).resolve()
                     except (OSError, RuntimeError):  # a symlink loop: reading it reports it
-                        real = Path(os.path.abspath(os.path.join(folder, name)))
+                        real = Path(os.path.abspath(walked))
                     # globs apply relative to the config's folder when the root lies inside it
                     anchor = _relative_to_config(real, config)
                 else:
@@ -120,11 +214,12 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
                     continue
                 if real in skip or real in owned or _special(real):
                     continue
-                found[real] = None
+                # read once however many links lead to it, shown at the first path walked
+                found.setdefault(real, Path(os.path.abspath(walked)))
     if not found and not config.sources:  # an org may live in its sources alone
         where = ", ".join(paths) if paths else display(config.root, cwd) or "."
         raise UsageError(f"no org files found in {where} (include: {', '.join(config.include)})")
-    return sorted(found, key=lambda p: display(p, cwd, resolved=True))
+    return sorted(found.values(), key=lambda p: display(p, cwd, resolved=True))
 
 
 def source_paths(config: Config) -> frozenset[Path]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,19 +131,27 @@ def load_text(text: str, display: str) -> LoadedFile:
     """Parse YAML text into documents with positions, and scan its ``# orglint:`` comments.
     Never raises for bad YAML: syntax errors, disallowed tags, duplicate keys, nesting too deep
     and aliases that expand too far become problem hits (ORG001)."""
-    loaded = _parse(text, display)
-    if "orglint:" in text:  # the event stream has no comments: read inline waivers from the text
-        from orglint.load.directives import scan_directives
+    if "orglint:" not in text:
+        return _parse(text, display)
+    # the event stream has no comments: the inline waivers are the marked lines' comments,
+    # read around the scalars the parse reports on its way
+    from orglint.load.directives import Watcher
 
-        loaded.directives = scan_directives(text)
+    watcher = Watcher(text)
+    loaded = _parse(text, display, watcher.watch)
+    loaded.directives = watcher.directives()
     return loaded
 
 
-def _parse(text: str, display: str) -> LoadedFile:
+def _parse(text: str, display: str,
+           watch: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> LoadedFile:
+    """``load_text`` without directives; ``watch`` sees every event stream before it is
+    built (each parser's, when the text is read twice)."""
+    seen: Callable[[Iterable[Any]], Iterable[Any]] = watch or (lambda events: events)
     fast = _libyaml_events(text)
     if fast is not None:
         try:
-            return _build(display, fast)
+            return _build(display, seen(fast))
         except Exception as exc:
             if not isinstance(exc, _libyaml_errors()):
                 raise
@@ -153,11 +161,11 @@ def _parse(text: str, display: str) -> LoadedFile:
 
     if fast is None:  # no PyYAML: ruamel's own libyaml binding is the fast path
         try:
-            return _build(display, YAML(typ="safe", pure=False).parse(text))
+            return _build(display, seen(YAML(typ="safe", pure=False).parse(text)))
         except (MarkedYAMLError, YAMLError):
             pass  # the C scanner is stricter than YAML 1.2: the pure parser decides
     try:
-        return _build(display, YAML(typ="safe", pure=True).parse(text))
+        return _build(display, seen(YAML(typ="safe", pure=True).parse(text)))
     except MarkedYAMLError as exc:
         from orglint.load.syntax import explain
 

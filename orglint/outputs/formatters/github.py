@@ -1,7 +1,8 @@
 """GitHub Actions workflow commands: one annotation per finding, then the summary.
 
 ``::error file=org.yaml,line=7,col=3,title=BND001 handoff-owner::message``. Messages escape
-``%``, CR and LF; properties also escape ``:`` and ``,`` (the runner's own rules). GitHub shows
+``%`` and line breaks; properties also escape ``:`` and ``,`` (the runner's own rules); other
+control characters are shown, never run. GitHub shows
 only the first annotations of a step, so when ``GITHUB_STEP_SUMMARY`` is set the Markdown
 report is appended to the job summary as well.
 """
@@ -9,8 +10,11 @@ report is appended to the job summary as well.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import TYPE_CHECKING
+
+from orglint.outputs.formatters import visible
 
 if TYPE_CHECKING:
     from orglint.engine.check import CheckResult
@@ -18,11 +22,16 @@ if TYPE_CHECKING:
     from orglint.outputs.formatters import FormatContext
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+_LINES = re.compile("([\r\n])")  # split, keeping each break
+_BREAKS = {"\r": "%0D", "\n": "%0A"}
 
 
 def escape_data(text: str) -> str:
-    """A workflow command's message: ``%``, CR and LF percent-encoded."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message: ``%``, CR and LF percent-encoded, and every other
+    control character shown, never run (``visible``), so a name cannot end the command,
+    start another or colour the log."""
+    return "".join(_BREAKS.get(piece) or visible(piece).replace("%", "%25")
+                   for piece in _LINES.split(text))
 
 
 def escape_property(text: str) -> str:
@@ -48,9 +57,9 @@ def render(result: CheckResult, context: FormatContext) -> str:
     from orglint.outputs.formatters import text
 
     lines = [annotation(finding) for finding in result.findings]
-    lines.append(text.summary_line(result))
-    lines.extend(status_lines(result.waived, len(result.baselined)))
-    lines.extend(text.stage_lines(result))
+    rest = [text.summary_line(result), *status_lines(result.waived, len(result.baselined)),
+            *text.stage_lines(result)]
+    lines.extend(visible(line) for line in rest)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         from orglint.outputs.formatters import markdown

@@ -3,7 +3,8 @@
 One ``<testsuite>`` per checked file, one ``<testcase>`` per finding (``<failure>`` when its
 severity reaches the fail level, ``<system-out>`` otherwise, ``<skipped>`` when a waiver
 silenced it), and a passing testcase for a file without findings, so a clean file shows as a
-passed test. Valid against the JUnit schema Jenkins uses.
+passed test. Valid against the JUnit schema Jenkins uses, and well-formed XML whatever the
+names hold: characters XML 1.0 cannot carry (``\\0``, ``\\x1b``, U+FFFE) are shown as text.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
+
+from orglint.outputs.formatters import visible
 
 if TYPE_CHECKING:
     from orglint.engine.check import CheckResult
@@ -22,7 +25,7 @@ if TYPE_CHECKING:
 def _case(suite: ET.Element, finding: Finding) -> ET.Element:
     return ET.SubElement(suite, "testcase", {
         "name": f"{finding.code} {finding.name} at {finding.line}:{finding.column}",
-        "classname": finding.path,
+        "classname": visible(finding.path),
         "time": "0",
     })
 
@@ -44,26 +47,29 @@ def render(result: CheckResult, context: FormatContext) -> str:
     total = failures = 0
     for path in sorted(by_file):
         entries = sorted(by_file[path], key=lambda pair: pair[0])
-        suite = ET.SubElement(root, "testsuite", {"name": path, "tests": "0", "failures": "0",
+        suite = ET.SubElement(root, "testsuite", {"name": visible(path), "tests": "0",
+                                                  "failures": "0",
                                                   "errors": "0", "skipped": "0", "time": "0"})
         failed = skipped = 0
         for finding, waiver in entries:
             case = _case(suite, finding)
-            text = f"{finding.location}: {finding.code} [{finding.severity}] {finding.message}"
+            text = visible(f"{finding.location}: {finding.code} [{finding.severity}] "
+                           f"{finding.message}")
             if waiver is not None:
                 skipped += 1
                 ET.SubElement(case, "skipped", {
-                    "message": f"waived by {waiver.label} at {waiver.position}: "
-                               f"{describe(waiver)}"})
+                    "message": visible(f"waived by {waiver.label} at {waiver.position}: "
+                                       f"{describe(waiver)}")})
             elif SEVERITY_RANK[finding.severity] >= threshold:
                 failed += 1
                 failure = ET.SubElement(case, "failure", {"type": finding.severity,
-                                                          "message": finding.message})
+                                                          "message": visible(finding.message)})
                 failure.text = text
             else:
                 ET.SubElement(case, "system-out").text = text
         if not entries:
-            ET.SubElement(suite, "testcase", {"name": "orglint", "classname": path, "time": "0"})
+            ET.SubElement(suite, "testcase", {"name": "orglint", "classname": visible(path),
+                                              "time": "0"})
         tests = max(len(entries), 1)
         suite.set("tests", str(tests))
         suite.set("failures", str(failed))

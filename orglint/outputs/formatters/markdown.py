@@ -7,6 +7,8 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from orglint.outputs.formatters import visible
+
 if TYPE_CHECKING:
     from orglint.engine.check import CheckResult
     from orglint.outputs.formatters import FormatContext
@@ -16,8 +18,9 @@ ICONS = {"error": "🔴 error", "warning": "🟠 warning", "info": "🔵 info"}
 
 
 def escape(text: str) -> str:
-    """Text shown as itself in a table cell: Markdown and HTML characters escaped, one line."""
-    return _SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
+    """Text shown as itself in a table cell: Markdown and HTML characters escaped, one line,
+    control characters shown (``visible``)."""
+    return visible(_SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " "))
 
 
 def render(result: CheckResult, context: FormatContext) -> str:
@@ -29,10 +32,10 @@ def render(result: CheckResult, context: FormatContext) -> str:
     stage = result.stage
     title = "stage not assessed" if stage.number == 0 else f"stage {stage.number} of 4, {stage.name}"
     lines = [f"## orglint: {title}", "",
-             summary_line(result), ""]
+             visible(summary_line(result)), ""]
     if result.findings:
         lines += ["| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |"]
-        lines += [f"| {ICONS[f.severity]} | {f.code} {f.name} | `{f.location}` | "
+        lines += [f"| {ICONS[f.severity]} | {f.code} {f.name} | `{visible(f.location)}` | "
                   f"{escape(f.message)} |" for f in result.findings]
         lines.append("")
     if context.statistics and result.findings:

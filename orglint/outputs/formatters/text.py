@@ -6,6 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from orglint.engine.waivers import status_lines
+from orglint.outputs.formatters import visible
 
 if TYPE_CHECKING:
     from orglint.engine.check import CheckResult
@@ -93,14 +94,17 @@ COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
 def finding_line(finding: Finding, color: bool = False) -> str:
-    """``path:line:col: CODE [severity] message``, with ANSI colours when ``color``."""
+    """``path:line:col: CODE [severity] message``, with ANSI colours when ``color``; what the
+    path and message hold is shown, never run (``visible``: an escape sequence in a name
+    cannot colour, move or clear the terminal)."""
+    location, message = visible(finding.location), visible(finding.message)
     if not color:
-        return f"{finding.location}: {finding.code} [{finding.severity}] {finding.message}"
+        return f"{location}: {finding.code} [{finding.severity}] {message}"
     from termcolor import colored
 
     code = colored(finding.code, attrs=["bold"], force_color=True)
     severity = colored(f"[{finding.severity}]", COLORS.get(finding.severity), force_color=True)
-    return f"{finding.location}: {code} {severity} {finding.message}"
+    return f"{location}: {code} {severity} {message}"
 
 
 def more_line(result: CheckResult) -> str:
@@ -121,12 +125,14 @@ def render(result: CheckResult, context: FormatContext) -> str:
         return "".join(line + "\n" for line in lines)
     if lines:
         lines.append("")
+    rest = []
     if context.statistics and result.findings:
-        lines.extend(statistics_lines(result))
-        lines.append("")
-    lines.append(summary_line(result))
-    lines.extend(status_lines(result.waived, len(result.baselined)))
-    lines.extend(stage_lines(result))
+        rest.extend(statistics_lines(result))
+        rest.append("")
+    rest.append(summary_line(result))
+    rest.extend(status_lines(result.waived, len(result.baselined)))
+    rest.extend(stage_lines(result))
     if result.findings:
-        lines.append(more_line(result))
+        rest.append(more_line(result))
+    lines.extend(visible(line) for line in rest)  # waiver reasons and owners are the user's
     return "\n".join(lines) + "\n"
