@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from orglint.engine.waivers import Waiver, reason_text
 from orglint.finding import Position
-from orglint.load.documents import Document, load_file
+from orglint.load.documents import Document, load_file, text_position
 from orglint.model.complexity import Complexity
 from orglint.schema.config import KINDS, TARGET_PATTERN, validate_config, validate_waiver_file
 
@@ -211,7 +211,7 @@ def _read_pyproject(path: Path, display: str) -> tuple[Any, Document]:
         raise ConfigError([(Position(display, line, column), f"invalid TOML: {exc}")]) from exc
     except ValueError as exc:  # an integer of more digits than Python converts
         long = re.search(r"[0-9_]{4000,}", text)
-        line, column = _offset(text, long.start()) if long else (1, 1)
+        line, column = text_position(text, long.start()) if long else (1, 1)
         raise ConfigError([(Position(display, line, column),
                             "a number of more than 4,000 digits; orglint reads numbers up "
                             "to 64 bits")]) from exc
@@ -220,16 +220,11 @@ def _read_pyproject(path: Path, display: str) -> tuple[Any, Document]:
     document = _toml_positions(text, display, section)
     if not isinstance(section, dict):
         table = re.search(r"^[ \t]*(?:tool[ \t]*\.[ \t]*)?\"?orglint\"?[ \t]*=", text, re.M)
-        line, column = _offset(text, table.start()) if table else (1, 1)
+        line, column = text_position(text, table.start()) if table else (1, 1)
         raise ConfigError([(Position(display, line, column),
                             "tool.orglint must be a table of settings ([tool.orglint]), not "
                             f"{_toml_kind(section)}")])
     return section, document
-
-
-def _offset(text: str, index: int) -> tuple[int, int]:
-    """The 1-based line and column of a character offset in ``text``."""
-    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def _toml_kind(value: Any) -> str:

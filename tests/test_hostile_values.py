@@ -335,3 +335,46 @@ def test_a_previous_output_with_a_number_of_any_size_is_refused(tmp_path, monkey
     assert (code, out) == (2, "")
     assert err == ("orglint: error: --previous 'previous.json': not the output of 'orglint "
                    "check --format json': a number of more than 4,300 digits\n")
+
+
+def test_a_baseline_with_a_number_of_any_size_is_a_one_line_error(tmp_path, monkeypatch, cli):
+    (tmp_path / "base.json").write_text(
+        '{"orglint_baseline": 1,\n "findings": [{"fingerprint": "a", "n": 1' + "0" * 5000
+        + "}]}\n", encoding="utf-8")
+    code, out, err = check(tmp_path, monkeypatch, cli, "teams: {}\n", "--baseline", "base.json")
+    assert (code, out) == (2, "")
+    assert err == ("orglint: error: base.json:2:41: not a baseline file: a number of more than "
+                   "4,300 digits\n")
+
+
+# --- every config value, generated -----------------------------------------------------------
+
+CONFIG_VALUES = st.one_of(
+    st.sampled_from(['"a\\0b"', ".nan", "-.inf", "1e400", "1" * 4400, "0x" + "f" * 4000,
+                     '"\\ud800"', "2027-01-31", '"2027-01-31"', "*x", "[]", "{}", "~", "true",
+                     "[a, a]", "[x.py, ./x.py]", '"sales\\n"', "{a: {b: .nan}}"]),
+    st.text(alphabet="ab1-:.#*/ \\\"'[]{}", max_size=10),
+)
+CONFIG_PLACES = st.sampled_from([
+    "include: %s", "select: %s", "fail_on: %s", "plugins: %s", "baseline: %s", "cache_dir: %s",
+    "waiver_files: %s", "rules: {BND004: {options: {max: %s}}}", "complexity: {high_rate: %s}",
+    "waivers: [{rule: ORG006, target: 'team:a', reason: r, owner: %s, expires: %s}]",
+    "evidence: {period: {from: %s}}", "sources: [{type: csv-people, path: %s}]", "%s: 1",
+    "rule_docs_url: %s",
+])
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(CONFIG_PLACES, CONFIG_VALUES)
+def test_any_config_value_is_used_or_a_config_error_in_one_line(tmp_path, monkeypatch, cli,
+                                                                 place, value):
+    (tmp_path / "orglint.yaml").write_text(place.replace("%s", value) + "\n", encoding="utf-8")
+    code, out, err = check(tmp_path, monkeypatch, cli, "teams:\n  a: {}\n")
+    assert code in (0, 1, 2), err
+    assert "internal error" not in err, err
+    if code == 2:
+        assert out == "" and err.count("\n") >= 1
+        for line in err.splitlines():
+            assert line.startswith(("orglint.yaml:", "orglint: error:")), err
+            line.encode("utf-8")

@@ -64,11 +64,10 @@ def explain_reader(text: str, error: Exception) -> Explained:
     """The YAML reader's error (a character YAML does not allow), in words, at the character."""
     character = getattr(error, "character", None)
     index = getattr(error, "position", None)
-    if isinstance(index, int) and 0 <= index <= len(text):
-        line = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
-    else:
-        line, column = 1, 1
+    from orglint.load.documents import text_position
+
+    line, column = (text_position(text, index) if isinstance(index, int)
+                    and 0 <= index <= len(text) else (1, 1))
     code = f"U+{character:04X}" if isinstance(character, int) else "a control character"
     return Explained(f"{code} is a control character YAML does not allow in text: remove it "
                      "(in double quotes it may be written as an escape such as \\x07)",
