@@ -323,8 +323,7 @@ def as_written(doc: Document, schema: dict[str, Any]) -> list[Hit]:
 
 
 def _written(doc: Document) -> dict[tuple[Any, ...], str]:
-    """The document's texts as written; a document a source made from its own files (CSV,
-    spreadsheets, catalogs) has none: it holds text already."""
+    """The document's texts as written (none in a document read from an older cache)."""
     written: dict[tuple[Any, ...], str] = getattr(doc, "written", None) or {}
     return written
 
