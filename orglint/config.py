@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from orglint.engine.waivers import Waiver, reason_text
 from orglint.finding import Position
-from orglint.load.documents import Document, load_file, text_position
+from orglint.load.documents import Document, load_file
+from orglint.load.syntax import text_position
 from orglint.model.complexity import Complexity
 from orglint.schema.config import KINDS, TARGET_PATTERN, validate_config, validate_waiver_file
 

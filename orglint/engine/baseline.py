@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from orglint.finding import Finding
-from orglint.load.documents import text_position
+from orglint.load.syntax import text_position
 
 FORMAT = 1
 

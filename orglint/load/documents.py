@@ -232,11 +232,6 @@ def _refuse(display: str, message: str, line: int, col: int) -> LoadedFile:
     return LoadedFile(display, [], [hit])
 
 
-def text_position(text: str, index: int) -> Pos:
-    """The 1-based line and column of the character at ``index`` of ``text``."""
-    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
 def _offset_position(raw: bytes, offset: int) -> Pos:
     line = raw.count(b"\n", 0, offset) + 1
     start = raw.rfind(b"\n", 0, offset) + 1

@@ -64,14 +64,17 @@ def explain_reader(text: str, error: Exception) -> Explained:
     """The YAML reader's error (a character YAML does not allow), in words, at the character."""
     character = getattr(error, "character", None)
     index = getattr(error, "position", None)
-    from orglint.load.documents import text_position
-
     line, column = (text_position(text, index) if isinstance(index, int)
                     and 0 <= index <= len(text) else (1, 1))
     code = f"U+{character:04X}" if isinstance(character, int) else "a control character"
     return Explained(f"{code} is a control character YAML does not allow in text: remove it "
                      "(in double quotes it may be written as an escape such as \\x07)",
                      line, column)
+
+
+def text_position(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of the character at ``index`` of ``text``."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def _one_line(text: str) -> str:
