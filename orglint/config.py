@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from orglint.engine.waivers import Waiver, reason_text
 from orglint.finding import Position
 from orglint.load.documents import Document, load_file
+from orglint.load.syntax import text_position
 from orglint.model.complexity import Complexity
 from orglint.schema.config import KINDS, TARGET_PATTERN, validate_config, validate_waiver_file
 
@@ -100,10 +101,28 @@ def find_config(start: Path) -> Path | None:
 
 
 def _has_tool_section(pyproject: Path) -> bool:
+    """Whether a pyproject.toml holds orglint's settings, in any TOML spelling
+    (``[tool.orglint]``, ``[tool]`` with ``orglint = ...``, dotted keys). A file that does not
+    parse counts when it mentions ``[tool.orglint``: loading it then says what is wrong."""
     try:
-        return "[tool.orglint" in pyproject.read_text(encoding="utf-8")
+        text = pyproject.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
+    if "orglint" not in text:
+        return False
+    try:
+        tool = _toml().loads(text).get("tool")
+    except ValueError:  # TOMLDecodeError, or an integer too long to read
+        return "[tool.orglint" in text
+    return isinstance(tool, dict) and "orglint" in tool
+
+
+def _toml() -> Any:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    return tomllib
 
 
 def load_config(path: Path | None, display: str | None = None) -> Config:
@@ -134,6 +153,9 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError([(document.position(()), "the config must be a mapping")])
+    problems = [*_unusable_values(data, document), *_repeated_plugins(data, document, path)]
+    if problems:
+        raise ConfigError(problems)
     _validate(data, document)
     config = Config(path=path, root=path.parent.resolve(), document=document)
     for key in ("include", "exclude", "select", "ignore", "plugins", "waivers", "waiver_files"):
@@ -179,10 +201,7 @@ def _validate(data: dict[str, Any], document: Document) -> None:
 
 
 def _read_pyproject(path: Path, display: str) -> tuple[Any, Document]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
+    tomllib = _toml()
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
@@ -191,8 +210,88 @@ def _read_pyproject(path: Path, display: str) -> tuple[Any, Document]:
     except tomllib.TOMLDecodeError as exc:
         line, column = _toml_error_position(exc, text)
         raise ConfigError([(Position(display, line, column), f"invalid TOML: {exc}")]) from exc
-    section = data.get("tool", {}).get("orglint", {})
-    return section, _toml_positions(text, display, section)
+    except ValueError as exc:  # an integer of more digits than Python converts
+        long = re.search(r"[0-9_]{4000,}", text)
+        line, column = text_position(text, long.start()) if long else (1, 1)
+        raise ConfigError([(Position(display, line, column),
+                            "a number of more than 4,000 digits; orglint reads numbers up "
+                            "to 64 bits")]) from exc
+    tool = data.get("tool", {})
+    section = tool.get("orglint", {}) if isinstance(tool, dict) else {}
+    document = _toml_positions(text, display, section)
+    if not isinstance(section, dict):
+        table = re.search(r"^[ \t]*(?:tool[ \t]*\.[ \t]*)?\"?orglint\"?[ \t]*=", text, re.M)
+        line, column = text_position(text, table.start()) if table else (1, 1)
+        raise ConfigError([(Position(display, line, column),
+                            "tool.orglint must be a table of settings ([tool.orglint]), not "
+                            f"{_toml_kind(section)}")])
+    return section, document
+
+
+def _toml_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a number" if isinstance(value, (int, float)) else "a date or time"
+
+
+def _unusable_values(data: Any, document: Document, path: tuple[Any, ...] = ()
+                     ) -> list[tuple[Position, str]]:
+    """Config values no setting can use, wherever they stand: text holding a NUL character
+    (no path or name can), a NaN (it passes every bound) and an integer beyond 64 bits (TOML's
+    integers; YAML's are bounded when read)."""
+    from orglint.load.documents import MAX_INT
+    from orglint.schema.org import dotted
+
+    found: list[tuple[Position, str]] = []
+    name = dotted(path) if path else "the config"
+    if isinstance(data, str):
+        if "\x00" in data:
+            found.append((document.position(path), f"'{name}' holds a NUL character (\\0), "
+                                                   "which no path or name can hold"))
+    elif isinstance(data, float) and data != data:
+        found.append((document.position(path), f"'{name}' is not a number (nan)"))
+    elif isinstance(data, int) and not isinstance(data, bool) and abs(data) > MAX_INT:
+        found.append((document.position(path), f"'{name}' is a number beyond 64 bits"))
+    elif isinstance(data, dict):
+        for key, item in data.items():
+            if isinstance(key, str) and "\x00" in key:
+                found.append((document.position((*path, key), key=True),
+                              f"a key in '{name}' holds a NUL character (\\0)"))
+                continue
+            found.extend(_unusable_values(item, document, (*path, key)))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            found.extend(_unusable_values(item, document, (*path, index)))
+    return found
+
+
+def _repeated_plugins(data: dict[str, Any], document: Document, path: Path
+                      ) -> list[tuple[Position, str]]:
+    """A plugin named twice under ``plugins:`` (the same module, or the same file however its
+    path is spelled) is a config error: it would be imported and registered twice."""
+    plugins = data.get("plugins")
+    if not isinstance(plugins, list):
+        return []
+    first: dict[str, int] = {}
+    found = []
+    for index, entry in enumerate(plugins):
+        if not isinstance(entry, str) or not entry:
+            continue  # the schema says what is wrong with it
+        spot = entry
+        if entry.endswith(".py") or "/" in entry or "\\" in entry:
+            spot = str((path.parent / entry).resolve())
+        if spot in first:
+            line = document.position(("plugins", first[spot])).line
+            found.append((document.position(("plugins", index)),
+                          f"plugin '{entry}' is listed twice under plugins: (first on line "
+                          f"{line}); list it once"))
+        else:
+            first[spot] = index
+    return found
 
 
 def _toml_error_position(exc: Exception, text: str) -> tuple[int, int]:

@@ -68,7 +68,8 @@ bare id; the field knows which kinds it accepts. Where a field accepts several k
 exists in more than one of them, write `kind:id` (`journey:onboarding`); an ambiguous bare id is
 an error that says so. Context items (`context`, `carries`, `holds`) are free labels that only
 have to match each other; `protocol` is free text. Durations are `30m`, `4h`, `2d`, `1w` or
-ISO-8601 (`PT4H`). YAML 1.2 rules apply: `no` is the string "no", not false.
+ISO-8601 (`PT4H`). YAML 1.2 rules apply: `no` is the string "no", not false. A value in a
+text field (`string` below) is its text as written: `name: 1984` is the text "1984".
 
 Top-level keys: `version` (optional, `1`), `org` (`name`, `description`, `url`), and the sections
 below.

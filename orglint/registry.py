@@ -10,8 +10,8 @@ from typing import Any
 
 from orglint.finding import SEVERITIES, Hit
 
-CODE_PATTERN = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+CODE_PATTERN = re.compile(r"^[A-Z]{2,5}[0-9]{3}\Z")
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 AREAS = {
     "ORG": "Structure",
     "BND": "Boundaries and ownership",

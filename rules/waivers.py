@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
 from orglint import Hit, Waiver, WaiverState, rule
@@ -151,7 +152,20 @@ def waiver_incomplete(org: Org, waivers: WaiverState) -> Iterator[Hit]:
             yield _hit(waiver, f"{waiver.label} has no {_join(lacking)}")
         if waiver.owner is not None and waiver.owner not in org.people:
             yield _hit(waiver, f"{waiver.label} is owned by '{waiver.owner}', who is not a "
-                               "person in the org")
+                               f"person in the org{_owner_hint(org, waiver.owner)}")
+
+
+def _owner_hint(org: Org, owner: str) -> str:
+    """'; name the person by id: 'maya' (Maya Chen)' for an owner given by a person's display
+    name (any case and spacing), else the closest person id; '' when none is close."""
+    spelled = " ".join(owner.split()).casefold()
+    named = sorted(person.id for person in org.people.values()
+                   if " ".join(person.name.split()).casefold() == spelled)
+    if named:
+        return "; an owner is a person id: " + ", ".join(
+            f"'{ident}' ({org.people[ident].name})" for ident in named)
+    close = difflib.get_close_matches(owner, sorted(org.people), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _join(words: list[str]) -> str:

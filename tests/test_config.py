@@ -68,10 +68,13 @@ def test_the_nearest_config_wins_and_orglint_yaml_before_the_dotfile(tmp_path, c
     assert (code, findings(out)) == (0, [f"org.yaml:2:3: {DAN}"])
 
 
-def test_tool_orglint_in_pyproject(tmp_path, cli, monkeypatch):
-    write(tmp_path / "pyproject.toml", (
-        '[project]\nname = "ops"\n\n[tool.orglint]\nselect = ["BND001"]\nfail_on = "error"\n'
-        '\n[tool.other]\nselect = ["nothing"]\n'))
+@pytest.mark.parametrize("toml", [
+    '[project]\nname = "ops"\n\n[tool.orglint]\nselect = ["BND001"]\nfail_on = "error"\n'
+    '\n[tool.other]\nselect = ["nothing"]\n',
+    '[tool]\norglint = {select = ["BND001"]}\n',  # any TOML spelling of the table
+], ids=["table", "inline"])
+def test_tool_orglint_in_pyproject(tmp_path, cli, monkeypatch, toml):
+    write(tmp_path / "pyproject.toml", toml)
     write(tmp_path / "org.yaml", ORG)
     code, out, err = run(cli, monkeypatch, tmp_path, "check")
     assert (code, err) == (1, "")
@@ -198,8 +201,9 @@ def test_bad_rule_options_and_unknown_rules(tmp_path, cli, monkeypatch):
 
 def test_invalid_yaml_in_the_config(tmp_path, cli, monkeypatch):
     assert config_errors(tmp_path, cli, monkeypatch, "select: [ORG006\n") == [
-        "orglint.yaml:2:1: config error: expected ',' or ']', but got '<stream end>' "
-        "(while parsing a flow sequence)",
+        "orglint.yaml:1:9: config error: this '[' is never closed: add ']' after its last "
+        "item (YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow "
+        "sequence))",
     ]
 
 
@@ -373,4 +377,101 @@ def test_complexity_rates_are_shares_and_medium_is_not_above_high(tmp_path, cli,
                          "complexity:\n  high_rate: 0.1\n  medium_rate: 0.2\n") == [
         "orglint.yaml:3:16: config error: complexity.medium_rate (0.2) is above "
         "complexity.high_rate (0.1)",
+    ]
+
+
+# --- every config value and every file orglint reads back ------------------------------------
+
+
+@pytest.mark.parametrize(("toml", "kind"), [
+    ("[tool]\norglint = [1]\n", "an array"),
+    ('[tool]\norglint = "strict"\n', "a string"),
+    ("tool.orglint = 1\n", "a number"),
+])
+def test_tool_orglint_that_is_no_table_is_a_config_error(tmp_path, cli, monkeypatch, toml, kind):
+    position = "2:1" if toml.startswith("[tool]") else "1:1"
+    assert config_errors(tmp_path, cli, monkeypatch, toml, name="pyproject.toml") == [
+        f"pyproject.toml:{position}: config error: tool.orglint must be a table of settings "
+        f"([tool.orglint]), not {kind}"]
+
+
+def test_a_toml_date_and_time_is_no_expiry_date(tmp_path, cli, monkeypatch):
+    assert config_errors(tmp_path, cli, monkeypatch, (
+        '[tool.orglint]\nwaivers = [{rule = "ORG006", target = "team:sales", reason = "r", '
+        'owner = "dan", expires = 2027-01-31T10:00:00}]\n'), name="pyproject.toml") == [
+        "pyproject.toml:2:1: config error: field 'waivers[0].expires' must be a date, not "
+        "'2027-01-31T10:00:00'"]
+
+
+def test_a_toml_date_is_an_expiry_date(tmp_path, cli, monkeypatch):
+    write(tmp_path / "pyproject.toml", (
+        '[tool.orglint]\nselect = ["ORG006"]\nwaivers = [{rule = "ORG006", target = '
+        '"team:sales", reason = "r", owner = "dan", expires = 2999-01-31}]\n'))
+    write(tmp_path / "org.yaml", ORG)
+    code, out, err = run(cli, monkeypatch, tmp_path, "check")
+    assert (code, err) == (0, "")
+    assert findings(out) == [f"org.yaml:5:3: {DELIVERY}"]
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    ('cache_dir: "a\\0b"\n', "orglint.yaml",
+     "orglint.yaml:1:12: config error: 'cache_dir' holds a NUL character (\\0), which no path "
+     "or name can hold"),
+    ('baseline: "a\\0b"\n', "orglint.yaml",
+     "orglint.yaml:1:11: config error: 'baseline' holds a NUL character (\\0), which no path "
+     "or name can hold"),
+    ('include: ["a\\0b/*.yaml"]\n', "orglint.yaml",
+     "orglint.yaml:1:11: config error: 'include[0]' holds a NUL character (\\0), which no path "
+     "or name can hold"),
+    ('[tool.orglint]\ncache_dir = "a\\u0000b"\n', "pyproject.toml",
+     "pyproject.toml:2:13: config error: 'cache_dir' holds a NUL character (\\0), which no "
+     "path or name can hold"),
+    ("complexity: {medium_rate: .nan}\n", "orglint.yaml",
+     "orglint.yaml:1:27: config error: 'complexity.medium_rate' is not a number (nan)"),
+    ("[tool.orglint]\ncomplexity = {high_rate = nan}\n", "pyproject.toml",
+     "pyproject.toml:2:1: config error: 'complexity.high_rate' is not a number (nan)"),
+    (f"[tool.orglint]\nfail_on = 0x{'f' * 4000}\n", "pyproject.toml",
+     "pyproject.toml:2:11: config error: 'fail_on' is a number beyond 64 bits"),
+    (f"[tool.orglint]\nfail_on = 1{'0' * 5000}\n", "pyproject.toml",
+     "pyproject.toml:2:11: config error: a number of more than 4,000 digits; orglint reads "
+     "numbers up to 64 bits"),
+    (f"complexity: {{high_rate: 0x{'f' * 5000}}}\n", "orglint.yaml",
+     "orglint.yaml:1:25: config error: field 'complexity.high_rate' must be at most 1, not "
+     "0xffffffffffffffffff... (5,002 characters)"),
+])
+def test_a_value_no_setting_can_use_is_a_config_error(tmp_path, cli, monkeypatch, text, name,
+                                                      expected):
+    assert config_errors(tmp_path, cli, monkeypatch, text, name=name) == [expected]
+
+
+def test_a_plugin_listed_twice_is_a_config_error(tmp_path, cli, monkeypatch):
+    write(tmp_path / "tools" / "ours.py", "")
+    assert config_errors(tmp_path, cli, monkeypatch,
+                         "plugins:\n  - tools/ours.py\n  - ./tools/ours.py\n  - tools/ours.py\n"
+                         ) == [
+        "orglint.yaml:3:5: config error: plugin './tools/ours.py' is listed twice under "
+        "plugins: (first on line 2); list it once",
+        "orglint.yaml:4:5: config error: plugin 'tools/ours.py' is listed twice under "
+        "plugins: (first on line 2); list it once",
+    ]
+
+
+@pytest.mark.parametrize(("owner", "hint"), [
+    ("Dan Okafor", "; an owner is a person id: 'dan' (Dan Okafor)"),
+    ("dan okafor", "; an owner is a person id: 'dan' (Dan Okafor)"),
+    ("dann", "; did you mean 'dan'?"),
+    ("Someone Else", ""),
+])
+def test_a_waiver_owner_given_by_name_is_named_with_the_id(tmp_path, cli, monkeypatch, owner,
+                                                           hint):
+    write(tmp_path / "orglint.yaml", (
+        "select: [ORG006, WVR003]\nwaivers:\n  - rule: ORG006\n    target: team:sales\n"
+        f"    reason: hiring\n    owner: {owner}\n    expires: 2999-01-31\n"))
+    write(tmp_path / "org.yaml", ORG)
+    code, out, err = run(cli, monkeypatch, tmp_path, "check")
+    assert (code, err) == (1, "")
+    assert findings(out) == [
+        f"org.yaml:5:3: {DELIVERY}",
+        "orglint.yaml:3:5: WVR003 [error] waiver for ORG006 on team:sales is owned by "
+        f"'{owner}', who is not a person in the org{hint}",
     ]

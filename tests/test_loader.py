@@ -54,8 +54,9 @@ def test_invalid_yaml_is_org001_at_the_parsers_position(repo, cli):
     code, out, err = cli("check", "--select", LOADING, "org.yaml")
     assert (code, err) == (1, "")
     assert out == (
-        "org.yaml:2:42: ORG001 [error] expected ',' or ']', but got '}' "
-        "(while parsing a flow sequence)\n"
+        "org.yaml:2:42: ORG001 [error] the list opened with '[' on line 2 is not closed "
+        "before '}': separate its items with ',' and end it with ']' "
+        "(YAML: expected ',' or ']', but got '}' (while parsing a flow sequence))\n"
         "\n"
         "Found 1 problem (1 error) in 1 file.\n"
         "Stage not assessed: 1 finding in files that cannot be read or resolved; fix them "
@@ -106,8 +107,10 @@ def test_after_the_c_scanner_gives_up_the_pure_parser_reports_the_real_error():
     loaded = load_text("a: [x:y]\nb: [c\n", "x.yaml")
     assert loaded.documents == []
     [hit] = loaded.problems
-    assert (hit.position.line, hit.position.column) == (3, 1)
-    assert hit.message == "expected ',' or ']', but got '<stream end>' (while parsing a flow sequence)"
+    assert (hit.position.line, hit.position.column) == (2, 4)
+    assert hit.message == ("this '[' is never closed: add ']' after its last item (YAML: "
+                           "expected ',' or ']', but got '<stream end>' (while parsing a flow "
+                           "sequence))")
 
 
 def test_yaml_1_2_scalars_no_stays_a_string():

@@ -97,3 +97,57 @@ def test_command_prints_the_same_bytes_every_time(capsys: pytest.CaptureFixture[
     head = json.loads(first)
     assert head["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert head["additionalProperties"] is False
+
+
+# --- every pattern matches the whole value, in orglint and in the exported schema ----------
+
+
+def _ecma_validator() -> Any:
+    """A JSON Schema validator whose ``pattern`` is ECMA-262's, as an editor's is (Python's
+    ``re`` reads ``$`` differently: it also matches before a final newline)."""
+    import regress
+    from jsonschema import validators
+    from jsonschema.exceptions import ValidationError
+
+    def pattern(validator: Any, regex: str, instance: Any, schema: Any) -> Any:
+        if validator.is_type(instance, "string") and regress.Regex(regex, "u").find(instance) is None:
+            yield ValidationError(f"{instance!r} does not match {regex!r}")
+
+    ecma = validators.extend(jsonschema.Draft202012Validator, {"pattern": pattern})
+    return ecma(json.loads(render()))
+
+
+ADVERSARIAL = ["", " ", "\n", "\t", "\r\n", "\x00", "\x1c", "\u00a0", "\u2028", "\u3000",
+               "\ufeff", "\u0661", "\uff53"]
+FIELDS = {
+    # where the value goes, and values that are valid as written
+    "id": ("teams:\n  {v}: {{}}\n", ["sales", "a.b_c-d", "9"]),
+    "role": ("people:\n  ana: {{}}\nteams:\n  t:\n    roles: {{{v}: ana}}\n", ["tech-lead"]),
+    "duration": ("teams: {{a: {{}}}}\nhandoffs:\n  h: {{from: a, to: a, sla: {{complete: {v}}}}}\n",
+                 ["4h", "1.5d", "PT4H", "P1W", "P", "PT", "P1WT"]),
+    "cadence": ("reviews:\n  r: {{cadence: {v}}}\n",
+                ["weekly", " Weekly ", "every  2 weeks", "bi-weekly", "WEEKLY", "fortnightly"]),
+}
+CASES = [(field, base + extra) for field, (_, bases) in FIELDS.items() for base in bases
+         for extra in ["", *ADVERSARIAL]]
+CASES += [(field, extra + base) for field, (_, bases) in FIELDS.items() for base in bases[:1]
+          for extra in ADVERSARIAL]
+
+
+@pytest.mark.parametrize(("field", "value"), CASES, ids=lambda item: json.dumps(item))
+def test_orglint_and_the_exported_schema_agree_on_every_pattern(field: str, value: str) -> None:
+    doc = load_text(FIELDS[field][0].format(v=json.dumps(value)), "x.yaml").documents[0]
+    ecma = [error.message for error in _ECMA.iter_errors(doc.data)]
+    orglint = [hit.message for hit in validate(doc)]
+    assert bool(ecma) == bool(orglint), (ecma, orglint)
+
+
+def test_an_id_that_ends_in_a_newline_is_refused_by_both() -> None:
+    doc = load_text('teams:\n  "sales\\n": {}\n', "x.yaml").documents[0]
+    assert [hit.message for hit in validate(doc)] == [
+        "'sales\\n' is not a valid id: use lower-case letters, digits, '.', '_' and '-', "
+        "starting with a letter or digit"]
+    assert list(_ECMA.iter_errors(doc.data))
+
+
+_ECMA = _ecma_validator()

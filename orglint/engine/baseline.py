@@ -9,12 +9,14 @@ from a git revision of the repository (``orglint.commands.diff_base``).
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from orglint.finding import Finding
+from orglint.load.syntax import text_position
 
 FORMAT = 1
 
@@ -48,6 +50,12 @@ def parse(text: str, shown: str) -> Counter[str]:
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{shown}:{exc.lineno}:{exc.colno}: not a baseline file: {exc.msg}"
                             ) from exc
+    except ValueError as exc:  # an integer of more digits than Python converts
+        long = re.search(r"[0-9]{4000,}", text)
+        at = long.start() if long else 0
+        line, column = text_position(text, at)
+        raise BaselineError(f"{shown}:{line}:{column}: not a baseline file: a number of more "
+                            "than 4,300 digits") from exc
     if not isinstance(document, dict) or document.get("orglint_baseline") != FORMAT:
         raise BaselineError(f"{shown}:1:1: not an orglint baseline (expected "
                             f"\"orglint_baseline\": {FORMAT}; write one with --write-baseline)")

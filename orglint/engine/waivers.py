@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orglint.finding import Finding, Hit, Position
+from orglint.load.documents import iso_date
 
 
 @dataclass(frozen=True)
@@ -113,9 +114,8 @@ def parse_inline(path: str, directives: Iterable[tuple[int, int, str]]
             continue
         expires = None
         if "expires" in values:
-            try:
-                expires = datetime.date.fromisoformat(values["expires"])
-            except ValueError:
+            expires = iso_date(values["expires"])
+            if expires is None:
                 problems.append(Hit(f"orglint comment: expires '{values['expires']}' is not a "
                                     "date (YYYY-MM-DD)", position=position))
                 continue

@@ -231,7 +231,7 @@ def _team_map(raw: dict[str, str], position: Any, index: int) -> TeamMap:
 
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
 _ISO = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
-                  r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+                  r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?\Z", re.ASCII)
 
 
 def seconds(duration: str) -> float | None:

@@ -47,6 +47,9 @@ class Document:
     index: int = 0
     # schema problems, when computed ahead (in a worker, or read from the cache)
     schema: list[Hit] | None = None
+    # the text as written of each scalar that resolved to no string (`1984`, `2026-07-31`,
+    # `true`), by path: a text field takes this text (orglint.schema.org.as_written)
+    written: dict[Path, str] = field(default_factory=dict)
 
     def position(self, path: Path, *, key: bool = False) -> Position:
         """The position of the value at ``path`` (or its key), else of its nearest written
@@ -129,17 +132,21 @@ def load_bytes(raw: bytes, display: str) -> LoadedFile:
 
 def load_text(text: str, display: str) -> LoadedFile:
     """Parse YAML text into documents with positions, and scan its ``# orglint:`` comments.
-    Never raises for bad YAML: syntax errors, disallowed tags, duplicate keys, nesting too deep
-    and aliases that expand too far become problem hits (ORG001)."""
+    Never raises for bad YAML: syntax errors, disallowed tags, duplicate keys, nesting too deep,
+    aliases that expand too far and escapes that give no character (a lone UTF-16 surrogate
+    such as ``"\\ud800"``, which no output could encode) become problem hits (ORG001)."""
     if "orglint:" not in text:
-        return _parse(text, display)
-    # the event stream has no comments: the inline waivers are the marked lines' comments,
-    # read around the scalars the parse reports on its way
-    from orglint.load.directives import Watcher
+        loaded = _parse(text, display)
+    else:
+        # the event stream has no comments: the inline waivers are the marked lines' comments,
+        # read around the scalars the parse reports on its way
+        from orglint.load.directives import Watcher
 
-    watcher = Watcher(text)
-    loaded = _parse(text, display, watcher.watch)
-    loaded.directives = watcher.directives()
+        watcher = Watcher(text)
+        loaded = _parse(text, display, watcher.watch)
+        loaded.directives = watcher.directives()
+    if "\\" in text and _SURROGATE_ESCAPE.search(text):
+        _mend_surrogates(loaded)
     return loaded
 
 
@@ -159,24 +166,54 @@ def _parse(text: str, display: str,
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    from orglint.load.syntax import explain, explain_failure, explain_reader
+
     if fast is None:  # no PyYAML: ruamel's own libyaml binding is the fast path
         try:
-            return _build(display, seen(YAML(typ="safe", pure=False).parse(text)))
-        except (MarkedYAMLError, YAMLError):
+            return _build(display, seen(_guarded(YAML(typ="safe", pure=False).parse(text))))
+        except (MarkedYAMLError, YAMLError, _ParserFailed):
             pass  # the C scanner is stricter than YAML 1.2: the pure parser decides
     try:
-        return _build(display, seen(YAML(typ="safe", pure=True).parse(text)))
+        return _build(display, seen(_guarded(YAML(typ="safe", pure=True).parse(text))))
+    except _ParserFailed as failed:  # the parser's own assertion, not a marked error
+        said = explain_failure(text, failed.error)
+        return _refuse(display, said.message, said.line, said.column)
     except MarkedYAMLError as exc:
-        from orglint.load.syntax import explain
-
         mark, start = exc.problem_mark or exc.context_mark, exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         said = explain(text, (exc.problem or "invalid YAML").strip(), (exc.context or "").strip(),
                        line, col, start.line + 1 if start else None,
                        start.column + 1 if start else None)
         return _refuse(display, said.message, said.line, said.column)
-    except YAMLError as exc:  # pragma: no cover - ruamel raises marked errors for syntax
-        return _refuse(display, str(exc).strip().splitlines()[0], 1, 1)
+    except YAMLError as exc:  # the reader's: a character YAML does not allow
+        said = explain_reader(text, exc)
+        return _refuse(display, said.message, said.line, said.column)
+
+
+class _ParserFailed(Exception):
+    """The parser failed other than with a YAML error (ruamel asserts on ``%YAML 1.3``)."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _guarded(events: Iterable[Any]) -> Iterator[Any]:
+    """The parser's events; a failure of the parser's own that is no YAML error is raised as
+    ``_ParserFailed``, so it is told from a fault in building the values."""
+    from ruamel.yaml.error import YAMLError
+
+    iterator = iter(events)
+    while True:
+        try:
+            event = next(iterator)
+        except StopIteration:
+            return
+        except YAMLError:
+            raise
+        except Exception as exc:  # the parser is a library: any failure of it is the file's
+            raise _ParserFailed(exc) from exc
+        yield event
 
 
 def _libyaml_events(text: str) -> Iterator[Any] | None:
@@ -236,11 +273,7 @@ def _resolve_plain(value: str) -> Any:
     if value in _FALSE:
         return False
     if _INT.fullmatch(value):
-        if value.startswith("0o"):
-            return int(value[2:], 8)
-        if value.startswith("0x"):
-            return int(value[2:], 16)
-        return int(value)
+        return _integer(value)
     if _FLOAT.fullmatch(value):
         return float(value)
     lowered = value.lower()
@@ -250,12 +283,47 @@ def _resolve_plain(value: str) -> Any:
         return -math.inf
     if lowered == ".nan":
         return math.nan
-    if _DATE.fullmatch(value):
-        try:
-            return _dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
+    return iso_date(value) or value
+
+
+MAX_INT = 2**63 - 1  # a 64-bit integer, as TOML and JSON Schema tools read them
+_INT_DIGITS = 64  # more digits than this in any base is beyond MAX_INT: no need to convert
+
+
+def _integer(text: str) -> int | float:
+    """An integer literal's value: an int up to ``MAX_INT`` in size, else a float (infinite
+    beyond a float's range), so a number of any size never has to be written out in full
+    (Python refuses to convert more than 4,300 digits) and always compares with a bound.
+    A message quotes the text as written (``Document.written``)."""
+    sign = -1 if text[0] == "-" else 1
+    body = text.lstrip("+-")
+    base = 16 if body.startswith("0x") else 8 if body.startswith("0o") else 10
+    digits = (body[2:] if base != 10 else body).lstrip("0") or "0"
+    if len(digits) > _INT_DIGITS:
+        return sign * math.inf
+    number = int(digits, base)
+    return sign * number if number <= MAX_INT else sign * float(number)
+
+
+def _key_text(value: Any) -> str:
+    """A scalar used as a mapping key through an alias, as text: keys are names."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def iso_date(text: str) -> _dt.date | None:
+    """The date ``text`` writes as ``YYYY-MM-DD`` (as YAML resolves a plain date), else None."""
+    if not _DATE.fullmatch(text):
+        return None
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _resolve_tagged(tag: str, value: str) -> Any:
@@ -328,6 +396,7 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
     doc: Document | None = None
     keys: dict[Path, Pos] = {}
     values: dict[Path, Pos] = {}
+    written: dict[Path, str] = {}
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Any, int]] = {}
     root: list[Any] = []
@@ -420,7 +489,10 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                             raise too_many(pos)
                         top.weight += 1
                         container = top.container
-                        values[(*top.path, len(container))] = pos
+                        path = (*top.path, len(container))
+                        values[path] = pos
+                        if type(value) is not str and value is not None:
+                            written[path] = event.value
                         container.append(value)
                         continue
                     key = top.key
@@ -438,8 +510,11 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                     else:
                         value = scalar_value(event, pos)
                         container = top.container
+                        path = (*top.path, key)
+                        if type(value) is not str and value is not None:
+                            written[path] = event.value
                         if type(key) is not str or key in container:  # merge, bad or duplicate
-                            place(value, pos, 1, (*top.path, key), False, None)
+                            place(value, pos, 1, path, False, None)
                             continue
                         budget -= 1
                         if budget < 0:
@@ -447,7 +522,6 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                         top.weight += 1
                         top.key = _NO_KEY
                         container[key] = value
-                        path = (*top.path, key)
                         keys[path] = top.key_pos
                         values[path] = pos
                         continue
@@ -463,6 +537,8 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                     value = text
                 else:
                     value = scalar_value(event, pos)
+                    if type(value) is not str and value is not None:
+                        written[path] = event.value
                 place(value, pos, 1, path, is_key, event.anchor)
             elif code in (_MAP_START, _SEQ_START):
                 path, is_key = child_path()
@@ -506,14 +582,20 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                 pos = where(event)
                 if event.anchor not in anchors:
                     report(f"unknown alias '*{event.anchor}'", pos)
+                    if is_key:  # no key to store the value under: it is left out
+                        stack[-1].key, stack[-1].key_pos = _BAD_KEY, pos
+                        continue
                     place(None, pos, 1, path, is_key, None)
                 else:
                     value, weight = anchors[event.anchor]
+                    if is_key and not isinstance(value, (str, dict, list)):
+                        value = _key_text(value)  # keys are names, as a plain key's text
                     place(value, pos, weight, path, is_key, None)
             elif code == _DOC_START:
                 doc = Document(display, None, index=len(documents))
                 keys = doc.keys
                 values = doc.values
+                written = doc.written
                 root = []
                 anchors = {}
                 stack = []
@@ -521,6 +603,10 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
             elif code == _DOC_END:
                 assert doc is not None
                 doc.data = root[0] if root else None
+                if any(type(step) is object for path in written for step in path):
+                    # under a merge key or a collection key: not in the data, not stored
+                    doc.written = {path: text for path, text in written.items()
+                                   if not any(type(step) is object for step in path)}
                 values.setdefault((), where(event))
                 documents.append(doc)
     except _Refused as refused:
@@ -587,3 +673,72 @@ def iter_documents(files: Iterable[LoadedFile]) -> Iterator[Document]:
     """Every document of ``files``, in order."""
     for loaded in files:
         yield from loaded.documents
+
+
+# --- text that no output could encode --------------------------------------------------------
+
+# an escape of a UTF-16 surrogate: alone it is no character (JSON pairs two into one)
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _mend(text: str) -> tuple[str, str | None]:
+    """``text`` with escaped surrogate pairs joined into their character and each lone
+    surrogate replaced by U+FFFD; and the first lone one as an escape (``\\ud800``), or None."""
+    joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    lone = _SURROGATE.search(joined)
+    if lone is None:
+        return joined, None
+    return _SURROGATE.sub("\ufffd", joined), f"\\u{ord(lone.group()):04x}"
+
+
+def _mend_surrogates(loaded: LoadedFile) -> None:
+    """Join escaped surrogate pairs and replace lone surrogates in every key and value of
+    ``loaded``'s documents, reporting each lone one where it stands."""
+    for doc in loaded.documents:
+        _mend_document(doc, loaded.problems)
+    loaded.problems.sort(key=lambda hit: (hit.position.line, hit.position.column)
+                         if hit.position else (0, 0))
+
+
+def _mend_document(doc: Document, problems: list[Hit]) -> None:
+    renamed: dict[str, str] = {}
+    seen: set[int] = set()
+
+    def text(value: str, path: Path, key: bool) -> str:
+        mended, lone = _mend(value)
+        if lone is not None:
+            problems.append(Hit(_lone_message(lone), position=doc.position(path, key=key)))
+        return mended
+
+    def walk(value: Any, path: Path) -> Any:
+        if isinstance(value, str):
+            return text(value, path, False) if _SURROGATE.search(value) else value
+        if id(value) in seen or not isinstance(value, (dict, list)):
+            return value  # an alias shares a value already mended
+        seen.add(id(value))
+        if isinstance(value, list):
+            value[:] = [walk(item, (*path, index)) for index, item in enumerate(value)]
+            return value
+        items = list(value.items())
+        value.clear()
+        for key, item in items:
+            if isinstance(key, str) and _SURROGATE.search(key):
+                renamed[key] = text(key, (*path, key), True)
+            value[renamed.get(key, key)] = walk(item, (*path, key))
+        return value
+
+    doc.data = walk(doc.data, ())
+    if renamed:  # the position index follows the keys
+        def moved(path: Path) -> Path:
+            return tuple(renamed.get(step, step) if isinstance(step, str) else step
+                         for step in path)
+
+        doc.keys = {moved(path): pos for path, pos in doc.keys.items()}
+        doc.values = {moved(path): pos for path, pos in doc.values.items()}
+        doc.written = {moved(path): written for path, written in doc.written.items()}
+
+
+def _lone_message(escape: str) -> str:
+    return (f"'{escape}' is half of a UTF-16 surrogate pair, not a character, and cannot be "
+            "written as UTF-8: write the character itself, or its pair of escapes")

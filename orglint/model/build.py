@@ -279,7 +279,8 @@ class _Builder:
             elif how == "flag":
                 values[attribute] = value is True
             elif how == "number":
-                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                # a NaN passes every bound: not a number read (the schema reports it)
+                if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
                     values[attribute] = float(value)
             elif how == "labels":
                 values[attribute] = (tuple(item for item in value if isinstance(item, str))

@@ -11,21 +11,23 @@ from typing import Any
 from orglint.evidence.settings import EVIDENCE_SCHEMA
 from orglint.finding import SEVERITIES, Position
 from orglint.load.documents import Document
-from orglint.schema.org import ID_PATTERN, SECTIONS, URL_PATTERN, hits
+from orglint.schema.org import ID_PATTERN, SECTIONS, URL_PATTERN, as_written, hits
 
 KINDS = tuple(SECTIONS.values())
-TARGET_PATTERN = rf"^({'|'.join(KINDS)}):{ID_PATTERN[1:]}"  # handoff:sales-to-delivery
+TARGET_PATTERN = rf"^({'|'.join(KINDS)}):{ID_PATTERN[1:]}"  # handoff:sales-to-delivery, whole
 WAIVER_RECORD: dict[str, Any] = {
     "rule": {"type": "string", "empty": False, "required": True},
     "target": {"type": "string", "required": True, "empty": False},
     "reason": {"type": "string", "nullable": True},
-    "owner": {"type": "string", "nullable": True, "regex": ID_PATTERN},
+    # a person id; one that names no person (a display name, say) is WVR003, with the id
+    "owner": {"type": "string", "nullable": True, "empty": False},
     "expires": {"type": "date", "nullable": True},
 }
 WAIVERS_SCHEMA: dict[str, Any] = {
     "type": "list",
     "schema": {"type": "dict", "schema": WAIVER_RECORD},
 }
+WAIVER_FILE_SCHEMA: dict[str, Any] = {"waivers": WAIVERS_SCHEMA}
 
 CONFIG_SCHEMA: dict[str, Any] = {
     "include": {"type": "list", "schema": {"type": "string", "empty": False}},
@@ -82,15 +84,16 @@ def validate_config(data: dict[str, Any], document: Document) -> list[tuple[Posi
     column, placed through ``document``; [] when it is valid."""
     from orglint.schema.fast import compile_fields
 
-    if compile_fields(CONFIG_SCHEMA)(data):  # surely valid: spare loading cerberus
+    found = as_written(document, CONFIG_SCHEMA)
+    if not found and compile_fields(CONFIG_SCHEMA)(data):  # surely valid: spare cerberus
         return []
     from cerberus import Validator
 
     validator = Validator(CONFIG_SCHEMA, allow_unknown=False)
-    if validator.validate(data):
+    if validator.validate(data) and not found:
         return []
     problems = []
-    for hit in hits(document, validator._errors, CONFIG_SCHEMA):
+    for hit in [*found, *hits(document, validator._errors, CONFIG_SCHEMA)]:
         message = hit.message
         if message.startswith("unknown section"):
             name = message.split("'")[1]
@@ -115,11 +118,12 @@ def validate_waiver_file(document: Document) -> tuple[list[dict[str, Any]], list
     from cerberus import Validator
 
     data = document.data if document.data is not None else {}
-    schema = {"waivers": WAIVERS_SCHEMA}
+    schema = WAIVER_FILE_SCHEMA
     if not isinstance(data, dict):
         return [], [(document.position(()), "a waiver file must be a mapping with 'waivers:'")]
+    found = as_written(document, schema)
     validator = Validator(schema, allow_unknown=False)
-    if not validator.validate(data):
+    if not validator.validate(data) or found:
         return [], [(hit.position or document.position(()), hit.message)
-                    for hit in hits(document, validator._errors, schema)]
+                    for hit in [*found, *hits(document, validator._errors, schema)]]
     return list(data.get("waivers") or []), []

@@ -66,7 +66,8 @@ def _expression(rules: dict[str, Any], var: str, namespace: dict[str, Any]) -> s
         parts.append(f"{var} in {const(frozenset(rules['allowed']))}")
     if "regex" in rules:
         pattern = rules["regex"]
-        match = const(re.compile(pattern if pattern.endswith("$") else pattern + "$").match)
+        # the whole value (cerberus adds `$` to a pattern without one; orglint's end in \Z)
+        match = const(re.compile(pattern).fullmatch)
         parts.append(f"(type({var}) is not str or {match}({var}) is not None)")
     if "min" in rules or "max" in rules:
         if not set(classes) <= {int, float}:

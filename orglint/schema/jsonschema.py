@@ -73,6 +73,10 @@ def convert(rules: dict[str, Any]) -> dict[str, Any]:
         out["description"] = describe_reference(tuple(kinds), many="list" in names)
     if names:
         json_types = [_TYPES[name] for name in names]
+        if "string" in names and not {"regex", "allowed"} & set(rules):
+            # a scalar in a text field is its text as written: `name: 1984`, `title: true`
+            at = json_types.index("string") + 1
+            json_types[at:at] = ["number", "boolean"]
         out["type"] = json_types[0] if len(json_types) == 1 else json_types
     if "allowed" in rules:
         out["enum"] = list(rules["allowed"])
@@ -112,7 +116,10 @@ def describe_reference(kinds: tuple[str, ...], many: bool = False) -> str:
 
 
 def _anchored(pattern: str) -> str:
-    # cerberus matches the whole value; JSON Schema searches, so the anchors must be explicit
+    """A cerberus pattern as JSON Schema's: the whole value. orglint's patterns end in Python's
+    ``\\Z`` (the very end), which is ``$`` in JSON Schema's dialect (ECMA-262, where ``$``
+    never matches before a final newline); JSON Schema searches, so the anchors are explicit."""
+    pattern = pattern.replace(r"\Z", "$")
     if pattern.startswith("^") and pattern.endswith("$"):
         return pattern
     return f"^(?:{pattern})$"

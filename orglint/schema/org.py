@@ -6,22 +6,28 @@ this table, ``orglint schema`` exports it, and nothing else lists which kinds a 
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import functools
+import math
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from orglint.finding import Hit
-from orglint.load.documents import Document
+from orglint.load.documents import Document, iso_date
 
 FORMAT_VERSION = 1
-ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+# Every pattern matches a whole value: it ends in \Z, never in $ (which in Python also matches
+# before a final newline, so "sales\n" would pass as an id). ``orglint schema`` writes \Z as
+# JSON Schema's $, which matches only at the end. Only ASCII classes: Python's \s, \S and \d
+# take in more characters than JSON Schema's do.
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*\Z"
 DURATION_PATTERN = (
     r"^([0-9]+(\.[0-9]+)?(m|h|d|w)"
-    r"|P(?!$)([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+S)?)?)$"
+    r"|P(?!\Z)([0-9]+Y)?([0-9]+M)?([0-9]+W)?([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+S)?)?)\Z"
 )
-URL_PATTERN = r"^https?://\S+$"
+URL_PATTERN = r"^https?://[!-~]+\Z"  # printable ASCII, no space: a URL as written
 LEVELS = ("low", "medium", "high")
 LAYERS = ("frontstage", "backstage", "support")
 METRIC_TYPES = ("output", "outcome", "handoff")
@@ -39,16 +45,20 @@ CADENCE_SPELLINGS = {
 }
 
 
+_SPACE = r"[ \t\n\r]"  # white space in a pattern: the same characters in Python and JSON Schema
+
+
 def _any_case(spelling: str) -> str:
     """A regex that matches ``spelling`` in any case and with any run of spaces, written with
     character classes (JSON Schema's regexes have no case-insensitive flag)."""
-    return "".join(r"\s+" if char == " " else f"[{char}{char.upper()}]" if char.isalpha()
-                   else re.escape(char) for char in spelling)
+    return "".join(f"{_SPACE}+" if char == " " else f"[{char}{char.upper()}]" if char.isalpha()
+                   # `\-` is no escape in JSON Schema's (ECMA-262, Unicode) patterns
+                   else char if char == "-" else re.escape(char) for char in spelling)
 
 
-CADENCE_PATTERN = r"^\s*(" + "|".join(
+CADENCE_PATTERN = rf"^{_SPACE}*(" + "|".join(
     _any_case(spelling)
-    for spelling in sorted([*CADENCES, *CADENCE_SPELLINGS], key=len, reverse=True)) + r")\s*$"
+    for spelling in sorted([*CADENCES, *CADENCE_SPELLINGS], key=len, reverse=True)) + rf"){_SPACE}*\Z"
 
 
 def cadence(text: str) -> str | None:
@@ -262,7 +272,8 @@ def _validator_for(sections: frozenset[str]) -> Any:
 def validate(doc: Document) -> list[Hit]:
     """Schema problems of one document as hits (reported as ORG002), each at the key or value
     to edit, sorted by line and column; [] for a valid or empty document. Problems computed
-    ahead (``doc.schema`` not None) are returned as they are."""
+    ahead (``doc.schema`` not None) are returned as they are. Scalars are first read as their
+    fields take them (``as_written``), in place."""
     if doc.schema is not None:  # computed ahead: in a worker process, or read from the cache
         return list(doc.schema)
     data = doc.data
@@ -271,17 +282,111 @@ def validate(doc: Document) -> list[Hit]:
     if not isinstance(data, dict):
         return [Hit("a file must be a mapping of sections (people, teams, journeys, ...)",
                     position=doc.position(()))]
+    found = as_written(doc, DOCUMENT_SCHEMA)
     # cerberus sees only the sections and entities the fast check is unsure of
     part = _get_failing_part()(data)
-    if part is None:
-        return []
-    validator = _validator_for(frozenset(part))
-    if validator.validate(part, normalize=False):  # the schema has nothing to normalize
-        return []
+    if part is not None:
+        validator = _validator_for(frozenset(part))
+        if not validator.validate(part, normalize=False):  # the schema has nothing to normalize
+            found.extend(hits(doc, validator._errors, DOCUMENT_SCHEMA))
     return sorted(
-        hits(doc, validator._errors, DOCUMENT_SCHEMA),
-        key=lambda hit: (hit.position.line, hit.position.column) if hit.position else (0, 0),
+        found, key=lambda hit: (hit.position.line, hit.position.column) if hit.position else (0, 0),
     )
+
+
+# --- scalars as their fields take them ---------------------------------------------------------
+
+_TEXT_ONLY = frozenset({"string", "list", "dict"})  # a field of these types takes no number
+
+
+def as_written(doc: Document, schema: dict[str, Any]) -> list[Hit]:
+    """Read each scalar of ``doc`` the way its field in ``schema`` takes it, in place: a scalar
+    that YAML resolved to a number, a date or a boolean (``name: 1984``, ``title: 2026-07-31``)
+    is, in a field of text, its text as written; a quoted ISO date (``"2027-01-31"``) is, in a
+    date field, that date. Returns hits for what no field can take: a NaN where a number
+    belongs (it would pass every bound)."""
+    problems: list[Hit] = []
+    for path, text in _written(doc).items():
+        rules = _rules_at(path, schema)
+        if rules is None:
+            continue
+        types = rules.get("type")
+        names = {types} if isinstance(types, str) else set(types or ())
+        if "string" in names and names <= _TEXT_ONLY:
+            _put(doc.data, path, text)
+        elif names & {"number", "integer"} and _is_nan(_get(doc.data, path)):
+            problems.append(Hit(f"{_describe(path)} must be a number, not {text}",
+                                position=doc.position(path)))
+    if schema is not DOCUMENT_SCHEMA or _ORG_DATES:  # the org format has no date field yet
+        _dates(doc.data, {"type": "dict", "schema": schema})
+    return problems
+
+
+def _written(doc: Document) -> dict[tuple[Any, ...], str]:
+    """The document's texts as written (none in a document read from an older cache)."""
+    written: dict[tuple[Any, ...], str] = getattr(doc, "written", None) or {}
+    return written
+
+
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _rules_at(path: tuple[Any, ...], schema: dict[str, Any]) -> dict[str, Any] | None:
+    """The rule set that applies to the value at ``path``; None where the schema has none."""
+    rules: Any = {"type": "dict", "schema": schema}
+    for step in path:
+        if not isinstance(rules, dict):
+            return None
+        if "valuesrules" in rules and not isinstance(step, int):
+            rules = rules["valuesrules"]
+        elif isinstance(step, int):
+            rules = rules.get("schema")
+        else:
+            table = rules.get("schema")
+            rules = table.get(step) if isinstance(table, dict) else None
+    return rules if isinstance(rules, dict) else None
+
+
+def _get(data: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _put(data: Any, path: tuple[Any, ...], value: Any) -> None:
+    parent = _get(data, path[:-1])
+    last = path[-1]
+    if (isinstance(parent, dict) and last in parent) or (
+            isinstance(parent, list) and isinstance(last, int) and last < len(parent)):
+        parent[last] = value
+
+
+_ORG_DATES = "'date'" in repr(DOCUMENT_SCHEMA)
+
+
+def _dates(value: Any, rules: Any) -> Any:
+    """``value`` with every date field read: a quoted ISO date is the date; a date and time
+    (TOML's ``2027-01-31T10:00:00``) is its text, for the schema to refuse."""
+    if not isinstance(rules, dict):
+        return value
+    if rules.get("type") == "date":
+        if isinstance(value, datetime.datetime):
+            return value.isoformat()
+        return (iso_date(value) or value) if isinstance(value, str) else value
+    inner = rules.get("schema")
+    if isinstance(value, list) and isinstance(inner, dict):
+        value[:] = [_dates(item, inner) for item in value]
+    elif isinstance(value, dict):
+        each = rules.get("valuesrules")
+        for key, item in value.items():
+            field = each if each is not None else (inner or {}).get(key)
+            if field is not None:
+                value[key] = _dates(item, field)
+    return value
 
 
 def hits(doc: Document, errors: Any, schema: dict[str, Any]) -> Iterator[Hit]:
@@ -312,16 +417,17 @@ def hits(doc: Document, errors: Any, schema: dict[str, Any]) -> Iterator[Hit]:
                 one = (_schema_at(path[:-1], schema).get(path[-1], {}).get("meta") or {}).get("one")
                 hint = f"; {one}" if one else ""
             yield Hit(f"{where} must be {_article(_type_word(expected))}, not "
-                      f"{_show(error.value)}{hint}", position=doc.position(path))
+                      f"{_shown(doc, path, error.value)}{hint}", position=doc.position(path))
         elif error.code == codes.UNALLOWED_VALUE.code:
             allowed = ", ".join(str(item) for item in error.constraint)
-            yield Hit(f"{where} is {_show(error.value)}; expected one of: {allowed}",
+            yield Hit(f"{where} is {_shown(doc, path, error.value)}; expected one of: {allowed}",
                       position=doc.position(path))
         elif error.code == codes.REGEX_MISMATCH.code:
             yield Hit(_regex_message(path, error), position=doc.position(path, key=_is_key(path)))
         elif error.code in (codes.MIN_VALUE.code, codes.MAX_VALUE.code):
             bound = "at least" if error.code == codes.MIN_VALUE.code else "at most"
-            yield Hit(f"{where} must be {bound} {error.constraint}, not {error.value}",
+            yield Hit(f"{where} must be {bound} {error.constraint}, not "
+                      f"{_shown(doc, path, error.value)}",
                       position=doc.position(path))
         elif error.code == codes.MIN_LENGTH.code:
             yield Hit(f"{where} must list at least {error.constraint} item(s)",
@@ -339,7 +445,7 @@ def _is_key(path: tuple[Any, ...]) -> bool:
 
 def _regex_message(path: tuple[Any, ...], error: Any) -> str:
     if _is_key(path):
-        return (f"'{path[1]}' is not a valid id: use lower-case letters, digits, '.', '_' "
+        return (f"'{_quoted(path[1])}' is not a valid id: use lower-case letters, digits, '.', '_' "
                 "and '-', starting with a letter or digit")
     if error.constraint == DURATION_PATTERN:
         example = "30m, 4h, 2d, 1w or PT4H"
@@ -354,7 +460,7 @@ def _regex_message(path: tuple[Any, ...], error: Any) -> str:
 
 
 def _unknown_message(path: tuple[Any, ...], schema: dict[str, Any]) -> str:
-    name = str(path[-1])
+    name = _quoted(str(path[-1]))
     parent = path[:-1]
     if not parent:
         known = list(schema)
@@ -388,13 +494,13 @@ def _describe(path: tuple[Any, ...]) -> str:
         return "the file"
     section = path[0]
     if section in SECTIONS and len(path) >= 2:
-        entity = f"{SECTIONS[section]} '{path[1]}'"
+        entity = f"{SECTIONS[section]} '{_quoted(path[1])}'"
         if len(path) == 2:
             return entity
-        return f"{entity} field '{dotted(path[2:])}'"
+        return f"{entity} field '{_quoted(dotted(path[2:]))}'"
     if len(path) == 1:
-        return f"section '{section}'"
-    return f"field '{dotted(path)}'"
+        return f"section '{_quoted(section)}'"
+    return f"field '{_quoted(dotted(path))}'"
 
 
 def dotted(path: tuple[Any, ...]) -> str:
@@ -415,6 +521,30 @@ def _article(word: str) -> str:
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
+_SHOWN_CHARACTERS = 40  # a longer value is quoted by its start and its length
+
+
+def _shown(doc: Document, path: tuple[Any, ...], value: Any) -> str:
+    """A value in a message: as written in the file where it is no string (``1e3``, ``0x1F``,
+    a number of any size), shortened when long."""
+    text = _written(doc).get(path) if isinstance(path, tuple) else None
+    if text is None:
+        return _show(value)
+    if len(text) > _SHOWN_CHARACTERS:
+        return f"{text[:_SHOWN_CHARACTERS // 2]}... ({len(text):,} characters)"
+    return text
+
+
+def _quoted(text: Any) -> str:
+    """Text as a message quotes it: on one line, every character that does not print (a
+    newline, a tab, an escape) written as its escape."""
+    shown = str(text)
+    if shown.isprintable():
+        return shown
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+                   for char in shown)
+
+
 def _show(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
@@ -425,5 +555,5 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f"'{value}'"
+        return f"'{_quoted(value)}'"
     return f"{type(value).__name__} {value}" if not isinstance(value, (int, float)) else str(value)

@@ -72,11 +72,13 @@ class SourceDocument(Document):
 
     def __init__(self, path: str, data: Any, keys: dict[Path, Any] | None = None,
                  values: dict[Path, Any] | None = None, index: int = 0,
-                 schema: Any = None, anchors: Mapping[tuple[str, str], Anchor] | None = None) -> None:
+                 schema: Any = None, anchors: Mapping[tuple[str, str], Anchor] | None = None,
+                 written: dict[Path, str] | None = None) -> None:
         self.path = path
         self.data = data
         self.index = index
         self.schema = schema
+        self.written = written or {}  # a source's values are its files' text already
         self.anchors: Mapping[tuple[str, str], Anchor] = anchors if anchors is not None else {}
         if keys is not None or values is not None:
             self.keys = keys or {}

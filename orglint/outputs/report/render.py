@@ -161,6 +161,9 @@ def load_previous(path: str) -> dict[str, Any]:
         raise UsageError(f"{where}: cannot read: {exc.strerror or exc}") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"{where}: not JSON: {exc}") from exc
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise UsageError(f"{where}: not the output of 'orglint check --format json': a number "
+                         "of more than 4,300 digits") from exc
     problem = _previous_problem(data)
     if problem:
         raise UsageError(f"{where}: not the output of 'orglint check --format json': {problem}")
@@ -180,7 +183,25 @@ def _previous_problem(data: Any) -> str:
         missing = [key for key in FINDING_KEYS if not isinstance(item, dict) or key not in item]
         if missing:
             return f"finding {index} lacks {', '.join(missing)}"
+        wrong = [key for key in FINDING_KEYS
+                 if not isinstance(item[key], int if key in ("line", "column") else str)
+                 or isinstance(item[key], bool) or not _encodable(item[key])]
+        if "name" in item and not (isinstance(item["name"], str) and _encodable(item["name"])):
+            wrong.append("name")
+        if wrong:
+            return f"finding {index} has {', '.join(wrong)} of the wrong kind"
     return ""
+
+
+def _encodable(value: Any) -> bool:
+    """Text a report can write (no lone UTF-16 surrogate, which JSON's escapes allow)."""
+    if not isinstance(value, str):
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def report_date(settings: Any = None) -> date:
