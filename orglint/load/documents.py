@@ -25,7 +25,9 @@ from orglint.finding import Hit, Position
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 64
-# Aliases share values; this bounds what a consumer walking the data could be made to visit.
+# Aliases share values; this bounds what a consumer walking the data could be made to visit
+# beyond what the file holds: the nodes every alias of one document stands for, summed (an
+# alias of a list of ten scalars costs 11). A file without aliases spends nothing.
 MAX_EXPANDED_NODES = 1_000_000
 
 Path = tuple[Any, ...]
@@ -349,10 +351,6 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
         return (*top.path, top.key), False
 
     def place(value: Any, pos: Pos, weight: int, path: Path, is_key: bool, anchor: Any) -> None:
-        nonlocal budget
-        budget -= weight
-        if budget < 0:
-            raise too_many(pos)
         if anchor:
             anchors[anchor] = (value, weight)
         if not stack:
@@ -407,9 +405,6 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                 if top is not None and not event.anchor:
                     if not top.is_map:  # a list item
                         value = scalar_value(event, pos)
-                        budget -= 1
-                        if budget < 0:
-                            raise too_many(pos)
                         top.weight += 1
                         container = top.container
                         values[(*top.path, len(container))] = pos
@@ -420,9 +415,6 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                         # keys are names: keep their text (`1:` and `no:` are the keys "1", "no")
                         text = event.value
                         if text != "<<" and event.tag is None:  # merge keys take the long way
-                            budget -= 1
-                            if budget < 0:
-                                raise too_many(pos)
                             top.weight += 1
                             top.key = text
                             top.key_pos = pos
@@ -433,9 +425,6 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                         if type(key) is not str or key in container:  # merge, bad or duplicate
                             place(value, pos, 1, (*top.path, key), False, None)
                             continue
-                        budget -= 1
-                        if budget < 0:
-                            raise too_many(pos)
                         top.weight += 1
                         top.key = _NO_KEY
                         container[key] = value
@@ -486,9 +475,6 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                         place(value, pos, frame.weight, frame.path, True, frame.anchor)
                     else:
                         _attach(top, value, frame, pos, doc, report, anchors)  # type: ignore[arg-type]
-                        budget -= frame.weight
-                        if budget < 0:
-                            raise too_many(pos)
                 else:
                     if frame.anchor:
                         anchors[frame.anchor] = (value, frame.weight)
@@ -501,6 +487,11 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                     place(None, pos, 1, path, is_key, None)
                 else:
                     value, weight = anchors[event.anchor]
+                    # the budget is spent on what aliases add: a file's own nodes are
+                    # bounded by its size, whatever their nesting
+                    budget -= weight
+                    if budget < 0:
+                        raise too_many(pos)
                     place(value, pos, weight, path, is_key, None)
             elif code == _DOC_START:
                 doc = Document(display, None, index=len(documents))
