@@ -214,12 +214,60 @@ def test_runs_at_the_same_time_share_the_cache_safely(org, reference):
             assert out.decode() == reference
 
 
-def test_a_check_imports_only_what_it_uses(tmp_path):
-    """No report template engine, no fallback parser and, on a valid org, no cerberus."""
+WAIVERS = """\
+include: ['**/*.yaml']
+waivers:
+  - rule: BND001
+    target: handoff:t0000-to-t0001
+    reason: the owner changes teams next month
+    owner: p00000
+    expires: 2099-12-31
+  - {rule: ORG006, target: team:t0002, reason: hiring, owner: p00010, expires: 2099-01-01}
+"""
+
+
+def test_the_fast_config_check_accepts_waivers_only_where_cerberus_does():
+    """Every combination of valid, null, empty and wrongly typed waiver fields: the fast check
+    says valid only where cerberus does, and it is sure of the usual records."""
+    import datetime
+    import itertools
+
+    from cerberus import Validator
+
+    from orglint.schema.config import CONFIG_SCHEMA
+    from orglint.schema.fast import compile_fields
+
+    fast = compile_fields(CONFIG_SCHEMA)
+    choices = {
+        "rule": ["BND001", "", None, 1],
+        "target": ["handoff:x", "", None],
+        "reason": ["hiring", None, "", 3],
+        "owner": ["maya", None, "Maya", ""],
+        "expires": [datetime.date(2026, 9, 30), None, "2026-09-30",
+                    datetime.datetime(2026, 1, 1), 5],
+    }
+    sure = set()
+    for values in itertools.product(*choices.values()):
+        record = dict(zip(choices, values, strict=True))
+        for left_out in (None, "reason", "rule"):
+            data = {"waivers": [{k: v for k, v in record.items() if k != left_out}]}
+            if fast(data):
+                sure.add(repr(data))
+                assert Validator(CONFIG_SCHEMA).validate(data), data
+    # rule and target written; reason valid, null or left out; owner, expires valid or null
+    assert len(sure) == 3 * 2 * 2
+
+
+@pytest.mark.parametrize("config", [None, WAIVERS], ids=["no-config", "waivers"])
+def test_a_check_imports_only_what_it_uses(tmp_path, config):
+    """No report template engine, no fallback parser and, on a valid org, no cerberus: a
+    config with a ``waivers:`` block (dates, nulls, every field) is checked without it too."""
     import subprocess
     import sys
 
     generate.write(tmp_path / "org", 50, defects=0.0)
+    if config is not None:
+        (tmp_path / "org" / "orglint.yaml").write_text(config, encoding="utf-8")
     probe = ("import sys\nfrom orglint.commands import main\ncode = main(['check', '--no-cache'])\n"
              "print(code, sorted(name for name in ('jinja2', 'ruamel.yaml', 'cerberus')"
              " if name in sys.modules))\n")
