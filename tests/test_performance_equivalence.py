@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import orglint.load.cache
+import orglint.load.parallel
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,18 +50,18 @@ def org(org_template, tmp_path, monkeypatch) -> Path:
 def spy(monkeypatch):
     """Counts how files were parsed: in this process, or shared with a worker process."""
     counts: Counter[str] = Counter()
-    real_parse, real_two = orglint.load.cache.parse, orglint.load.cache._parse_in_two
+    real_parse, real_shares = orglint.load.parallel.parse, orglint.load.parallel.parse_shares
 
     def parse(raw, shown):
         counts["parsed here"] += 1
         return real_parse(raw, shown)
 
-    def in_two(jobs, results, cache):
-        counts["parallel runs"] += 1
-        return real_two(jobs, results, cache)
+    def shares(split):
+        counts["parallel runs"] += len(split) > 1
+        return real_shares(split)
 
-    monkeypatch.setattr(orglint.load.cache, "parse", parse)
-    monkeypatch.setattr(orglint.load.cache, "_parse_in_two", in_two)
+    monkeypatch.setattr(orglint.load.parallel, "parse", parse)
+    monkeypatch.setattr(orglint.load.parallel, "parse_shares", shares)
     return counts
 
 
@@ -74,10 +75,9 @@ def check_json(cli, *extra: str) -> str:
 @pytest.fixture
 def reference(cli, org, monkeypatch) -> str:
     """One process, no cache: the plain path every other way must match byte for byte."""
-    threshold = orglint.load.cache.PARALLEL_BYTES
-    monkeypatch.setattr(orglint.load.cache, "PARALLEL_BYTES", 10**12)
+    monkeypatch.setenv(orglint.load.parallel.ENV_PROCESSES, "1")
     out = check_json(cli, "--no-cache")
-    monkeypatch.setattr(orglint.load.cache, "PARALLEL_BYTES", threshold)
+    monkeypatch.delenv(orglint.load.parallel.ENV_PROCESSES)
     assert not (org / ".orglint_cache").exists()
     return out
 
@@ -110,12 +110,13 @@ def test_cold_and_warm_cache_give_the_same_bytes(cli, org, reference, spy):
     assert warm == reference
 
 
-def test_two_processes_give_the_same_bytes(cli, org, reference, spy, monkeypatch):
-    monkeypatch.setattr(orglint.load.cache, "PARALLEL_BYTES", 0)
+@pytest.mark.parametrize("processes", [2, 3])
+def test_several_processes_give_the_same_bytes(cli, org, reference, spy, monkeypatch, processes):
+    monkeypatch.setenv(orglint.load.parallel.ENV_PROCESSES, str(processes))
     parallel = check_json(cli, "--no-cache")
     assert spy["parallel runs"] == 1
-    # about half the files were parsed here, the rest by the worker
-    assert 0 < spy["parsed here"] < FILES
+    # about a share of the files was parsed here, the rest by the workers
+    assert FILES / processes * 0.8 < spy["parsed here"] < FILES / processes * 1.2
     assert parallel == reference
     spy.clear()
     cold = check_json(cli)  # parallel, filling the cache from both processes
