@@ -1,6 +1,7 @@
 """Synthetic orgs of any size, for benchmarks and equivalence tests.
 
     python benchmarks/generate.py --people 10000 --out /tmp/org-10k            # one file per team
+    python benchmarks/generate.py --people 100000 --out /tmp/org-100k          # 20,000 teams
     python benchmarks/generate.py --people 10000 --layout single --out /tmp/big
 
 Five people per team (so 10,000 people make 2,000 teams), a handoff and a handoff metric per

@@ -278,9 +278,11 @@ def validate_rule_config(config: Config, registry: Registry) -> None:
 def load_all(files: Iterable[Path], cwd: Path, cache: ParseCache | None = None,
              parallel: bool | None = None) -> list[LoadedFile]:
     """Real paths (as ``discover`` returns them) -> loaded files in the same order, each from
-    the cache when its bytes are unchanged; large sets are parsed
-    on two cores (``parallel`` None decides by size). The result is the same either way."""
-    from orglint.load.cache import ParseCache, load_many
+    the cache when its bytes are unchanged; large sets are parsed on the free cores
+    (``parallel`` None decides by size and load: orglint.load.parallel). The result is the
+    same either way."""
+    from orglint.load.cache import ParseCache
+    from orglint.load.parallel import load_many
 
     named = [(str(path), display(path, cwd, resolved=True)) for path in files]
     return load_many(named, cache or ParseCache(None), parallel)

@@ -329,8 +329,35 @@ def billion_laughs() -> str:
 def test_billion_laughs_is_refused_before_it_expands(repo, cli):
     write(repo, "org.yaml", billion_laughs())
     assert check_lines(cli, "org.yaml") == (1, [
-        "org.yaml:6:32: ORG001 [error] aliases expand to more than 1,000,000 nodes; refused",
+        "org.yaml:6:36: ORG001 [error] aliases expand to more than 1,000,000 nodes; refused",
     ])
+
+
+def test_the_alias_budget_counts_what_aliases_expand_to():
+    """An alias of a list of 999 scalars stands for 1,000 nodes: a thousand of them spend the
+    budget exactly, the next one is refused at its own place."""
+    head = "crew: &crew [" + ", ".join(["x"] * 999) + "]\nuses:\n"
+    at_limit = head + "  - *crew\n" * 1000
+    assert load_text(at_limit, "x").problems == []
+    refused = load_text(at_limit + "  - *crew\n", "x")
+    assert refused.documents == []
+    assert [(hit.message, hit.position.line, hit.position.column) for hit in refused.problems] == [
+        ("aliases expand to more than 1,000,000 nodes; refused", 1003, 5),
+    ]
+
+
+def test_a_large_file_without_aliases_is_not_refused_however_nested():
+    """330,000 scalars six levels deep, no alias: nothing to refuse (the file's own nodes are
+    bounded by its size; a budget that counted each node again for every container around it
+    refused this 1.3 MB file)."""
+    item = "{a: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], b: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}"
+    text = "journeys:\n" + "".join(
+        f"  j{n}:\n    steps:\n" + f"      - {item}\n" * 5 for n in range(3_000))
+    loaded = load_text(text, "x")
+    assert loaded.problems == []
+    data = loaded.documents[0].data["journeys"]
+    assert len(data) == 3_000
+    assert data["j2999"]["steps"][4]["b"][9] == 10
 
 
 def test_ordinary_aliases_share_their_value(repo, cli):
@@ -487,7 +514,7 @@ def test_hostile_files_together_in_a_real_process(repo):
     assert lines(proc.stdout) == [
         "binary.yaml:1:1: ORG001 [error] binary file (NUL byte); expected UTF-8 YAML text",
         "latin.yaml:1:4: ORG001 [error] not UTF-8 text: byte 0xe9 is invalid",
-        "laughs.yaml:6:32: ORG001 [error] aliases expand to more than 1,000,000 nodes; refused",
+        "laughs.yaml:6:36: ORG001 [error] aliases expand to more than 1,000,000 nodes; refused",
         "tags.yaml:1:8: ORG001 [error] tag '!!python/object/apply:os.system' is not allowed: "
         "orglint reads plain data",
         "tags.yaml:1:8: ORG002 [error] section 'teams' must be a mapping, not a list",

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import orglint.load.cache
+import orglint.load.parallel
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,18 +50,18 @@ def org(org_template, tmp_path, monkeypatch) -> Path:
 def spy(monkeypatch):
     """Counts how files were parsed: in this process, or shared with a worker process."""
     counts: Counter[str] = Counter()
-    real_parse, real_two = orglint.load.cache.parse, orglint.load.cache._parse_in_two
+    real_parse, real_shares = orglint.load.parallel.parse, orglint.load.parallel.parse_shares
 
     def parse(raw, shown):
         counts["parsed here"] += 1
         return real_parse(raw, shown)
 
-    def in_two(jobs, results, cache):
-        counts["parallel runs"] += 1
-        return real_two(jobs, results, cache)
+    def shares(split):
+        counts["parallel runs"] += len(split) > 1
+        return real_shares(split)
 
-    monkeypatch.setattr(orglint.load.cache, "parse", parse)
-    monkeypatch.setattr(orglint.load.cache, "_parse_in_two", in_two)
+    monkeypatch.setattr(orglint.load.parallel, "parse", parse)
+    monkeypatch.setattr(orglint.load.parallel, "parse_shares", shares)
     return counts
 
 
@@ -74,10 +75,9 @@ def check_json(cli, *extra: str) -> str:
 @pytest.fixture
 def reference(cli, org, monkeypatch) -> str:
     """One process, no cache: the plain path every other way must match byte for byte."""
-    threshold = orglint.load.cache.PARALLEL_BYTES
-    monkeypatch.setattr(orglint.load.cache, "PARALLEL_BYTES", 10**12)
+    monkeypatch.setenv(orglint.load.parallel.ENV_PROCESSES, "1")
     out = check_json(cli, "--no-cache")
-    monkeypatch.setattr(orglint.load.cache, "PARALLEL_BYTES", threshold)
+    monkeypatch.delenv(orglint.load.parallel.ENV_PROCESSES)
     assert not (org / ".orglint_cache").exists()
     return out
 
@@ -110,12 +110,13 @@ def test_cold_and_warm_cache_give_the_same_bytes(cli, org, reference, spy):
     assert warm == reference
 
 
-def test_two_processes_give_the_same_bytes(cli, org, reference, spy, monkeypatch):
-    monkeypatch.setattr(orglint.load.cache, "PARALLEL_BYTES", 0)
+@pytest.mark.parametrize("processes", [2, 3])
+def test_several_processes_give_the_same_bytes(cli, org, reference, spy, monkeypatch, processes):
+    monkeypatch.setenv(orglint.load.parallel.ENV_PROCESSES, str(processes))
     parallel = check_json(cli, "--no-cache")
     assert spy["parallel runs"] == 1
-    # about half the files were parsed here, the rest by the worker
-    assert 0 < spy["parsed here"] < FILES
+    # about a share of the files was parsed here, the rest by the workers
+    assert FILES / processes * 0.8 < spy["parsed here"] < FILES / processes * 1.2
     assert parallel == reference
     spy.clear()
     cold = check_json(cli)  # parallel, filling the cache from both processes
@@ -214,12 +215,60 @@ def test_runs_at_the_same_time_share_the_cache_safely(org, reference):
             assert out.decode() == reference
 
 
-def test_a_check_imports_only_what_it_uses(tmp_path):
-    """No report template engine, no fallback parser and, on a valid org, no cerberus."""
+WAIVERS = """\
+include: ['**/*.yaml']
+waivers:
+  - rule: BND001
+    target: handoff:t0000-to-t0001
+    reason: the owner changes teams next month
+    owner: p00000
+    expires: 2099-12-31
+  - {rule: ORG006, target: team:t0002, reason: hiring, owner: p00010, expires: 2099-01-01}
+"""
+
+
+def test_the_fast_config_check_accepts_waivers_only_where_cerberus_does():
+    """Every combination of valid, null, empty and wrongly typed waiver fields: the fast check
+    says valid only where cerberus does, and it is sure of the usual records."""
+    import datetime
+    import itertools
+
+    from cerberus import Validator
+
+    from orglint.schema.config import CONFIG_SCHEMA
+    from orglint.schema.fast import compile_fields
+
+    fast = compile_fields(CONFIG_SCHEMA)
+    choices = {
+        "rule": ["BND001", "", None, 1],
+        "target": ["handoff:x", "", None],
+        "reason": ["hiring", None, "", 3],
+        "owner": ["maya", None, "Maya", ""],
+        "expires": [datetime.date(2026, 9, 30), None, "2026-09-30",
+                    datetime.datetime(2026, 1, 1), 5],
+    }
+    sure = set()
+    for values in itertools.product(*choices.values()):
+        record = dict(zip(choices, values, strict=True))
+        for left_out in (None, "reason", "rule"):
+            data = {"waivers": [{k: v for k, v in record.items() if k != left_out}]}
+            if fast(data):
+                sure.add(repr(data))
+                assert Validator(CONFIG_SCHEMA).validate(data), data
+    # rule and target written; reason valid, null or left out; owner, expires valid or null
+    assert len(sure) == 3 * 2 * 2
+
+
+@pytest.mark.parametrize("config", [None, WAIVERS], ids=["no-config", "waivers"])
+def test_a_check_imports_only_what_it_uses(tmp_path, config):
+    """No report template engine, no fallback parser and, on a valid org, no cerberus: a
+    config with a ``waivers:`` block (dates, nulls, every field) is checked without it too."""
     import subprocess
     import sys
 
     generate.write(tmp_path / "org", 50, defects=0.0)
+    if config is not None:
+        (tmp_path / "org" / "orglint.yaml").write_text(config, encoding="utf-8")
     probe = ("import sys\nfrom orglint.commands import main\ncode = main(['check', '--no-cache'])\n"
              "print(code, sorted(name for name in ('jinja2', 'ruamel.yaml', 'cerberus')"
              " if name in sys.modules))\n")

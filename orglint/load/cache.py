@@ -1,4 +1,4 @@
-"""A content-hash cache of parsed files, and the parallel parse that fills it.
+"""A content-hash cache of parsed files (filled by orglint.load.parallel).
 
 An entry holds what loading one file produced (documents with positions, syntax problems,
 inline directives) and the schema problems of each document: everything that depends on the
@@ -28,21 +28,16 @@ import os
 import pickle
 import sys
 import tempfile
-import warnings
-from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from orglint import __version__
-from orglint.finding import Hit, Position
-from orglint.load.documents import MAX_FILE_BYTES, Document, LoadedFile, load_bytes
+from orglint.load.documents import Document, LoadedFile, load_bytes
 
 FORMAT = 1
 DEFAULT_FOLDER = ".orglint_cache"
 ENV_FOLDER = "ORGLINT_CACHE_DIR"
-# parse in two processes only when the files to parse are at least this large (bytes)
-PARALLEL_BYTES = 512 * 1024
 _SIGNATURE = hashlib.sha256().digest_size
 
 # an entry is plain data (tuples, dicts, lists, strings, numbers) and these value types
@@ -304,95 +299,3 @@ def cache_folder(config_root: Path | None, configured: str | None, cwd: Path) ->
     if configured:
         return root / configured
     return root / DEFAULT_FOLDER
-
-
-# --- loading many files: cache first, then both cores --------------------------------------
-
-Job = tuple[int, bytes, str, str]  # (index, bytes, display, cache key)
-
-
-def _parse_jobs(jobs: Sequence[Job]) -> list[tuple[int, bytes]]:
-    """Worker side: parse, and return each result serialised (the form a cache entry takes)."""
-    return [(index, dump(parse(raw, shown))) for index, raw, shown, _ in jobs]
-
-
-def load_many(files: Sequence[tuple[str, str]], cache: ParseCache,
-              parallel: bool | None = None) -> list[LoadedFile]:
-    """One parsed file per ``(path, display)`` pair, in order: from ``cache`` when it has the
-    entry, else parsed (in two processes when ``parallel``; None decides by size, at least
-    ``PARALLEL_BYTES`` to parse on a machine with more than one core); then the cache is saved.
-    A file that cannot be read is a ``LoadedFile`` with one problem, never an exception."""
-    results: list[LoadedFile | None] = [None] * len(files)
-    jobs: list[Job] = []
-    for index, (path, shown) in enumerate(files):
-        try:
-            with open(path, "rb") as handle:
-                # past the limit load_bytes refuses; read(n) would allocate n bytes up front
-                large = os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES
-                raw = handle.read(MAX_FILE_BYTES + 1) if large else handle.read()
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            hit = Hit(f"cannot read file: {reason}", position=Position(shown, 1, 1))
-            results[index] = LoadedFile(shown, [], [hit])
-            continue
-        key = cache.key(raw, shown) if cache.enabled else ""
-        cached = cache.get(key) if cache.enabled else None
-        if cached is not None:
-            results[index] = cached
-        else:
-            jobs.append((index, raw, shown, key))
-    size = sum(len(job[1]) for job in jobs)
-    if parallel is None:
-        parallel = size >= PARALLEL_BYTES and (os.cpu_count() or 1) > 1
-    if parallel and len(jobs) > 1:
-        _parse_in_two(jobs, results, cache)
-    else:
-        for index, raw, shown, key in jobs:
-            loaded = parse(raw, shown)
-            results[index] = loaded
-            if cache.writable:
-                cache.put(key, dump(loaded))
-    cache.save()
-    return [loaded for loaded in results if loaded is not None]
-
-
-def _parse_in_two(jobs: list[Job], results: list[LoadedFile | None], cache: ParseCache) -> None:
-    """Half of the bytes go to one worker process, this process parses the other half."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    total = sum(len(job[1]) for job in jobs)
-    split, running = len(jobs), 0
-    for position, job in enumerate(jobs):
-        running += len(job[1])
-        if running * 2 >= total:
-            split = position + 1
-            break
-    mine, theirs = jobs[split:], jobs[:split]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    keys = {index: key for index, _, _, key in jobs}
-    try:
-        with warnings.catch_warnings():  # forking a single-threaded CLI is safe
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-            future = pool.submit(_parse_jobs, theirs)
-    except (OSError, RuntimeError):  # no processes here (a sandbox): one core it is
-        mine, future = jobs, None
-    for index, raw, shown, key in mine:
-        loaded = parse(raw, shown)
-        results[index] = loaded
-        if cache.writable:
-            cache.put(key, dump(loaded))
-    if future is None:
-        return
-    try:
-        done = future.result()
-    except Exception:  # the worker died: parse its half here, the result is the same
-        done = _parse_jobs(theirs)
-    finally:
-        pool.shutdown()
-    for index, payload in done:
-        results[index] = undump(payload)
-        if cache.writable:
-            cache.put(keys[index], payload)

@@ -25,7 +25,9 @@ from orglint.finding import Hit, Position
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 64
-# Aliases share values; this bounds what a consumer walking the data could be made to visit.
+# Aliases share values; this bounds what a consumer walking the data could be made to visit
+# beyond what the file holds: the nodes every alias of one document stands for, summed (an
+# alias of a list of ten scalars costs 11). A file without aliases spends nothing.
 MAX_EXPANDED_NODES = 1_000_000
 
 Path = tuple[Any, ...]
@@ -426,10 +428,6 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
         return (*top.path, top.key), False
 
     def place(value: Any, pos: Pos, weight: int, path: Path, is_key: bool, anchor: Any) -> None:
-        nonlocal budget
-        budget -= weight
-        if budget < 0:
-            raise too_many(pos)
         if anchor:
             anchors[anchor] = (value, weight)
         if not stack:
@@ -484,9 +482,6 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                 if top is not None and not event.anchor:
                     if not top.is_map:  # a list item
                         value = scalar_value(event, pos)
-                        budget -= 1
-                        if budget < 0:
-                            raise too_many(pos)
                         top.weight += 1
                         container = top.container
                         path = (*top.path, len(container))
@@ -500,9 +495,6 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                         # keys are names: keep their text (`1:` and `no:` are the keys "1", "no")
                         text = event.value
                         if text != "<<" and event.tag is None:  # merge keys take the long way
-                            budget -= 1
-                            if budget < 0:
-                                raise too_many(pos)
                             top.weight += 1
                             top.key = text
                             top.key_pos = pos
@@ -516,9 +508,6 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                         if type(key) is not str or key in container:  # merge, bad or duplicate
                             place(value, pos, 1, path, False, None)
                             continue
-                        budget -= 1
-                        if budget < 0:
-                            raise too_many(pos)
                         top.weight += 1
                         top.key = _NO_KEY
                         container[key] = value
@@ -570,9 +559,6 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                         place(value, pos, frame.weight, frame.path, True, frame.anchor)
                     else:
                         _attach(top, value, frame, pos, doc, report, anchors)  # type: ignore[arg-type]
-                        budget -= frame.weight
-                        if budget < 0:
-                            raise too_many(pos)
                 else:
                     if frame.anchor:
                         anchors[frame.anchor] = (value, frame.weight)
@@ -590,6 +576,11 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                     value, weight = anchors[event.anchor]
                     if is_key and not isinstance(value, (str, dict, list)):
                         value = _key_text(value)  # keys are names, as a plain key's text
+                    # the budget is spent on what aliases add: a file's own nodes are
+                    # bounded by its size, whatever their nesting
+                    budget -= weight
+                    if budget < 0:
+                        raise too_many(pos)
                     place(value, pos, weight, path, is_key, None)
             elif code == _DOC_START:
                 doc = Document(display, None, index=len(documents))

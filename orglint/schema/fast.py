@@ -11,6 +11,7 @@ down to the sections and entities cerberus has to look at; paths inside them are
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from typing import Any
@@ -24,9 +25,10 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "number": (int, float),
     "dict": (dict,),
     "list": (list,),
+    "date": (datetime.date,),  # as the loader builds it; cerberus accepts any subclass
 }
 _KNOWN_RULES = frozenset({"type", "empty", "allowed", "regex", "min", "max", "minlength",
-                          "schema", "keysrules", "valuesrules", "required", "meta"})
+                          "schema", "keysrules", "valuesrules", "required", "meta", "nullable"})
 
 
 _SIZED = frozenset({str, list, dict})
@@ -35,7 +37,7 @@ _SIZED = frozenset({str, list, dict})
 def compile_rules(rules: dict[str, Any]) -> Check:
     """A check of one value against one field's rules, one generated expression: True only
     when cerberus surely accepts the value, False when cerberus has to decide."""
-    namespace: dict[str, Any] = {"_SIZED": _SIZED}
+    namespace: dict[str, Any] = {"_SIZED": _SIZED, "date": datetime.date}
     source = _expression(rules, "v", namespace)
     check: Check = eval(f"lambda v: bool({source})", namespace)  # built from the schema only
     return check
@@ -94,6 +96,8 @@ def _expression(rules: dict[str, Any], var: str, namespace: dict[str, Any]) -> s
     if "valuesrules" in rules:
         each = _expression(rules["valuesrules"], item, namespace)
         parts.append(f"all({each} for {item} in {var}.values())")
+    if rules.get("nullable"):  # cerberus accepts None there and drops every other rule
+        return f"({var} is None or " + " and ".join(parts) + ")"
     return "(" + " and ".join(parts) + ")"
 
 
