@@ -58,10 +58,7 @@ class DuckDBEngine:
         with contextlib.suppress(duckdb.Error):
             self.con.execute("SET TimeZone = 'UTC'")
         self.pseudonym: Callable[[str], str] | None = None
-        columns = ", ".join(f"{name} {kind}" for name, kind in RAW_COLUMNS)
-        # rows keep the order of their file: a CSV or Parquet row's number is its rowid here
-        self.con.execute(f"CREATE TEMP TABLE raw_table ({columns})")
-        self.bases: list[int] = []  # per log, the rows before it
+        self.logs: list[str] = []  # per log, the relation of its events (raw_events' parts)
         self.activity = settings.acknowledge_activity is not None  # else never read
 
     literal = staticmethod(literal)
@@ -99,6 +96,8 @@ class DuckDBEngine:
         else:
             source = f"read_parquet({path}, file_row_number = true)"
         types = self._describe(log, source)
+        if log.format == "parquet":
+            types.pop("file_row_number", None)
         missing = [(name, column) for name, column in log.columns.items()
                    if column and column not in types]
         if person is not None and person[0] not in types:
@@ -108,7 +107,8 @@ class DuckDBEngine:
             known = ", ".join(sorted(types)) or "none"
             raise EvidenceError(log.where, f"log '{log.name}' has no column '{column}' (mapped as "
                                 f"'{name}'; its columns: {known})")
-        self._run(log, self._insert(log, source, types, person[0] if person else None))
+        self._add(log, self._insert(log, source, types, person[0] if person else None),
+                  table=log.format == "csv")
 
     def _describe(self, log: LogSpec, source: str) -> dict[str, str]:
         try:
@@ -119,6 +119,9 @@ class DuckDBEngine:
 
     def _insert(self, log: LogSpec, source: str, types: dict[str, str], people: str | None
                 ) -> str:
+        """The SELECT of one log's events in the columns of ``raw_events``: only the mapped
+        columns are read, each once; the row number is the Parquet file's, else ``{row_no}``
+        (filled in by the caller)."""
         columns = log.columns
         ts = identifier(columns["timestamp"] or "")
         kind = types[columns["timestamp"] or ""]
@@ -141,62 +144,72 @@ class DuckDBEngine:
         journey = literal(log.journey) if log.journey else "NULL"
         if columns.get("journey"):
             journey = f"coalesce({text_of('journey')}, {journey})"
+        row_no = "file_row_number + 1" if log.format == "parquet" else "{row_no}"
         return f"""
-INSERT INTO raw_table
-SELECT {len(self.bases)}, journey, case_id, ts,
-       CASE WHEN ts_text IS NULL OR trim(ts_text) = '' THEN 1 WHEN ts IS NULL THEN 2 ELSE 0 END,
-       NULL, seq, team_value, activity, person
+SELECT {len(self.logs)} AS log, journey, case_id, ts,
+       CAST(CASE WHEN ts_text IS NULL OR trim(ts_text) = '' THEN 1
+                 WHEN ts IS NULL THEN 2 ELSE 0 END AS TINYINT) AS ts_status,
+       row_no, coalesce(seq, row_no) AS seq, team_value, activity, person
 FROM (
   SELECT {text_of("case")} AS case_id, {text} AS ts_text, {parsed} AS ts,
          {seq} AS seq, {text_of("team")} AS team_value,
          {text_of("activity") if self.activity else "NULL"} AS activity,
-         {person} AS person, {journey} AS journey
+         {person} AS person, {journey} AS journey, {row_no} AS row_no
   FROM {source}
 ) src
 """
 
     def _load_xes(self, log: LogSpec, person: tuple[str, Callable[[str], str]] | None) -> None:
-        target = Path(self.folder.name) / f"xes-{abs(hash(log.name))}.csv"
+        target = Path(self.folder.name) / f"xes-{len(self.logs)}.csv"
         written = 0
         with open(target, "w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
             for batch in xes.read(log, person):
                 writer.writerows(batch)
                 written += len(batch)
-        if not written:  # nothing to insert, but the log keeps its place
+        if not written:  # nothing to read, but the log keeps its place
             target.unlink()
-            self._run(log, "SELECT 1")
+            empty = ", ".join(f"CAST(NULL AS {kind}) AS {name}" for name, kind in RAW_COLUMNS)
+            self._add(log, f"SELECT {empty} WHERE 1 = 0", table=False)
             return
         types = ", ".join(f"{literal(name)}: {literal(kind)}" for name, kind in
-                          (("case_id", "VARCHAR"), ("ts", "DOUBLE"), ("ts_status", "INTEGER"),
+                          (("case_id", "VARCHAR"), ("ts", "DOUBLE"), ("ts_status", "TINYINT"),
                            ("row_no", "BIGINT"), ("seq", "VARCHAR"), ("team_value", "VARCHAR"),
                            ("activity", "VARCHAR"), ("person", "VARCHAR"), ("journey", "VARCHAR")))
         journey = literal(log.journey) if log.journey else "NULL"
-        self._run(log, f"""
-INSERT INTO raw_table
-SELECT {len(self.bases)}, coalesce(journey, {journey}), case_id, ts, ts_status, row_no,
-       TRY_CAST(seq AS DOUBLE), team_value, activity, person
+        self._add(log, f"""
+SELECT {len(self.logs)} AS log, coalesce(journey, {journey}) AS journey, case_id, ts, ts_status,
+       row_no, coalesce(TRY_CAST(seq AS DOUBLE), row_no) AS seq, team_value, activity, person
 FROM read_csv({literal(str(target))}, header = false, columns = {{{types}}},
               quote = '"', escape = '"', nullstr = '')
-""")
+""", table=True)
         target.unlink()
 
-    def _run(self, log: LogSpec, statement: str) -> None:
-        (before,) = self.con.execute("SELECT count(*) FROM raw_table").fetchone() or (0,)
+    def _add(self, log: LogSpec, select: str, table: bool) -> None:
+        """One log's events as the relation ``raw_<n>``: a view over a Parquet file (read
+        where it lies, its row numbers its own), else a table (read once, in file order, so a
+        row's number is its rowid + 1); ``raw_events`` is every log's, one after another."""
+        name = f"raw_{len(self.logs)}"
+        if table and "{row_no}" in select:
+            # the rows keep their file's order: the row number is the rowid
+            select = select.replace("{row_no}", "NULL")
+            statement = f"CREATE TEMP TABLE {name}_rows AS {select}"
+            view = (f"CREATE TEMP VIEW {name} AS SELECT log, journey, case_id, ts, ts_status, "
+                    f"rowid + 1 AS row_no, coalesce(seq, rowid + 1) AS seq, team_value, "
+                    f"activity, person FROM {name}_rows")
+        elif table:
+            statement, view = f"CREATE TEMP TABLE {name} AS {select}", None
+        else:
+            statement, view = f"CREATE TEMP VIEW {name} AS {select}", None
         try:
             self.con.execute(statement)
+            if view is not None:
+                self.con.execute(view)
         except self.duckdb.Error as exc:
             raise _csv_error(log, exc) from exc
-        self.bases.append(int(before))
-        # raw_events: the row number within its own file, and file order as the tie-breaker
-        base = "CASE log " + " ".join(f"WHEN {index} THEN {rows}"
-                                      for index, rows in enumerate(self.bases)) + " END"
-        row = f"coalesce(row_no, rowid + 1 - {base})"
-        self.con.execute(f"""
-CREATE OR REPLACE TEMP VIEW raw_events AS
-SELECT log, journey, case_id, ts, ts_status, {row} AS row_no, coalesce(seq, {row}) AS seq,
-       team_value, activity, person
-FROM raw_table""")
+        self.logs.append(name)
+        self.con.execute("CREATE OR REPLACE TEMP VIEW raw_events AS "
+                         + " UNION ALL ".join(f"SELECT * FROM {item}" for item in self.logs))
 
     # -- computing -----------------------------------------------------------------------------
 
@@ -214,6 +227,9 @@ FROM raw_table""")
 
     def materialise(self, name: str, statement: str) -> None:
         """Run ``statement`` and keep its rows as the temporary table ``name``."""
+        # the logs are read (a CSV row's number is its place in the table): from here on,
+        # no result depends on the order rows come in, and not keeping it is faster
+        self.con.execute("SET preserve_insertion_order = false")
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {statement}")
 
     def query(self, statement: str) -> list[tuple[Any, ...]]:

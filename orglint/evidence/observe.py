@@ -105,9 +105,8 @@ def _observe(engine: Engine, settings: EvidenceSettings, org: Org) -> Evidence:
 
     values = _map_teams(engine, settings, run)
     _declare(engine, org)
-    for name, statement in sql.STEPS:
-        if name != "acks" or settings.acknowledge_activity is not None:
-            engine.materialise(name, run(statement))
+    for name, statement in sql.steps(settings.acknowledge_activity):
+        engine.materialise(name, run(statement))
     results = {name: engine.query(run(statement)) for name, statement in sql.FIGURES.items()}
     people = engine.query(run(sql.PEOPLE_PER_CASE))[0][0] if person is not None else None
     return _evidence(settings, org, engine.name, results, values, people)

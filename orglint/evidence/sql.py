@@ -42,19 +42,20 @@ WHERE {used}
 USED = ("r.ts_status = 0 AND r.case_id IS NOT NULL AND r.case_id <> '' "
         "AND r.ts >= {start} AND r.ts < {end}")
 
-# one pass over the events: each with its neighbours in the case; only those that start or
-# end a stretch, end a case, tie with the previous event of another team, or acknowledge
-# are kept
+# the one pass over the events (the one sort): each event with its neighbours in the case and
+# its place (row number in the case); only those that start or end a stretch, end a case, tie
+# with the previous event of another team, or acknowledge are kept
 MARKS = f"""
 SELECT * FROM (
-  SELECT log, journey, case_id, team, ts, seq,
+  SELECT log, journey, case_id, team, ts, place,
          CASE WHEN prev_team IS NULL OR prev_team <> team THEN 1 ELSE 0 END AS is_start,
          CASE WHEN next_team IS NULL THEN 1 ELSE 0 END AS is_last,
          CASE WHEN prev_ts = ts AND prev_team <> team THEN 1 ELSE 0 END AS is_tie,
          CASE WHEN {{ack_condition}} THEN 1 ELSE 0 END AS is_ack,
          prev_team, prev_ts
   FROM (
-    SELECT log, journey, case_id, team, ts, seq, activity,
+    SELECT log, journey, case_id, team, ts, activity,
+           row_number() OVER w AS place,
            lag(team) OVER w AS prev_team,
            lag(ts) OVER w AS prev_ts,
            lead(team) OVER w AS next_team
@@ -65,41 +66,45 @@ SELECT * FROM (
 WHERE is_start = 1 OR is_last = 1 OR is_tie = 1 OR is_ack = 1
 """
 
-# with an acknowledge activity: the first such event of each stretch (stretch n of a case is
-# the n-th start)
-ACKS = f"""
+# with an acknowledge activity: the first such event of each stretch, by the place of the
+# stretch's start (the latest start at or before it)
+ACKS = """
 SELECT log, case_id, stretch, min(CASE WHEN is_ack = 1 THEN ts END) AS ack_ts
 FROM (
   SELECT log, case_id, ts, is_ack,
-         sum(is_start) OVER (PARTITION BY log, case_id {ORDER}
-                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stretch
+         max(CASE WHEN is_start = 1 THEN place END)
+           OVER (PARTITION BY log, case_id ORDER BY place
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stretch
   FROM marks
   WHERE is_start = 1 OR is_ack = 1
 ) numbered
 GROUP BY log, case_id, stretch
 """
 
-# a second pass, over stretch starts and case ends only: the row after a start is the next
-# start (whose previous event ends this stretch) or the last event of the case
-HANDOFFS = f"""
+# the pass over stretch starts and case ends only (ordered by place, a number: cheaper than
+# the first sort): the row after a start is the next start (whose previous event ends this
+# stretch) or the last event of the case. One row per stretch; the first of a case has no
+# source, every other is a handoff. A tie is always a stretch start, so it is counted here.
+# ``{marks}`` is the materialised MARKS (with an acknowledge activity, which ACKS reads too),
+# else MARKS itself, so that both passes run as one statement
+STRETCHES = """
 SELECT o.log, o.journey, o.case_id, o.place, o.prev_team AS source, o.team AS target,
-       {{ack_ts}} - o.prev_ts AS acknowledge_s,
+       {ack_ts} - o.prev_ts AS acknowledge_s,
        o.done_ts - o.prev_ts AS complete_s,
-       CASE WHEN o.next_team = o.prev_team THEN 1 ELSE 0 END AS returned
+       CASE WHEN o.next_team = o.prev_team THEN 1 ELSE 0 END AS returned,
+       o.is_tie
 FROM (
-  SELECT log, journey, case_id, team, ts, prev_team, prev_ts, is_start,
-         sum(is_start) OVER (PARTITION BY log, case_id {ORDER}
-                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS place,
+  SELECT log, journey, case_id, team, ts, place, prev_team, prev_ts, is_start, is_tie,
          CASE WHEN is_last = 1 THEN ts
               WHEN lead(is_start) OVER s = 1 THEN lead(prev_ts) OVER s
               ELSE lead(ts) OVER s END AS done_ts,
          CASE WHEN lead(is_start) OVER s = 1 THEN lead(team) OVER s END AS next_team
-  FROM marks
+  FROM {marks}
   WHERE is_start = 1 OR is_last = 1
-  WINDOW s AS {WINDOW}
+  WINDOW s AS (PARTITION BY log, case_id ORDER BY place)
 ) o
-{{ack_join}}
-WHERE o.is_start = 1 AND o.prev_team IS NOT NULL
+{ack_join}
+WHERE o.is_start = 1
 """
 
 # per case and pair of teams {a, b} (a < b), both directions at once: how often each was
@@ -118,37 +123,35 @@ FROM (
   SELECT log, case_id, source, place, returned,
          CASE WHEN source < target THEN source ELSE target END AS a,
          CASE WHEN source < target THEN target ELSE source END AS b
-  FROM handoffs
+  FROM stretches
+  WHERE source IS NOT NULL
 ) paired
 GROUP BY log, case_id, a, b
 """
 
-# distinct teams per case in two plain aggregations (faster than a per-group DISTINCT)
+# per case, in one aggregation over its stretches: distinct teams, distinct teams off the
+# journey's path, handoffs that are no step forward on it, and whether anything came back
 CASES = """
-SELECT log, journey, case_id, count(*) AS teams, sum(off_path) AS off_path
+SELECT log, journey, case_id, count(*) AS teams, sum(off_path) AS off_path,
+       sum(off_steps) AS off_steps, max(returned) AS ping_pong
 FROM (
-  SELECT m.log, m.journey, m.case_id, m.team,
-         max(CASE WHEN j.team IS NULL THEN 1 ELSE 0 END) AS off_path
-  FROM marks m
-  LEFT JOIN journey_teams j ON j.journey = m.journey AND j.team = m.team
-  WHERE m.is_start = 1
-  GROUP BY m.log, m.journey, m.case_id, m.team
+  SELECT s.log, s.journey, s.case_id, s.target,
+         max(CASE WHEN t.team IS NULL THEN 1 ELSE 0 END) AS off_path,
+         sum(CASE WHEN s.source IS NOT NULL AND j.source IS NULL THEN 1 ELSE 0 END) AS off_steps,
+         max(s.returned) AS returned
+  FROM stretches s
+  LEFT JOIN journey_teams t ON t.journey = s.journey AND t.team = s.target
+  LEFT JOIN journey_steps j ON j.journey = s.journey AND j.source = s.source
+                           AND j.target = s.target
+  GROUP BY s.log, s.journey, s.case_id, s.target
 ) teams
 GROUP BY log, journey, case_id
 """
 
-CASE_STEPS = """
-SELECT h.log, h.case_id,
-       sum(CASE WHEN j.source IS NULL THEN 1 ELSE 0 END) AS off_steps,
-       max(h.returned) AS ping_pong
-FROM handoffs h
-LEFT JOIN journey_steps j ON j.journey = h.journey AND j.source = h.source AND j.target = h.target
-GROUP BY h.log, h.case_id
-"""
-
-# (name, statement): materialised in this order; ACKS only with an acknowledge activity
-STEPS = (("marks", MARKS), ("acks", ACKS), ("handoffs", HANDOFFS),
-         ("case_pairs", CASE_PAIRS), ("cases", CASES), ("case_steps", CASE_STEPS))
+# (name, statement): materialised in this order; MARKS and ACKS only with an acknowledge
+# activity (else MARKS runs inside STRETCHES)
+STEPS = (("marks", MARKS), ("acks", ACKS), ("stretches", STRETCHES), ("case_pairs", CASE_PAIRS),
+         ("cases", CASES))
 
 # -- figures: small results read back into Python ---------------------------------------------
 
@@ -174,7 +177,7 @@ GROUP BY r.log, r.team_value
 
 TIES = """
 SELECT log, count(*) AS ties, count(DISTINCT case_id) AS cases
-FROM marks
+FROM stretches
 WHERE is_tie = 1
 GROUP BY log
 """
@@ -202,19 +205,18 @@ SELECT h.source, h.target,
        {quantile}(h.complete_s, 0.9) AS complete_p90,
        sum(CASE WHEN s.complete_s IS NULL THEN NULL
                 WHEN h.complete_s > s.complete_s THEN 1 ELSE 0 END) AS complete_breaches
-FROM handoffs h
+FROM stretches h
 LEFT JOIN sla s ON s.source = h.source AND s.target = h.target
+WHERE h.source IS NOT NULL
 GROUP BY h.source, h.target
 """
 
 TEAMS_PER_CASE = """
-SELECT c.journey, c.teams, count(*) AS cases,
-       sum(CASE WHEN c.off_path = 0 AND coalesce(p.off_steps, 0) = 0 THEN 1 ELSE 0 END)
-         AS conforming,
-       sum(coalesce(p.ping_pong, 0)) AS ping_pong
-FROM cases c
-LEFT JOIN case_steps p ON p.log = c.log AND p.case_id = c.case_id
-GROUP BY c.journey, c.teams
+SELECT journey, teams, count(*) AS cases,
+       sum(CASE WHEN off_path = 0 AND off_steps = 0 THEN 1 ELSE 0 END) AS conforming,
+       sum(ping_pong) AS ping_pong
+FROM cases
+GROUP BY journey, teams
 """
 
 PEOPLE_PER_CASE = """
@@ -234,12 +236,20 @@ def render(statement: str, *, quantile: str, start: float | None, end: float | N
     bounds = {"start": repr(float(start)) if start is not None else "-1e18",
               "end": repr(float(end)) if end is not None else "1e18"}
     used = USED.format(**bounds)
+    events = EVENTS.format(used=used)
     if acknowledge_activity is None:
-        ack = {"ack_condition": "1 = 0", "ack_ts": "o.ts", "ack_join": ""}
+        ack = {"ack_condition": "1 = 0", "ack_ts": "o.ts", "ack_join": "",
+               "marks": "(" + MARKS.format(ack_condition="1 = 0", events=events) + ") marks"}
     else:
         ack = {"ack_condition": f"activity = {literal(acknowledge_activity)}",
-               "ack_ts": "a.ack_ts",
+               "ack_ts": "a.ack_ts", "marks": "marks",
                "ack_join": "LEFT JOIN acks a ON a.log = o.log AND a.case_id = o.case_id "
                            "AND a.stretch = o.place"}
-    return statement.format(quantile=quantile, used=used, events=EVENTS.format(used=used),
-                            **bounds, **ack)
+    return statement.format(quantile=quantile, used=used, events=events, **bounds, **ack)
+
+
+def steps(acknowledge_activity: str | None) -> list[tuple[str, str]]:
+    """The STEPS an engine materialises, in order: MARKS and ACKS only with an acknowledge
+    activity."""
+    return [(name, statement) for name, statement in STEPS
+            if acknowledge_activity is not None or name not in ("marks", "acks")]
