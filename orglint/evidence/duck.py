@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from orglint.evidence import xes
-from orglint.evidence.settings import EvidenceError, EvidenceSettings, LogSpec
+from orglint.evidence.settings import EvidenceError, EvidenceSettings, LogSpec, empty_file, gzipped, reason
 from orglint.finding import Position
 
 # `log` is the log's place in the config (0, 1, ...): small, where a name would cost every row
@@ -80,6 +80,12 @@ class DuckDBEngine:
         """Append one log to ``raw_events``; EvidenceError for a file or column it cannot use."""
         if not log.path.is_file():
             raise EvidenceError(log.where, f"log '{log.display}' does not exist")
+        if empty_file(log.path):  # no header, no <log>: a log without events (EVD007)
+            empty = ", ".join(f"CAST(NULL AS {kind}) AS {name}" for name, kind in RAW_COLUMNS)
+            self._add(log, f"SELECT {empty} WHERE 1 = 0", table=False)
+            return
+        if log.timestamp_format:
+            self._check_format(log)
         if log.format == "xes":
             self._load_xes(log, person)
             return
@@ -91,8 +97,11 @@ class DuckDBEngine:
         if log.format == "csv":
             # the dialect is fixed, never sniffed: a sniffer that guesses wrong drops rows
             columns = ", ".join(f"{literal(name)}: 'VARCHAR'" for name in _csv_header(log))
+            # compressed or not by its first bytes, as the header was read (not by its name)
+            compression = "gzip" if gzipped(log.path) else "none"
             source = (f"read_csv({path}, header = true, auto_detect = false, delim = ',', "
-                      f"quote = '\"', escape = '\"', columns = {{{columns}}})")
+                      f"quote = '\"', escape = '\"', compression = '{compression}', "
+                      f"columns = {{{columns}}})")
         else:
             source = f"read_parquet({path}, file_row_number = true)"
         types = self._describe(log, source)
@@ -114,8 +123,19 @@ class DuckDBEngine:
         try:
             rows = self.con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
         except self.duckdb.Error as exc:
-            raise EvidenceError(log.display, _first_line(exc)) from exc
+            kind = {"csv": "CSV", "parquet": "Parquet"}[log.format]
+            raise EvidenceError(log.display, f"cannot read as {kind}: {_unpathed(log, exc)}"
+                                ) from exc
         return {str(row[0]): str(row[1]) for row in rows}
+
+    def _check_format(self, log: LogSpec) -> None:
+        """EvidenceError at the config's ``timestamp_format`` when DuckDB cannot read it."""
+        try:
+            self.con.execute(f"SELECT try_strptime('', {literal(log.timestamp_format or '')})")
+        except self.duckdb.Error as exc:
+            raise EvidenceError(log.timestamp_format_where or log.where,
+                                f"timestamp_format '{log.timestamp_format}' is not a strptime "
+                                f"format: {reason(exc)}") from exc
 
     def _insert(self, log: LogSpec, source: str, types: dict[str, str], people: str | None
                 ) -> str:
@@ -230,19 +250,28 @@ FROM read_csv({literal(str(target))}, header = false, columns = {{{types}}},
         # the logs are read (a CSV row's number is its place in the table): from here on,
         # no result depends on the order rows come in, and not keeping it is faster
         self.con.execute("SET preserve_insertion_order = false")
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {statement}")
+        self._execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {statement}")
 
     def query(self, statement: str) -> list[tuple[Any, ...]]:
         """The rows of ``statement``, as tuples."""
-        return list(self.con.execute(statement).fetchall())
+        return list(self._execute(statement).fetchall())
+
+    def _execute(self, statement: str) -> Any:
+        """Run a computing statement; EvidenceError (one line) when DuckDB fails, e.g. out of
+        memory with nowhere to spill."""
+        try:
+            return self.con.execute(statement)
+        except self.duckdb.Error as exc:
+            hint = ("; raise 'memory_limit' in 'evidence:' or free disk space to spill into"
+                    if isinstance(exc, self.duckdb.OutOfMemoryException) else "")
+            raise EvidenceError(None, f"DuckDB could not compute the evidence: {reason(exc)}"
+                                f"{hint}") from exc
 
 
 def _csv_header(log: LogSpec) -> list[str]:
     """The column names on the first line of a CSV log (gzip or not)."""
     try:
-        with open(log.path, "rb") as probe:
-            zipped = probe.read(2) == b"\x1f\x8b"
-        opener: Any = gzip.open if zipped else open
+        opener: Any = gzip.open if gzipped(log.path) else open
         with opener(log.path, "rt", encoding="utf-8-sig", newline="") as stream:
             return next(csv.reader(stream), [])
     except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
@@ -254,13 +283,14 @@ def _csv_error(log: LogSpec, exc: BaseException) -> EvidenceError:
     lines = [line.strip() for line in str(exc).splitlines()]
     found = re.search(r"CSV Error on Line: (\d+)", lines[0] if lines else "")
     if not found:
-        return EvidenceError(log.display, _first_line(exc))
+        return EvidenceError(log.display, f"cannot read: {_unpathed(log, exc)}")
     reason = next((line for line in lines[1:] if line and not line.startswith(
         ("Original Line", "Possible fixes", "*", "file=", "delimiter", "quote", "escape"))),
         "malformed row")
     return EvidenceError(Position(log.display, int(found.group(1)), 1), f"not valid CSV: {reason}")
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+def _unpathed(log: LogSpec, exc: BaseException) -> str:
+    """The engine's reason without the log's absolute path (the message names the log)."""
+    text = reason(exc).replace(f"'{log.path}'", "").replace(str(log.path), "")
+    return re.sub(r"\s+", " ", text).strip(" :")

@@ -60,7 +60,7 @@ def open_engine(settings: EvidenceSettings, name: str | None = None) -> Engine:
     if chosen == "spark":
         from orglint.evidence.spark import SparkEngine
 
-        return SparkEngine(settings)
+        return SparkEngine(settings, from_config=name is None)
     from orglint.evidence.duck import DuckDBEngine
 
     return DuckDBEngine(settings)
@@ -103,7 +103,7 @@ def _observe(engine: Engine, settings: EvidenceSettings, org: Org) -> Evidence:
                           acknowledge_activity=settings.acknowledge_activity,
                           literal=engine.literal)
 
-    values = _map_teams(engine, settings, run)
+    values = _map_teams(engine, settings, org, run)
     _declare(engine, org)
     for name, statement in sql.steps(settings.acknowledge_activity):
         engine.materialise(name, run(statement))
@@ -125,8 +125,10 @@ class Values:
     observed: set[str] = field(default_factory=set)  # team ids holding an event that counts
 
 
-def _map_teams(engine: Engine, settings: EvidenceSettings, run: Callable[[str], str]) -> Values:
-    """The ``team_map`` table from each log's distinct team values, and the totals."""
+def _map_teams(engine: Engine, settings: EvidenceSettings, org: Org,
+               run: Callable[[str], str]) -> Values:
+    """The ``team_map`` table from each log's distinct team values, and the totals. A value
+    the ``team_map`` sends to an id that is no team of the org is left out, as unmapped."""
     rows = []
     values = Values()
     for key, value, events, used, first, last, *quality in engine.query(run(sql.TEAM_VALUES)):
@@ -134,6 +136,8 @@ def _map_teams(engine: Engine, settings: EvidenceSettings, run: Callable[[str], 
         _add_quality(values.counts.setdefault(log.name, [0, 0, None, 0, None, 0, None, 0]),
                      [events, *quality[:-1]])
         team = log.team_map.team(value) if value is not None else None
+        if team is not None and log.team_map.entries and team not in org.teams:
+            team = None  # a mapped id that names no team: the map is wrong (EVD007 says where)
         if team is None:
             values.unmapped[log.name].append(("" if value is None else value, int(events)))
             continue
@@ -241,6 +245,8 @@ def _quality(settings: EvidenceSettings, org: Org, results: dict[str, list[tuple
         unknown = tuple(sorted(team for team in values.teams.get(log.name, ())
                                if team not in org.teams))
         tie_count, tied_cases = ties.get(log.name, (0, 0))
+        stray = tuple((key, team, where or log.where) for key, team, where in log.team_map.entries
+                      if team not in org.teams)
         out.append(LogQuality(
             log=log.name, where=log.where, events=events,
             missing_ts=missing, first_missing_ts=first_missing,
@@ -249,7 +255,7 @@ def _quality(settings: EvidenceSettings, org: Org, results: dict[str, list[tuple
             outside_period=outside,
             unmapped=sum(count for _, count in unmapped),
             unmapped_values=tuple(unmapped[:UNMAPPED_SHOWN]),
-            unknown_teams=unknown, ties=tie_count, tied_cases=tied_cases,
+            unknown_teams=unknown, unknown_targets=stray, ties=tie_count, tied_cases=tied_cases,
             sequenced=bool(log.columns.get("sequence")),
             row_word="line" if log.format == "xes" else "row",
         ))

@@ -57,11 +57,14 @@ class SparkEngine:
     name = "spark"
     quantile = "percentile"
 
-    def __init__(self, settings: EvidenceSettings) -> None:
+    def __init__(self, settings: EvidenceSettings, from_config: bool = False) -> None:
         try:
             from pyspark.sql import SparkSession
         except ImportError as exc:
-            raise EvidenceError(None, "--engine spark needs PySpark: pip install "
+            # name the setting where it was made: the config's key, or the command line's
+            where, asked = ((settings.engine_where, "'engine: spark'") if from_config
+                            else (None, "--engine spark"))
+            raise EvidenceError(where, f"{asked} needs PySpark: pip install "
                                 "'orglint[spark]'") from exc
         self.folder = tempfile.TemporaryDirectory(prefix="orglint-spark-")
         builder = (SparkSession.builder.appName("orglint-evidence")
@@ -138,7 +141,7 @@ class SparkEngine:
                 try:
                     pattern = java_pattern(log.timestamp_format)
                 except ValueError as exc:
-                    raise EvidenceError(log.where, str(exc)) from exc
+                    raise EvidenceError(log.timestamp_format_where or log.where, str(exc)) from exc
                 parsed = F.to_timestamp(ts_col, pattern).cast("double")
             else:
                 parsed = F.to_timestamp(ts_col).cast("double")
