@@ -104,7 +104,7 @@ def _observe(engine: Engine, settings: EvidenceSettings, org: Org) -> Evidence:
                           literal=engine.literal)
 
     values = _map_teams(engine, settings, org, run)
-    _declare(engine, org)
+    _declare(engine, org, values.codes)
     for name, statement in sql.steps(settings.acknowledge_activity):
         engine.materialise(name, run(statement))
     results = {name: engine.query(run(statement)) for name, statement in sql.FIGURES.items()}
@@ -123,6 +123,9 @@ class Values:
     first: float | None = None
     last: float | None = None
     observed: set[str] = field(default_factory=set)  # team ids holding an event that counts
+    # team id -> the small number the SQL carries instead (in the order of the ids), and back
+    codes: dict[str, int] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
 
 
 def _map_teams(engine: Engine, settings: EvidenceSettings, org: Org,
@@ -148,7 +151,11 @@ def _map_teams(engine: Engine, settings: EvidenceSettings, org: Org,
             values.observed.add(team)
             values.first = first if values.first is None else min(values.first, first)
             values.last = last if values.last is None else max(values.last, last)
-    engine.table("team_map", (("log", "SMALLINT"), ("value", "VARCHAR"), ("team", "VARCHAR")), rows)
+    # the SQL carries a team as a small number: less to sort and hash than its id, per event
+    values.names = sorted({team for _, _, team in rows})
+    values.codes = {team: code for code, team in enumerate(values.names)}
+    engine.table("team_map", (("log", "SMALLINT"), ("value", "VARCHAR"), ("team", "SMALLINT")),
+                 [(key, value, values.codes[team]) for key, value, team in rows])
     return values
 
 
@@ -163,35 +170,43 @@ def _add_quality(total: list[Any], row: list[Any]) -> None:
             total[index] += int(value or 0)
 
 
-def _declare(engine: Engine, org: Org) -> None:
-    """The declared facts the SQL holds the logs against: SLAs and journey paths."""
-    slas: dict[tuple[str, str], tuple[float | None, float | None]] = {}
+def _declare(engine: Engine, org: Org, codes: dict[str, int]) -> None:
+    """The declared facts the SQL holds the logs against: SLAs and journey paths, with each
+    team as its number in ``codes`` (a team that holds no event has none, and can match
+    nothing)."""
+    slas: dict[tuple[int, int], tuple[float | None, float | None]] = {}
     for handoff in sorted(org.handoffs.values(), key=lambda item: item.id):
         if handoff.source is None or handoff.target is None or not handoff.sla:
             continue
-        pair = (handoff.source.id, handoff.target.id)
+        if handoff.source.id not in codes or handoff.target.id not in codes:
+            continue
+        pair = (codes[handoff.source.id], codes[handoff.target.id])
         ack = seconds(handoff.sla["acknowledge"]) if "acknowledge" in handoff.sla else None
         done = seconds(handoff.sla["complete"]) if "complete" in handoff.sla else None
         slas.setdefault(pair, (ack, done))
-    engine.table("sla", (("source", "VARCHAR"), ("target", "VARCHAR"), ("acknowledge_s", "DOUBLE"),
-                         ("complete_s", "DOUBLE")),
+    engine.table("sla", (("source", "SMALLINT"), ("target", "SMALLINT"),
+                         ("acknowledge_s", "DOUBLE"), ("complete_s", "DOUBLE")),
                  [(source, target, ack, done) for (source, target), (ack, done) in slas.items()])
-    teams: set[tuple[str, str]] = set()
-    steps: set[tuple[str, str, str]] = set()
+    teams: set[tuple[str, int]] = set()
+    steps: set[tuple[str, int, int]] = set()
     for journey in org.journeys.values():
-        teams.update((journey.id, ref.id) for ref in journey.path)
-        steps.update((journey.id, source.id, target.id) for _, source, target in journey.boundaries())
-    engine.table("journey_teams", (("journey", "VARCHAR"), ("team", "VARCHAR")), sorted(teams))
-    engine.table("journey_steps", (("journey", "VARCHAR"), ("source", "VARCHAR"),
-                                   ("target", "VARCHAR")), sorted(steps))
+        teams.update((journey.id, codes[ref.id]) for ref in journey.path if ref.id in codes)
+        steps.update((journey.id, codes[source.id], codes[target.id])
+                     for _, source, target in journey.boundaries()
+                     if source.id in codes and target.id in codes)
+    engine.table("journey_teams", (("journey", "VARCHAR"), ("team", "SMALLINT")), sorted(teams))
+    engine.table("journey_steps", (("journey", "VARCHAR"), ("source", "SMALLINT"),
+                                   ("target", "SMALLINT")), sorted(steps))
 
 
 def _evidence(settings: EvidenceSettings, org: Org, engine: str,
               results: dict[str, list[tuple[Any, ...]]], values: Values,
               people: float | None) -> Evidence:
-    latencies = {(row[0], row[1]): row[2:] for row in results["latencies"]}
+    names = values.names  # the SQL's team numbers -> team ids
+    latencies = {(names[row[0]], names[row[1]]): row[2:] for row in results["latencies"]}
     boundaries = []
-    for source, target, handoffs, cases, returns, bounced in results["boundary_counts"]:
+    for source_code, target_code, handoffs, cases, returns, bounced in results["boundary_counts"]:
+        source, target = names[source_code], names[target_code]
         ack_n, ack50, ack90, ack_over, done_n, done50, done90, done_over = latencies[(source, target)]
         contracts = tuple(sorted(item.id for item in org.handoffs_at(Ref("team", source),
                                                                     Ref("team", target))))
