@@ -20,7 +20,7 @@ from orglint.finding import Position
 RAW_COLUMNS = (("log", "SMALLINT"), ("journey", "VARCHAR"), ("case_id", "VARCHAR"),
                ("ts", "DOUBLE"), ("ts_status", "TINYINT"), ("row_no", "BIGINT"),
                ("seq", "DOUBLE"), ("team_value", "VARCHAR"), ("activity", "VARCHAR"),
-               ("person", "VARCHAR"))
+               ("person", "VARCHAR"), ("event_no", "BIGINT"))
 TIMESTAMP_TYPES = ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS",
                    "TIMESTAMP_S", "DATE")
 
@@ -140,8 +140,8 @@ class DuckDBEngine:
     def _insert(self, log: LogSpec, source: str, types: dict[str, str], people: str | None
                 ) -> str:
         """The SELECT of one log's events in the columns of ``raw_events``: only the mapped
-        columns are read, each once; the row number is the Parquet file's, else ``{row_no}``
-        (filled in by the caller)."""
+        columns are read, each once; the row number is the Parquet file's, else NULL (the
+        table the CSV is read into numbers its rows)."""
         columns = log.columns
         ts = identifier(columns["timestamp"] or "")
         kind = types[columns["timestamp"] or ""]
@@ -164,12 +164,13 @@ class DuckDBEngine:
         journey = literal(log.journey) if log.journey else "NULL"
         if columns.get("journey"):
             journey = f"coalesce({text_of('journey')}, {journey})"
-        row_no = "file_row_number + 1" if log.format == "parquet" else "{row_no}"
+        # a Parquet file numbers its rows; a CSV's are numbered by the table it is read into
+        row_no = "file_row_number + 1" if log.format == "parquet" else "CAST(NULL AS BIGINT)"
         return f"""
 SELECT {len(self.logs)} AS log, journey, case_id, ts,
        CAST(CASE WHEN ts_text IS NULL OR trim(ts_text) = '' THEN 1
                  WHEN ts IS NULL THEN 2 ELSE 0 END AS TINYINT) AS ts_status,
-       row_no, coalesce(seq, row_no) AS seq, team_value, activity, person
+       row_no, coalesce(seq, row_no) AS seq, team_value, activity, person, row_no AS event_no
 FROM (
   SELECT {text_of("case")} AS case_id, {text} AS ts_text, {parsed} AS ts,
          {seq} AS seq, {text_of("team")} AS team_value,
@@ -199,7 +200,8 @@ FROM (
         journey = literal(log.journey) if log.journey else "NULL"
         self._add(log, f"""
 SELECT {len(self.logs)} AS log, coalesce(journey, {journey}) AS journey, case_id, ts, ts_status,
-       row_no, coalesce(TRY_CAST(seq AS DOUBLE), row_no) AS seq, team_value, activity, person
+       row_no, coalesce(TRY_CAST(seq AS DOUBLE), row_no) AS seq, team_value, activity, person,
+       CAST(NULL AS BIGINT) AS event_no
 FROM read_csv({literal(str(target))}, header = false, columns = {{{types}}},
               quote = '"', escape = '"', nullstr = '')
 """, table=True)
@@ -207,18 +209,15 @@ FROM read_csv({literal(str(target))}, header = false, columns = {{{types}}},
 
     def _add(self, log: LogSpec, select: str, table: bool) -> None:
         """One log's events as the relation ``raw_<n>``: a view over a Parquet file (read
-        where it lies, its row numbers its own), else a table (read once, in file order, so a
-        row's number is its rowid + 1); ``raw_events`` is every log's, one after another."""
+        where it lies, its row numbers its own), else a view over a table (read once, in file
+        order, so that a row without a number of its own gets its rowid + 1); ``raw_events``
+        is every log's, one after another."""
         name = f"raw_{len(self.logs)}"
-        if table and "{row_no}" in select:
-            # the rows keep their file's order: the row number is the rowid
-            select = select.replace("{row_no}", "NULL")
+        if table:
             statement = f"CREATE TEMP TABLE {name}_rows AS {select}"
             view = (f"CREATE TEMP VIEW {name} AS SELECT log, journey, case_id, ts, ts_status, "
-                    f"rowid + 1 AS row_no, coalesce(seq, rowid + 1) AS seq, team_value, "
-                    f"activity, person FROM {name}_rows")
-        elif table:
-            statement, view = f"CREATE TEMP TABLE {name} AS {select}", None
+                    f"coalesce(row_no, rowid + 1) AS row_no, coalesce(seq, rowid + 1) AS seq, "
+                    f"team_value, activity, person, rowid AS event_no FROM {name}_rows")
         else:
             statement, view = f"CREATE TEMP VIEW {name} AS {select}", None
         try:

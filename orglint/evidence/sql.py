@@ -3,10 +3,11 @@
 An engine (DuckDB in process, or Spark) provides four relations and runs these statements in
 order, materialising each ``STEPS`` entry under its name:
 
-- ``raw_events(log, journey, case_id, ts, ts_status, row_no, seq, team_value, activity, person)``:
-  every event read; ``ts`` in epoch seconds (UTC) or NULL, ``ts_status`` 0 parsed, 1 missing,
+- ``raw_events(log, journey, case_id, ts, ts_status, row_no, seq, team_value, activity, person,
+  event_no)``: every event read; ``ts`` in epoch seconds (UTC) or NULL, ``ts_status`` 0 parsed, 1 missing,
   2 unparseable; ``row_no`` the place in the file (XES line, CSV/Parquet row, 1-based); ``seq``
-  the tie-breaker (the sequence column, else ``row_no``); ``person`` a keyed pseudonym or NULL.
+  the tie-breaker (the sequence column, else ``row_no``); ``person`` a keyed pseudonym or NULL;
+  ``event_no`` a number no other event of its log has.
 - ``team_map(log, value, team)``: each log value that maps to a team id.
 - ``sla(source, target, acknowledge_s, complete_s)``: the declared SLA of each boundary.
 - ``journey_teams(journey, team)`` and ``journey_steps(journey, source, target)``: each declared
@@ -34,7 +35,7 @@ WINDOW = f"(PARTITION BY log, case_id {ORDER})"
 
 # the events that count: a case, a parsed time inside the period, a team
 EVENTS = """
-SELECT r.log, r.journey, r.case_id, r.ts, r.seq, m.team, r.activity, r.person
+SELECT r.log, r.journey, r.case_id, r.ts, r.seq, m.team, r.activity, r.person, r.event_no
 FROM raw_events r
 JOIN team_map m ON m.log = r.log AND m.value = r.team_value
 WHERE {used}
@@ -44,17 +45,21 @@ USED = ("r.ts_status = 0 AND r.case_id IS NOT NULL AND r.case_id <> '' "
 
 # the one pass over the events (the one sort): each event with its neighbours in the case and
 # its place (row number in the case); only those that start or end a stretch, end a case, tie
-# with the previous event of another team, or acknowledge are kept
+# with the previous event of another team, or acknowledge are kept. From here on a case is
+# ``case_key``, the ``event_no`` of its first event: a number, cheaper to sort and hash than
+# the case id, and as unique within a log
+
 MARKS = f"""
 SELECT * FROM (
-  SELECT log, journey, case_id, team, ts, place,
+  SELECT log, journey, case_key, team, ts, place,
          CASE WHEN prev_team IS NULL OR prev_team <> team THEN 1 ELSE 0 END AS is_start,
          CASE WHEN next_team IS NULL THEN 1 ELSE 0 END AS is_last,
          CASE WHEN prev_ts = ts AND prev_team <> team THEN 1 ELSE 0 END AS is_tie,
          CASE WHEN {{ack_condition}} THEN 1 ELSE 0 END AS is_ack,
          prev_team, prev_ts
   FROM (
-    SELECT log, journey, case_id, team, ts, activity,
+    SELECT log, journey, team, ts, activity,
+           first_value(event_no) OVER w AS case_key,
            row_number() OVER w AS place,
            lag(team) OVER w AS prev_team,
            lag(ts) OVER w AS prev_ts,
@@ -69,16 +74,16 @@ WHERE is_start = 1 OR is_last = 1 OR is_tie = 1 OR is_ack = 1
 # with an acknowledge activity: the first such event of each stretch, by the place of the
 # stretch's start (the latest start at or before it)
 ACKS = """
-SELECT log, case_id, stretch, min(CASE WHEN is_ack = 1 THEN ts END) AS ack_ts
+SELECT log, case_key, stretch, min(CASE WHEN is_ack = 1 THEN ts END) AS ack_ts
 FROM (
-  SELECT log, case_id, ts, is_ack,
+  SELECT log, case_key, ts, is_ack,
          max(CASE WHEN is_start = 1 THEN place END)
-           OVER (PARTITION BY log, case_id ORDER BY place
+           OVER (PARTITION BY log, case_key ORDER BY place
                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stretch
   FROM marks
   WHERE is_start = 1 OR is_ack = 1
 ) numbered
-GROUP BY log, case_id, stretch
+GROUP BY log, case_key, stretch
 """
 
 # the pass over stretch starts and case ends only (ordered by place, a number: cheaper than
@@ -88,20 +93,20 @@ GROUP BY log, case_id, stretch
 # ``{marks}`` is the materialised MARKS (with an acknowledge activity, which ACKS reads too),
 # else MARKS itself, so that both passes run as one statement
 STRETCHES = """
-SELECT o.log, o.journey, o.case_id, o.place, o.prev_team AS source, o.team AS target,
+SELECT o.log, o.journey, o.case_key, o.place, o.prev_team AS source, o.team AS target,
        {ack_ts} - o.prev_ts AS acknowledge_s,
        o.done_ts - o.prev_ts AS complete_s,
        CASE WHEN o.next_team = o.prev_team THEN 1 ELSE 0 END AS returned,
        o.is_tie
 FROM (
-  SELECT log, journey, case_id, team, ts, place, prev_team, prev_ts, is_start, is_tie,
+  SELECT log, journey, case_key, team, ts, place, prev_team, prev_ts, is_start, is_tie,
          CASE WHEN is_last = 1 THEN ts
               WHEN lead(is_start) OVER s = 1 THEN lead(prev_ts) OVER s
               ELSE lead(ts) OVER s END AS done_ts,
          CASE WHEN lead(is_start) OVER s = 1 THEN lead(team) OVER s END AS next_team
   FROM {marks}
   WHERE is_start = 1 OR is_last = 1
-  WINDOW s AS (PARTITION BY log, case_id ORDER BY place)
+  WINDOW s AS (PARTITION BY log, case_key ORDER BY place)
 ) o
 {ack_join}
 WHERE o.is_start = 1
@@ -110,7 +115,7 @@ WHERE o.is_start = 1
 # per case and pair of teams {a, b} (a < b), both directions at once: how often each was
 # crossed and returned, where first and last; a bounce (A -> B, later B -> A) needs no join
 CASE_PAIRS = """
-SELECT log, case_id, a, b,
+SELECT log, case_key, a, b,
        sum(CASE WHEN source = a THEN 1 ELSE 0 END) AS ab,
        sum(CASE WHEN source = a THEN returned ELSE 0 END) AS ab_returns,
        min(CASE WHEN source = a THEN place END) AS ab_first,
@@ -120,22 +125,22 @@ SELECT log, case_id, a, b,
        min(CASE WHEN source = b THEN place END) AS ba_first,
        max(CASE WHEN source = b THEN place END) AS ba_last
 FROM (
-  SELECT log, case_id, source, place, returned,
+  SELECT log, case_key, source, place, returned,
          CASE WHEN source < target THEN source ELSE target END AS a,
          CASE WHEN source < target THEN target ELSE source END AS b
   FROM stretches
   WHERE source IS NOT NULL
 ) paired
-GROUP BY log, case_id, a, b
+GROUP BY log, case_key, a, b
 """
 
 # per case, in one aggregation over its stretches: distinct teams, distinct teams off the
 # journey's path, handoffs that are no step forward on it, and whether anything came back
 CASES = """
-SELECT log, journey, case_id, count(*) AS teams, sum(off_path) AS off_path,
+SELECT log, journey, case_key, count(*) AS teams, sum(off_path) AS off_path,
        sum(off_steps) AS off_steps, max(returned) AS ping_pong
 FROM (
-  SELECT s.log, s.journey, s.case_id, s.target,
+  SELECT s.log, s.journey, s.case_key, s.target,
          max(CASE WHEN t.team IS NULL THEN 1 ELSE 0 END) AS off_path,
          sum(CASE WHEN s.source IS NOT NULL AND j.source IS NULL THEN 1 ELSE 0 END) AS off_steps,
          max(s.returned) AS returned
@@ -143,9 +148,9 @@ FROM (
   LEFT JOIN journey_teams t ON t.journey = s.journey AND t.team = s.target
   LEFT JOIN journey_steps j ON j.journey = s.journey AND j.source = s.source
                            AND j.target = s.target
-  GROUP BY s.log, s.journey, s.case_id, s.target
+  GROUP BY s.log, s.journey, s.case_key, s.target
 ) teams
-GROUP BY log, journey, case_id
+GROUP BY log, journey, case_key
 """
 
 # (name, statement): materialised in this order; MARKS and ACKS only with an acknowledge
@@ -176,7 +181,7 @@ GROUP BY r.log, r.team_value
 """
 
 TIES = """
-SELECT log, count(*) AS ties, count(DISTINCT case_id) AS cases
+SELECT log, count(*) AS ties, count(DISTINCT case_key) AS cases
 FROM stretches
 WHERE is_tie = 1
 GROUP BY log
@@ -243,7 +248,7 @@ def render(statement: str, *, quantile: str, start: float | None, end: float | N
     else:
         ack = {"ack_condition": f"activity = {literal(acknowledge_activity)}",
                "ack_ts": "a.ack_ts", "marks": "marks",
-               "ack_join": "LEFT JOIN acks a ON a.log = o.log AND a.case_id = o.case_id "
+               "ack_join": "LEFT JOIN acks a ON a.log = o.log AND a.case_key = o.case_key "
                            "AND a.stretch = o.place"}
     return statement.format(quantile=quantile, used=used, events=events, **bounds, **ack)
 
