@@ -64,9 +64,10 @@ def generate(folder: Path, cases: int, per_case: int, teams: int) -> dict[str, P
     """The log as CSV and Parquet (written by DuckDB, deterministic)."""
     import duckdb
 
+    folder = folder / f"{cases}x{per_case}x{teams}"  # one folder per size: switching is free
     folder.mkdir(parents=True, exist_ok=True)
     csv_path, parquet_path = folder / "events.csv", folder / "events.parquet"
-    stamp = folder / f"made-{cases}-{per_case}-{teams}"
+    stamp = folder / "made"
     if stamp.exists() and csv_path.exists() and parquet_path.exists():
         return {"csv": csv_path, "parquet": parquet_path}
     # each case moves through a few teams in runs of about three events, sometimes back
@@ -81,6 +82,7 @@ def generate(folder: Path, cases: int, per_case: int, teams: int) -> dict[str, P
     ORDER BY c, e
     """
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"COPY ({query}) TO '{csv_path}' (HEADER, DELIMITER ',')")
     con.execute(f"COPY ({query}) TO '{parquet_path}' (FORMAT parquet)")
     stamp.touch()
@@ -140,7 +142,7 @@ def main() -> int:
         floor, _, floor_out = measure("floor (bare DuckDB query)", [str(log), fmt], None, OUT,
                                       args.repeat)
         seconds, peak, out = measure("orglint evidence", ["orglint", "evidence", "--format",
-                                                          "json"], "orglint", ops_repo(OUT, log),
+                                                          "json"], "orglint", ops_repo(log.parent, log),
                                      args.repeat)
         handoffs = json.loads(out)["handoffs"]
         floor_handoffs = int(floor_out.split()[1])

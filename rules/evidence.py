@@ -8,6 +8,7 @@ the figure.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import Any
 
@@ -419,8 +420,11 @@ def log_quality(org: Org, evidence: Evidence | None) -> Iterator[Hit]:
     """Part of an event log could not be used: no figure may silently rest on less.
 
     Events without a case, with a missing or unparseable timestamp, or whose team value maps
-    to no team are left out of every figure; values mapped to a team the org does not declare
-    make boundaries nobody can contract. Each is counted here with the first place it occurs.
+    to no team are left out of every figure, each counted here with the first place it occurs.
+    A ``team_map`` entry whose team id the org does not declare is a slip in the map: it is
+    named at its place, with the closest team id, and its events are left out as unmapped.
+    Without a ``team_map`` the log's values are the team ids; those the org does not declare
+    make boundaries nobody can contract.
 
     Fails:
 
@@ -474,12 +478,28 @@ def log_quality(org: Org, evidence: Evidence | None) -> Iterator[Hit]:
             values = ", ".join(f"'{value}' {count}" for value, count in quality.unmapped_values)
             yield Hit(f"log '{name}': {quality.unmapped} of {total} events have a team value that "
                       f"maps to no team ({values}); they are left out", position=quality.where)
+        for key, team, where in quality.unknown_targets:
+            yield Hit(f"log '{name}': team_map maps '{key}' to '{team}', which is not a team of "
+                      f"the org{_closest(org, team)}; its events are left out as unmapped",
+                      position=where)
         if quality.unknown_teams:
             shown = ", ".join(f"'{team}'" for team in quality.unknown_teams[:5])
             more = len(quality.unknown_teams) - 5
             yield Hit(f"log '{name}': its teams {shown}{f' and {more} more' if more > 0 else ''} "
                       f"are not teams of the org; map them with 'team_map'",
                       position=quality.where)
+
+
+def _closest(org: Org, team: str) -> str:
+    """` (did you mean 'x'?)` with the org's closest team id, else the ids it has."""
+    close = difflib.get_close_matches(team, sorted(org.teams), n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean '{close[0]}'?)"
+    known = sorted(org.teams)
+    if not known:
+        return " (it declares no team)"
+    shown = ", ".join(known[:8]) + (f" and {len(known) - 8} more" if len(known) > 8 else "")
+    return f" (its teams: {shown})"
 
 
 @rule("EVD008", "timestamp-ties", severity="info", blocks_stage=4)

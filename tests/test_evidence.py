@@ -214,3 +214,23 @@ def test_a_log_that_does_not_exist_is_one_error(tmp_path):
     with pytest.raises(EvidenceError) as raised:
         observe(settings, prepare([load_text(ORG, "org.yaml")])[0])
     assert str(raised.value) == "orglint.yaml:2:10: log 'missing.csv' does not exist"
+
+
+@pytest.mark.parametrize(("config", "command_line", "message"), [
+    ("evidence:\n  engine: spark\n  logs: [{path: e.csv}]\n", None,
+     "orglint.yaml:2:11: 'engine: spark' needs PySpark: pip install 'orglint[spark]'"),
+    ("evidence:\n  logs: [{path: e.csv}]\n", "spark",
+     "--engine spark needs PySpark: pip install 'orglint[spark]'"),
+])
+def test_spark_missing_names_where_it_was_asked_for(tmp_path, monkeypatch, config, command_line,
+                                                      message):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # as if PySpark were not installed
+    (tmp_path / "orglint.yaml").write_text(config, encoding="utf-8")
+    (tmp_path / "e.csv").write_text(LOG, encoding="utf-8")
+    settings = load_config(tmp_path / "orglint.yaml", "orglint.yaml").evidence
+    assert settings is not None
+    with pytest.raises(EvidenceError) as raised:
+        observe(settings, prepare([load_text(ORG, "org.yaml")])[0], command_line)
+    assert str(raised.value) == message

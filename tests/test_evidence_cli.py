@@ -122,6 +122,21 @@ BAD_XES = '<?xml version="1.0"?>\n<log>\n  <trace>\n    <event></trace>\n</log>\
     ("include: ['*.yaml']\n", {},
      "orglint: error: the config has no 'evidence:' section naming event logs "
      "(see docs/evidence.md)"),
+    ("evidence:\n  journey: incident\n  logs: [{path: e.csv}]\n", {},
+     "orglint.yaml:2:3: config error: unknown field 'journey' in section 'evidence'; did you "
+     "mean the 'journey' of a log? it goes on each entry of 'logs'"),
+    ("evidence:\n  tem_map: {Desk: desk}\n  logs: [{path: e.csv}]\n", {},
+     "orglint.yaml:2:3: config error: unknown field 'tem_map' in section 'evidence'; did you "
+     "mean the 'team_map' of a log? it goes on each entry of 'logs'"),
+    ("evidence:\n  logs: [{path: e.csv, timestamp_format: '%d.%m.%Y %Q'}]\n",
+     {"e.csv": "case,timestamp,team\nc1,04.03.2024,desk\n"},
+     "orglint: error: orglint.yaml:2:42: timestamp_format '%d.%m.%Y %Q' is not a strptime "
+     "format: Failed to parse format specifier %d.%m.%Y %Q: Unrecognized format for "
+     "strftime/strptime: %Q"),
+    ("evidence:\n  logs: [{path: e.parquet}]\n", {"e.parquet": "case\n"},
+     "orglint: error: e.parquet: cannot read as Parquet: File too small to be a Parquet file"),
+    ("evidence:\n  logs: [{path: e.parquet}]\n", {"e.parquet": "PAR1" + "x" * 40 + "\n"},
+     "orglint: error: e.parquet: cannot read as Parquet: No magic bytes found at end of file"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, evidence, logs, message):
     for command in (["evidence"], ["check"]):
@@ -156,6 +171,28 @@ def test_an_empty_log_and_one_whose_teams_map_to_nothing_are_findings(tmp_path):
         "orglint.yaml:4:7: EVD007 [warning] log 'e.csv': 1 of 1 events have a team value that "
         "maps to no team ('Helpdesk' 1); they are left out",
     ]
+
+
+def test_a_file_with_nothing_in_it_is_a_log_without_events_in_every_format(tmp_path):
+    names = ["e.csv", "e.csv.gz", "e.xes", "e.xes.gz", "e.parquet"]
+    folder = ops_repo(tmp_path, "evidence:\n  logs:\n" + "".join(
+        f"    - {{path: {name}}}\n" for name in names), {
+        name: gzip.compress(b"") if name.endswith(".gz") else b"" for name in names})
+    done = orglint(folder, "check", "-q", "--select", "EVD007")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == [
+        f"orglint.yaml:{line}:7: EVD007 [warning] log '{name}' has no events"
+        for line, name in enumerate(names, start=3)]
+    data = json.loads(orglint(folder, "evidence", "--format", "json").stdout)
+    assert (data["events"], [log["events"] for log in data["logs"]]) == (0, [0] * 5)
+
+
+def test_compression_is_told_by_the_content_not_the_name(tmp_path):
+    log = "case,timestamp,team\nc1,2024-03-04T09:00:00Z,desk\nc1,2024-03-04T09:30:00Z,network\n"
+    folder = ops_repo(tmp_path, "evidence:\n  logs: [{path: plain.csv.gz}, {path: zipped.csv}]\n",
+                      {"plain.csv.gz": log, "zipped.csv": gzip.compress(log.encode())})
+    data = json.loads(orglint(folder, "evidence", "--format", "json").stdout)
+    assert (data["events"], data["handoffs"]) == (4, 2)
 
 
 def test_a_timestamp_format(tmp_path):

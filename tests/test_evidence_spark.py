@@ -58,3 +58,14 @@ def test_the_incident_log_mapped_to_three_lines():
             assert getattr(mine, kind).p90 == pytest.approx(getattr(theirs, kind).p90)
     assert (spark.events, spark.cases, spark.teams_per_case, spark.journeys) == (
         duck.events, duck.cases, duck.teams_per_case, duck.journeys)
+
+
+def test_a_file_with_nothing_in_it_is_a_log_without_events(tmp_path):
+    (tmp_path / "events.csv").write_text(LOG, encoding="utf-8")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    settings = parse({"k": 1, "min_support": 1, "logs": [
+        {"path": "events.csv", "journey": "incident"}, {"path": "empty.csv"}]},
+        tmp_path, lambda *path, **kind: None)
+    duck, spark = both(settings, prepare([load_text(ORG, "org.yaml")])[0])
+    assert [item.events for item in spark.quality] == [12, 0]
+    assert (spark.boundaries, spark.quality) == (duck.boundaries, duck.quality)

@@ -120,7 +120,9 @@ class LogQuality:
     outside_period: int = 0
     unmapped: int = 0  # events whose team value maps to no team
     unmapped_values: tuple[tuple[str, int], ...] = ()  # the most frequent, with counts
-    unknown_teams: tuple[str, ...] = ()  # mapped team ids that the org does not declare
+    unknown_teams: tuple[str, ...] = ()  # team ids taken as they stand that the org lacks
+    # team_map entries whose team id the org does not declare: (key, team id, where the id is)
+    unknown_targets: tuple[tuple[str, str, Position], ...] = ()
     ties: int = 0  # events tied in time with the previous event of another team
     tied_cases: int = 0
     sequenced: bool = False  # a sequence column breaks ties

@@ -60,7 +60,7 @@ def open_engine(settings: EvidenceSettings, name: str | None = None) -> Engine:
     if chosen == "spark":
         from orglint.evidence.spark import SparkEngine
 
-        return SparkEngine(settings)
+        return SparkEngine(settings, from_config=name is None)
     from orglint.evidence.duck import DuckDBEngine
 
     return DuckDBEngine(settings)
@@ -103,11 +103,10 @@ def _observe(engine: Engine, settings: EvidenceSettings, org: Org) -> Evidence:
                           acknowledge_activity=settings.acknowledge_activity,
                           literal=engine.literal)
 
-    values = _map_teams(engine, settings, run)
-    _declare(engine, org)
-    for name, statement in sql.STEPS:
-        if name != "acks" or settings.acknowledge_activity is not None:
-            engine.materialise(name, run(statement))
+    values = _map_teams(engine, settings, org, run)
+    _declare(engine, org, values.codes)
+    for name, statement in sql.steps(settings.acknowledge_activity):
+        engine.materialise(name, run(statement))
     results = {name: engine.query(run(statement)) for name, statement in sql.FIGURES.items()}
     people = engine.query(run(sql.PEOPLE_PER_CASE))[0][0] if person is not None else None
     return _evidence(settings, org, engine.name, results, values, people)
@@ -124,10 +123,15 @@ class Values:
     first: float | None = None
     last: float | None = None
     observed: set[str] = field(default_factory=set)  # team ids holding an event that counts
+    # team id -> the small number the SQL carries instead (in the order of the ids), and back
+    codes: dict[str, int] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
 
 
-def _map_teams(engine: Engine, settings: EvidenceSettings, run: Callable[[str], str]) -> Values:
-    """The ``team_map`` table from each log's distinct team values, and the totals."""
+def _map_teams(engine: Engine, settings: EvidenceSettings, org: Org,
+               run: Callable[[str], str]) -> Values:
+    """The ``team_map`` table from each log's distinct team values, and the totals. A value
+    the ``team_map`` sends to an id that is no team of the org is left out, as unmapped."""
     rows = []
     values = Values()
     for key, value, events, used, first, last, *quality in engine.query(run(sql.TEAM_VALUES)):
@@ -135,6 +139,8 @@ def _map_teams(engine: Engine, settings: EvidenceSettings, run: Callable[[str], 
         _add_quality(values.counts.setdefault(log.name, [0, 0, None, 0, None, 0, None, 0]),
                      [events, *quality[:-1]])
         team = log.team_map.team(value) if value is not None else None
+        if team is not None and log.team_map.entries and team not in org.teams:
+            team = None  # a mapped id that names no team: the map is wrong (EVD007 says where)
         if team is None:
             values.unmapped[log.name].append(("" if value is None else value, int(events)))
             continue
@@ -145,7 +151,11 @@ def _map_teams(engine: Engine, settings: EvidenceSettings, run: Callable[[str], 
             values.observed.add(team)
             values.first = first if values.first is None else min(values.first, first)
             values.last = last if values.last is None else max(values.last, last)
-    engine.table("team_map", (("log", "SMALLINT"), ("value", "VARCHAR"), ("team", "VARCHAR")), rows)
+    # the SQL carries a team as a small number: less to sort and hash than its id, per event
+    values.names = sorted({team for _, _, team in rows})
+    values.codes = {team: code for code, team in enumerate(values.names)}
+    engine.table("team_map", (("log", "SMALLINT"), ("value", "VARCHAR"), ("team", "SMALLINT")),
+                 [(key, value, values.codes[team]) for key, value, team in rows])
     return values
 
 
@@ -160,35 +170,43 @@ def _add_quality(total: list[Any], row: list[Any]) -> None:
             total[index] += int(value or 0)
 
 
-def _declare(engine: Engine, org: Org) -> None:
-    """The declared facts the SQL holds the logs against: SLAs and journey paths."""
-    slas: dict[tuple[str, str], tuple[float | None, float | None]] = {}
+def _declare(engine: Engine, org: Org, codes: dict[str, int]) -> None:
+    """The declared facts the SQL holds the logs against: SLAs and journey paths, with each
+    team as its number in ``codes`` (a team that holds no event has none, and can match
+    nothing)."""
+    slas: dict[tuple[int, int], tuple[float | None, float | None]] = {}
     for handoff in sorted(org.handoffs.values(), key=lambda item: item.id):
         if handoff.source is None or handoff.target is None or not handoff.sla:
             continue
-        pair = (handoff.source.id, handoff.target.id)
+        if handoff.source.id not in codes or handoff.target.id not in codes:
+            continue
+        pair = (codes[handoff.source.id], codes[handoff.target.id])
         ack = seconds(handoff.sla["acknowledge"]) if "acknowledge" in handoff.sla else None
         done = seconds(handoff.sla["complete"]) if "complete" in handoff.sla else None
         slas.setdefault(pair, (ack, done))
-    engine.table("sla", (("source", "VARCHAR"), ("target", "VARCHAR"), ("acknowledge_s", "DOUBLE"),
-                         ("complete_s", "DOUBLE")),
+    engine.table("sla", (("source", "SMALLINT"), ("target", "SMALLINT"),
+                         ("acknowledge_s", "DOUBLE"), ("complete_s", "DOUBLE")),
                  [(source, target, ack, done) for (source, target), (ack, done) in slas.items()])
-    teams: set[tuple[str, str]] = set()
-    steps: set[tuple[str, str, str]] = set()
+    teams: set[tuple[str, int]] = set()
+    steps: set[tuple[str, int, int]] = set()
     for journey in org.journeys.values():
-        teams.update((journey.id, ref.id) for ref in journey.path)
-        steps.update((journey.id, source.id, target.id) for _, source, target in journey.boundaries())
-    engine.table("journey_teams", (("journey", "VARCHAR"), ("team", "VARCHAR")), sorted(teams))
-    engine.table("journey_steps", (("journey", "VARCHAR"), ("source", "VARCHAR"),
-                                   ("target", "VARCHAR")), sorted(steps))
+        teams.update((journey.id, codes[ref.id]) for ref in journey.path if ref.id in codes)
+        steps.update((journey.id, codes[source.id], codes[target.id])
+                     for _, source, target in journey.boundaries()
+                     if source.id in codes and target.id in codes)
+    engine.table("journey_teams", (("journey", "VARCHAR"), ("team", "SMALLINT")), sorted(teams))
+    engine.table("journey_steps", (("journey", "VARCHAR"), ("source", "SMALLINT"),
+                                   ("target", "SMALLINT")), sorted(steps))
 
 
 def _evidence(settings: EvidenceSettings, org: Org, engine: str,
               results: dict[str, list[tuple[Any, ...]]], values: Values,
               people: float | None) -> Evidence:
-    latencies = {(row[0], row[1]): row[2:] for row in results["latencies"]}
+    names = values.names  # the SQL's team numbers -> team ids
+    latencies = {(names[row[0]], names[row[1]]): row[2:] for row in results["latencies"]}
     boundaries = []
-    for source, target, handoffs, cases, returns, bounced in results["boundary_counts"]:
+    for source_code, target_code, handoffs, cases, returns, bounced in results["boundary_counts"]:
+        source, target = names[source_code], names[target_code]
         ack_n, ack50, ack90, ack_over, done_n, done50, done90, done_over = latencies[(source, target)]
         contracts = tuple(sorted(item.id for item in org.handoffs_at(Ref("team", source),
                                                                     Ref("team", target))))
@@ -242,6 +260,8 @@ def _quality(settings: EvidenceSettings, org: Org, results: dict[str, list[tuple
         unknown = tuple(sorted(team for team in values.teams.get(log.name, ())
                                if team not in org.teams))
         tie_count, tied_cases = ties.get(log.name, (0, 0))
+        stray = tuple((key, team, where or log.where) for key, team, where in log.team_map.entries
+                      if team not in org.teams)
         out.append(LogQuality(
             log=log.name, where=log.where, events=events,
             missing_ts=missing, first_missing_ts=first_missing,
@@ -250,7 +270,7 @@ def _quality(settings: EvidenceSettings, org: Org, results: dict[str, list[tuple
             outside_period=outside,
             unmapped=sum(count for _, count in unmapped),
             unmapped_values=tuple(unmapped[:UNMAPPED_SHOWN]),
-            unknown_teams=unknown, ties=tie_count, tied_cases=tied_cases,
+            unknown_teams=unknown, unknown_targets=stray, ties=tie_count, tied_cases=tied_cases,
             sequenced=bool(log.columns.get("sequence")),
             row_word="line" if log.format == "xes" else "row",
         ))

@@ -22,7 +22,10 @@ evidence:
 from __future__ import annotations
 
 import datetime
+import difflib
+import gzip
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,6 +91,8 @@ class TeamMap:
 
     exact: tuple[tuple[str, str], ...] = ()
     patterns: tuple[tuple[re.Pattern[str], str], ...] = ()
+    # every entry as the config wrote it: (key, team id, where the team id stands)
+    entries: tuple[tuple[str, str, Position | None], ...] = ()
 
     def team(self, value: str) -> str | None:
         """The team id of a log value, or None when it maps to no team."""
@@ -120,6 +125,7 @@ class LogSpec:
     where: Position  # the log's entry in the config
     journey: str | None = None
     timestamp_format: str | None = None
+    timestamp_format_where: Position | None = None  # where the config writes it
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,7 @@ class EvidenceSettings:
     memory_limit: str = "1GB"
     people: People | None = None
     where: Position = field(default_factory=lambda: Position("orglint.yaml", 1, 1))
+    engine_where: Position | None = None  # where the config names the engine, if it does
 
     @property
     def period_bounds(self) -> tuple[float | None, float | None]:
@@ -185,6 +192,8 @@ def parse(data: dict[str, Any], root: Path, position: Any) -> EvidenceSettings:
             team_map=_team_map(entry.get("team_map") or {}, position, index),
             where=position("evidence", "logs", index),
             journey=entry.get("journey"), timestamp_format=entry.get("timestamp_format"),
+            timestamp_format_where=(position("evidence", "logs", index, "timestamp_format")
+                                    if entry.get("timestamp_format") else None),
         ))
     period = data.get("period") or {}
     if period.get("from") and period.get("to") and period["from"] > period["to"]:
@@ -203,6 +212,7 @@ def parse(data: dict[str, Any], root: Path, position: Any) -> EvidenceSettings:
         memory_limit=data.get("memory_limit", "1GB"),
         people=People(people["column"], people["key_env"]) if people else None,
         where=position("evidence"),
+        engine_where=position("evidence", "engine") if "engine" in data else None,
     )
 
 
@@ -217,6 +227,8 @@ def _format_of(path: str) -> str | None:
 
 def _team_map(raw: dict[str, str], position: Any, index: int) -> TeamMap:
     exact, patterns = [], []
+    entries = tuple((key, team, position("evidence", "logs", index, "team_map", key))
+                    for key, team in raw.items())
     for key, team in raw.items():
         if key.startswith(PATTERN_PREFIX):
             try:
@@ -226,7 +238,45 @@ def _team_map(raw: dict[str, str], position: Any, index: int) -> TeamMap:
                                     f"'{key}' is not a regular expression: {exc}") from exc
         else:
             exact.append((key, team))
-    return TeamMap(tuple(exact), tuple(patterns))
+    return TeamMap(tuple(exact), tuple(patterns), entries)
+
+
+def misplaced(name: str) -> str | None:
+    """A hint for an unknown key written on the ``evidence:`` section itself that is (or is
+    close to) a key of each log: ``journey`` -> "did you mean 'logs[].journey'? ..."; None
+    when it is not."""
+    close = difflib.get_close_matches(name, list(LOG_SCHEMA), n=1, cutoff=0.6)
+    if not close:
+        return None
+    return f"did you mean the '{close[0]}' of a log? it goes on each entry of 'logs'"
+
+
+def gzipped(path: Path) -> bool:
+    """Whether the file is gzip-compressed, by its first bytes (never by its name)."""
+    with open(path, "rb") as probe:
+        return probe.read(2) == b"\x1f\x8b"
+
+
+def empty_file(path: Path) -> bool:
+    """Whether a log file holds nothing (a gzip file: nothing once decompressed): a log
+    without events, whatever its format. False when it cannot be read: the reader says why."""
+    try:
+        if path.stat().st_size == 0:
+            return True
+        if gzipped(path):
+            with gzip.open(path, "rb") as stream:
+                return not stream.read(1)
+    except (OSError, EOFError, zlib.error):
+        return False
+    return False
+
+
+def reason(exc: BaseException) -> str:
+    """An engine's error as one line without its class (``Invalid Input Error: ``) or the
+    absolute paths it names."""
+    lines = str(exc).strip().splitlines()
+    text = lines[0] if lines else type(exc).__name__
+    return re.sub(r"^[A-Z][A-Za-z ]*(Error|Exception):\s*", "", text)
 
 
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}

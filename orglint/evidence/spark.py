@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from orglint.evidence import xes
-from orglint.evidence.settings import EvidenceError, EvidenceSettings, LogSpec
+from orglint.evidence.settings import EvidenceError, EvidenceSettings, LogSpec, empty_file
 
 RAW = ("log", "journey", "case_id", "ts", "ts_status", "row_no", "seq", "team_value", "activity",
-       "person")
+       "person", "event_no")
+RAW_TYPES = ("int", "string", "string", "double", "int", "bigint", "double", "string", "string",
+             "string", "bigint")
 TYPES = {"VARCHAR": "string", "DOUBLE": "double", "INTEGER": "int", "BIGINT": "bigint",
          "SMALLINT": "int"}
 # strftime directives -> Java DateTimeFormatter patterns
@@ -57,11 +59,14 @@ class SparkEngine:
     name = "spark"
     quantile = "percentile"
 
-    def __init__(self, settings: EvidenceSettings) -> None:
+    def __init__(self, settings: EvidenceSettings, from_config: bool = False) -> None:
         try:
             from pyspark.sql import SparkSession
         except ImportError as exc:
-            raise EvidenceError(None, "--engine spark needs PySpark: pip install "
+            # name the setting where it was made: the config's key, or the command line's
+            where, asked = ((settings.engine_where, "'engine: spark'") if from_config
+                            else (None, "--engine spark"))
+            raise EvidenceError(where, f"{asked} needs PySpark: pip install "
                                 "'orglint[spark]'") from exc
         self.folder = tempfile.TemporaryDirectory(prefix="orglint-spark-")
         builder = (SparkSession.builder.appName("orglint-evidence")
@@ -95,8 +100,12 @@ class SparkEngine:
 
         if not log.path.is_file() and not log.path.is_dir():
             raise EvidenceError(log.where, f"log '{log.display}' does not exist")
-        frame = (self._xes_frame(log, person) if log.format == "xes"
-                 else self._tabular_frame(log, person, F))
+        if log.path.is_file() and empty_file(log.path):  # a log without events (EVD007)
+            frame = self.spark.createDataFrame([], ", ".join(
+                f"{name} {kind}" for name, kind in zip(RAW, RAW_TYPES, strict=True)))
+        else:
+            frame = (self._xes_frame(log, person) if log.format == "xes"
+                     else self._tabular_frame(log, person, F))
         self.loaded += 1
         self.raw = frame if self.raw is None else self.raw.unionByName(frame)
         self.raw.createOrReplaceTempView("raw_events")
@@ -138,7 +147,7 @@ class SparkEngine:
                 try:
                     pattern = java_pattern(log.timestamp_format)
                 except ValueError as exc:
-                    raise EvidenceError(log.where, str(exc)) from exc
+                    raise EvidenceError(log.timestamp_format_where or log.where, str(exc)) from exc
                 parsed = F.to_timestamp(ts_col, pattern).cast("double")
             else:
                 parsed = F.to_timestamp(ts_col).cast("double")
@@ -169,7 +178,7 @@ class SparkEngine:
         return staged.select(
             "log", "journey", "case_id", "ts", status.cast("int").alias("ts_status"), "row_no",
             F.coalesce(F.col("seq"), F.col("row_no").cast("double")).alias("seq"),
-            "team_value", "activity", "person")
+            "team_value", "activity", "person", F.col("row_no").alias("event_no"))
 
     def _xes_frame(self, log: LogSpec, person: tuple[str, Callable[[str], str]] | None) -> Any:
         target = Path(self.folder.name) / f"xes-{len(self.views)}.csv"
@@ -188,7 +197,9 @@ class SparkEngine:
             F.coalesce(F.col("journey"), F.lit(log.journey).cast("string")).alias("journey"),
             "case_id", "ts", "ts_status", "row_no",
             F.coalesce(F.col("seq").cast("double"), F.col("row_no").cast("double")).alias("seq"),
-            "team_value", "activity", "person")
+            "team_value", "activity", "person",
+            # a line may hold several events: a number of their own, unique (not consecutive)
+            F.monotonically_increasing_id().alias("event_no"))
 
     # -- computing -----------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO
 from xml.parsers import expat
 
-from orglint.evidence.settings import EvidenceError, LogSpec
+from orglint.evidence.settings import EvidenceError, LogSpec, gzipped
 from orglint.finding import Position
 
 ATTRIBUTE_TAGS = frozenset({"string", "date", "int", "float", "boolean", "id"})
@@ -86,9 +86,7 @@ _SCOPE = {"case": "trace", "timestamp": "event", "team": "event", "activity": "e
 
 
 def _open(path: Path) -> IO[bytes]:
-    with open(path, "rb") as probe:
-        magic = probe.read(2)
-    if magic == b"\x1f\x8b":
+    if gzipped(path):
         return gzip.GzipFile(path, "rb")  # type: ignore[return-value]
     return open(path, "rb")
 

@@ -103,6 +103,13 @@ def validate_config(data: dict[str, Any], document: Document) -> list[tuple[Posi
                 f"; expected one of: {', '.join(sorted(CONFIG_SCHEMA))}")
         elif message.startswith("section '"):
             message = "key '" + message[len("section '"):]
+        elif message.startswith("unknown field '") and "in section 'evidence';" in message \
+                and "did you mean" not in message:
+            from orglint.evidence.settings import misplaced
+
+            hint = misplaced(message.split("'")[1])
+            if hint:
+                message = message.split(";", 1)[0] + "; " + hint
         assert hit.position is not None
         problems.append((hit.position, message))
     problems.sort(key=lambda problem: (problem[0].line, problem[0].column))
