@@ -16,7 +16,7 @@ import pytest
 from orglint.commands import main
 from orglint.load.discover import Glob
 
-BROKEN = "teams:\n  support: {name: Support, lead: nobody}\n"
+BROKEN = "teams:\n  support: {name: Support, leed: ana}\n"
 
 
 def reference(pattern: str) -> re.Pattern[str]:
@@ -84,7 +84,7 @@ def test_many_stars_never_blow_up(tmp_path):
 
 def check(capsys, monkeypatch, cwd: Path, *argv: str) -> tuple[int, str, str]:
     monkeypatch.chdir(cwd)
-    code = main(["check", "--no-cache", "--select", "ORG001,ORG003", *argv])
+    code = main(["check", "--no-cache", "--select", "ORG001,ORG002", *argv])
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
     return code, out, err
@@ -111,8 +111,8 @@ def test_a_linked_file_is_shown_at_its_link_in_every_format(linked, capsys, monk
     assert code == 1
     assert out.splitlines()[:2] == [
         "org/gone.yaml:1:1: ORG001 [error] cannot read file: No such file or directory",
-        "org/support.yaml:2:34: ORG003 [error] team 'support' field 'lead' names unknown "
-        "person 'nobody'",
+        "org/support.yaml:2:28: ORG002 [error] unknown field 'leed' in team 'support'; "
+        "did you mean 'lead'?",
     ]
     _, out, _ = check(capsys, monkeypatch, linked, "--format", "sarif")
     uris = [result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
@@ -128,8 +128,8 @@ def test_a_named_link_is_shown_as_named(linked, capsys, monkeypatch):
     assert code == 1
     assert out.splitlines()[:2] == [
         "gone.yaml:1:1: ORG001 [error] cannot read file: No such file or directory",
-        "support.yaml:2:34: ORG003 [error] team 'support' field 'lead' names unknown person "
-        "'nobody'"]
+        "support.yaml:2:28: ORG002 [error] unknown field 'leed' in team 'support'; did you "
+        "mean 'lead'?"]
     code, out, err = check(capsys, monkeypatch, linked / "org", "gone.yaml")
     assert (code, out, err) == (2, "", "orglint: error: path 'gone.yaml' does not exist\n")
 

@@ -118,5 +118,6 @@ def test_a_config_error_is_one_line_whatever_the_value_holds(hostile, capsys):
     code = main(["check", "--no-cache"])
     out, err = capsys.readouterr()
     assert (code, out) == (2, "")
-    assert err == ("orglint.yaml:1:10: config error: key 'fail_on' is 'err\u240aor\u241b[31m'; "
+    # the value as it would be written in a double-quoted YAML string, on one line
+    assert err == ("orglint.yaml:1:10: config error: key 'fail_on' is 'err\\nor\\x1b[31m'; "
                    "expected one of: error, warning, info\n")
