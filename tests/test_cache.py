@@ -233,3 +233,100 @@ def test_merge_sources_and_collection_keys_survive_the_cache(tmp_path, monkeypat
         outputs.append(out)
     assert outputs[0] == outputs[1]
     assert "ORG001" in outputs[0]
+
+
+# -- whatever stands where the pack goes: read only a bounded regular file ---------------------
+
+PROBE = """
+import resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # a runaway read fails, not the machine
+from orglint.load.cache import ParseCache
+cache = ParseCache(Path(sys.argv[1]), "repo")
+entry = cache.get(cache.key(sys.argv[2].encode(), "org.yaml"))
+cache.put(cache.key(sys.argv[2].encode(), "org.yaml"), b"x")
+cache.save()
+print(entry is None, cache.hits, cache.misses, cache.writable)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)  # peak memory, MiB
+"""
+
+
+def probe(folder: Path) -> str:
+    """A fresh process looks TEXT up in the cache under ``folder``, then saves: what it says."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", PROBE, str(folder), TEXT.decode()],
+                          capture_output=True, text=True, timeout=60, env=dict(os.environ))
+    assert done.stderr == ""
+    said, peak = done.stdout.splitlines()
+    assert int(peak) < 300, f"{peak} MiB read"
+    return said
+
+
+def plant(folder: Path, what: str) -> Path:
+    """Put ``what`` where the pack of scope "repo" goes; the place."""
+    place = stored(folder)._pack
+    assert place is not None
+    place.unlink()
+    if what == "fifo":
+        os.mkfifo(place)
+    elif what == "zero":
+        place.symlink_to("/dev/zero")
+    elif what == "folder":
+        place.mkdir()
+    elif what == "link to a good pack":
+        good = stored(folder.parent / "elsewhere")._pack
+        assert good is not None
+        place.symlink_to(good)
+    return place
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and /dev/zero")
+@pytest.mark.parametrize("what", ["fifo", "zero", "folder", "link to a good pack"])
+def test_a_pack_that_is_not_a_regular_file_is_a_miss_never_a_hang(tmp_path, what):
+    """A pull request can plant anything at the cache's predictable path."""
+    place = plant(tmp_path / "c", what)
+    if what == "folder":  # a folder is never removed: the run does not write the cache
+        assert probe(tmp_path / "c") == "True 0 1 False"
+        assert place.is_dir()
+        return
+    assert probe(tmp_path / "c") == "True 0 1 True"
+    # the run wrote its own pack in the planted thing's place, a regular file
+    assert place.is_file() and not place.is_symlink()
+    assert ParseCache(tmp_path / "c", "repo").get(ParseCache(None).key(TEXT, "org.yaml")) is None
+
+
+def test_a_pack_over_the_size_cap_is_not_read(tmp_path, monkeypatch):
+    import orglint.load.cache
+
+    stored(tmp_path / "c")
+    key = ParseCache(None).key(TEXT, "org.yaml")
+    size = the_pack(tmp_path / "c").stat().st_size
+    monkeypatch.setattr(orglint.load.cache, "MAX_PACK_BYTES", size - 1)
+    assert ParseCache(tmp_path / "c", "repo").get(key) is None
+    monkeypatch.setattr(orglint.load.cache, "MAX_PACK_BYTES", size)
+    assert ParseCache(tmp_path / "c", "repo").get(key) is not None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_planted_as_the_cache_tag_does_not_hang_the_first_write(tmp_path):
+    (tmp_path / "c").mkdir()
+    os.mkfifo(tmp_path / "c" / "CACHEDIR.TAG")
+    assert probe(tmp_path / "c") == "True 0 1 True"
+    assert (tmp_path / "c" / "CACHEDIR.TAG").is_file()
+
+
+def test_a_planted_pickle_that_would_run_code_runs_nothing(tmp_path):
+    """Signed with a key the attacker does not have, or not: the pack is never unpickled
+    beyond orglint's own value types."""
+    ran = tmp_path / "ran"
+
+    class Exploit:
+        def __reduce__(self):
+            return (os.mkdir, (str(ran),))
+
+    place = stored(tmp_path / "c")._pack
+    assert place is not None
+    place.write_bytes(os.urandom(32) + pickle.dumps({"k": Exploit()}))
+    assert probe(tmp_path / "c") == "True 0 1 True"
+    assert not ran.exists()

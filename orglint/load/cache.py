@@ -15,17 +15,22 @@ A cache must never change a result or break a run:
 - a pack is signed (HMAC) with a key kept outside the checked repo, and read with an
   unpickler that builds nothing but orglint's own value types: a pack planted in the repo,
   truncated or corrupt is empty, never code and never a different result;
+- a pack and the key are read only from regular files, opened without following a link and
+  without waiting on a pipe, and only up to a size cap: a FIFO, a device or a link planted
+  where the pack goes is a miss, never a hang;
 - any error while reading is a miss; any error while writing turns writing off for the run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import hmac
 import io
 import os
 import pickle
+import stat
 import sys
 import tempfile
 import warnings
@@ -44,6 +49,9 @@ ENV_FOLDER = "ORGLINT_CACHE_DIR"
 # parse in two processes only when the files to parse are at least this large (bytes)
 PARALLEL_BYTES = 512 * 1024
 _SIGNATURE = hashlib.sha256().digest_size
+# the largest pack read back (bytes): far above what a 100,000-person org fills
+MAX_PACK_BYTES = 2 * 1024 * 1024 * 1024
+_KEY_BYTES = 32
 
 # an entry is plain data (tuples, dicts, lists, strings, numbers) and these value types
 _ALLOWED = {
@@ -110,14 +118,21 @@ def dump(loaded: LoadedFile) -> bytes:
     return _dumps((FORMAT, rest, documents))
 
 
+# what a step of a path in the position index may be for its entry to load back: the types
+# of YAML keys and list indexes, all of which the entry's unpickler builds
+_STEPS = frozenset({str, int, float, bool, type(None), datetime.date})
+
+
 def _plain(table: dict[Any, Any]) -> dict[Any, Any]:
     """A position index without the places of what the data does not hold: values under a
-    merge key or a collection used as a key are marked by a bare ``object()`` in their path,
-    which no entry may hold (and nothing asks for their place once the file is parsed)."""
-    if not any(type(step) is object for path in table for step in path):
+    merge key or a collection used as a key are marked by a bare ``object()`` in their path;
+    any step of another type than ``_STEPS`` is dropped with its path, so that every entry
+    written loads back whole (nothing asks for those places once the file is parsed)."""
+    steps = _STEPS
+    if all(type(step) in steps for path in table for step in path):
         return table
     return {path: pos for path, pos in table.items()
-            if not any(type(step) is object for step in path)}
+            if all(type(step) in steps for step in path)}
 
 
 def undump(payload: bytes) -> LoadedFile:
@@ -220,22 +235,18 @@ class ParseCache:
         try:
             if not self._pack.parent.is_dir():
                 _make_folder(self._pack.parent, self.folder)
-            handle, temporary = tempfile.mkstemp(dir=self._pack.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(self._sign(body) + body)
-                os.replace(temporary, self._pack)  # readers see the old pack or the new one
-            except BaseException:
-                _remove(temporary)
-                raise
+            # readers see the old pack or the new one
+            write_whole(self._pack, self._sign(body) + body)
         except OSError:  # read-only checkout, full disk: run without writing the cache
             self.writable = False
         self._changed = False
 
     def _read(self) -> dict[str, bytes]:
         assert self._pack is not None
+        blob = read_regular(self._pack, MAX_PACK_BYTES)
+        if blob is None:
+            return {}
         try:
-            blob = self._pack.read_bytes()
             signature, body = blob[:_SIGNATURE], blob[_SIGNATURE:]
             if not hmac.compare_digest(signature, self._sign(body)):
                 return {}  # not written with this user's key: planted, copied or damaged
@@ -251,14 +262,61 @@ class ParseCache:
         return hmac.new(self._secret, body, hashlib.sha256).digest()
 
 
+def read_regular(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes; None for
+    anything else (missing, a link, a FIFO, a device, a folder, larger, unreadable). Opens
+    without following a final link and without blocking on a FIFO, then checks what it
+    opened, so nothing planted at ``path`` can hang the run or fill memory."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) \
+        | getattr(os, "O_BINARY", 0)
+    try:
+        handle = os.open(path, flags)
+    except (OSError, ValueError):
+        return None
+    try:
+        found = os.fstat(handle)
+        if not stat.S_ISREG(found.st_mode) or found.st_size > limit:
+            return None
+        chunks, left = [], limit + 1
+        while left > 0:  # a file growing while it is read still stops at the cap
+            chunk = os.read(handle, min(left, 1 << 24))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        blob = b"".join(chunks)
+        return blob if len(blob) <= limit else None
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
+def write_whole(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder renamed into
+    place: readers see the old file or the new one, and whatever stood at ``path`` (a link, a
+    FIFO) is replaced, never written through. ``mode`` sets the permissions. Raises
+    ``OSError``."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        _remove(temporary)
+        raise
+
+
 def _make_folder(folder: Path, root: Path | None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if root is not None and not (root / ".gitignore").exists():
         # like pytest and ruff: the cache says it is one, and keeps itself out of git
-        (root / ".gitignore").write_text("# created by orglint\n*\n", encoding="utf-8")
-        (root / "CACHEDIR.TAG").write_text(
-            "Signature: 8a477f597d28d172789f06886806bc55\n"
-            "# This file is a cache directory tag created by orglint.\n", encoding="utf-8")
+        write_whole(root / ".gitignore", b"# created by orglint\n*\n")
+        write_whole(root / "CACHEDIR.TAG",
+                    b"Signature: 8a477f597d28d172789f06886806bc55\n"
+                    b"# This file is a cache directory tag created by orglint.\n")
 
 
 def _remove(path: str) -> None:
@@ -272,25 +330,18 @@ def _secret() -> bytes | None:
     later run, and the cache stays off."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     path = Path(base) / "orglint" / "cache-key"
-    try:
-        secret = path.read_bytes()
-        if len(secret) >= 32:
-            return secret
-    except OSError:
-        pass
+    secret = read_regular(path, 4096)
+    if secret is not None and len(secret) >= _KEY_BYTES:
+        return secret
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as out:
-            out.write(os.urandom(32))
-        os.chmod(temporary, 0o600)
         # racing runs may each put a key here: the last one stays, and the packs signed
         # with the others are misses next time, never trusted
-        os.replace(temporary, path)
-        secret = path.read_bytes()
+        write_whole(path, os.urandom(_KEY_BYTES), 0o600)
     except OSError:
         return None
-    return secret if len(secret) >= 32 else None
+    secret = read_regular(path, 4096)
+    return secret if secret is not None and len(secret) >= _KEY_BYTES else None
 
 
 def cache_folder(config_root: Path | None, configured: str | None, cwd: Path) -> Path:
