@@ -161,13 +161,47 @@ def damage(path: Path, how: str) -> None:
 def test_a_damaged_cache_is_a_miss_never_a_different_result(cli, org, reference, spy, how,
                                                              parsed):
     check_json(cli)
+    results(org).unlink()  # the parse pack is read only when the result is not stored
     damage(pack(org), how)
     spy.clear()
     assert check_json(cli) == reference
     assert spy["parsed here"] == parsed
+    results(org).unlink()
     spy.clear()
     assert check_json(cli) == reference  # the pack was written whole again
     assert spy["parsed here"] == 0
+
+
+def results(org: Path) -> Path:
+    (found,) = (org / ".orglint_cache").rglob("*.results")
+    return found
+
+
+@pytest.mark.parametrize("how", ["truncated", "empty", "flipped", "forged", "code",
+                                 "bad entry"])
+def test_a_damaged_results_file_is_a_miss_never_a_different_result(cli, org, reference, spy,
+                                                                    how):
+    check_json(cli)
+    place = results(org)
+    blob = place.read_bytes()
+    signature, body = blob[:32], blob[32:]
+    entries = pickle.loads(body)
+    if how == "forged":  # "no findings", without the signing key
+        for key, payload in entries.items():
+            entry = pickle.loads(payload)
+            entry["findings"] = []
+            entries[key] = pickle.dumps(entry)
+        place.write_bytes(signature + pickle.dumps(entries))
+    elif how == "bad entry":  # correctly signed, the value does not load
+        entries = {key: payload[:50] for key, payload in entries.items()}
+        body = pickle.dumps(entries)
+        place.write_bytes(orglint.load.cache.ParseCache(Path("."))._sign(body) + body)
+    else:
+        damage(place, how)
+    spy.clear()
+    assert check_json(cli) == reference
+    assert spy["parsed here"] == 0  # computed again from the parse cache
+    assert check_json(cli) == reference  # and stored whole again
 
 
 def test_an_unwritable_cache_never_fails_the_run(cli, org, reference):

@@ -57,6 +57,9 @@ _KEY_BYTES = 32
 _ALLOWED = {
     ("orglint.finding", "Hit"),
     ("orglint.finding", "Position"),
+    ("orglint.finding", "Finding"),
+    ("orglint.engine.waivers", "Waiver"),
+    ("orglint.engine.stage", "Stage"),
     ("datetime", "date"),
 }
 
@@ -231,35 +234,96 @@ class ParseCache:
         ``OSError`` (read-only checkout, full disk) turns writing off instead of raising."""
         if not (self.writable and self._changed) or self._pack is None:
             return
-        body = pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            if not self._pack.parent.is_dir():
-                _make_folder(self._pack.parent, self.folder)
-            # readers see the old pack or the new one
-            write_whole(self._pack, self._sign(body) + body)
-        except OSError:  # read-only checkout, full disk: run without writing the cache
-            self.writable = False
+        if not _write_signed(self._pack, self.folder, self._secret, self._used):
+            self.writable = False  # read-only checkout, full disk: run without writing it
         self._changed = False
 
     def _read(self) -> dict[str, bytes]:
         assert self._pack is not None
-        blob = read_regular(self._pack, MAX_PACK_BYTES)
-        if blob is None:
-            return {}
-        try:
-            signature, body = blob[:_SIGNATURE], blob[_SIGNATURE:]
-            if not hmac.compare_digest(signature, self._sign(body)):
-                return {}  # not written with this user's key: planted, copied or damaged
-            entries = _Unpickler(io.BytesIO(body)).load()
-        except Exception:  # missing, truncated, corrupt: an empty cache
-            return {}
-        if not isinstance(entries, dict):
-            return {}
-        return {key: value for key, value in entries.items()
-                if isinstance(key, str) and isinstance(value, bytes)}
+        return _read_signed(self._pack, self._secret)
 
     def _sign(self, body: bytes) -> bytes:
-        return hmac.new(self._secret, body, hashlib.sha256).digest()
+        return _sign(self._secret, body)
+
+
+def _sign(secret: bytes, body: bytes) -> bytes:
+    return hmac.new(secret, body, hashlib.sha256).digest()
+
+
+def _read_signed(path: Path, secret: bytes) -> dict[str, bytes]:
+    """The entries (key -> payload) of a signed file; empty for anything that is not a
+    bounded regular file signed with ``secret`` and holding such a table."""
+    blob = read_regular(path, MAX_PACK_BYTES)
+    if blob is None:
+        return {}
+    try:
+        signature, body = blob[:_SIGNATURE], blob[_SIGNATURE:]
+        if not hmac.compare_digest(signature, _sign(secret, body)):
+            return {}  # not written with this user's key: planted, copied or damaged
+        entries = _Unpickler(io.BytesIO(body)).load()
+    except Exception:  # truncated, corrupt: an empty cache
+        return {}
+    if not isinstance(entries, dict):
+        return {}
+    return {key: value for key, value in entries.items()
+            if isinstance(key, str) and isinstance(value, bytes)}
+
+
+def _write_signed(path: Path, root: Path | None, secret: bytes, entries: dict[str, bytes]
+                  ) -> bool:
+    """Write the signed file whole (temporary file, then rename); False on an ``OSError``."""
+    body = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        if not path.parent.is_dir():
+            _make_folder(path.parent, root)
+        write_whole(path, _sign(secret, body) + body)  # readers see the old file or the new
+    except OSError:
+        return False
+    return True
+
+
+class ResultStore:
+    """Whole results of one scope (``check`` in ``orglint.incremental``) beside its parse
+    pack, in one signed file: the ``KEEP`` most recent, each under a key of everything the
+    result depends on. A value is read with an unpickler that builds nothing but orglint's
+    value types (findings, waivers, stages); anything unreadable is a miss. No method
+    raises for a broken cache."""
+
+    KEEP = 4
+
+    def __init__(self, cache: ParseCache) -> None:
+        self.enabled = cache.enabled
+        self.writable = cache.writable
+        self._secret = cache._secret
+        self._folder = cache.folder
+        self._path = cache._pack.with_suffix(".results") if cache._pack is not None else None
+        self._entries: dict[str, bytes] | None = None
+
+    def get(self, key: str) -> Any:
+        """The value stored under ``key``, or None."""
+        if not self.enabled or self._path is None:
+            return None
+        if self._entries is None:
+            self._entries = _read_signed(self._path, self._secret)
+        payload = self._entries.get(key)
+        if payload is None:
+            return None
+        try:
+            return _Unpickler(io.BytesIO(payload)).load()
+        except Exception:  # a value that does not load: the result is computed instead
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        """Store ``value`` under ``key`` and write the file, keeping the ``KEEP`` most recent
+        values; an ``OSError`` turns writing off."""
+        if not self.writable or self._path is None:
+            return
+        if self._entries is None:
+            self._entries = _read_signed(self._path, self._secret)
+        others = [(k, v) for k, v in self._entries.items() if k != key][: self.KEEP - 1]
+        self._entries = {key: _dumps(value), **dict(others)}
+        if not _write_signed(self._path, self._folder, self._secret, self._entries):
+            self.writable = False
 
 
 def read_regular(path: Path, limit: int) -> bytes | None:
@@ -367,24 +431,34 @@ def _parse_jobs(jobs: Sequence[Job]) -> list[tuple[int, bytes]]:
     return [(index, dump(parse(raw, shown))) for index, raw, shown, _ in jobs]
 
 
+def read_file(path: str, shown: str) -> bytes | LoadedFile:
+    """A file's bytes (past ``MAX_FILE_BYTES``, just enough for ``load_bytes`` to refuse it),
+    or, when it cannot be read, a ``LoadedFile`` with one problem: never an exception."""
+    try:
+        with open(path, "rb") as handle:
+            # past the limit load_bytes refuses; read(n) would allocate n bytes up front
+            large = os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES
+            return handle.read(MAX_FILE_BYTES + 1) if large else handle.read()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        hit = Hit(f"cannot read file: {reason}", position=Position(shown, 1, 1))
+        return LoadedFile(shown, [], [hit])
+
+
 def load_many(files: Sequence[tuple[str, str]], cache: ParseCache,
-              parallel: bool | None = None) -> list[LoadedFile]:
+              parallel: bool | None = None,
+              read: Sequence[bytes | LoadedFile] | None = None) -> list[LoadedFile]:
     """One parsed file per ``(path, display)`` pair, in order: from ``cache`` when it has the
     entry, else parsed (in two processes when ``parallel``; None decides by size, at least
     ``PARALLEL_BYTES`` to parse on a machine with more than one core); then the cache is saved.
+    ``read`` holds what ``read_file`` gave for each pair, when the caller read them already.
     A file that cannot be read is a ``LoadedFile`` with one problem, never an exception."""
     results: list[LoadedFile | None] = [None] * len(files)
     jobs: list[Job] = []
     for index, (path, shown) in enumerate(files):
-        try:
-            with open(path, "rb") as handle:
-                # past the limit load_bytes refuses; read(n) would allocate n bytes up front
-                large = os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES
-                raw = handle.read(MAX_FILE_BYTES + 1) if large else handle.read()
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            hit = Hit(f"cannot read file: {reason}", position=Position(shown, 1, 1))
-            results[index] = LoadedFile(shown, [], [hit])
+        raw = read_file(path, shown) if read is None else read[index]
+        if isinstance(raw, LoadedFile):
+            results[index] = raw
             continue
         key = cache.key(raw, shown) if cache.enabled else ""
         cached = cache.get(key) if cache.enabled else None
