@@ -56,11 +56,11 @@ def check_files(files: Sequence[Path], cwd: Path, settings: Settings, registry: 
     waivers, stage, baseline), whether the result is read back or computed; a computed
     result is stored.
     """
-    from orglint.load.cache import ResultStore, load_many, read_file
+    from orglint.load.cache import load_many, read_file
 
     named = [(str(path), display(path, cwd, resolved=True)) for path in files]
     read = [read_file(path, shown) for path, shown in named]
-    store = ResultStore(parse_cache)
+    store = parse_cache.results()
     key = result_key(registry, config, settings, [shown for _, shown in named], read)
 
     def load() -> list[LoadedFile]:
@@ -102,6 +102,14 @@ def result_key(registry: Registry, config: Config, settings: Settings, shown: Se
         else:
             digest.update(hashlib.sha256(raw).digest())
     return digest.hexdigest()
+
+
+def revision_key(registry: Registry, config: Config, settings: Settings,
+                 parts: Sequence[str]) -> str:
+    """``result_key`` for a result that ``parts`` determine instead of files (a git tree id
+    and where in it the check runs): what the settings, config and code add is the same."""
+    return result_key(registry, config, settings, ["\0" + part for part in parts],
+                      [b""] * len(parts))
 
 
 _CODE: dict[tuple[str, ...], str] = {}

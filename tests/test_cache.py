@@ -348,18 +348,10 @@ ORG_FILES = {
 
 @pytest.fixture
 def judged(monkeypatch):
-    """Counts the checks that ran rules (the others were read back)."""
-    import orglint.session
+    """Counts the orgs built and judged (the other results were read back)."""
+    import orglint.engine.check
 
-    runs: list[int] = []
-    real = orglint.session.run_check
-
-    def counting(*args, **kwargs):
-        runs.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(orglint.session, "run_check", counting)
-    return runs
+    return counted(monkeypatch, orglint.engine.check, "prepare")
 
 
 @pytest.fixture
@@ -491,20 +483,13 @@ def test_a_plugin_edited_between_runs_is_judged_again(ops_repo):
     assert run().count("second") == 2
 
 
-def test_a_result_read_back_builds_the_org_only_when_asked(cli, ops_repo, monkeypatch):
+def test_a_result_read_back_builds_the_org_only_when_asked(cli, ops_repo, judged):
     """Formats that need more of the org than its name still get it whole."""
-    import orglint.engine.check
     from orglint.session import open_session
 
     cli("check")
-    builds: list[int] = []
-    real = orglint.engine.check.prepare
-
-    def counting(*args, **kwargs):
-        builds.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(orglint.engine.check, "prepare", counting)
+    builds = judged
+    builds.clear()
     session = open_session(None, cwd=ops_repo)
     result = session.check([], session.settings())
     assert builds == []
@@ -515,3 +500,64 @@ def test_a_result_read_back_builds_the_org_only_when_asked(cli, ops_repo, monkey
     assert type(result.org).__name__ == "Org"
     plain = open_session(None, cwd=ops_repo, use_cache=False)
     assert sorted(plain.check([], plain.settings()).org.people) == sorted(result.org.people)
+
+
+# -- --diff-base: the old tree from the caches --------------------------------------------------
+
+
+def git(cwd: Path, *args: str) -> str:
+    import subprocess
+
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True,
+                          env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+                               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+                               "HOME": str(cwd), "PATH": os.environ.get("PATH", "")})
+    return done.stdout
+
+
+@pytest.fixture
+def exported(monkeypatch):
+    """Counts the revisions exported with git archive (the others were read back)."""
+    import orglint.commands.diff_base
+
+    return counted(monkeypatch, orglint.commands.diff_base, "_at_tree")
+
+
+def counted(monkeypatch, module, name: str) -> list[int]:
+    """A list that grows by one at each call of ``module.name``."""
+    runs: list[int] = []
+    real = getattr(module, name)
+
+    def counting(*args, **kwargs):
+        runs.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counting)
+    return runs
+
+
+@pytest.mark.skipif(__import__("shutil").which("git") is None, reason="git is not installed")
+def test_diff_base_reads_the_old_tree_from_the_caches(cli, ops_repo, judged, exported):
+    git(ops_repo, "init", "-q", "-b", "main")
+    (ops_repo / ".gitignore").write_text(".orglint_cache/\n")
+    git(ops_repo, "add", ".")
+    git(ops_repo, "commit", "-q", "-m", "base")
+    same_as_uncached(cli)  # the base, checked: its result is stored
+    CHANGES["a file's bytes"](ops_repo)  # sales loses its lead: a new ORG006
+    judged.clear()
+    first = same_as_uncached(cli, "--diff-base", "HEAD")
+    assert first[0] == 0 and json.loads(first[1])["findings"][0]["message"] == \
+        "team 'sales' has no lead"
+    # cached: the base read back from the results cache, the new tree judged; uncached: both
+    assert (judged, exported) == ([1, 1, 1], [1, 1])
+    judged.clear()
+    exported.clear()
+    assert cli("check", "--format", "json", "--diff-base", "HEAD")[:2] == first
+    assert (judged, exported) == ([], [])  # the tree was compared against before
+    for changed in (["--select", "ORG006"], ["--ignore", "ORG006"]):
+        assert same_as_uncached(cli, "--diff-base", "HEAD", *changed) != first
+    git(ops_repo, "commit", "-q", "-am", "sales without a lead")
+    exported.clear()
+    after = same_as_uncached(cli, "--diff-base", "HEAD")
+    assert json.loads(after[1])["findings"] == []
+    assert exported == [1, 1]  # a new tree

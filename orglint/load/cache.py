@@ -189,6 +189,7 @@ class ParseCache:
         self._stored: dict[str, bytes] | None = None  # read lazily, on the first lookup
         self._used: dict[str, bytes] = {}  # what this run read or parsed: the next pack
         self._changed = False
+        self._results: ResultStore | None = None
         if folder is not None:
             version = f"v{FORMAT}-{__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
             name = hashlib.sha256(scope.encode("utf-8", "surrogateescape")).hexdigest()[:24]
@@ -237,6 +238,13 @@ class ParseCache:
         if not _write_signed(self._pack, self.folder, self._secret, self._used):
             self.writable = False  # read-only checkout, full disk: run without writing it
         self._changed = False
+
+    def results(self) -> ResultStore:
+        """The results kept beside this pack (one store per cache, so that what one run
+        stores twice lands in one file)."""
+        if self._results is None:
+            self._results = ResultStore(self)
+        return self._results
 
     def _read(self) -> dict[str, bytes]:
         assert self._pack is not None
