@@ -45,8 +45,8 @@ def cacheable(config: Config, settings: Settings, cache: ParseCache) -> bool:
 
 
 def check_files(files: Sequence[Path], cwd: Path, settings: Settings, registry: Registry,
-                config: Config, parse_cache: ParseCache, run_check: Run
-                ) -> tuple[CheckResult, list[str]]:
+                config: Config, parse_cache: ParseCache, run_check: Run,
+                loaded: Sequence[LoadedFile] | None = None) -> tuple[CheckResult, list[str]]:
     """Check the org made of ``files`` (real paths, shown relative to ``cwd``) with
     ``settings``, ``registry`` and ``config`` through the results cache of ``parse_cache``'s
     scope; the result and the shown paths of files that could not be read cleanly (syntax
@@ -54,7 +54,8 @@ def check_files(files: Sequence[Path], cwd: Path, settings: Settings, registry: 
 
     Equal to ``run_check(registry, loaded, settings)`` over the files loaded (findings,
     waivers, stage, baseline), whether the result is read back or computed; a computed
-    result is stored.
+    result is stored. ``loaded``, when given, holds the same files already loaded (in the
+    same order): the org is built from them.
     """
     from orglint.load.cache import load_many, read_file
 
@@ -64,7 +65,7 @@ def check_files(files: Sequence[Path], cwd: Path, settings: Settings, registry: 
     key = result_key(registry, config, settings, [shown for _, shown in named], read)
 
     def load() -> list[LoadedFile]:
-        return load_many(named, parse_cache, read=read)
+        return list(loaded) if loaded is not None else load_many(named, parse_cache, read=read)
 
     stored = store.get(key)
     if _well_formed(stored):
