@@ -65,6 +65,8 @@ class Session:
     use_cache: bool = True
     # source type -> reader (orglint.sources), from the orglint_sources hook
     sources: Mapping[str, Any] = field(default_factory=dict)
+    # what one run builds once: its parse cache (orglint.load.cache)
+    _run: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def settings(self, select: Sequence[str] | None = None, ignore: Sequence[str] = (),
                  fail_on: str | None = None,
@@ -161,10 +163,18 @@ class Session:
         checked and the result keeps the findings in those files (``CheckResult.files`` names
         them).
         """
-        loaded = self.load(paths, buffer)
-        result = run_check(self.registry, loaded, settings)
+        from orglint.incremental import cacheable, check_files
+
+        unreadable: list[str]
+        cache = self.parse_cache()
+        if buffer is None and cacheable(self.config, settings, cache):  # read back if unchanged
+            result, unreadable = check_files(self.files(paths), self.cwd, settings,
+                                             self.registry, self.config, cache, run_check)
+        else:
+            loaded = self.load(paths, buffer)
+            result = run_check(self.registry, loaded, settings)
+            unreadable = [item.path for item in loaded if item.problems]
         # a file that cannot be read hides what the named files refer to: show why
-        unreadable = [item.path for item in loaded if item.problems]
         if buffer is not None:
             return result.limited_to([buffer.display], unreadable)
         if only_files(paths, self.cwd):
@@ -179,15 +189,22 @@ class Session:
         return [path for path in self._whole() if path not in replaced]
 
     def parse_cache(self) -> ParseCache:
-        """The parse cache: off with ``--no-cache``, else where config and environment say."""
+        """The parse cache: off with ``--no-cache``, else where config and environment say;
+        one per session, so that what a run reads twice (``--diff-base``) is read once."""
         from orglint.load.cache import ParseCache, cache_folder
 
+        cache: ParseCache | None = self._run.get("parse cache")
+        if cache is not None:
+            return cache
         if not self.use_cache:
-            return ParseCache(None)
-        config = self.config
-        root = config.root if config.path is not None else None
-        scope = f"{self.cwd.resolve()}\0{config.path}"  # one pack per folder and config
-        return ParseCache(cache_folder(root, config.cache_dir, self.cwd), scope)
+            cache = ParseCache(None)
+        else:
+            config = self.config
+            root = config.root if config.path is not None else None
+            scope = f"{self.cwd.resolve()}\0{config.path}"  # one pack per folder and config
+            cache = ParseCache(cache_folder(root, config.cache_dir, self.cwd), scope)
+        self._run["parse cache"] = cache
+        return cache
 
 
 def _observer(config: Config) -> Callable[[Any], Any] | None:

@@ -233,3 +233,99 @@ def test_findings_that_stand_either_way_are_not_new(tmp_path, capsys, monkeypatc
     data = json.loads(capsys.readouterr().out)
     assert code == 0
     assert data["new_findings"] == []
+
+
+# -- incremental impact against the full re-check -----------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def full_impacts(org: Path, people: list[str]) -> dict[str, str]:
+    """The oracle: no cache, every document copied and re-indexed for each re-run, every
+    rule run on the org as it is and on the copy without the person (impact before it
+    reused anything); person -> the JSON it prints."""
+    import copy
+    from dataclasses import replace
+
+    import orglint.engine.impact as impact
+    from orglint.session import open_session, run_check
+
+    real = impact._Stripper.document
+
+    def copying(self, doc):
+        out = real(self, doc)
+        if out is doc and isinstance(doc.data, dict):
+            return replace(doc, data=copy.deepcopy(doc.data), keys=self.remap(doc.keys),
+                           values=self.remap(doc.values))
+        return out
+
+    session = open_session(None, cwd=org, use_cache=False)
+    settings = session.settings()
+    files = session.load([])
+    result = run_check(session.registry, files, settings)
+    impact._Stripper.document = copying  # type: ignore[method-assign]
+    try:
+        return {person: impact.render_json(impact.assess(
+                    result, files, f"person:{person}",
+                    lambda changed: run_check(session.registry, changed, settings)))
+                for person in people}
+    finally:
+        impact._Stripper.document = real  # type: ignore[method-assign]
+
+
+def orgs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    import importlib.util
+    import shutil
+
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    base = tmp_path_factory.mktemp("impact-orgs")
+    found = []
+    for example in sorted((ROOT / "examples").iterdir()):
+        config = example / "orglint.yaml"
+        # an org with event logs reads them on every check (seconds): the re-run without the
+        # person is the same code either way
+        if config.is_file() and "evidence:" not in config.read_text(encoding="utf-8"):
+            shutil.copytree(example, base / example.name)
+            found.append(base / example.name)
+    generate.write(base / "generated", 100, defects=0.1)
+    found.append(base / "generated")
+    return found
+
+
+@pytest.fixture(scope="module")
+def all_orgs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return orgs(tmp_path_factory)
+
+
+def persons(org: Path) -> list[str]:
+    """Five people spread over the org, and the founders, in a stable order."""
+    from orglint.session import open_session
+
+    session = open_session(None, cwd=org, use_cache=False)
+    people = sorted(session.check([], session.settings()).org.people.values(),
+                    key=lambda person: person.id)
+    chosen = {person.id for person in people[::max(1, len(people) // 5)]}
+    chosen |= {person.id for person in people if getattr(person, "founder", False)}
+    return sorted(chosen)
+
+
+def test_incremental_impact_equals_the_full_re_check(all_orgs, capsys, monkeypatch, tmp_path):
+    """Cold and warm (the org read back from the results cache, only what names the person
+    copied), impact says exactly what the full re-check says, for people who own much,
+    little or nothing, in every example and a generated org with defects."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("ORGLINT_CACHE_DIR", raising=False)
+    compared = 0
+    for org in all_orgs:
+        monkeypatch.chdir(org)
+        chosen = persons(org)
+        expected = full_impacts(org, chosen)
+        for person in chosen:
+            for _ in range(2):  # cold, then warm
+                code, out, err = run(capsys, f"person:{person}", "--format", "json")
+                assert (code, err, out) == (0, "", expected[person]), (org.name, person)
+            compared += 1
+    assert compared >= 20

@@ -162,13 +162,47 @@ def damage(path: Path, how: str) -> None:
 def test_a_damaged_cache_is_a_miss_never_a_different_result(cli, org, reference, spy, how,
                                                              parsed):
     check_json(cli)
+    results(org).unlink()  # the parse pack is read only when the result is not stored
     damage(pack(org), how)
     spy.clear()
     assert check_json(cli) == reference
     assert spy["parsed here"] == parsed
+    results(org).unlink()
     spy.clear()
     assert check_json(cli) == reference  # the pack was written whole again
     assert spy["parsed here"] == 0
+
+
+def results(org: Path) -> Path:
+    (found,) = (org / ".orglint_cache").rglob("*.results")
+    return found
+
+
+@pytest.mark.parametrize("how", ["truncated", "empty", "flipped", "forged", "code",
+                                 "bad entry"])
+def test_a_damaged_results_file_is_a_miss_never_a_different_result(cli, org, reference, spy,
+                                                                    how):
+    check_json(cli)
+    place = results(org)
+    blob = place.read_bytes()
+    signature, body = blob[:32], blob[32:]
+    entries = pickle.loads(body)
+    if how == "forged":  # "no findings", without the signing key
+        for key, payload in entries.items():
+            entry = pickle.loads(payload)
+            entry["findings"] = []
+            entries[key] = pickle.dumps(entry)
+        place.write_bytes(signature + pickle.dumps(entries))
+    elif how == "bad entry":  # correctly signed, the value does not load
+        entries = {key: payload[:50] for key, payload in entries.items()}
+        body = pickle.dumps(entries)
+        place.write_bytes(orglint.load.cache.ParseCache(Path("."))._sign(body) + body)
+    else:
+        damage(place, how)
+    spy.clear()
+    assert check_json(cli) == reference
+    assert spy["parsed here"] == 0  # computed again from the parse cache
+    assert check_json(cli) == reference  # and stored whole again
 
 
 def test_an_unwritable_cache_never_fails_the_run(cli, org, reference):
@@ -289,3 +323,55 @@ def test_one_big_file_gives_the_same_bytes_cold_warm_and_uncached(cli, tmp_path,
     assert check_json(cli) == plain
     assert check_json(cli) == plain
     assert len(list((out / ".orglint_cache").rglob("*.pack"))) == 1
+
+
+# -- every YAML construct: the parse cache gives what parsing gives -----------------------------
+
+BASE = ("people:\n  ana: {name: Ana}\n  leo: {name: Leo}\n"
+        "teams:\n  sales: {name: Sales, lead: ana, members: [ana, leo]}\n")
+CONSTRUCTS = {
+    "alias": "people:\n  ana: &p {name: Ana}\n  leo: *p\n",
+    "alias as a key": "x: &k lead\nteams:\n  sales: {name: Sales, *k : ana}\n",
+    "unknown alias": "teams:\n  sales: {name: Sales, lead: *nobody}\n",
+    "merge": "d: &d {name: Sales, lead: ana}\nteams:\n  sales:\n    <<: *d\n    members: [ana]\n",
+    "merge of a list of aliases": ("a: &a {name: Sales}\nb: &b {lead: ana}\nteams:\n"
+                                   "  sales:\n    <<: [*a, *b]\n"),
+    "merge of one alias in a list": "a: &a {name: Sales}\nteams:\n  sales:\n    <<: [*a]\n",
+    "merge of inline mappings": "teams:\n  sales:\n    <<: [{name: Sales}, {lead: ana}]\n",
+    "nested merges": ("a: &a {name: Sales, governance: {protocol: p}}\nb: &b\n  <<: *a\n"
+                      "  lead: ana\nteams:\n  sales: {<<: *b, members: [ana]}\n"),
+    "merge of a scalar": "teams:\n  sales:\n    <<: 3\n    name: S\n",
+    "merge tag": "teams:\n  sales:\n    !!merge <<: {name: Sales}\n",
+    "anchored scalars": "people:\n  ana: {name: &n Ana, title: *n}\n",
+    "anchor on a section": "teams: &t\n  sales: {name: Sales, lead: ana}\nx: *t\n",
+    "collection keys": "teams:\n  ? [a, b]\n  : {name: AB}\n  ? {k: v}\n  : 1\n",
+    "duplicate keys": "teams:\n  sales: {name: A}\n  sales: {name: B, name: C}\n",
+    "documents": "teams: {a: {name: A}}\n---\nteams: {b: {name: B, lead: ana}}\n...\n---\n",
+    "empty documents": "---\n---\n# nothing\n---\n",
+    "tags": ("teams:\n  a: {name: !!str 12, lead: !!str ana}\n  b: {name: !!int 3}\n"
+             "  c: !!map {name: C}\n  d: {name: !custom x}\n  e: {name: !!timestamp 2020-01-02}\n"),
+    "directives": "%YAML 1.2\n%TAG !e! tag:example.com,2000:\n---\nteams: {a: {name: !e!x A}}\n",
+    "comments and inline waivers": (
+        "teams:  # the teams\n  a:\n    name: A  # orglint: disable=ORG006 reason=\"hiring\"\n"
+        "  b: {name: B}  # orglint: disable=ORG999\n# orglint: disable\n"),
+    "a string that looks like a waiver": "teams:\n  a:\n    name: |\n      # orglint: disable=ORG006\n",
+    "syntax error": "teams:\n  a: {name: A\n  b: [\n",
+    "flow with kind:id": "metrics:\n  m: {name: M, downstream: [journey:onb, sales], type: output}\n",
+}
+
+
+@pytest.mark.parametrize("construct", sorted(CONSTRUCTS))
+def test_every_construct_reads_the_same_cached_and_uncached(cli, tmp_path, monkeypatch,
+                                                             construct):
+    """Cold, warm and --no-cache print the same bytes and exit the same way for every kind of
+    YAML construct, in a file with the construct and beside a plain file."""
+    (tmp_path / "base.yaml").write_text(BASE, encoding="utf-8")
+    (tmp_path / "org.yaml").write_text(CONSTRUCTS[construct], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(orglint.load.cache.ENV_FOLDER, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    runs = [cli("check", "--format", "json", *extra) for extra in (["--no-cache"], [], [], [])]
+    assert runs[0][0] in (0, 1), runs[0]
+    assert runs[1:] == [runs[0]] * 3
+    assert runs[0][2] == ""
+    assert (tmp_path / ".orglint_cache").is_dir()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from orglint.engine.baseline import BaselineError
 from orglint.engine.check import Settings
+from orglint.incremental import cacheable, check_files, revision_key
 from orglint.load.discover import discover
 from orglint.session import Session, load_all, only_files, run_check
 
@@ -36,7 +37,10 @@ def fingerprints_at(revision: str, session: Session, paths: Sequence[str],
 
     The revision's files are exported with ``git archive`` into a temporary folder and checked
     with today's config, rules and waivers, from the matching sub-folder, so paths look the
-    same as in the working tree. Returns fingerprint -> count; empty when the current folder
+    same as in the working tree; files whose bytes are unchanged are read from the parse
+    cache, files checked before as a whole from the results cache, and a tree compared
+    against before (same tree id, folder, paths, settings, config and code) is not exported
+    at all: its fingerprints are read back. Returns fingerprint -> count; empty when the current folder
     or every path named did not exist at the revision.
 
     Raises ``BaselineError`` when git is missing, the folder is not in a git repository, or
@@ -48,6 +52,29 @@ def fingerprints_at(revision: str, session: Session, paths: Sequence[str],
     cwd = session.cwd.resolve()
     top = Path(_git(["rev-parse", "--show-toplevel"], cwd).decode().strip()).resolve()
     _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], cwd)
+    # a tree's files are fixed by its id: a revision checked before is read back unopened
+    tree = _git(["rev-parse", f"{revision}^{{tree}}"], cwd).decode().strip()
+    settings = replace(settings, baseline=None)
+    cache = session.parse_cache()
+    store, key = None, ""
+    if cacheable(session.config, settings, cache):
+        store = cache.results()
+        where = cwd.relative_to(top).as_posix() if cwd.is_relative_to(top) else str(cwd)
+        key = revision_key(session.registry, session.config, settings,
+                           ["diff-base", tree, where, *paths])
+        known = store.get(key)
+        if isinstance(known, dict) and all(isinstance(k, str) and isinstance(v, int)
+                                           for k, v in known.items()):
+            return Counter(known)
+    found = _at_tree(revision, top, cwd, session, paths, settings)
+    if store is not None:
+        store.put(key, dict(found))
+    return found
+
+
+def _at_tree(revision: str, top: Path, cwd: Path, session: Session, paths: Sequence[str],
+             settings: Settings) -> Counter[str]:
+    """``fingerprints_at`` for a revision not read back: export it and check it."""
     archive = _git(["archive", "--format=tar", revision], top)
     with tempfile.TemporaryDirectory(prefix="orglint-diff-base-") as folder:
         old_top = Path(folder).resolve()
@@ -69,7 +96,14 @@ def fingerprints_at(revision: str, session: Session, paths: Sequence[str],
         if paths and not old_paths:
             return Counter()
         files = discover(config, old_paths, old_cwd)
-        result = run_check(session.registry, load_all(files, old_cwd), replace(settings, baseline=None))
+        # unchanged files come from the parse cache by content, and a revision checked
+        # before (the usual case: the base of a branch) from the results cache
+        cache = session.parse_cache()
+        if cacheable(session.config, settings, cache):
+            result, _ = check_files(files, old_cwd, settings, session.registry, session.config,
+                                    cache, run_check)
+        else:
+            result = run_check(session.registry, load_all(files, old_cwd, cache), settings)
         return Counter(finding.fingerprint for finding in result.findings)
 
 

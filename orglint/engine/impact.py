@@ -217,8 +217,9 @@ def _item_naming(entity: Any, field: str, ref: Ref) -> str:
 def without_person(files: Sequence[LoadedFile], org: Org, person_id: str) -> list[LoadedFile]:
     """The same files with the person's entry and every reference to them removed.
 
-    The original documents are not touched. Positions of what remains stay those of the
-    real files, so findings of the re-run point at places the user can open.
+    The original documents are not touched; a document that names the person nowhere is
+    returned as it is. Positions of what remains stay those of the real files, so findings
+    of the re-run point at places the user can open.
     """
     return [replace(loaded, documents=[_Stripper(org, person_id).document(doc)
                                        for doc in loaded.documents])
@@ -233,6 +234,8 @@ class _Stripper:
         self.items: dict[tuple[Any, ...], set[int]] = {}  # list items removed, by list
 
     def document(self, doc: Document) -> Document:
+        """The document without the person: the same object when nothing in it names them
+        (most of a large org: copying it and its position index would cost a whole check)."""
         if not isinstance(doc.data, dict):
             return doc
         data = dict(doc.data)
@@ -250,6 +253,8 @@ class _Stripper:
                 else:
                     kept[ident] = raw
             data[section] = kept
+        if not (self.dropped or self.items):
+            return doc  # nothing named the person: what was rebuilt equals what was read
         return replace(doc, data=data, keys=self.remap(doc.keys), values=self.remap(doc.values))
 
     def mapping(self, raw: dict[Any, Any], schema: dict[str, Any], path: tuple[Any, ...]

@@ -15,17 +15,22 @@ A cache must never change a result or break a run:
 - a pack is signed (HMAC) with a key kept outside the checked repo, and read with an
   unpickler that builds nothing but orglint's own value types: a pack planted in the repo,
   truncated or corrupt is empty, never code and never a different result;
+- a pack and the key are read only from regular files, opened without following a link and
+  without waiting on a pipe, and only up to a size cap: a FIFO, a device or a link planted
+  where the pack goes is a miss, never a hang;
 - any error while reading is a miss; any error while writing turns writing off for the run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import hmac
 import io
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from dataclasses import fields
@@ -39,11 +44,17 @@ FORMAT = 1
 DEFAULT_FOLDER = ".orglint_cache"
 ENV_FOLDER = "ORGLINT_CACHE_DIR"
 _SIGNATURE = hashlib.sha256().digest_size
+# the largest pack read back (bytes): far above what a 100,000-person org fills
+MAX_PACK_BYTES = 2 * 1024 * 1024 * 1024
+_KEY_BYTES = 32
 
 # an entry is plain data (tuples, dicts, lists, strings, numbers) and these value types
 _ALLOWED = {
     ("orglint.finding", "Hit"),
     ("orglint.finding", "Position"),
+    ("orglint.finding", "Finding"),
+    ("orglint.engine.waivers", "Waiver"),
+    ("orglint.engine.stage", "Stage"),
     ("datetime", "date"),
 }
 
@@ -105,14 +116,21 @@ def dump(loaded: LoadedFile) -> bytes:
     return _dumps((FORMAT, rest, documents))
 
 
+# what a step of a path in the position index may be for its entry to load back: the types
+# of YAML keys and list indexes, all of which the entry's unpickler builds
+_STEPS = frozenset({str, int, float, bool, type(None), datetime.date})
+
+
 def _plain(table: dict[Any, Any]) -> dict[Any, Any]:
     """A position index without the places of what the data does not hold: values under a
-    merge key or a collection used as a key are marked by a bare ``object()`` in their path,
-    which no entry may hold (and nothing asks for their place once the file is parsed)."""
-    if not any(type(step) is object for path in table for step in path):
+    merge key or a collection used as a key are marked by a bare ``object()`` in their path;
+    any step of another type than ``_STEPS`` is dropped with its path, so that every entry
+    written loads back whole (nothing asks for those places once the file is parsed)."""
+    steps = _STEPS
+    if all(type(step) in steps for path in table for step in path):
         return table
     return {path: pos for path, pos in table.items()
-            if not any(type(step) is object for step in path)}
+            if all(type(step) in steps for step in path)}
 
 
 def undump(payload: bytes) -> LoadedFile:
@@ -166,6 +184,7 @@ class ParseCache:
         self._stored: dict[str, bytes] | None = None  # read lazily, on the first lookup
         self._used: dict[str, bytes] = {}  # what this run read or parsed: the next pack
         self._changed = False
+        self._results: ResultStore | None = None
         if folder is not None:
             version = f"v{FORMAT}-{__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
             name = hashlib.sha256(scope.encode("utf-8", "surrogateescape")).hexdigest()[:24]
@@ -211,49 +230,160 @@ class ParseCache:
         ``OSError`` (read-only checkout, full disk) turns writing off instead of raising."""
         if not (self.writable and self._changed) or self._pack is None:
             return
-        body = pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            if not self._pack.parent.is_dir():
-                _make_folder(self._pack.parent, self.folder)
-            handle, temporary = tempfile.mkstemp(dir=self._pack.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(self._sign(body) + body)
-                os.replace(temporary, self._pack)  # readers see the old pack or the new one
-            except BaseException:
-                _remove(temporary)
-                raise
-        except OSError:  # read-only checkout, full disk: run without writing the cache
-            self.writable = False
+        if not _write_signed(self._pack, self.folder, self._secret, self._used):
+            self.writable = False  # read-only checkout, full disk: run without writing it
         self._changed = False
+
+    def results(self) -> ResultStore:
+        """The results kept beside this pack (one store per cache, so that what one run
+        stores twice lands in one file)."""
+        if self._results is None:
+            self._results = ResultStore(self)
+        return self._results
 
     def _read(self) -> dict[str, bytes]:
         assert self._pack is not None
-        try:
-            blob = self._pack.read_bytes()
-            signature, body = blob[:_SIGNATURE], blob[_SIGNATURE:]
-            if not hmac.compare_digest(signature, self._sign(body)):
-                return {}  # not written with this user's key: planted, copied or damaged
-            entries = _Unpickler(io.BytesIO(body)).load()
-        except Exception:  # missing, truncated, corrupt: an empty cache
-            return {}
-        if not isinstance(entries, dict):
-            return {}
-        return {key: value for key, value in entries.items()
-                if isinstance(key, str) and isinstance(value, bytes)}
+        return _read_signed(self._pack, self._secret)
 
     def _sign(self, body: bytes) -> bytes:
-        return hmac.new(self._secret, body, hashlib.sha256).digest()
+        return _sign(self._secret, body)
+
+
+def _sign(secret: bytes, body: bytes) -> bytes:
+    return hmac.new(secret, body, hashlib.sha256).digest()
+
+
+def _read_signed(path: Path, secret: bytes) -> dict[str, bytes]:
+    """The entries (key -> payload) of a signed file; empty for anything that is not a
+    bounded regular file signed with ``secret`` and holding such a table."""
+    blob = read_regular(path, MAX_PACK_BYTES)
+    if blob is None:
+        return {}
+    try:
+        signature, body = blob[:_SIGNATURE], blob[_SIGNATURE:]
+        if not hmac.compare_digest(signature, _sign(secret, body)):
+            return {}  # not written with this user's key: planted, copied or damaged
+        entries = _Unpickler(io.BytesIO(body)).load()
+    except Exception:  # truncated, corrupt: an empty cache
+        return {}
+    if not isinstance(entries, dict):
+        return {}
+    return {key: value for key, value in entries.items()
+            if isinstance(key, str) and isinstance(value, bytes)}
+
+
+def _write_signed(path: Path, root: Path | None, secret: bytes, entries: dict[str, bytes]
+                  ) -> bool:
+    """Write the signed file whole (temporary file, then rename); False on an ``OSError``."""
+    body = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        if not path.parent.is_dir():
+            _make_folder(path.parent, root)
+        write_whole(path, _sign(secret, body) + body)  # readers see the old file or the new
+    except OSError:
+        return False
+    return True
+
+
+class ResultStore:
+    """Whole results of one scope (``check`` in ``orglint.incremental``) beside its parse
+    pack, in one signed file: the ``KEEP`` most recent, each under a key of everything the
+    result depends on. A value is read with an unpickler that builds nothing but orglint's
+    value types (findings, waivers, stages); anything unreadable is a miss. No method
+    raises for a broken cache."""
+
+    KEEP = 4
+
+    def __init__(self, cache: ParseCache) -> None:
+        self.enabled = cache.enabled
+        self.writable = cache.writable
+        self._secret = cache._secret
+        self._folder = cache.folder
+        self._path = cache._pack.with_suffix(".results") if cache._pack is not None else None
+        self._entries: dict[str, bytes] | None = None
+
+    def get(self, key: str) -> Any:
+        """The value stored under ``key``, or None."""
+        if not self.enabled or self._path is None:
+            return None
+        if self._entries is None:
+            self._entries = _read_signed(self._path, self._secret)
+        payload = self._entries.get(key)
+        if payload is None:
+            return None
+        try:
+            return _Unpickler(io.BytesIO(payload)).load()
+        except Exception:  # a value that does not load: the result is computed instead
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        """Store ``value`` under ``key`` and write the file, keeping the ``KEEP`` most recent
+        values; an ``OSError`` turns writing off."""
+        if not self.writable or self._path is None:
+            return
+        if self._entries is None:
+            self._entries = _read_signed(self._path, self._secret)
+        others = [(k, v) for k, v in self._entries.items() if k != key][: self.KEEP - 1]
+        self._entries = {key: _dumps(value), **dict(others)}
+        if not _write_signed(self._path, self._folder, self._secret, self._entries):
+            self.writable = False
+
+
+def read_regular(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes; None for
+    anything else (missing, a link, a FIFO, a device, a folder, larger, unreadable). Opens
+    without following a final link and without blocking on a FIFO, then checks what it
+    opened, so nothing planted at ``path`` can hang the run or fill memory."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) \
+        | getattr(os, "O_BINARY", 0)
+    try:
+        handle = os.open(path, flags)
+    except (OSError, ValueError):
+        return None
+    try:
+        found = os.fstat(handle)
+        if not stat.S_ISREG(found.st_mode) or found.st_size > limit:
+            return None
+        chunks, left = [], limit + 1
+        while left > 0:  # a file growing while it is read still stops at the cap
+            chunk = os.read(handle, min(left, 1 << 24))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        blob = b"".join(chunks)
+        return blob if len(blob) <= limit else None
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
+def write_whole(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder renamed into
+    place: readers see the old file or the new one, and whatever stood at ``path`` (a link, a
+    FIFO) is replaced, never written through. ``mode`` sets the permissions. Raises
+    ``OSError``."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        _remove(temporary)
+        raise
 
 
 def _make_folder(folder: Path, root: Path | None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if root is not None and not (root / ".gitignore").exists():
         # like pytest and ruff: the cache says it is one, and keeps itself out of git
-        (root / ".gitignore").write_text("# created by orglint\n*\n", encoding="utf-8")
-        (root / "CACHEDIR.TAG").write_text(
-            "Signature: 8a477f597d28d172789f06886806bc55\n"
-            "# This file is a cache directory tag created by orglint.\n", encoding="utf-8")
+        write_whole(root / ".gitignore", b"# created by orglint\n*\n")
+        write_whole(root / "CACHEDIR.TAG",
+                    b"Signature: 8a477f597d28d172789f06886806bc55\n"
+                    b"# This file is a cache directory tag created by orglint.\n")
 
 
 def _remove(path: str) -> None:
@@ -267,25 +397,18 @@ def _secret() -> bytes | None:
     later run, and the cache stays off."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     path = Path(base) / "orglint" / "cache-key"
-    try:
-        secret = path.read_bytes()
-        if len(secret) >= 32:
-            return secret
-    except OSError:
-        pass
+    secret = read_regular(path, 4096)
+    if secret is not None and len(secret) >= _KEY_BYTES:
+        return secret
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as out:
-            out.write(os.urandom(32))
-        os.chmod(temporary, 0o600)
         # racing runs may each put a key here: the last one stays, and the packs signed
         # with the others are misses next time, never trusted
-        os.replace(temporary, path)
-        secret = path.read_bytes()
+        write_whole(path, os.urandom(_KEY_BYTES), 0o600)
     except OSError:
         return None
-    return secret if len(secret) >= 32 else None
+    secret = read_regular(path, 4096)
+    return secret if secret is not None and len(secret) >= _KEY_BYTES else None
 
 
 def cache_folder(config_root: Path | None, configured: str | None, cwd: Path) -> Path:

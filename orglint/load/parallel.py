@@ -34,16 +34,18 @@ Job = tuple[int, bytes, str, str]  # (index in the result, bytes, display, cache
 
 
 def load_many(files: Sequence[tuple[str, str]], cache: ParseCache,
-              parallel: bool | None = None) -> list[LoadedFile]:
+              parallel: bool | None = None,
+              read: Sequence[bytes | LoadedFile] | None = None) -> list[LoadedFile]:
     """One parsed file per ``(path, display)`` pair, in order: from ``cache`` when it has the
     entry, else parsed; then the cache is saved. ``parallel`` False parses in this process,
     True on every core this process may use, None as ``processes`` decides. A file that
     cannot be read is a ``LoadedFile`` with one problem, never an exception. The result is
-    the same however many processes parse."""
+    the same however many processes parse. ``read`` holds what ``read_file`` gave for each
+    pair, when the caller read them already."""
     results: list[LoadedFile | None] = [None] * len(files)
     jobs: list[Job] = []
     for index, (path, shown) in enumerate(files):
-        raw = _read(path, shown)
+        raw = read_file(path, shown) if read is None else read[index]
         if isinstance(raw, LoadedFile):
             results[index] = raw
             continue
@@ -69,7 +71,7 @@ def load_many(files: Sequence[tuple[str, str]], cache: ParseCache,
     return [loaded for loaded in results if loaded is not None]
 
 
-def _read(path: str, shown: str) -> bytes | LoadedFile:
+def read_file(path: str, shown: str) -> bytes | LoadedFile:
     """A file's bytes (up to one byte past the size orglint reads), or the loaded file that
     says why it cannot be read."""
     try:
