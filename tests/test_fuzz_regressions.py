@@ -38,24 +38,34 @@ def kind(item: int, words: str) -> pytest.MarkDecorator:
 @kind(1, "numbers of any size: a decimal integer past 4,300 digits")
 def test_decimal_integer_past_the_int_string_limit(tmp_path):
     holds(tmp_path, {"org.yaml": b"decisions:\n  d:\n    frequency: " + b"9" * 4301 + b"\n"},
-          where=r"org\.yaml:3:16: ORG002 ")
+          where=r"org\.yaml:3:\d+: ORG002 ")
 
 
 @kind(1, "numbers of any size: a huge hex integer quoted in a message")
 def test_huge_hex_integer_in_a_message(tmp_path):
     holds(tmp_path, {"org.yaml": b"decisions:\n  d:\n    frequency: 0x" + b"f" * 3700 + b"\n"},
-          where=r"org\.yaml:3:16: ORG002 ")
+          where=r"org\.yaml:3:\d+: ORG002 ")
 
 
 @kind(2, "text that cannot be encoded: a lone surrogate")
 def test_lone_surrogate_in_a_quoted_scalar(tmp_path):
-    holds(tmp_path, {"org.yaml": b'handoffs: "\\ud800"\n'}, where=r"org\.yaml:1:11: ORG002 ")
+    holds(tmp_path, {"org.yaml": b'handoffs: "\\ud800"\n'}, where=r"org\.yaml:1:\d+: ORG002 ")
+
+
+@kind(3, "every parser event and error path: a %YAML 1.3 directive")
+def test_yaml_1_3_directive(tmp_path):
+    holds(tmp_path, {"org.yaml": b"%YAML 1.3\n---\npeople: {}\n"})
+
+
+@kind(3, "every parser event and error path: an undefined alias as a key beside an empty key")
+def test_undefined_alias_key_beside_an_empty_key(tmp_path):
+    holds(tmp_path, {"org.yaml": b": 1\n*x : 2\n"}, where=r"org\.yaml:2:1: ORG001 ")
 
 
 @kind(4, "every config value: a NUL byte in a path")
 def test_nul_byte_in_the_baseline_path(tmp_path):
     holds(tmp_path, {"orglint.yaml": b'baseline: "\\0"\n', "org.yaml": b"people: {}\n"},
-          where=r"orglint\.yaml:1:11: config error: ")
+          where=r"orglint\.yaml:1:\d+: config error: ")
 
 
 @kind(12, "every output escapes what its format cannot hold: a control character in JUnit")

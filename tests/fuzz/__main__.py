@@ -28,8 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     report = run_campaign(args.count, args.seed, args.jobs, args.mode, progress=True)
     seconds = time.perf_counter() - start
-    print(report.summary())
-    print(f"time: {seconds:.0f} s ({report.run / max(seconds, 1e-9):.0f} inputs/s, {args.jobs} jobs)")
+    figures = (f"{report.summary()}\n"
+               f"time: {seconds:.0f} s ({report.run / max(seconds, 1e-9):.0f} inputs/s, {args.jobs} jobs)")
+    print(figures, flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "summary.txt").write_text(figures + "\n", encoding="utf-8")
     if report.first:
         written = write_reproducers(report, args.out, args.shrink_budget, args.mode, args.jobs)
         print(f"reproducers: {len(written)} in {args.out}/")

@@ -293,6 +293,8 @@ def _shrunk(signature: str, item: Input, budget: int, mode: str) -> Input:
                                                                 tempfile.gettempdir()), mode)
         return failure.signature if failure else None
 
+    if signature.startswith(("hang", "slow")):  # each try takes seconds: a few only
+        budget = min(budget, 12)
     if sig(item) != signature:  # not reproducible alone (a hang under load): keep it whole
         return item
-    return shrink(item, sig, budget)
+    return shrink(item, sig, budget, seconds=180)

@@ -7,6 +7,7 @@ signature is unchanged. Each candidate is a full oracle run, so a budget bounds 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TypeVar
@@ -39,15 +40,18 @@ def ddmin(units: Sequence[T], fails: Callable[[list[T]], bool]) -> list[T]:
     return current
 
 
-def shrink(item: Input, signature: Callable[[Input], str | None], budget: int = 300) -> Input:
-    """The smallest variant of ``item`` found, within ``budget`` oracle runs, whose
-    ``signature`` equals ``item``'s (``signature`` returns None for an input that passes)."""
+def shrink(item: Input, signature: Callable[[Input], str | None], budget: int = 300,
+           seconds: float = 300.0) -> Input:
+    """The smallest variant of ``item`` found, within ``budget`` oracle runs and about
+    ``seconds``, whose ``signature`` equals ``item``'s (``signature`` returns None for an
+    input that passes)."""
     target = signature(item)
     spent = 0
+    deadline = time.monotonic() + seconds
 
     def same(candidate: Input) -> bool:
         nonlocal spent
-        if spent >= budget:
+        if spent >= budget or time.monotonic() > deadline:
             raise _Budget()
         spent += 1
         return signature(candidate) == target
