@@ -30,7 +30,7 @@ from fuzz.oracle import Run, judge, run_inprocess, run_subprocess
 from fuzz.shrink import ddmin, shrink
 
 CI_SEED = 20260601
-CI_COUNT = 1000
+CI_COUNT = 1500
 
 
 def test_seeded_campaign_meets_only_known_failure_kinds():

@@ -98,6 +98,8 @@ def run_inprocess(folder: Path, argv: tuple[str, ...], hard: float = HARD) -> Ru
                 code = exc.code if isinstance(exc.code, int) else 2
             except _Stopped:
                 code = None
+            except KeyboardInterrupt:  # the campaign is being stopped, not a finding
+                raise
             except BaseException as exc:  # what main let through: shown as Python would
                 import traceback
 
