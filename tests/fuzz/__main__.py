@@ -4,6 +4,7 @@ and write a shrunk reproducer of every distinct failure to ``--out``."""
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shrink-budget", type=int, default=300,
                         help="oracle runs spent shrinking each distinct failure (0: no shrinking)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl-C: report what ran
     start = time.perf_counter()
     report = run_campaign(args.count, args.seed, args.jobs, args.mode, progress=True)
     seconds = time.perf_counter() - start

@@ -117,6 +117,7 @@ class Report:
     the first failing input (index, input, output)."""
 
     run: int = 0
+    interrupted: bool = False
     kinds: dict[str, int] = field(default_factory=dict)
     signatures: dict[str, int] = field(default_factory=dict)
     first: dict[str, tuple[int, Input, str, str]] = field(default_factory=dict)
@@ -132,7 +133,7 @@ class Report:
         """The figures as printed: inputs run, crashes, hangs, nondeterministic outputs, cache
         mismatches, bad outputs, and one line per distinct signature."""
         get = self.kinds.get
-        lines = [f"inputs run: {self.run}",
+        lines = [f"inputs run: {self.run}{' (interrupted)' if self.interrupted else ''}",
                  f"crashes: {get('crash', 0) + get('bad-exit', 0)}",
                  f"hangs: {get('hang', 0) + get('slow', 0)}",
                  f"nondeterministic outputs: {get('nondeterministic', 0)}",
@@ -156,6 +157,7 @@ def run_campaign(count: int, seed: int, jobs: int = 1, mode: str = "inprocess",
     report = Report()
     lock = threading.Lock()
     live: list[subprocess.Popen[bytes]] = []
+    stopping = threading.Event()
 
     def job(number: int) -> None:
         start = 0
@@ -163,7 +165,8 @@ def run_campaign(count: int, seed: int, jobs: int = 1, mode: str = "inprocess",
             process = subprocess.Popen(
                 _worker_command(["--seed", str(seed), "--count", str(count), "--job", str(number),
                                  "--jobs", str(jobs), "--start", str(start), "--mode", mode]),
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                start_new_session=True)  # Ctrl-C reaches the campaign, which stops the workers
             live.append(process)
             running = None
             assert process.stdout is not None
@@ -186,6 +189,8 @@ def run_campaign(count: int, seed: int, jobs: int = 1, mode: str = "inprocess",
                               file=sys.stderr, flush=True)
             code = process.wait()
             drain.join()
+            if stopping.is_set():
+                return
             if running is None:
                 if code != 0:
                     raise RuntimeError(f"fuzz worker failed ({code}): "
@@ -217,11 +222,17 @@ def run_campaign(count: int, seed: int, jobs: int = 1, mode: str = "inprocess",
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join()
-    finally:  # interrupted: no worker outlives the campaign
+            while thread.is_alive():
+                thread.join(0.5)
+    except KeyboardInterrupt:  # stopped: report what ran
+        stopping.set()
+        report.interrupted = True
+    finally:  # no worker outlives the campaign
         for process in live:
             if process.poll() is None:
                 process.terminate()
+        for thread in threads:
+            thread.join(5)
     if errors:
         raise errors[0]
     return report
