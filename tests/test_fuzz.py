@@ -170,7 +170,8 @@ def test_inprocess_and_subprocess_runs_agree_on_an_example(tmp_path):
     assert inside.code == 0 and json.loads(inside.out)
 
 
-def test_a_real_example_holds_the_oracle(tmp_path):
+def test_a_real_example_holds_the_oracle(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key-home"))
     item = next(seed for seed in all_seeds() if seed.origin == "examples/northwind-services")
     assert judge(item, tmp_path / "repo") is None
 

@@ -18,6 +18,12 @@ from fuzz.corpus import Input
 from fuzz.oracle import judge, run_inprocess, write
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_key(tmp_path, monkeypatch):
+    """The cache signing key of these runs lives in the test's folder, not the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key-home"))
+
+
 def holds(tmp_path: Path, files: dict[str, bytes], argv: tuple[str, ...] = ("check",),
           where: str | None = None) -> None:
     """The oracle holds for the input, and (with ``where``) its output matches ``where``."""
