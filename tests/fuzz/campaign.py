@@ -18,6 +18,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -86,6 +87,10 @@ def worker(argv: list[str] | None = None) -> None:
     parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--mode", default="inprocess")
     args = parser.parse_args(argv)
+    # stopped by the campaign: finish the current input, then leave through `finally`, which
+    # removes the scratch folders (an exception would land inside orglint's own handler)
+    stop: list[int] = []
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.append(signum))
     # orglint keeps its cache signing key under XDG_CACHE_HOME: a throwaway one per worker
     key_home = os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="orglint-fuzz-key-",
                                                                dir=scratch_root())
@@ -97,6 +102,8 @@ def worker(argv: list[str] | None = None) -> None:
     assert out is not None
     try:
         for i, item in inputs(args.seed, mine):
+            if stop:
+                break
             out.write(json.dumps({"start": i}) + "\n")
             out.flush()
             failure = judge_in_temp(item, base, args.mode)
@@ -174,6 +181,8 @@ def run_campaign(count: int, seed: int, jobs: int = 1, mode: str = "inprocess",
             drain = threading.Thread(target=_drain, args=(process.stderr, err))
             drain.start()
             for line in process.stdout:
+                if stopping.is_set():  # what a stopped worker still says does not count
+                    continue
                 record = json.loads(line)
                 if "start" in record:
                     running = record["start"]
