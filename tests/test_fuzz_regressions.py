@@ -1,0 +1,80 @@
+"""Every failure the fuzzer (tests/fuzz/) has found, as its smallest input.
+
+Each test runs the fuzzer's whole oracle on the shrunk reproducer (exit 0, 1 or 2, no
+traceback or internal error, cached equals uncached, two runs byte-identical, machine-readable
+output that parses) and, where the issue says what the right answer is, checks the place it
+is reported at. A test is ``xfail(strict=True)`` with the kind of issue 15 it belongs to while
+that kind is being fixed: the fix makes it XPASS, which fails the run, and then the marker (and
+the kind's entry in tests/fuzz/known.py) goes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fuzz.corpus import Input
+from fuzz.oracle import judge, run_inprocess, write
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_key(tmp_path, monkeypatch):
+    """The cache signing key of these runs lives in the test's folder, not the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "key-home"))
+
+
+def holds(tmp_path: Path, files: dict[str, bytes], argv: tuple[str, ...] = ("check",),
+          where: str | None = None) -> None:
+    """The oracle holds for the input, and (with ``where``) its output matches ``where``."""
+    item = Input(files, argv)
+    failure = judge(item, tmp_path / "judged")
+    assert failure is None, f"{failure.signature}\n{failure.output}"
+    if where is not None:
+        write(item, tmp_path / "shown")
+        run = run_inprocess(tmp_path / "shown", (*argv, "--no-cache"))
+        text = (run.out + run.err).decode("utf-8", "backslashreplace")
+        assert re.search(where, text), text
+
+
+def kind(item: int, words: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=f"issue 15 item {item}: {words}")
+
+
+@kind(1, "numbers of any size: a decimal integer past 4,300 digits")
+def test_decimal_integer_past_the_int_string_limit(tmp_path):
+    holds(tmp_path, {"org.yaml": b"decisions:\n  d:\n    frequency: " + b"9" * 4301 + b"\n"},
+          where=r"org\.yaml:3:\d+: ORG002 ")
+
+
+@kind(1, "numbers of any size: a huge hex integer quoted in a message")
+def test_huge_hex_integer_in_a_message(tmp_path):
+    holds(tmp_path, {"org.yaml": b"decisions:\n  d:\n    frequency: 0x" + b"f" * 3700 + b"\n"},
+          where=r"org\.yaml:3:\d+: ORG002 ")
+
+
+@kind(2, "text that cannot be encoded: a lone surrogate")
+def test_lone_surrogate_in_a_quoted_scalar(tmp_path):
+    holds(tmp_path, {"org.yaml": b'handoffs: "\\ud800"\n'}, where=r"org\.yaml:1:\d+: ORG002 ")
+
+
+@kind(3, "every parser event and error path: a %YAML 1.3 directive")
+def test_yaml_1_3_directive(tmp_path):
+    holds(tmp_path, {"org.yaml": b"%YAML 1.3\n---\npeople: {}\n"})
+
+
+@kind(3, "every parser event and error path: an undefined alias as a key beside an empty key")
+def test_undefined_alias_key_beside_an_empty_key(tmp_path):
+    holds(tmp_path, {"org.yaml": b": 1\n*x : 2\n"}, where=r"org\.yaml:2:1: ORG001 ")
+
+
+@kind(4, "every config value: a NUL byte in a path")
+def test_nul_byte_in_the_baseline_path(tmp_path):
+    holds(tmp_path, {"orglint.yaml": b'baseline: "\\0"\n', "org.yaml": b"people: {}\n"},
+          where=r"orglint\.yaml:1:\d+: config error: ")
+
+
+@kind(12, "every output escapes what its format cannot hold: a control character in JUnit")
+def test_control_character_in_junit_output(tmp_path):
+    holds(tmp_path, {"org.yaml": b'raci:\n  r:\n    activities:\n    - activity: "a\\x03"\n'},
+          argv=("check", "--format", "junit"))
