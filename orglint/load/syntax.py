@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_KEY = re.compile(r"""^(?:"[^"]*"|'[^']*'|[^\s#'"{\[][^#]*?)\s*:(?:\s|$)""")
+# a run of blanks is matched once, never retried from each of its places (linear in the line)
+_KEY = re.compile(r"""^(?:"[^"]*"\s*|'[^']*'\s*|[^\s#'"{\[][^#]*?):(?:\s|$)""")
+_COMMENT = re.compile(r"\s#")
 _BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*$|^-\s*[|>][-+0-9]*\s*$")
 _INDENT_PROBLEMS = ("expected <block end>", "mapping values are not allowed here",
                     "could not find expected ':'", "did not find expected key",
@@ -288,7 +290,8 @@ def _content_lines(text: str, until: int) -> list[_Line]:
         if depth > 0:
             depth += _depth(stripped)
             continue
-        content = re.sub(r"\s+#.*$", "", stripped)
+        comment = _COMMENT.search(stripped)
+        content = stripped[:comment.start()].rstrip() if comment else stripped
         found.append(_Line(number, indent, content))
         if _BLOCK_SCALAR.search(content):
             scalar_at = indent
