@@ -10,15 +10,31 @@ pipe) is a one-line error, never a silent exit.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from orglint.errors import UsageError
 
 
 class WriteError(UsageError):
     """A file or standard output that cannot be written: ``orglint: error: MESSAGE``, exit 2."""
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(data: Any) -> str:
+    """``data`` as indented JSON text that any UTF-8 stream can hold: non-ASCII text as itself,
+    a lone surrogate (a file name's byte that is not UTF-8, ``os.fsdecode``) as its ``\\uXXXX``
+    escape, which a JSON reader turns back into the same string."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return text + "\n"
 
 
 def write_file(path: str | Path, text: str, shown: str | None = None, *,

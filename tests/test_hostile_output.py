@@ -4,6 +4,7 @@ terminal escapes, control characters, U+FFFE and bidirectional overrides."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -121,3 +122,38 @@ def test_a_config_error_is_one_line_whatever_the_value_holds(hostile, capsys):
     # the value as it would be written in a double-quoted YAML string, on one line
     assert err == ("orglint.yaml:1:10: config error: key 'fail_on' is 'err\\nor\\x1b[31m'; "
                    "expected one of: error, warning, info\n")
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_the_report_shows_controls_and_writes_none(hostile, capsys, fmt):
+    """HTML and Markdown hold no raw control character, bidirectional override or U+FFFE:
+    each shows as ``visible`` shows it, in text, attributes and the inline charts alike."""
+    code = main(["report", "--format", fmt])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    assert RAW.search(out.replace("\n", "")) is None
+    if fmt == "html":
+        assert "Sales\u241b]0;pwned\u2407\u240c\u2400\\ufffe\\u202e" in out
+        assert "Line\u240abreak\u240d" in out
+    else:  # blanks are one space, Markdown's own characters escaped
+        assert "Sales\u241b\\]0;pwned\u2407 \u2400\\\\ufffe\\\\u202e" in out
+        assert "Line break " in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "gitlab", "github"])
+def test_a_file_name_that_is_not_utf8_is_shown_in_every_format(tmp_path, monkeypatch, capsys,
+                                                               fmt):
+    """A file name's bytes that are not UTF-8 reach every output without an internal error;
+    SARIF gives them as the percent-encoded bytes of the name."""
+    (tmp_path / os.fsdecode(b"bad\xff.yaml")).write_text("people:\n  bo: {name: Bo}\n",
+                                                        encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", "--no-cache", "--select", "ORG007", "--format", fmt])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    out.encode("utf-8")  # writable to a UTF-8 stream
+    if fmt == "sarif":
+        sarif = json.loads(out)
+        jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
+        location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"] == "bad%FF.yaml"

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from orglint.files import json_text
 from orglint.finding import Finding
 from orglint.load.syntax import text_position
 
@@ -35,7 +36,7 @@ def dump(findings: Iterable[Finding]) -> str:
                            entry["fingerprint"], entry["message"]),
     )
     document = {"orglint_baseline": FORMAT, "findings": entries}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)
 
 
 def parse(text: str, shown: str) -> Counter[str]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from orglint.engine.check import CheckResult
 from orglint.engine.stage import Stage
+from orglint.files import json_text
 from orglint.finding import Finding, Position
 from orglint.load.documents import Document, LoadedFile
 from orglint.model import Entity, Org, Person, Ref
@@ -370,6 +371,5 @@ def render_text(impact: Impact) -> str:
 
 def render_json(impact: Impact) -> str:
     """``Impact.as_dict`` as indented JSON text ending in a newline."""
-    import json
 
-    return json.dumps(impact.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    return json_text(impact.as_dict())

@@ -15,9 +15,10 @@ problem fixed and a waived one introduced. Baselined findings are left out.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
+
+from orglint.files import json_text
 
 if TYPE_CHECKING:
     from orglint.engine.check import CheckResult
@@ -62,4 +63,4 @@ def _hash(text: str) -> str:
 
 def render(result: CheckResult, context: FormatContext) -> str:
     """``issues`` as indented JSON text ending in a newline."""
-    return json.dumps(issues(result), indent=2, ensure_ascii=False) + "\n"
+    return json_text(issues(result))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
+
+from orglint.files import json_text
 
 if TYPE_CHECKING:
     from orglint.engine.check import CheckResult
@@ -43,4 +44,4 @@ def document(result: CheckResult, context: FormatContext) -> dict[str, Any]:
 
 def render(result: CheckResult, context: FormatContext) -> str:
     """``document`` as indented JSON text ending in a newline."""
-    return json.dumps(document(result, context), indent=2, ensure_ascii=False) + "\n"
+    return json_text(document(result, context))

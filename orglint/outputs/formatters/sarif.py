@@ -10,9 +10,10 @@ as dismissed in source instead of open.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
+from orglint.files import json_text
 
 if TYPE_CHECKING:
     from orglint.engine.check import CheckResult
@@ -30,8 +31,14 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def uri(path: str) -> str:
-    """A relative URI reference for a displayed path: spaces, `:` and `%` percent-encoded."""
-    return quote(path, safe="/")
+    """A relative URI reference for a displayed path: spaces, `:` and `%` percent-encoded, and
+    a file name's bytes that are not UTF-8 (``os.fsdecode``'s surrogate escapes) as the bytes
+    they stand for (``bad\\udcff.yaml`` -> ``bad%FF.yaml``)."""
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file system byte gives
+        raw = path.encode("utf-8", "surrogatepass")
+    return quote(raw, safe="/")
 
 
 def help_uri(item: Rule, template: str) -> str:
@@ -141,4 +148,4 @@ def document(result: CheckResult, context: FormatContext) -> dict[str, Any]:
 
 def render(result: CheckResult, context: FormatContext) -> str:
     """``document`` as indented JSON text ending in a newline."""
-    return json.dumps(document(result, context), indent=2, ensure_ascii=False) + "\n"
+    return json_text(document(result, context))

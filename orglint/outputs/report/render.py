@@ -26,6 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from orglint.errors import UsageError
+from orglint.outputs.formatters import visible
 
 from . import Report, RuleCount, Step, Trend, TrendLine, WaiverView, svg
 from .findings import AreaGroup, FindingView, Risk, RuleGroup
@@ -56,13 +57,19 @@ def md_escape(value: Any) -> str:
     text = str(value)
     if _PLAIN.fullmatch(text) and "  " not in text:
         return text  # the common case, which the substitutions below would leave as it is
-    text = _SPACES.sub(" ", text)
+    text = visible(_SPACES.sub(" ", text))  # blanks as one space, other controls shown
     text = _MARKUP.sub(r"\\\1", text)
     text = _UNDERSCORE.sub(r"\\_", text)
     text = _ENTITY.sub(r"\\&", text)
     # what would start a heading, list, quote or rule when the value begins a line
     text = _LINE_START.sub(r"\1\\\2", text)
     return _NUMBERED.sub(r"\1\\\2", text)
+
+
+def html_finalize(value: Any) -> Any:
+    """Every ``{{ value }}`` of an HTML template before autoescaping: text shows its control
+    characters (``visible``) rather than writing them raw; Markup and non-text pass as they are."""
+    return visible(value) if type(value) is str else value
 
 
 def md_finalize(value: Any) -> str:
@@ -107,7 +114,7 @@ def environment(fmt: str, template_dir: str | None = None) -> SandboxedEnvironme
     env = Sandbox(
         loader=ChoiceLoader(loaders),
         autoescape=not markdown,
-        finalize=md_finalize if markdown else None,
+        finalize=md_finalize if markdown else html_finalize,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

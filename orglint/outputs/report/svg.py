@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from orglint.outputs.formatters import visible
+
 from . import AreaScore, Step
 from .matrix import Matrix
 from .people import PersonLoad
@@ -36,7 +38,7 @@ CHAR = 6.6  # average width of a 12px character, for laying out labels
 
 def esc(text: object) -> str:
     """``str(text)`` escaped for SVG text and attribute values, quotes included."""
-    return escape(str(text), quote=True)
+    return escape(visible(str(text)), quote=True)
 
 
 def clip(text: str, limit: int) -> str:
