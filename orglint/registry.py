@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -136,8 +137,11 @@ def _flatten(messages: Any) -> Iterator[Any]:
 INPUTS = frozenset({"waivers", "evidence"})
 
 
-def _parameters(function: RuleFunction) -> list[str]:
-    return list(inspect.signature(function).parameters)[1:]
+@functools.lru_cache(maxsize=4096)
+def _parameters(function: RuleFunction) -> tuple[str, ...]:
+    """The parameters of a rule after the org (read once per function: a check asks for
+    every rule's several times)."""
+    return tuple(inspect.signature(function).parameters)[1:]
 
 
 def _inputs(function: RuleFunction) -> frozenset[str]:

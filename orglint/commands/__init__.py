@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
 import importlib
 import os
 import sys
@@ -40,8 +41,10 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="PATH", help="config file (default: search upward)")
 
 
+@functools.lru_cache(maxsize=1)
 def build_parser() -> argparse.ArgumentParser:
-    """The whole command line: ``orglint COMMAND ...`` with every subcommand's options."""
+    """The whole command line: ``orglint COMMAND ...`` with every subcommand's options (built
+    once per process; parsing leaves it as it was)."""
     parser = Parser(prog="orglint", description="Lint how an organisation is built.")
     parser.add_argument("--version", action="version", version=f"orglint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
