@@ -105,9 +105,13 @@ def _has_tool_section(pyproject: Path) -> bool:
     (``[tool.orglint]``, ``[tool]`` with ``orglint = ...``, dotted keys). A file that does not
     parse counts when it mentions ``[tool.orglint``: loading it then says what is wrong."""
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        raw = pyproject.read_bytes()
+    except OSError:
         return False
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:  # loading it says it is not UTF-8, rather than ignoring it
+        return b"[tool.orglint" in raw
     if "orglint" not in text:
         return False
     try:
@@ -203,9 +207,15 @@ def _validate(data: dict[str, Any], document: Document) -> None:
 def _read_pyproject(path: Path, display: str) -> tuple[Any, Document]:
     tomllib = _toml()
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
         data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise ConfigError([(Position(display, line, column),
+                            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} is invalid")]) from exc
+    except OSError as exc:
         raise ConfigError([(Position(display, 1, 1), f"cannot read: {exc}")]) from exc
     except tomllib.TOMLDecodeError as exc:
         line, column = _toml_error_position(exc, text)

@@ -89,6 +89,15 @@ def test_a_pyproject_without_the_section_is_passed_over(tmp_path, cli, monkeypat
     assert findings(out) == [f"org.yaml:4:3: {SALES}", f"org.yaml:5:3: {DELIVERY}"]
 
 
+def test_a_pyproject_section_that_is_not_utf8_is_a_config_error(tmp_path, cli, monkeypatch):
+    """Not passed over as if it held no settings: its bad byte is named at its place."""
+    (tmp_path / "pyproject.toml").write_bytes(b'[tool.orglint]\nfail_on = "\xed\xa0\x80"\n')
+    write(tmp_path / "org.yaml", ORG)
+    code, out, err = run(cli, monkeypatch, tmp_path, "check")
+    assert (code, out) == (2, "")
+    assert err == "pyproject.toml:2:12: config error: not UTF-8 text: byte 0xed is invalid\n"
+
+
 def test_config_option_names_the_file(tmp_path, cli, monkeypatch):
     write(tmp_path / "orglint.yaml", "select: [ORG006]\n")
     write(tmp_path / "ci" / "strict.yaml", "select: [ORG007]\nfail_on: info\n")

@@ -440,7 +440,10 @@ def folder_mutation(rng: random.Random, item: Input) -> Input:
             config = yaml.safe_load(files.pop(CONFIG)) or {}
         except Exception:
             config = {}
-        files["pyproject.toml"] = toml_config(config if isinstance(config, dict) else {}).encode()
+        # a config value may hold a lone surrogate: written as its bytes, a file orglint must
+        # name as not UTF-8
+        files["pyproject.toml"] = toml_config(
+            config if isinstance(config, dict) else {}).encode("utf-8", "surrogatepass")
     elif kind == 5 and rng.random() < 0.5:
         files[CONFIG] = config_mutation(rng, files.get(CONFIG, b""))
     elif kind == 5:
