@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl-C: report what ran
     start = time.perf_counter()
-    report = run_campaign(args.count, args.seed, args.jobs, args.mode, progress=True)
+    report = run_campaign(args.count, args.seed, args.jobs, args.mode, progress=True,
+                          journal=args.out)
     seconds = time.perf_counter() - start
     figures = (f"{report.summary()}\n"
                f"time: {seconds:.0f} s ({report.run / max(seconds, 1e-9):.0f} inputs/s, {args.jobs} jobs)")

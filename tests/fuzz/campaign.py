@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,26 +36,38 @@ HYPOTHESIS_EVERY = 5
 TESTS = Path(__file__).resolve().parents[1]
 
 
-def inputs(seed: int, indices: list[int]) -> Iterator[tuple[int, Input]]:
-    """``(i, input i)`` for each of ``indices`` (ascending), as described in the module doc."""
-    from .generate import generated_inputs
-    from .mutate import mutate
+class Maker:
+    """Makes input ``i`` of a seed, as described in the module doc; keeps the hypothesis batch
+    of the current block."""
 
-    seeds = all_seeds()
-    examples = example_seeds()
-    batches: dict[int, list[Input]] = {}
-    for i in indices:
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.seeds = all_seeds()
+        self.examples = example_seeds()
+        self.batches: dict[int, list[Input]] = {}
+
+    def __call__(self, i: int) -> Input:
+        from .generate import generated_inputs
+        from .mutate import mutate
+
         if i % HYPOTHESIS_EVERY == HYPOTHESIS_EVERY - 1:
             block = i // BLOCK
-            if block not in batches:
-                batches.clear()
-                batches[block] = generated_inputs(seed * 1_000_003 + block, BLOCK // HYPOTHESIS_EVERY)
-            batch = batches[block]
-            yield i, batch[(i % BLOCK) // HYPOTHESIS_EVERY % len(batch)]
-            continue
-        rng = random.Random(f"{seed}:{i}")
-        start = rng.choice(examples) if rng.random() < 0.2 else rng.choice(seeds)
-        yield i, mutate(rng, start)
+            if block not in self.batches:
+                self.batches.clear()
+                self.batches[block] = generated_inputs(self.seed * 1_000_003 + block,
+                                                       BLOCK // HYPOTHESIS_EVERY)
+            batch = self.batches[block]
+            return batch[(i % BLOCK) // HYPOTHESIS_EVERY % len(batch)]
+        rng = random.Random(f"{self.seed}:{i}")
+        start = rng.choice(self.examples) if rng.random() < 0.2 else rng.choice(self.seeds)
+        return mutate(rng, start)
+
+
+def inputs(seed: int, indices: list[int]) -> Iterator[tuple[int, Input]]:
+    """``(i, input i)`` for each of ``indices`` (ascending), as described in the module doc."""
+    make = Maker(seed)
+    for i in indices:
+        yield i, make(i)
 
 
 def scratch_root() -> str | None:
@@ -100,14 +113,23 @@ def worker(argv: list[str] | None = None) -> None:
     mine = [i for i in range(args.start, args.count) if (i // BLOCK) % args.jobs == args.job]
     out = sys.__stdout__
     assert out is not None
+    make = Maker(args.seed)
     try:
-        for i, item in inputs(args.seed, mine):
+        for i in mine:
             if stop:
                 break
             out.write(json.dumps({"start": i}) + "\n")
             out.flush()
-            failure = judge_in_temp(item, base, args.mode)
             record: dict[str, object] = {"done": i}
+            try:
+                item = make(i)
+            except Exception as exc:  # the campaign's own fault: counted, and the campaign goes on
+                record.update(kind="generator", signature=f"generator: {type(exc).__name__}",
+                              output=traceback.format_exc()[-4000:], input=None)
+                out.write(json.dumps(record) + "\n")
+                out.flush()
+                continue
+            failure = judge_in_temp(item, base, args.mode)
             if failure:
                 record.update(kind=failure.kind, signature=failure.signature,
                               output=failure.output, input=_encode(item))
@@ -127,9 +149,9 @@ class Report:
     interrupted: bool = False
     kinds: dict[str, int] = field(default_factory=dict)
     signatures: dict[str, int] = field(default_factory=dict)
-    first: dict[str, tuple[int, Input, str, str]] = field(default_factory=dict)
+    first: dict[str, tuple[int, Input | None, str, str]] = field(default_factory=dict)
 
-    def add(self, index: int, kind: str, signature: str, item: Input, output: str) -> None:
+    def add(self, index: int, kind: str, signature: str, item: Input | None, output: str) -> None:
         """Count one failing input."""
         self.kinds[kind] = self.kinds.get(kind, 0) + 1
         self.signatures[signature] = self.signatures.get(signature, 0) + 1
@@ -146,6 +168,7 @@ class Report:
                  f"nondeterministic outputs: {get('nondeterministic', 0)}",
                  f"cache mismatches: {get('cache-mismatch', 0)}",
                  f"bad outputs: {get('bad-output', 0)}",
+                 f"generator failures: {get('generator', 0)}",
                  f"distinct failures: {len(self.signatures)}"]
         for signature, count in sorted(self.signatures.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"  {count:6d}  {signature}")
@@ -159,9 +182,27 @@ def _worker_command(args: list[str]) -> list[str]:
 
 
 def run_campaign(count: int, seed: int, jobs: int = 1, mode: str = "inprocess",
-                 progress: bool = False) -> Report:
-    """Judge inputs ``0 .. count-1`` of ``seed`` in ``jobs`` worker processes."""
+                 progress: bool = False, journal: Path | None = None) -> Report:
+    """Judge inputs ``0 .. count-1`` of ``seed`` in ``jobs`` worker processes.
+
+    With ``journal`` (a folder), each failing input is appended to ``journal/failures.jsonl``
+    as it comes and ``journal/summary.txt`` is rewritten every 1,000 inputs, so that a
+    campaign stopped by anything (the machine, a kill) keeps what it found."""
     report = Report()
+    if journal is not None:
+        journal.mkdir(parents=True, exist_ok=True)
+        (journal / "failures.jsonl").unlink(missing_ok=True)
+
+    def note(index: int, kind: str, signature: str, item: Input | None, output: str) -> None:
+        new = signature not in report.signatures
+        report.add(index, kind, signature, item, output)
+        if progress and new:
+            print(f"... new failure at input {index}: {signature}", file=sys.stderr, flush=True)
+        if journal is not None:
+            with open(journal / "failures.jsonl", "a", encoding="utf-8") as log:
+                log.write(json.dumps({"index": index, "kind": kind, "signature": signature,
+                                      "output": output,
+                                      "input": _encode(item) if item else None}) + "\n")
     lock = threading.Lock()
     live: list[subprocess.Popen[bytes]] = []
     stopping = threading.Event()
@@ -191,11 +232,16 @@ def run_campaign(count: int, seed: int, jobs: int = 1, mode: str = "inprocess",
                 with lock:
                     report.run += 1
                     if "signature" in record:
-                        report.add(record["done"], record["kind"], record["signature"],
-                                   decode(record["input"]), record["output"])
-                    if progress and report.run % 1000 == 0:
-                        print(f"... {report.run} inputs, {sum(report.kinds.values())} failing",
-                              file=sys.stderr, flush=True)
+                        note(record["done"], record["kind"], record["signature"],
+                             decode(record["input"]) if record["input"] else None,
+                             record["output"])
+                    if report.run % 1000 == 0:
+                        if progress:
+                            print(f"... {report.run} inputs, {sum(report.kinds.values())} failing",
+                                  file=sys.stderr, flush=True)
+                        if journal is not None:
+                            (journal / "summary.txt").write_text(report.summary() + "\n",
+                                                                 encoding="utf-8")
             code = process.wait()
             drain.join()
             if stopping.is_set():
@@ -206,11 +252,11 @@ def run_campaign(count: int, seed: int, jobs: int = 1, mode: str = "inprocess",
                                        f"{b''.join(err).decode(errors='replace')[-2000:]}")
                 return
             # the worker died inside input `running`: a crash of that input
-            item = next(it for i, it in inputs(seed, [running]))
+            item = Maker(seed)(running)
             with lock:
                 report.run += 1
-                report.add(running, "crash", f"crash: process died ({code})", item,
-                           b"".join(err).decode(errors="replace")[-2000:])
+                note(running, "crash", f"crash: process died ({code})", item,
+                     b"".join(err).decode(errors="replace")[-2000:])
             start = running + 1
             while start < count and (start // BLOCK) % jobs != number:
                 start += 1
@@ -265,7 +311,7 @@ def write_reproducers(report: Report, folder: Path, budget: int = 300, mode: str
     from concurrent.futures import ProcessPoolExecutor
 
     folder.mkdir(parents=True, exist_ok=True)
-    work = sorted(report.first.items())
+    work = sorted((sig, first) for sig, first in report.first.items() if first[1] is not None)
     written = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         shrunk = list(pool.map(_shrink_one, [(sig, item, budget, mode) for sig, (_, item, _, _) in work]))
