@@ -27,6 +27,7 @@ from orglint.schema.config import MOVED_OPTIONS
 
 if TYPE_CHECKING:
     from orglint.load.cache import ParseCache
+    from orglint.model import Org
 
 Formatter = Callable[..., str]
 
@@ -305,15 +306,17 @@ def load_all(files: Iterable[Path], cwd: Path, cache: ParseCache | None = None,
     return load_many(named, cache or ParseCache(None), parallel)
 
 
-def run_check(registry: Registry, files: Sequence[LoadedFile], settings: Settings) -> CheckResult:
-    """``engine.check`` with the garbage collector paused: a check builds many containers and
-    few cycles, and collecting over the whole org only costs time."""
+def run_check(registry: Registry, files: Sequence[LoadedFile], settings: Settings,
+              org: Org | None = None) -> CheckResult:
+    """``engine.check`` (with ``org`` built from ``files`` already, when given) with the
+    garbage collector paused: a check builds many containers and few cycles, and collecting
+    over the whole org only costs time."""
     import gc
 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return check(files, registry, settings)
+        return check(files, registry, settings, org)
     finally:
         if collecting:
             gc.freeze()  # else the next allocation pays a full collection over the whole org

@@ -194,7 +194,9 @@ raci:
     doc = loaded.documents[0]
     original = json.dumps(doc.data, sort_keys=True)
     org = build_org(loaded.documents)
-    [changed] = without_person([loaded], org, "carla")
+    [changed], touched = without_person([loaded], org, "carla")
+    assert touched == {("people", "carla"), ("teams", "sales"), ("handoffs", "a-to-b"),
+                       ("raci", "r")}
     new = changed.documents[0]
     assert json.dumps(doc.data, sort_keys=True) == original
     assert list(new.data["people"]) == ["dan", "maya"]
@@ -265,9 +267,11 @@ def full_impacts(org: Path, people: list[str]) -> dict[str, str]:
     result = run_check(session.registry, files, settings)
     impact._Stripper.document = copying  # type: ignore[method-assign]
     try:
+        # the org impact rebuilt from the one it had is set aside: the oracle builds anew
         return {person: impact.render_json(impact.assess(
                     result, files, f"person:{person}",
-                    lambda changed: run_check(session.registry, changed, settings)))
+                    lambda changed, _rebuilt: run_check(session.registry, copy.deepcopy(changed),
+                                                        settings)))
                 for person in people}
     finally:
         impact._Stripper.document = real  # type: ignore[method-assign]
@@ -292,7 +296,42 @@ def orgs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
             found.append(base / example.name)
     generate.write(base / "generated", 100, defects=0.1)
     found.append(base / "generated")
+    # past 100 ids a did-you-mean is searched through an index of deletes, which the org
+    # without the person shares with the org as it is
+    generate.write(base / "generated-large", 1000, defects=0.1)
+    found.append(base / "generated-large")
+    found.append(hints_org(base / "hints"))
     return found
+
+
+def hints_org(folder: Path) -> Path:
+    """400 people (past 100 spellings: hints come from an index of deletes) and a few who
+    are named by near misses, by a bare id a team shares (an ambiguous reference while both
+    exist) and in a reporting-line cycle: the messages of the references that do not resolve
+    change with who is there."""
+    people = {f"p{i:03d}": {"name": f"Person {i}"} for i in range(400)}
+    people["p007"]["reports_to"] = "p008"
+    people["p008"]["reports_to"] = "p007"
+    people["ops"] = {"name": "Ops Person"}
+    people["zelda"] = {"name": "Zelda Ito"}
+    people["maximiliano"] = {"name": "Maximiliano Ruiz"}  # a longer id than any near miss
+    teams = {f"t{i}": {"lead": f"p{i:03d}", "members": [f"p{i + 50:03d}"]} for i in range(40)}
+    teams["ops"] = {"lead": "p001"}
+    teams["t1"]["members"] = ["p0011", "p051"]      # one letter off p001 (and p011)
+    teams["t2"]["members"] = ["p0x2", "ops"]        # near p002; 'ops' is a person and a team
+    teams["t3"]["lead"] = "Person 3"                # a display name, not the id
+    teams["t6"]["members"] = ["zeldaa"]             # near zelda alone
+    teams["t4"]["parent"] = "t5"
+    teams["t5"]["parent"] = "t4"
+    handoffs = {"a": {"from": "t1", "to": "t2", "owner": "p001", "backup_owner": "p0012"},
+                "b": {"from": "t2", "to": "t3", "owner": "ops"}}  # a person or a team
+    import yaml
+
+    folder.mkdir(parents=True)
+    (folder / "org.yaml").write_text(yaml.safe_dump(
+        {"org": {"name": "Hints"}, "people": people, "teams": teams, "handoffs": handoffs},
+        sort_keys=False), encoding="utf-8")
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -309,6 +348,8 @@ def persons(org: Path) -> list[str]:
                     key=lambda person: person.id)
     chosen = {person.id for person in people[::max(1, len(people) // 5)]}
     chosen |= {person.id for person in people if getattr(person, "founder", False)}
+    # in the hints org: those the near misses, the ambiguity and the cycle are about
+    chosen |= {"p001", "p002", "p003", "p007", "ops", "zelda"} & {person.id for person in people}
     return sorted(chosen)
 
 
@@ -329,3 +370,47 @@ def test_incremental_impact_equals_the_full_re_check(all_orgs, capsys, monkeypat
                 assert (code, err, out) == (0, "", expected[person]), (org.name, person)
             compared += 1
     assert compared >= 20
+
+
+def test_the_rebuilt_org_judges_as_one_built_anew(all_orgs, monkeypatch):
+    """Every finding, message for message (a did-you-mean, an ambiguity, a cycle), and the
+    stage, are the same on the org rebuilt from the one with the person as on the org built
+    anew from the files without them."""
+    from orglint.engine.check import prepare
+    from orglint.engine.impact import find_person
+    from orglint.session import open_session, run_check
+
+    compared = 0
+    for org in all_orgs:
+        monkeypatch.chdir(org)
+        session = open_session(None, cwd=org, use_cache=False)
+        settings = session.settings()
+        files = session.load([])
+        result = run_check(session.registry, files, settings)
+        for person in persons(org):
+            changed, touched = without_person(files, result.org, find_person(result.org, person).id)
+            rebuilt, _ = prepare(changed, result.org.complexity, like=(result.org, touched))
+            anew = run_check(session.registry, changed, settings)
+            again = run_check(session.registry, changed, settings, rebuilt)
+            assert [f.as_dict() for f in again.findings] == [f.as_dict() for f in anew.findings]
+            assert again.stage == anew.stage
+            compared += 1
+    assert compared >= 20
+
+
+def test_a_hint_naming_the_person_who_left_is_gone_from_the_rebuilt_org(tmp_path, monkeypatch):
+    from orglint.engine.check import prepare
+    from orglint.session import open_session, run_check
+
+    folder = hints_org(tmp_path / "hints")
+    monkeypatch.chdir(folder)
+    session = open_session(None, cwd=folder, use_cache=False)
+    settings = session.settings()
+    files = session.load([])
+    org = run_check(session.registry, files, settings).org
+    near = "names unknown person 'zeldaa'; did you mean 'zelda'?"
+    assert any(near in hit.message for hit in org.problems["unknown-reference"])
+    changed, touched = without_person(files, org, "zelda")
+    rebuilt, _ = prepare(changed, org.complexity, like=(org, touched))
+    messages = [hit.message for hit in rebuilt.problems["unknown-reference"]]
+    assert "team 't6' field 'members[0]' names unknown person 'zeldaa'" in messages

@@ -22,20 +22,22 @@ def run(args: argparse.Namespace) -> int:
     """Check the org as it is and without the person; print the difference; exit 0."""
     from orglint.engine.impact import UnknownPerson, assess, render_json, render_text
     from orglint.incremental import cacheable, check_files
-    from orglint.session import open_session, run_check
+    from orglint.session import load_all, open_session, run_check
 
     session = open_session(args.config, paths=args.paths)
     settings = session.settings()
-    files = session.load(args.paths)
     cache = session.parse_cache()
     if cacheable(session.config, settings, cache):  # the org as it is: read back if unchanged
-        result, _ = check_files(session.files(args.paths), session.cwd, settings,
-                                session.registry, session.config, cache, run_check, files)
+        found = session.files(args.paths)
+        files = load_all(found, session.cwd, cache)
+        result, _ = check_files(found, session.cwd, settings, session.registry, session.config,
+                                cache, run_check, files)
     else:
+        files = session.load(args.paths)
         result = run_check(session.registry, files, settings)
     try:
         impact = assess(result, files, args.person,
-                        lambda changed: run_check(session.registry, changed, settings))
+                        lambda changed, org: run_check(session.registry, changed, settings, org))
     except UnknownPerson as exc:
         raise UsageError(str(exc)) from exc
     render = render_json if args.format == "json" else render_text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -17,7 +17,7 @@ from orglint.engine.waivers import Waiver, WaiverState, parse_inline, sorted_wai
 from orglint.engine.waivers import apply as apply_waivers
 from orglint.finding import SEVERITY_RANK, Finding, Hit, Position
 from orglint.load.documents import LoadedFile
-from orglint.model import SCHEMA, SYNTAX, UNRESOLVED, Complexity, Org, build_org
+from orglint.model import SCHEMA, SYNTAX, UNRESOLVED, Complexity, Org, build_org, rebuild_org
 from orglint.registry import Registry, Rule
 from orglint.schema.org import validate
 
@@ -104,12 +104,16 @@ class CheckResult:
                        files=[path for path in self.files if path in keep] or list(paths))
 
 
-def prepare(files: Iterable[LoadedFile], complexity: Complexity | None = None
+def prepare(files: Iterable[LoadedFile], complexity: Complexity | None = None,
+            like: tuple[Org, Collection[tuple[str, str]]] | None = None
             ) -> tuple[Org, list[str]]:
     """Loaded files -> schema check -> resolved Org (with the org-wide ``complexity``
     setting), keeping syntax and schema problems (and those sources found) with the model's;
     and the files' paths. A file with problems of its own (ORG001) could not be read in full:
-    the Org names it in ``unreadable``."""
+    the Org names it in ``unreadable``.
+
+    ``like`` is ``(org, touched)`` when the files say what ``org`` was built from except in
+    the entities ``touched``: the same Org is built by ``rebuild_org``, reusing the others."""
     files = list(files)
     syntax: list[Hit] = []
     schema: list[Hit] = []
@@ -122,8 +126,11 @@ def prepare(files: Iterable[LoadedFile], complexity: Complexity | None = None
         for doc in loaded.documents:
             schema.extend(validate(doc))
             documents.append(doc)
-    org = build_org(documents, complexity, problems,
-                    unreadable=[loaded.path for loaded in files if loaded.problems])
+    unreadable = [loaded.path for loaded in files if loaded.problems]
+    if like is not None and list(like[0].unreadable) == unreadable:
+        org = rebuild_org(like[0], documents, like[1], problems)
+    else:
+        org = build_org(documents, complexity, problems, unreadable=unreadable)
     return org, [loaded.path for loaded in files]
 
 
@@ -185,8 +192,10 @@ def rules_that_ran(registry: Registry, settings: Settings, rules: Iterable[Rule]
             if rule_settings(registry, settings, item).get("severity") != "off"}
 
 
-def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -> CheckResult:
-    """Loaded files -> findings, waived and baselined, and the stage.
+def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings,
+          org: Org | None = None) -> CheckResult:
+    """Loaded files -> findings, waived and baselined, and the stage. ``org``, when given,
+    is the Org ``prepare`` builds from the files (``impact`` builds it from another).
 
     Rules that ask for the ``waivers`` input run after the waivers were applied (so a waived
     finding never blocks, and those rules know which waivers were used); their own findings
@@ -196,7 +205,10 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings) -
     ``RuleCrash`` when a rule raises, ``EvidenceError`` when a log cannot be used.
     """
     files = list(files)
-    org, paths = prepare(files, settings.complexity)
+    if org is None:
+        org, paths = prepare(files, settings.complexity)
+    else:
+        paths = [loaded.path for loaded in files]
     rules = registry.select(settings.select, settings.ignore)
     # the logs are read only when a selected rule asks for them (`--ignore EVD` skips them)
     wanted = settings.observe is not None and any("evidence" in item.inputs for item in rules)

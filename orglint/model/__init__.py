@@ -7,7 +7,7 @@
 did-you-mean index for unknown references.
 """
 
-from orglint.model.build import build_org
+from orglint.model.build import build_org, rebuild_org
 from orglint.model.complexity import LEVEL_RANK, Complexity
 from orglint.model.entities import (
     Activity,
@@ -42,4 +42,5 @@ from orglint.schema.org import CADENCES, LEVELS
 __all__ = ["CADENCES", "CYCLE", "DUPLICATE_ID", "LEVELS", "LEVEL_RANK", "PROBLEM_KINDS", "SCHEMA",
            "SYNTAX", "UNKNOWN_REFERENCE", "UNRESOLVED", "Activity", "Complexity", "Decision", "Entity",
            "FieldState", "Governance", "Handoff", "Journey", "Metric", "Org", "Person", "Raci",
-           "Ref", "Review", "Slot", "Source", "System", "Team", "build_org"]
+           "Ref", "Review", "Slot", "Source", "System", "Team", "build_org",
+           "rebuild_org"]

@@ -12,7 +12,7 @@ by rule code: unknown or ambiguous references, duplicate ids, hierarchy cycles.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -55,6 +55,36 @@ def build_org(documents: Iterable[Document], complexity: Complexity | None = Non
     for kind, hits in (problems or {}).items():
         builder.problems[kind].extend(hits)
     return builder.build(complexity or Complexity())
+
+
+def rebuild_org(org: Org, documents: Iterable[Document], touched: Collection[tuple[str, str]],
+                problems: Mapping[str, Iterable[Hit]] | None = None) -> Org:
+    """The Org of ``documents``, which say what ``org`` was built from except inside the
+    entities ``touched`` (``(section, id)`` pairs, changed or gone): equal to
+    ``build_org(documents, org.complexity, problems, org.unreadable)``, and built in a fraction
+    of its time when few entities are touched.
+
+    Every entity of ``org`` that is not touched and has no reference problem of its own is
+    reused as it is (same object): what it reads depends on its own mapping and on which ids
+    exist, and an id can only have gone with a touched entity, whose references are gone
+    too. An entity with a dangling or ambiguous reference is read again, since its message
+    (a did-you-mean, an ambiguity) depends on every id. Duplicate ids and cycles are found
+    again over the new documents.
+    """
+    builder = _Builder(org.unreadable, org.suggestions)
+    for doc in documents:
+        builder.add_document(doc)
+    for kind, hits in (problems or {}).items():
+        builder.problems[kind].extend(hits)
+    again: dict[str, set[str]] = {kind: set() for kind in KIND_SECTION}
+    for kind in (UNKNOWN_REFERENCE, UNRESOLVED):
+        for hit in org.problems.get(kind, ()):
+            if hit.entity:
+                entity_kind, _, ident = hit.entity.partition(":")
+                again.setdefault(entity_kind, set()).add(ident)
+    for section, ident in touched:
+        again[SECTIONS[section]].add(ident)
+    return builder.build(org.complexity, (org, again))
 
 
 def _plan(schema: Mapping[str, Any], cls: type) -> list[Step]:
@@ -100,9 +130,11 @@ PLANS: dict[str, list[Step]] = {
 
 
 class _Builder:
-    def __init__(self, unreadable: tuple[str, ...] = ()) -> None:
+    def __init__(self, unreadable: tuple[str, ...] = (),
+                 suggestions: Mapping[tuple[str, ...], SuggestionIndex] | None = None) -> None:
         self.name: str | None = None
         self.unreadable = unreadable
+        self._like = suggestions or {}  # the indexes of an org this one is rebuilt from
         # kind -> id -> (where it is defined, its mapping): the ids references resolve against
         self.pending: dict[str, dict[str, tuple[Source, dict[Any, Any]]]] = {
             kind: {} for kind in KIND_SECTION}
@@ -221,7 +253,8 @@ class _Builder:
         index = self._suggestions.get(kinds)
         if index is None:
             candidates = [ident for kind in kinds for ident in self.pending[kind]]
-            index = self._suggestions[kinds] = SuggestionIndex(candidates)
+            index = self._suggestions[kinds] = SuggestionIndex(candidates,
+                                                               like=self._like.get(kinds))
         named = self._named(kinds, value)
         if named is not None:
             return message + f"; that is the name of {named[0]} '{named[1]}': write its id"
@@ -331,13 +364,23 @@ class _Builder:
 
     # -- the org --------------------------------------------------------------------------------
 
-    def build(self, complexity: Complexity) -> Org:
+    def build(self, complexity: Complexity,
+              reuse: tuple[Org, Mapping[str, set[str]]] | None = None) -> Org:
+        """The Org of the documents added; ``reuse`` is an org whose entities were built
+        from the same mapping at the same place, but for the ids given by kind, which are
+        read again (``rebuild_org``)."""
         tables: dict[str, dict[str, Any]] = {}
         for kind, pending in self.pending.items():
             cls = ENTITY_TYPES[kind]
             plan = PLANS[kind]
             table = tables[KIND_SECTION[kind]] = {}
+            built: Mapping[str, Any] = reuse[0].section(kind) if reuse else {}
+            again = reuse[1][kind] if reuse else set()
             for ident, (src, raw) in pending.items():
+                entity = built.get(ident)
+                if entity is not None and ident not in again:
+                    table[ident] = entity
+                    continue
                 fields = Fields(raw)
                 values = self.read(self._ref(kind, ident), plan, raw, "", fields)
                 name = raw.get("name")
@@ -351,6 +394,7 @@ class _Builder:
         frozen: dict[str, Any] = {section: MappingProxyType(table)
                                   for section, table in tables.items()}
         return Org(name=self.name, complexity=complexity, unreadable=self.unreadable,
+                   suggestions=MappingProxyType(self._suggestions),
                    problems=MappingProxyType({kind: tuple(hits)
                                               for kind, hits in self.problems.items()}),
                    **frozen, **_indexes(tables))

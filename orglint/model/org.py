@@ -68,6 +68,9 @@ class Org:
     problems: Mapping[str, tuple[Hit, ...]] = field(default_factory=lambda: EMPTY)
     complexity: Complexity = field(default_factory=Complexity)
     unreadable: tuple[str, ...] = ()
+    # the did-you-mean indexes built for its dangling references, by the kinds a field
+    # accepts: an org rebuilt from it shares them (orglint.model.build.rebuild_org)
+    suggestions: Mapping[tuple[str, ...], Any] = field(default_factory=lambda: EMPTY, repr=False)
     # indexes: person -> the teams listing them in `members`, and the teams they lead
     teams_of_member: Mapping[Ref, tuple[Team, ...]] = field(default_factory=lambda: EMPTY)
     teams_led_by: Mapping[Ref, tuple[Team, ...]] = field(default_factory=lambda: EMPTY)

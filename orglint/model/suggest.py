@@ -42,7 +42,10 @@ class SuggestionIndex:
     up or stored: a measure of cost that does not depend on the machine.
     """
 
-    def __init__(self, candidates: list[str], cutoff: float = 0.6) -> None:
+    def __init__(self, candidates: list[str], cutoff: float = 0.6,
+                 like: SuggestionIndex | None = None) -> None:
+        """``like``: an index of a superset of ``candidates`` whose index of deletes this one
+        may share (a large kind whose org lost a few ids), answering as if built anew."""
         self.cutoff = cutoff
         self.work = 0
         groups: dict[str, list[str]] = {}
@@ -55,7 +58,14 @@ class SuggestionIndex:
         self.lengths = [len(spelling) for spelling in groups] if self.exact else []
         self.letters = [_letters(spelling) for spelling in groups] if self.exact else []
         self._index: dict[str, list[str]] | None = None
+        self._skip: frozenset[str] = frozenset()  # in the shared index, but not candidates
         self._answers: dict[str, str | None] = {}
+        if like is not None and like._index is not None and not (self.exact or like.exact):
+            mine = set(self.candidates)
+            theirs = set(like.candidates)
+            if mine <= theirs:
+                self._index = like._index
+                self._skip = frozenset(theirs - mine) | like._skip
 
     def closest(self, word: str) -> str | None:
         """The candidate most like ``word`` with a ratio of at least the cutoff (ties: the
@@ -98,6 +108,8 @@ class SuggestionIndex:
             self.work += 1
             for candidate in index.get(key, ()):
                 self.work += 1
+                if candidate in self._skip:
+                    continue
                 score = 2.0 * len(key) / (size + len(candidate))
                 if score >= self.cutoff and (best is None or (score, candidate) > best):
                     best = (score, candidate)
