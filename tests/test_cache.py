@@ -53,10 +53,10 @@ def test_an_entry_reads_back_as_what_was_parsed_with_its_schema_problems(tmp_pat
     ]
     empty = ParseCache(tmp_path / "c", "repo")
     key = empty.key(TEXT, "org.yaml")
-    assert empty.get(key) is None
+    assert empty.get(key, TEXT) is None
     stored(tmp_path / "c")
     again = ParseCache(tmp_path / "c", "repo")
-    entry = again.get(key)
+    entry = again.get(key, TEXT)
     assert entry is not None and same(entry, loaded)
     assert (again.hits, again.misses) == (1, 0)
 
@@ -73,7 +73,7 @@ def test_packs_live_in_a_folder_per_format_orglint_and_python_version(tmp_path):
     stored(tmp_path / "c")
     version = the_pack(tmp_path / "c").parent.name
     python = f"py{sys.version_info[0]}{sys.version_info[1]}"
-    assert version.startswith(f"v1-{__version__}-{python}-")
+    assert version.startswith(f"v2-{__version__}-{python}-")
     # the cache keeps itself out of git and out of backups, as pytest's and ruff's do
     assert (tmp_path / "c" / ".gitignore").read_text() == "# created by orglint\n*\n"
     assert (tmp_path / "c" / "CACHEDIR.TAG").read_text().startswith(
@@ -85,14 +85,14 @@ def test_each_scope_keeps_its_own_pack(tmp_path):
     stored(tmp_path / "c", "repo-b")
     assert len(list((tmp_path / "c").rglob("*.pack"))) == 2
     key = ParseCache(tmp_path / "c").key(TEXT, "org.yaml")
-    assert ParseCache(tmp_path / "c", "repo-a").get(key) is not None
+    assert ParseCache(tmp_path / "c", "repo-a").get(key, TEXT) is not None
 
 
 def test_a_run_that_parsed_nothing_writes_nothing(tmp_path):
     stored(tmp_path / "c")
     before = the_pack(tmp_path / "c").stat().st_mtime_ns
     cache = ParseCache(tmp_path / "c", "repo")
-    assert cache.get(cache.key(TEXT, "org.yaml")) is not None
+    assert cache.get(cache.key(TEXT, "org.yaml"), TEXT) is not None
     cache.save()
     assert the_pack(tmp_path / "c").stat().st_mtime_ns == before
 
@@ -110,11 +110,11 @@ def test_a_damaged_pack_is_a_miss_and_is_rewritten(tmp_path, damage):
     }[damage])
     cache = ParseCache(tmp_path / "c", "repo")
     key = cache.key(TEXT, "org.yaml")
-    assert cache.get(key) is None
+    assert cache.get(key, TEXT) is None
     assert (cache.hits, cache.misses) == (0, 1)
     cache.put(key, dump(parse(TEXT, "org.yaml")))
     cache.save()
-    assert ParseCache(tmp_path / "c", "repo").get(key) is not None
+    assert ParseCache(tmp_path / "c", "repo").get(key, TEXT) is not None
 
 
 def test_a_pack_signed_by_another_key_is_refused(tmp_path, monkeypatch):
@@ -126,7 +126,7 @@ def test_a_pack_signed_by_another_key_is_refused(tmp_path, monkeypatch):
     planted.put(key, dump(forged))
     planted.save()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-home"))
-    assert ParseCache(tmp_path / "c", "repo").get(key) is None
+    assert ParseCache(tmp_path / "c", "repo").get(key, TEXT) is None
 
 
 def test_a_signed_entry_still_cannot_build_anything_but_orglint_values(tmp_path):
@@ -140,10 +140,10 @@ def test_a_signed_entry_still_cannot_build_anything_but_orglint_values(tmp_path)
 
     cache.put(key, pickle.dumps(Exploit()))
     cache.save()
-    assert ParseCache(tmp_path / "c", "repo").get(key) is None
+    assert ParseCache(tmp_path / "c", "repo").get(key, TEXT) is None
     assert not ran.exists()
     with pytest.raises(pickle.UnpicklingError, match="mkdir is not allowed in a cache entry"):
-        undump(pickle.dumps(Exploit()))
+        undump(pickle.dumps(Exploit()), TEXT)
 
 
 def test_runs_racing_on_one_pack_leave_a_whole_one(tmp_path):
@@ -156,7 +156,7 @@ def test_runs_racing_on_one_pack_leave_a_whole_one(tmp_path):
 
     def read() -> None:
         for _ in range(40):
-            seen.append(ParseCache(tmp_path / "c", "repo").get(key))
+            seen.append(ParseCache(tmp_path / "c", "repo").get(key, TEXT))
 
     threads = [threading.Thread(target=f) for f in (write, write, write, read, read)]
     for thread in threads:
@@ -164,7 +164,7 @@ def test_runs_racing_on_one_pack_leave_a_whole_one(tmp_path):
     for thread in threads:
         thread.join()
     assert all(entry is None or same(entry, parse(TEXT, "org.yaml")) for entry in seen)
-    assert ParseCache(tmp_path / "c", "repo").get(key) is not None
+    assert ParseCache(tmp_path / "c", "repo").get(key, TEXT) is not None
     assert [p.name for p in (tmp_path / "c").rglob(".tmp-*")] == []
 
 
@@ -173,7 +173,7 @@ def test_an_unwritable_folder_turns_writing_off_for_the_run(tmp_path):
     blocker.write_text("not a folder\n")
     cache = stored(blocker)
     assert cache.writable is False
-    assert cache.get(cache.key(TEXT, "org.yaml")) is None
+    assert cache.get(cache.key(TEXT, "org.yaml"), TEXT) is None
 
 
 def test_where_the_cache_lives(tmp_path, monkeypatch):
@@ -194,7 +194,7 @@ def test_cache_dir_in_the_config_and_no_cache_on_the_command_line(tmp_path, monk
     assert not (tmp_path / "build").exists()
     assert cli("check") == (code, out, "")
     (version,) = [p.name for p in Path(tmp_path / "build" / "orglint").iterdir() if p.is_dir()]
-    assert version.startswith("v1-")
+    assert version.startswith("v2-")
     assert cli("check") == (code, out, "")
 
 
@@ -244,7 +244,7 @@ from pathlib import Path
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # a runaway read fails, not the machine
 from orglint.load.cache import ParseCache
 cache = ParseCache(Path(sys.argv[1]), "repo")
-entry = cache.get(cache.key(sys.argv[2].encode(), "org.yaml"))
+entry = cache.get(cache.key(sys.argv[2].encode(), "org.yaml"), sys.argv[2].encode())
 cache.put(cache.key(sys.argv[2].encode(), "org.yaml"), b"x")
 cache.save()
 print(entry is None, cache.hits, cache.misses, cache.writable)
@@ -294,7 +294,7 @@ def test_a_pack_that_is_not_a_regular_file_is_a_miss_never_a_hang(tmp_path, what
     assert probe(tmp_path / "c") == "True 0 1 True"
     # the run wrote its own pack in the planted thing's place, a regular file
     assert place.is_file() and not place.is_symlink()
-    assert ParseCache(tmp_path / "c", "repo").get(ParseCache(None).key(TEXT, "org.yaml")) is None
+    assert ParseCache(tmp_path / "c", "repo").get(ParseCache(None).key(TEXT, "org.yaml"), TEXT) is None
 
 
 def test_a_pack_over_the_size_cap_is_not_read(tmp_path, monkeypatch):
@@ -304,9 +304,9 @@ def test_a_pack_over_the_size_cap_is_not_read(tmp_path, monkeypatch):
     key = ParseCache(None).key(TEXT, "org.yaml")
     size = the_pack(tmp_path / "c").stat().st_size
     monkeypatch.setattr(orglint.load.cache, "MAX_PACK_BYTES", size - 1)
-    assert ParseCache(tmp_path / "c", "repo").get(key) is None
+    assert ParseCache(tmp_path / "c", "repo").get(key, TEXT) is None
     monkeypatch.setattr(orglint.load.cache, "MAX_PACK_BYTES", size)
-    assert ParseCache(tmp_path / "c", "repo").get(key) is not None
+    assert ParseCache(tmp_path / "c", "repo").get(key, TEXT) is not None
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")

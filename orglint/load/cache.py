@@ -24,7 +24,6 @@ A cache must never change a result or break a run:
 from __future__ import annotations
 
 import contextlib
-import datetime
 import hashlib
 import hmac
 import io
@@ -40,7 +39,7 @@ from typing import Any
 from orglint import __version__
 from orglint.load.documents import Document, LoadedFile, load_bytes
 
-FORMAT = 1
+FORMAT = 2
 DEFAULT_FOLDER = ".orglint_cache"
 ENV_FOLDER = "ORGLINT_CACHE_DIR"
 _SIGNATURE = hashlib.sha256().digest_size
@@ -82,16 +81,35 @@ def parse(raw: bytes, display: str) -> LoadedFile:
 _LAZY = ("keys", "values")  # the position index: most documents of a run never need it
 
 
+class _Positions:
+    """The position indexes of one file's documents, found again from its bytes the first
+    time one is asked for: parsing the same bytes with the same code gives the same places,
+    and a run needs the places of the few documents it reports on only. Storing them in the
+    cache would cost more than half of each entry, to write on every cold run."""
+
+    def __init__(self, raw: bytes, display: str) -> None:
+        self.raw: bytes | None = raw
+        self.display = display
+        self.found: dict[int, tuple[dict[Any, Any], dict[Any, Any]]] = {}
+
+    def of(self, index: int) -> tuple[dict[Any, Any], dict[Any, Any]]:
+        """``(keys, values)`` of the document at ``index`` in the file ({} when none)."""
+        if self.raw is not None:
+            for doc in load_bytes(self.raw, self.display).documents:
+                self.found[doc.index] = (doc.keys, doc.values)
+            self.raw = None  # parsed once: the bytes are no longer needed
+        return self.found.get(index, ({}, {}))
+
+
 class _LazyDocument(Document):
-    """A document read from the cache: its position index is unpickled on first use, since a
-    run only needs the positions of documents it reports on."""
+    """A document read from the cache: its position index is found on first use
+    (``_Positions``)."""
 
     def __getattr__(self, name: str) -> Any:  # called only for attributes not yet set
-        blob = self.__dict__.get("_positions") if name in _LAZY else None
-        if blob is None:
+        positions = self.__dict__.get("_positions") if name in _LAZY else None
+        if positions is None:
             raise AttributeError(name)
-        keys, values = _load(blob)
-        self.keys, self.values = keys, values
+        self.keys, self.values = positions.of(self.index)
         del self.__dict__["_positions"]
         return self.__dict__[name]
 
@@ -105,36 +123,17 @@ def _dumps(value: Any) -> bytes:
 
 
 def dump(loaded: LoadedFile) -> bytes:
-    """A parsed file as an entry (pickled bytes): its fields, each document's fields with the
-    position index pickled apart (so it can be read late)."""
-    documents = [
-        ({f.name: getattr(doc, f.name) for f in fields(doc) if f.name not in _LAZY},
-         _dumps((_plain(doc.keys), _plain(doc.values))))
-        for doc in loaded.documents
-    ]
+    """A parsed file as an entry (pickled bytes): its fields and each document's fields but
+    its position index, which ``undump`` finds again from the file's bytes when asked."""
+    documents = [{f.name: getattr(doc, f.name) for f in fields(doc) if f.name not in _LAZY}
+                 for doc in loaded.documents]
     rest = {f.name: getattr(loaded, f.name) for f in fields(loaded) if f.name != "documents"}
     return _dumps((FORMAT, rest, documents))
 
 
-# what a step of a path in the position index may be for its entry to load back: the types
-# of YAML keys and list indexes, all of which the entry's unpickler builds
-_STEPS = frozenset({str, int, float, bool, type(None), datetime.date})
-
-
-def _plain(table: dict[Any, Any]) -> dict[Any, Any]:
-    """A position index without the places of what the data does not hold: values under a
-    merge key or a collection used as a key are marked by a bare ``object()`` in their path;
-    any step of another type than ``_STEPS`` is dropped with its path, so that every entry
-    written loads back whole (nothing asks for those places once the file is parsed)."""
-    steps = _STEPS
-    if all(type(step) in steps for path in table for step in path):
-        return table
-    return {path: pos for path, pos in table.items()
-            if all(type(step) in steps for step in path)}
-
-
-def undump(payload: bytes) -> LoadedFile:
-    """The parsed file an entry made by ``dump`` holds; position indexes load on first use.
+def undump(payload: bytes, raw: bytes) -> LoadedFile:
+    """The parsed file an entry made by ``dump`` of the file's bytes ``raw`` holds; position
+    indexes are found again from ``raw`` on first use.
 
     Raises ``pickle.UnpicklingError`` for a payload that is not an entry of this format or
     holds a type other than orglint's values (other errors for a corrupt one).
@@ -143,8 +142,9 @@ def undump(payload: bytes) -> LoadedFile:
     if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == FORMAT):
         raise pickle.UnpicklingError("not a parsed file")
     _, rest, stored = entry
+    positions = _Positions(raw, rest["path"])
     documents: list[Document] = []
-    for values, positions in stored:
+    for values in stored:
         doc = _LazyDocument.__new__(_LazyDocument)
         doc.__dict__.update(values, _positions=positions)
         documents.append(doc)
@@ -200,9 +200,9 @@ class ParseCache:
         digest = hashlib.sha256(display.encode("utf-8", "surrogateescape") + b"\0" + raw)
         return digest.hexdigest()
 
-    def get(self, key: str) -> LoadedFile | None:
-        """The parsed file stored under ``key``; None on a miss, an entry that does not load,
-        or when the cache is off."""
+    def get(self, key: str, raw: bytes) -> LoadedFile | None:
+        """The parsed file of bytes ``raw`` stored under ``key``; None on a miss, an entry
+        that does not load, or when the cache is off."""
         if not self.enabled:
             return None
         if self._stored is None:
@@ -211,7 +211,7 @@ class ParseCache:
         try:
             if payload is None:
                 raise KeyError(key)
-            loaded = undump(payload)
+            loaded = undump(payload, raw)
         except Exception:  # absent, or an entry that does not load: parse the file instead
             self.misses += 1
             return None

@@ -50,7 +50,7 @@ def load_many(files: Sequence[tuple[str, str]], cache: ParseCache,
             results[index] = raw
             continue
         key = cache.key(raw, shown) if cache.enabled else ""
-        cached = cache.get(key) if cache.enabled else None
+        cached = cache.get(key, raw) if cache.enabled else None
         if cached is not None:
             results[index] = cached
         else:
@@ -58,9 +58,10 @@ def load_many(files: Sequence[tuple[str, str]], cache: ParseCache,
     size = sum(len(job[1]) for job in jobs)
     count = 1 if parallel is False else processes(size, every_core=bool(parallel))
     keys = {index: key for index, _, _, key in jobs}
+    raws = {index: raw for index, raw, _, _ in jobs}
     for index, parsed in parse_shares(_split(jobs, min(count, len(jobs)))):
         if isinstance(parsed, bytes):  # a worker's result comes as a cache entry
-            results[index] = undump(parsed)
+            results[index] = undump(parsed, raws[index])
             entry = parsed
         else:
             results[index] = parsed
