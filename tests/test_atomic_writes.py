@@ -135,6 +135,9 @@ STOP_WHILE_WRITING = """\
 import os, signal, sys
 import orglint.files
 
+# as from a terminal, whatever started the tests (a shell's background job ignores SIGINT)
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
 def write_half_then_stop(handle, data):
     os.write(handle, data[: len(data) // 2])
     os.kill(os.getpid(), signal.{signal})

@@ -80,3 +80,14 @@ def test_syntax_error_after_a_long_blank_run(tmp_path):
     the oracle's five seconds hold."""
     holds(tmp_path, {"org.yaml": b"handoffs:\n  h:\n    to: x" + b" " * 200_000 + b": y\n"},
           where=r"org\.yaml:3:200010: ORG001 ")
+
+
+# issue 15 item 1 (found by the 100,000-input campaign): a role named by a digit other than
+# ASCII ('¹'.isdigit() is true, int('¹') raises) with an unknown holder; and a role named '2',
+# which is a key, not a list index
+def test_a_role_named_by_a_superscript_digit(tmp_path):
+    holds(tmp_path, {"org.yaml": "people:\n  ana: {name: Ana}\nteams:\n  t:\n    lead: ana\n"
+                                 "    roles:\n      '\u00b9': [bob]\n      '2': [ana, bob]\n"
+                                 .encode()},
+          where=r"org\.yaml:7:13: ORG003 \[error\] team 't' field 'roles\.\u00b9\[0\]' names "
+                r"unknown person 'bob'\n(.|\n)*org\.yaml:8:18: ORG003 ")

@@ -91,13 +91,19 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C stops the run whatever started the tests (a shell's background job ignores
+    SIGINT, and its children inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 @pytest.mark.parametrize(("stop", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_stopped_parse_leaves_no_process_behind(large_org, tmp_path, stop, code):
     env = {**os.environ, parallel.ENV_PROCESSES: "2", "XDG_CACHE_HOME": str(tmp_path)}
     run = subprocess.Popen([sys.executable, "-m", "orglint", "check", "--no-cache"],
                            cwd=large_org, env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE)
+                           stderr=subprocess.PIPE, preexec_fn=_as_from_a_terminal)
     try:
         deadline = time.monotonic() + 120
         workers: list[int] = []

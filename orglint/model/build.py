@@ -19,7 +19,15 @@ from typing import Any
 from orglint.finding import Hit
 from orglint.load.documents import Document
 from orglint.model.complexity import Complexity
-from orglint.model.entities import ENTITY_TYPES, Activity, Fields, Ref, Slot, Source
+from orglint.model.entities import (
+    ENTITY_TYPES,
+    Activity,
+    Fields,
+    Ref,
+    Slot,
+    Source,
+    field_steps,
+)
 from orglint.model.org import (
     CYCLE,
     DUPLICATE_ID,
@@ -527,8 +535,7 @@ def _kinds_text(kinds: tuple[str, ...]) -> str:
 
 
 def _field_label(owner: Ref, field: str) -> str:
-    steps = tuple(int(step) if step.isdigit() else step for step in field.split("."))
-    return f"{owner.kind} '{owner.id}' field '{dotted(steps)}'"
+    return f"{owner.kind} '{owner.id}' field '{dotted(field_steps(field))}'"
 
 
 __all__ = ["build_org"]

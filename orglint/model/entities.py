@@ -36,6 +36,13 @@ class Ref(NamedTuple):
         return f"{self.kind}:{self.id}"
 
 
+def field_steps(field: str) -> tuple[Any, ...]:
+    """The steps of a dotted field (``governance.escalation.2``): a list index (ASCII digits
+    only: ``'¹'.isdigit()`` is true too) as an int, any other step as its text."""
+    return tuple(int(step) if step.isascii() and step.isdigit() else step
+                 for step in field.split("."))
+
+
 @dataclass(frozen=True)
 class Source:
     """Where an entity is defined: its document and the path of its mapping inside it."""
@@ -49,8 +56,15 @@ class Source:
         nearest written mapping above it (see ``Document.position``)."""
         if not field:
             return self.doc.position(self.path, key=True)
-        steps: list[Any] = [int(step) if step.isdigit() else step for step in field.split(".")]
-        return self.doc.position((*self.path, *steps))
+        values = self.doc.values
+        path = self.path
+        for step in field_steps(field):
+            # a key of digits (a role named '2') is text where the file has it as text
+            if isinstance(step, int) and (*path, step) not in values \
+                    and (*path, str(step)) in values:
+                step = str(step)
+            path = (*path, step)
+        return self.doc.position(path)
 
 
 class FieldState(enum.Enum):
@@ -109,7 +123,8 @@ class Fields:
                 if step not in node:
                     return FieldState.ABSENT
                 node = node[step]
-            elif isinstance(node, list) and step.isdigit() and int(step) < len(node):
+            elif isinstance(node, list) and step.isascii() and step.isdigit() \
+                    and int(step) < len(node):
                 node = node[int(step)]
             else:
                 return FieldState.ABSENT
