@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 Run = Callable[["Registry", Sequence[LoadedFile], Settings], CheckResult]
 
-FORMAT = 1
+FORMAT = 2
 
 
 def cacheable(config: Config, settings: Settings, cache: ParseCache) -> bool:
@@ -149,7 +149,8 @@ def code_digest(registry: Registry) -> str:
 
 # -- an entry: a result without its org, and back ----------------------------------------------
 
-_FIELDS = ("findings", "stage", "files", "fail_on", "waived", "waivers", "today", "options")
+_FIELDS = ("findings", "stage", "files", "fail_on", "waived", "waivers", "today", "options",
+           "held_back")
 
 
 def _entry(result: CheckResult, unreadable: list[str]) -> dict[str, Any]:

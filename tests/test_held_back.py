@@ -70,9 +70,21 @@ def test_only_what_stands_without_the_broken_file_is_shown(repo, cli):
     assert out == (
         f"{SYNTAX}\n{WRONG_KIND}\n\n"
         "Found 2 problems (2 errors) in 4 files.\n"
+        "8 more findings are held back until every file can be read: they may follow from "
+        "what the unread part holds.\n"
         "Stage not assessed: 2 findings in files that cannot be read or resolved; fix them "
         "first, then the stage can be judged.\n"
         "Why each rule matters and how to fix it: 'orglint rule ORG001'.\n")
+
+
+def test_the_count_held_back_is_the_same_when_the_result_is_read_back(repo, cli):
+    cold = cli("check", ".")
+    assert any(path.suffix == ".results" for path in (repo / ".orglint_cache").rglob("*"))
+    assert cli("check", ".") == cold
+    assert cli("check", "--no-cache", ".") == cold
+    # the four of test_the_check_keeps_what_it_held_back
+    assert "\n4 more findings are held back until every file can be read" in \
+        cli("check", "--select", "ORG,BND", ".")[1]
 
 
 def test_once_the_file_reads_the_held_findings_are_judged(repo, cli):

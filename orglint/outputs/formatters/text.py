@@ -36,6 +36,12 @@ def summary_line(result: CheckResult) -> str:
     return f"Found {plural(len(result.findings), 'problem')} ({parts}) in {files}."
 
 
+def held_back_line(count: int) -> str:
+    """How many findings wait for the files that cannot be read (docs/check.md)."""
+    return (f"{plural(count, 'more finding')} {'is' if count == 1 else 'are'} held back until "
+            "every file can be read: they may follow from what the unread part holds.")
+
+
 def stage_headline(stage: Stage) -> str:
     """``Stage 2 of 4: designed surface - MEANING.``, or ``Stage not assessed: WHY.``"""
     if stage.number == 0:
@@ -130,6 +136,8 @@ def render(result: CheckResult, context: FormatContext) -> str:
         rest.extend(statistics_lines(result))
         rest.append("")
     rest.append(summary_line(result))
+    if result.held_back:
+        rest.append(held_back_line(len(result.held_back)))
     rest.extend(status_lines(result.waived, len(result.baselined)))
     rest.extend(stage_lines(result))
     if result.findings:
