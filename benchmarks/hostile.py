@@ -11,7 +11,11 @@ exceeds --limit (default 8) is marked SUPERLINEAR and the exit status is 1. The 
 - directive: an inline ``# orglint:`` comment after a line full of quote characters;
 - hint: a finding's fingerprint (json, sarif, gitlab) when its message holds a long run of
   blanks before a "did you mean" hint;
-- visible: the text format's escaping of a name full of control characters.
+- visible: the text format's escaping of a name full of control characters;
+- metric, system, silo: the rules INC003, CTX001 and CTX002 on an org of ``size / 10`` teams
+  in a chain of handoffs and journeys, where one metric rewards every team and names every
+  handoff downstream (INC003), and one system that every team uses holds ``size`` items
+  (CTX001, CTX002). Only the rule is timed.
 """
 
 from __future__ import annotations
@@ -56,8 +60,40 @@ def visible_case(size: int) -> Callable[[], object]:
     return lambda: visible(text)
 
 
+def _org_wide(size: int) -> object:
+    """The org of the metric, system and silo cases (see the module doc)."""
+    from orglint.load.documents import Document
+    from orglint.model import build_org
+
+    teams = max(2, size // 10)
+    ids = [f"t{i}" for i in range(teams)]
+    data = {
+        "people": {"ana": {"name": "Ana"}},
+        "teams": {team: {"lead": "ana", "systems": ["crm"]} for team in ids},
+        "systems": {"crm": {"holds": [f"item{i}" for i in range(size)]}},
+        "handoffs": {f"h{i}": {"from": ids[i], "to": ids[i + 1], "owner": "ana"}
+                     for i in range(teams - 1)},
+        "journeys": {f"j{i}": {"owner": "ana", "path": [ids[i], ids[i + 1]],
+                               "context": ["item0", "missing"]} for i in range(teams - 1)},
+        "metrics": {"m": {"type": "handoff", "rewards": ids,
+                          "downstream": [f"h{i}" for i in range(1, teams - 1)]}},
+    }
+    return build_org([Document("org.yaml", data)])
+
+
+def _rule_case(code: str) -> Callable[[int], Callable[[], object]]:
+    def case(size: int) -> Callable[[], object]:
+        from orglint.plugins import build_registry, make_manager
+
+        item = build_registry(make_manager()).by_code[code]
+        org = _org_wide(size)
+        return lambda: list(item.run(org, {}, {}))
+    return case
+
+
 CASES = {"glob": glob_case, "directive": directive_case, "hint": hint_case,
-         "visible": visible_case}
+         "visible": visible_case, "metric": _rule_case("INC003"),
+         "system": _rule_case("CTX001"), "silo": _rule_case("CTX002")}
 
 
 def fastest(run: Callable[[], object], repeat: int) -> float:

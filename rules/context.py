@@ -42,19 +42,23 @@ def context_dropped(org: Org) -> Iterator[Hit]:
       sales-to-delivery: {from: sales, to: delivery, carries: [customer_id]}
     ```
     """
-    crossing: dict[tuple[Ref, Ref], set[str]] = {}  # what crosses each boundary, once per pair
+    # what each boundary carries, found per item a journey asks about: a system every team
+    # uses may hold more items than all the journeys name
+    carried: dict[tuple[Ref, Ref], set[str]] = {}  # by the handoffs of the pair
+    shared: dict[tuple[Ref, Ref], list[frozenset[str]]] = {}  # held by systems both use
+    holds = _holds_of(org)
     for journey in org.journeys.values():
         reported: set[str] = set()
         for _, source, target in journey.boundaries():
             pair = (source, target)
-            if pair not in crossing:
-                items = {item for handoff in org.handoffs_at(source, target)
-                         for item in handoff.carries}
-                items.update(item for system in org.shared_systems(source, target)
-                             for item in system.holds)
-                crossing[pair] = items
+            if pair not in carried:
+                carried[pair] = {item for handoff in org.handoffs_at(source, target)
+                                 for item in handoff.carries}
+                shared[pair] = [holds[system.id]
+                                for system in org.shared_systems(source, target)]
             for index, item in enumerate(journey.context):
-                if item in reported or item in crossing[pair]:
+                if item in reported or item in carried[pair] \
+                        or any(item in held for held in shared[pair]):
                     continue
                 reported.add(item)
                 yield journey.finding(
@@ -99,6 +103,7 @@ def information_silo(org: Org) -> Iterator[Hit]:
       onboarding: {path: [sales, delivery], context: [scope]}
     ```
     """
+    holds = _holds_of(org)
     for journey in org.journeys.values():
         teams = list(dict.fromkeys(journey.path))
         if len(teams) < 2 or not journey.context:
@@ -107,10 +112,16 @@ def information_silo(org: Org) -> Iterator[Hit]:
         common: frozenset[System] = org.systems_of_team.get(teams[0], frozenset())
         for team in teams[1:]:
             common &= org.systems_of_team.get(team, frozenset())
-        if any(context.intersection(system.holds) for system in common):
+        # set against set: the smaller is walked (a system may hold far more than a journey)
+        if any(not context.isdisjoint(holds[system.id]) for system in common):
             continue
         yield journey.finding(
             "path",
             f"{journey.titled}: {org.names(dict.fromkeys(journey.path))} share no system "
             f"that holds any of its context ({', '.join(journey.context)})",
         )
+
+
+def _holds_of(org: Org) -> dict[str, frozenset[str]]:
+    """What each system holds, by system id, as a set."""
+    return {ident: frozenset(system.holds) for ident, system in org.systems.items()}

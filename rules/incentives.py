@@ -131,18 +131,22 @@ def handoff_quality_unrewarded(org: Org) -> Iterator[Hit]:
       clean-handovers: {type: handoff, rewards: [carla], downstream: [sales-to-delivery]}
     ```
     """
-    # (rewarded team, downstream component) pairs: one pass over the metrics
-    reach: set[tuple[str, Ref]] = set()  # (rewarded team id, downstream component)
+    # the metrics that reward each team, and the (metric, downstream component) pairs: each
+    # as large as the metrics' own lists (the pairs of teams and components could be their
+    # product: one metric that rewards every team and names every handoff)
+    rewarding: dict[str, list[str]] = {}
+    downstream: set[tuple[str, Ref]] = set()
     for metric in org.metrics.values():
-        rewarded = teams_rewarded(org, metric.rewards)
-        reach.update((team, component) for team in rewarded for component in metric.downstream)
+        for team in teams_rewarded(org, metric.rewards):
+            rewarding.setdefault(team, []).append(metric.id)
+        downstream.update((metric.id, component) for component in metric.downstream)
     for handoff in org.handoffs.values():
         if handoff.source is None or handoff.target is None or handoff.source == handoff.target:
             continue  # no boundary (BND007 reports a handoff within one team)
-        sender = handoff.source.id
         sides = [handoff.target, handoff.ref,
                  *(journey.ref for journey in org.journeys_through(handoff))]
-        if any((sender, side) in reach for side in sides):
+        if any((metric, side) in downstream
+               for metric in rewarding.get(handoff.source.id, ()) for side in sides):
             continue
         yield handoff.finding(
             None,
