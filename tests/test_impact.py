@@ -163,11 +163,24 @@ def test_output_is_deterministic(repo: Path, capsys: pytest.CaptureFixture[str])
 @pytest.mark.parametrize("person, message", [
     ("carl", "orglint: error: no person 'carl' in the org; did you mean 'person:carla'?\n"),
     ("person:zed", "orglint: error: no person 'zed' in the org\n"),
+    ("Carla Diaz", "orglint: error: no person 'Carla Diaz' in the org; that is the name of "
+                   "'person:carla': give its id\n"),
+    ("person:carla  DIAZ", "orglint: error: no person 'carla  DIAZ' in the org; that is the "
+                           "name of 'person:carla': give its id\n"),
     ("team:sales", "orglint: error: impact takes a person (person:ID or ID), not 'team:sales'\n"),
 ])
 def test_unknown_person_is_a_usage_error(repo: Path, capsys: pytest.CaptureFixture[str],
                                          person: str, message: str) -> None:
     assert run(capsys, person) == (2, "", message)
+
+
+def test_a_name_two_people_share_asks_for_an_id(tmp_path, capsys, monkeypatch):
+    (tmp_path / "org.yaml").write_text(
+        "people:\n  ana: {name: Ana Ruiz}\n  ana2: {name: Ana Ruiz}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "ana ruiz") == (2, "", "orglint: error: no person 'ana ruiz' in the "
+                                       "org; 2 people have that name: give one id (person:ana, "
+                                       "person:ana2)\n")
 
 
 def test_without_person_keeps_positions_and_leaves_the_original_alone() -> None:

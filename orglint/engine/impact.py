@@ -115,10 +115,24 @@ def find_person(org: Org, target: str) -> Person:
         raise UnknownPerson(f"impact takes a person (person:ID or ID), not '{target}'")
     person = org.people.get(ident)
     if person is None:
-        close = difflib.get_close_matches(ident, list(org.people), n=1, cutoff=0.6)
-        hint = f"; did you mean 'person:{close[0]}'?" if close else ""
+        spoken = " ".join(ident.lower().split())
+        named = [found.id for found in org.people.values()
+                 if found.name and " ".join(found.name.lower().split()) == spoken]
+        if len(named) == 1:
+            hint = f"; that is the name of 'person:{named[0]}': give its id"
+        elif named:
+            hint = f"; {len(named)} people have that name: give one id ({_ids(named)})"
+        else:
+            close = difflib.get_close_matches(ident, list(org.people), n=1, cutoff=0.6)
+            hint = f"; did you mean 'person:{close[0]}'?" if close else ""
         raise UnknownPerson(f"no person '{ident}' in the org{hint}")
     return person
+
+
+def _ids(ids: list[str], shown: int = 3) -> str:
+    """``person:a, person:b`` and how many more."""
+    text = ", ".join(f"person:{ident}" for ident in sorted(ids)[:shown])
+    return text + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
 
 
 def assess(result: CheckResult, files: Sequence[LoadedFile], target: str, rerun: Rerun) -> Impact:
