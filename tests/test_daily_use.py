@@ -157,6 +157,27 @@ def test_completion_offers_commands_and_options(tmp_path: Path) -> None:
     assert complete("orglint check --fail-on ", tmp_path) == ["error", "info", "warning"]
 
 
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
+def test_completion_offers_rule_codes_areas_names_and_person_ids() -> None:
+    org = Path(__file__).resolve().parent.parent / "examples" / "northwind-services"
+    assert complete("orglint rule BND00", org) == [f"BND00{i}" for i in range(1, 8)]
+    assert complete("orglint rule GO", org) == ["GOV", *(f"GOV00{i}" for i in range(1, 10))]
+    # the last item of a comma-separated list, the earlier ones kept
+    assert complete("orglint check --select BND001,CTX", org) == [
+        "BND001,CTX", "BND001,CTX001", "BND001,CTX002"]
+    assert complete("orglint check --ignore handoff-", org) == [
+        "handoff-owner", "handoff-quality-unrewarded", "handoff-within-a-team"]
+    assert complete("orglint impact ma", org) == ["maya"]
+    assert complete("orglint impact person:c", org) == ["person:carla"]
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
+def test_completion_offers_nothing_where_the_config_is_broken(tmp_path: Path) -> None:
+    (tmp_path / "orglint.yaml").write_text("select: [\n", encoding="utf-8")
+    assert complete("orglint rule BND00", tmp_path) == []
+    assert complete("orglint impact ma", tmp_path) == []
+
+
 @pytest.mark.parametrize("shell, marker", [
     ("bash", "complete -o nospace -o default -o bashdefault -F _python_argcomplete orglint"),
     ("zsh", "#compdef orglint"),

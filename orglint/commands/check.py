@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from orglint import __version__
 from orglint.commands import EXIT_FINDINGS, EXIT_OK, add_paths, split
+from orglint.commands.complete import rule_words
 from orglint.errors import UsageError
 from orglint.files import emit, write_file
 
@@ -30,10 +31,10 @@ def add_parser(commands: Any) -> None:
                             "gitlab, markdown, or a plugin's (default: text)")
     check.add_argument("--output", action="append", metavar="FORMAT:FILE", default=[],
                        help="also write FORMAT to FILE; repeatable")
-    check.add_argument("--select", action="append", metavar="CODES",
-                       help="only these rules: codes, prefixes or names, comma-separated")
-    check.add_argument("--ignore", action="append", metavar="CODES",
-                       help="skip these rules: codes, prefixes or names, comma-separated")
+    for option, what in (("--select", "only these rules"), ("--ignore", "skip these rules")):
+        check.add_argument(option, action="append", metavar="CODES",
+                           help=f"{what}: codes, prefixes or names, comma-separated"
+                           ).completer = rule_words
     check.add_argument("--fail-on", choices=("error", "warning", "info"),
                        help="lowest severity that fails the run (default: error)")
     check.add_argument("--exit-zero", action="store_true",

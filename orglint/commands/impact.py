@@ -7,13 +7,15 @@ import sys
 from typing import Any
 
 from orglint.commands import EXIT_OK, add_paths
+from orglint.commands.complete import person_ids
 from orglint.errors import UsageError
 
 
 def add_parser(commands: Any) -> None:
     """Register ``impact`` and its options on the subcommand table."""
     impact = commands.add_parser("impact", help="what loses its person if that person leaves")
-    impact.add_argument("person", metavar="PERSON", help="person:ID or ID")
+    impact.add_argument("person", metavar="PERSON", help="person:ID or ID"
+                        ).completer = person_ids
     add_paths(impact)
     impact.add_argument("--format", type=str.lower, choices=("text", "json"), default="text")
 
