@@ -76,7 +76,7 @@ def _at_tree(revision: str, top: Path, cwd: Path, session: Session, paths: Seque
              settings: Settings) -> Counter[str]:
     """``fingerprints_at`` for a revision not read back: export it and check it."""
     archive = _git(["archive", "--format=tar", revision], top)
-    with tempfile.TemporaryDirectory(prefix="orglint-diff-base-") as folder:
+    with tempfile.TemporaryDirectory(prefix="orglint-diff-base-", dir=scratch()) as folder:
         old_top = Path(folder).resolve()
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             if hasattr(tarfile, "data_filter"):
@@ -105,6 +105,16 @@ def _at_tree(revision: str, top: Path, cwd: Path, session: Session, paths: Seque
         else:
             result = run_check(session.registry, load_all(files, old_cwd, cache), settings)
         return Counter(finding.fingerprint for finding in result.findings)
+
+
+def scratch() -> str | None:
+    """Where the revision is exported: ``$TMPDIR`` when set, else ``/dev/shm`` where it is a
+    writable folder (in memory: creating thousands of small files on a disk can cost more
+    than checking them), else the system's temporary folder."""
+    if os.environ.get("TMPDIR"):
+        return None
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
 def _moved(path: Path, top: Path, new_top: Path) -> Path:

@@ -267,6 +267,7 @@ class _Stripper:
         self.person_id = person_id
         self.dropped: set[tuple[Any, ...]] = set()  # keys removed, with all below them
         self.items: dict[tuple[Any, ...], set[int]] = {}  # list items removed, by list
+        self.gone: set[Any] = set()  # the values of the tables remapped at removed paths
 
     def document(self, doc: Document) -> Document:
         """The document without the person: the same object when nothing in it names them
@@ -290,9 +291,16 @@ class _Stripper:
             data[section] = kept
         if not (self.dropped or self.items):
             return doc  # nothing named the person: what was rebuilt equals what was read
-        # its schema problems are found again: those read from the cache are the old text's
-        return replace(doc, data=data, keys=self.remap(doc.keys), values=self.remap(doc.values),
-                       written=self.remap(doc.written), schema=None)
+        self.gone = set()  # the places of what was removed
+        keys, values = self.remap(doc.keys), self.remap(doc.values)
+        # removing a reference never makes a schema problem (no field that names a person is
+        # required, and an emptied list goes with its key): the problems stay, but for those
+        # that stood in what was removed (the person's own entry)
+        schema = doc.schema if doc.schema is None else [
+            hit for hit in doc.schema
+            if hit.position is None or (hit.position.line, hit.position.column) not in self.gone]
+        return replace(doc, data=data, keys=keys, values=values,
+                       written=self.remap(doc.written), schema=schema)
 
     def mapping(self, raw: dict[Any, Any], schema: dict[str, Any], path: tuple[Any, ...]
                 ) -> dict[Any, Any]:
@@ -340,11 +348,15 @@ class _Stripper:
             value in self.org.section(kind) for kind in kinds if kind != "person")
 
     def remap(self, table: dict[tuple[Any, ...], Any]) -> dict[tuple[Any, ...], Any]:
+        """The table with each path moved as items were removed; the values of removed
+        paths are added to ``gone``."""
         out = {}
         for path, position in table.items():
             moved = self.moved(path)
             if moved is not None:
                 out[moved] = position
+            else:
+                self.gone.add(position)
         return out
 
     def moved(self, path: tuple[Any, ...]) -> tuple[Any, ...] | None:

@@ -48,24 +48,34 @@ class SuggestionIndex:
         may share (a large kind whose org lost a few ids), answering as if built anew."""
         self.cutoff = cutoff
         self.work = 0
+        self.groups: list[list[str]]
+        self.exact: bool
+        self.candidates = list(dict.fromkeys(candidates))
+        self._index: dict[str, list[str]] | None = None
+        self._skip: frozenset[str] = frozenset()  # in the shared index, but not candidates
+        self._answers: dict[str, str | None] = {}
+        if like is not None and like._index is not None and not like.exact:
+            mine = set(self.candidates)
+            gone = set(like.candidates) - mine
+            # each id gone takes at most one spelling with it: still a large kind when
+            # more than EXACT_LIMIT remain, searched through the same index without them
+            if len(like.groups) - len(gone) > EXACT_LIMIT and len(mine) + len(gone) == len(
+                    like.candidates):
+                self.groups = like.groups  # their number only: a large kind never reads them
+                self.longest = max(map(len, self.candidates), default=0)
+                self.exact = False
+                self.lengths, self.letters = [], []
+                self._index = like._index
+                self._skip = frozenset(gone) | like._skip
+                return
         groups: dict[str, list[str]] = {}
         for candidate in candidates:
             groups.setdefault("".join(sorted(candidate)), []).append(candidate)
         self.groups = list(groups.values())
-        self.candidates = list(dict.fromkeys(candidates))
         self.longest = max(map(len, self.candidates), default=0)
         self.exact = len(self.groups) <= EXACT_LIMIT
         self.lengths = [len(spelling) for spelling in groups] if self.exact else []
         self.letters = [_letters(spelling) for spelling in groups] if self.exact else []
-        self._index: dict[str, list[str]] | None = None
-        self._skip: frozenset[str] = frozenset()  # in the shared index, but not candidates
-        self._answers: dict[str, str | None] = {}
-        if like is not None and like._index is not None and not (self.exact or like.exact):
-            mine = set(self.candidates)
-            theirs = set(like.candidates)
-            if mine <= theirs:
-                self._index = like._index
-                self._skip = frozenset(theirs - mine) | like._skip
 
     def closest(self, word: str) -> str | None:
         """The candidate most like ``word`` with a ratio of at least the cutoff (ties: the
