@@ -33,6 +33,7 @@ def machine(monkeypatch):
     def set_to(cores: int, load: float) -> None:
         monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)))
         monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+        monkeypatch.setattr(parallel, "running_elsewhere", lambda: None)  # no /proc/loadavg
 
     return set_to
 
@@ -50,6 +51,26 @@ def machine(monkeypatch):
 def test_the_parse_takes_the_free_cores(machine, cores, load, size, expected):
     machine(cores, load)
     assert parallel.processes(size) == expected
+
+
+def test_what_runs_now_counts_before_the_lagging_load_average(machine, monkeypatch):
+    machine(2, 1.4)  # the minute's average still holds the run that just ended
+    assert parallel.processes(10 * MB) == 1
+    monkeypatch.setattr(parallel, "running_elsewhere", lambda: 0.0)
+    assert parallel.processes(10 * MB) == 2
+    monkeypatch.setattr(parallel, "running_elsewhere", lambda: 2.0)  # two busy processes
+    assert parallel.processes(10 * MB) == 1
+
+
+@pytest.mark.parametrize(("text", "elsewhere"), [
+    ("0.52 0.58 0.59 1/68 12345\n", 0.0),   # only this process runs
+    ("2.10 2.06 2.33 3/70 2001\n", 2.0),
+    ("0.00 0.00 0.00 0/12 1\n", 0.0),
+    ("garbage", None),
+    ("1 2 3 x/y 4", None),
+])
+def test_running_elsewhere_reads_proc_loadavg(text, elsewhere):
+    assert parallel.running_elsewhere(text) == elsewhere
 
 
 def test_the_setting_decides_and_a_bad_one_is_ignored(machine, monkeypatch):

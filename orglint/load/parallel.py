@@ -1,11 +1,11 @@
 """Loading many files: from the parse cache first, then the rest parsed on the free cores.
 
 The parse is split by bytes over this process and forked worker processes, one per free core:
-a core is free when the machine's load leaves it idle (``os.getloadavg`` against the cores this
-process may run on, ``os.sched_getaffinity``). On a loaded machine a worker only competes with
-this process for the same core, and the work of handing results back makes the run slower than
-parsing in one process, so then there is none. ``ORGLINT_PARSE_PROCESSES`` sets the count
-(1: one process).
+a core is free when nothing else runs on it now (``/proc/loadavg``'s running tasks on Linux,
+else ``os.getloadavg``, against the cores this process may run on, ``os.sched_getaffinity``).
+On a loaded machine a worker only competes with this process for the same core, and the work
+of handing results back makes the run slower than parsing in one process, so then there is
+none. ``ORGLINT_PARSE_PROCESSES`` sets the count (1: one process).
 
 A worker never outlives the run. It holds no stdout or stderr of the run (both go to
 ``/dev/null``), so a caller reading the run's output never waits on it; it dies when its parent
@@ -111,13 +111,31 @@ def usable_cores() -> int:
 
 
 def free_cores(cores: int) -> int:
-    """Of ``cores``, how many the last minute's load leaves idle, this run's own included;
-    at least 1."""
-    try:
-        busy = os.getloadavg()[0]
-    except (AttributeError, OSError):  # no load average here: assume an idle machine
-        busy = 0.0
+    """Of ``cores``, how many the machine leaves idle, this run's own included; at least 1.
+    Busy is what runs elsewhere now (``running_elsewhere``), else the last minute's load
+    average, which lags: it still counts runs that have just ended (the run before this
+    one in a script or a CI job)."""
+    busy = running_elsewhere()
+    if busy is None:
+        try:
+            busy = os.getloadavg()[0]
+        except (AttributeError, OSError):  # no load average here: assume an idle machine
+            busy = 0.0
     return max(1, min(cores, int(cores - busy + 0.5)))
+
+
+def running_elsewhere(text: str | None = None) -> float | None:
+    """How many other tasks are running or ready to run at this moment, from the fourth
+    field of Linux's ``/proc/loadavg`` (``running/total``, this process among the running);
+    None where that file cannot be read. ``text`` stands for the file's content."""
+    try:
+        if text is None:
+            with open("/proc/loadavg", encoding="ascii") as handle:
+                text = handle.read(200)
+        running = int(text.split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return float(max(0, running - 1))
 
 
 def _split(jobs: list[Job], count: int) -> list[list[Job]]:
