@@ -263,3 +263,29 @@ def test_diff_base_reports_only_findings_new_since_a_revision(tmp_path, capsys, 
     code, out, err = run(capsys, monkeypatch, tmp_path, "check", "--diff-base", "HEAD",
                          str(repo / "ops"))
     assert code == 2 and "not a git repository" in err
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_diff_base_reads_the_bytes_as_committed_and_leaves_the_repository_alone(
+        tmp_path, capsys, monkeypatch):
+    """The revision is checked out into a folder and index of its own: the repository's index
+    and working tree stay as they were, and no smudge filter runs (a Git LFS setup that
+    cannot fetch, here a smudge that fails, does not stop the run)."""
+    repo = tmp_path / "repo"
+    write(repo / "ops" / "orglint.yaml", CONFIG)
+    write(repo / "ops" / "org.yaml", MESSY)
+    write(repo / ".gitattributes", "*.yaml filter=lfs diff=lfs merge=lfs\n")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "filter.lfs.clean", "cat")
+    git(repo, "config", "filter.lfs.smudge", "false")  # a checkout that would fetch, and fail
+    git(repo, "config", "filter.lfs.required", "true")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "messy org")
+    write(repo / "ops" / "org.yaml", MESSY.replace("handoffs:\n", "handoffs:\n" + NEW_PROBLEM))
+    index = (repo / ".git" / "index").read_bytes()
+    status = git(repo, "status", "--porcelain")
+    code, out, err = run(capsys, monkeypatch, repo / "ops", "check", "--diff-base", "HEAD")
+    assert (code, err) == (1, "")
+    assert "Baseline: 3 known findings not shown." in out
+    assert (repo / ".git" / "index").read_bytes() == index
+    assert git(repo, "status", "--porcelain") == status
