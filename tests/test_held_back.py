@@ -87,6 +87,26 @@ def test_the_count_held_back_is_the_same_when_the_result_is_read_back(repo, cli)
         cli("check", "--select", "ORG,BND", ".")[1]
 
 
+def test_nothing_is_held_back_behind_a_problem_that_is_not_shown(repo, cli):
+    # ORG001 not selected: the broken file is not reported, so nothing may wait behind it
+    # (a broken org must never pass with "No problems found")
+    code, out, _ = cli("check", "--select", "BND", ".")
+    assert code == 1
+    assert out.splitlines()[:2] == [
+        "journeys.yaml:2:42: BND002 [error] journey 'onboarding' crosses from Sales to Delivery "
+        "but no handoff contracts that boundary",
+        "journeys.yaml:2:52: BND002 [error] journey 'onboarding' crosses from Delivery to "
+        "Billing but no handoff contracts that boundary"]
+    assert "held back" not in out
+
+
+def test_one_finding_held_back_is_said_in_the_singular():
+    from orglint.outputs.formatters.text import held_back_line
+
+    assert held_back_line(1) == ("1 more finding is held back until every file can be read: it "
+                                 "may follow from what the unread part holds.")
+
+
 def test_once_the_file_reads_the_held_findings_are_judged(repo, cli):
     (repo / "handoffs.yaml").write_text(FIXED, encoding="utf-8")
     code, out, _ = cli("check", "--select", "ORG,BND", ".")

@@ -230,8 +230,6 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings,
     shown, baselined = apply_baseline(readable, settings.baseline)
     ran = rules_that_ran(registry, settings, rules)
     stage = stage_of(readable, registry, org, ran)
-    if held and stage.number:  # ORG001 not selected: judged as before, on every finding
-        stage = stage_of(findings, registry, org, ran)
     return CheckResult(
         findings=shown,
         stage=stage,
@@ -260,10 +258,16 @@ def hold_back(org: Org, registry: Registry, findings: list[Finding]
     waiver): the findings of rules that are not ``integrity`` rules are held back, and so are
     references to ids it may define (``UNRESOLVED``). Integrity findings that stand whatever it
     holds (syntax, schema, duplicate ids, cycles, a reference of the wrong kind) are shown.
-    Both lists keep the order given; with every file read, nothing is held back."""
+    Both lists keep the order given; with every file read, nothing is held back. Nor is
+    anything held back while no finding says that a file cannot be read (its rule is not
+    selected, or waived there): a held finding must wait behind one that is shown, never
+    make a broken org pass."""
     if not org.unreadable:
         return findings, []
     integrity = {item.code for item in registry if item.integrity}
+    told = {finding.path for finding in findings if finding.code in integrity}
+    if not told.intersection(org.unreadable):
+        return findings, []
     unresolved = {(hit.entity, hit.field, hit.message) for hit in org.problems.get(UNRESOLVED, ())}
     shown: list[Finding] = []
     held: list[Finding] = []

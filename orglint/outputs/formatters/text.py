@@ -38,8 +38,10 @@ def summary_line(result: CheckResult) -> str:
 
 def held_back_line(count: int) -> str:
     """How many findings wait for the files that cannot be read (docs/check.md)."""
-    return (f"{plural(count, 'more finding')} {'is' if count == 1 else 'are'} held back until "
-            "every file can be read: they may follow from what the unread part holds.")
+    one = count == 1
+    return (f"{plural(count, 'more finding')} {'is' if one else 'are'} held back until every "
+            f"file can be read: {'it' if one else 'they'} may follow from what the unread part "
+            "holds.")
 
 
 def stage_headline(stage: Stage) -> str:
