@@ -3,6 +3,7 @@ problems."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -259,10 +260,15 @@ def test_diff_base_reports_only_findings_new_since_a_revision(tmp_path, capsys, 
     assert "Baseline: 3 known findings not shown." in out
     code, out, err = run(capsys, monkeypatch, repo / "ops", "check", "--diff-base", "nope")
     assert code == 2
-    assert err.startswith("orglint: error: git rev-parse --verify --quiet nope^{commit}")
+    assert err == ("orglint: error: --diff-base: no commit 'nope' in this repository (a branch, "
+                   "tag or commit id; a new repository has none yet)\n")
+    code, out, err = run(capsys, monkeypatch, repo / "ops", "check", "--diff-base", "")
+    assert (code, err) == (2, "orglint: error: --diff-base: '' is not a revision\n")
     code, out, err = run(capsys, monkeypatch, tmp_path, "check", "--diff-base", "HEAD",
                          str(repo / "ops"))
-    assert code == 2 and "not a git repository" in err
+    assert code == 2 and err.startswith(
+        f"orglint: error: --diff-base needs a git repository, and {tmp_path.resolve()} is not "
+        "in one (git rev-parse --show-toplevel: fatal: not a git repository")
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -289,3 +295,32 @@ def test_diff_base_reads_the_bytes_as_committed_and_leaves_the_repository_alone(
     assert "Baseline: 3 known findings not shown." in out
     assert (repo / ".git" / "index").read_bytes() == index
     assert git(repo, "status", "--porcelain") == status
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_diff_base_applies_to_named_files_and_to_standard_input(tmp_path, capsys, monkeypatch):
+    repo = tmp_path / "repo"
+    write(repo / "orglint.yaml", CONFIG)
+    write(repo / "people.yaml", PEOPLE_AND_TEAMS)
+    write(repo / "handoffs.yaml", MOVED_HANDOFFS)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "messy org")
+    write(repo / "handoffs.yaml", MOVED_HANDOFFS + NEW_PROBLEM)
+    new = ("handoffs.yaml:7:3: BND001 [error] handoff 'sales-to-sales' (Sales -> Sales) has no "
+           "named owner")
+    code, out, err = run(capsys, monkeypatch, repo, "check", "--diff-base", "HEAD",
+                         "handoffs.yaml")
+    assert (code, err) == (1, "")
+    assert out.splitlines()[0] == new
+    assert "Baseline: 2 known findings not shown." in out
+    code, out, err = run(capsys, monkeypatch, repo, "check", "--diff-base", "HEAD", "people.yaml")
+    assert (code, err) == (0, "")
+    assert "Baseline: 1 known finding not shown." in out
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(
+        (MOVED_HANDOFFS + NEW_PROBLEM).encode())))
+    code, out, err = run(capsys, monkeypatch, repo, "check", "--diff-base", "HEAD",
+                         "--stdin-filename", "handoffs.yaml", "-")
+    assert (code, err) == (1, "")
+    assert out.splitlines()[0] == new
+    assert "Baseline: 2 known findings not shown." in out

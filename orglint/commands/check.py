@@ -127,8 +127,10 @@ def _baseline(session: Any, args: argparse.Namespace, settings: Any) -> Counter[
     elif session.config.baseline:
         path = session.config.root / session.config.baseline
         from_file = read(path, session.display(path))
-    from_git = fingerprints_at(args.diff_base, session, args.paths, settings) \
-        if args.diff_base else None
+    # standard input stands for a file of the org: the revision's whole org is the base
+    named = [path for path in args.paths if path != "-"]
+    from_git = fingerprints_at(args.diff_base, session, named, settings) \
+        if args.diff_base is not None else None
     return combine(from_file, from_git)
 
 

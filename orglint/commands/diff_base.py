@@ -46,11 +46,21 @@ def fingerprints_at(revision: str, session: Session, paths: Sequence[str],
     the revision is not a commit (or starts with ``-``); ``UsageError`` when no org file is
     found there, as ``discover`` does.
     """
-    if revision.startswith("-"):
+    if not revision.strip() or revision.startswith("-"):
         raise BaselineError(f"--diff-base: '{revision}' is not a revision")
     cwd = session.cwd.resolve()
-    top = Path(_git(["rev-parse", "--show-toplevel"], cwd).decode().strip()).resolve()
-    _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], cwd)
+    try:
+        top = Path(_git(["rev-parse", "--show-toplevel"], cwd).decode().strip()).resolve()
+    except BaselineError as exc:
+        if "not installed" in str(exc):
+            raise
+        raise BaselineError(f"--diff-base needs a git repository, and {cwd} is not in one "
+                            f"({exc})") from exc
+    try:
+        _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], cwd)
+    except BaselineError as exc:
+        raise BaselineError(f"--diff-base: no commit '{revision}' in this repository (a "
+                            "branch, tag or commit id; a new repository has none yet)") from exc
     # a tree's files are fixed by its id: a revision checked before is read back unopened
     tree = _git(["rev-parse", f"{revision}^{{tree}}"], cwd).decode().strip()
     settings = replace(settings, baseline=None)
@@ -99,10 +109,11 @@ def _at_tree(revision: str, top: Path, cwd: Path, session: Session, paths: Seque
                          path=_moved(session.config.path, top, old_top)
                          if session.config.path else None)
         # named files are shown from the whole org: the revision's whole org, then
-        old_paths = [] if only_files(paths, cwd) else [
+        named_files = only_files(paths, cwd)
+        old_paths = [] if named_files else [
             str(_moved(Path(p) if os.path.isabs(p) else cwd / p, top, old_top)) for p in paths]
         old_paths = [p for p in old_paths if Path(p).exists()]
-        if paths and not old_paths:
+        if paths and not named_files and not old_paths:  # no folder named existed then
             return Counter()
         files = discover(config, old_paths, old_cwd)
         # unchanged files come from the parse cache by content, and a revision checked
