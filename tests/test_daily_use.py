@@ -161,10 +161,16 @@ def test_completion_offers_commands_and_options(tmp_path: Path) -> None:
 def test_completion_offers_rule_codes_areas_names_and_person_ids() -> None:
     org = Path(__file__).resolve().parent.parent / "examples" / "northwind-services"
     assert complete("orglint rule BND00", org) == [f"BND00{i}" for i in range(1, 8)]
-    assert complete("orglint rule GO", org) == ["GOV", *(f"GOV00{i}" for i in range(1, 10))]
-    # the last item of a comma-separated list, the earlier ones kept
+    # `rule` shows one rule: no area; any case
+    assert complete("orglint rule gov0", org) == [f"gov00{i}" for i in range(1, 10)]
+    assert complete("orglint check --select GO", org) == [
+        "GOV", *(f"GOV00{i}" for i in range(1, 10))]
+    # the last item of a comma-separated list, the earlier ones kept and not offered again
     assert complete("orglint check --select BND001,CTX", org) == [
         "BND001,CTX", "BND001,CTX001", "BND001,CTX002"]
+    assert "CTX001,CTX001" not in complete("orglint check --select CTX001,", org)
+    assert complete("orglint check --ignore AL", org) == ["ALL"]
+    assert complete("orglint check --ignore al", org) == ["all"]
     assert complete("orglint check --ignore handoff-", org) == [
         "handoff-owner", "handoff-quality-unrewarded", "handoff-within-a-team"]
     assert complete("orglint impact ma", org) == ["maya"]

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from orglint.commands import EXIT_OK
-from orglint.commands.complete import rule_words
+from orglint.commands.complete import rule_codes
 from orglint.errors import UsageError
 from orglint.files import emit
 
@@ -15,7 +15,7 @@ def add_parser(commands: Any) -> None:
     """Register ``rule`` on the subcommand table."""
     one = commands.add_parser("rule", help="show a rule's documentation")
     one.add_argument("code", metavar="CODE", help="a rule code or name"
-                     ).completer = rule_words
+                     ).completer = rule_codes
     one.add_argument("--config", metavar="PATH")
 
 
