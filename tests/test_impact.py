@@ -167,11 +167,27 @@ def test_output_is_deterministic(repo: Path, capsys: pytest.CaptureFixture[str])
                    "'person:carla': give its id\n"),
     ("person:carla  DIAZ", "orglint: error: no person 'carla  DIAZ' in the org; that is the "
                            "name of 'person:carla': give its id\n"),
+    ("CARLA", "orglint: error: no person 'CARLA' in the org; did you mean 'person:carla'?\n"),
+    ("Person:carl", "orglint: error: no person 'carl' in the org; did you mean "
+                    "'person:carla'?\n"),
+    ("sales", "orglint: error: no person 'sales' in the org; 'sales' is a team, and impact "
+              "takes a person\n"),
     ("team:sales", "orglint: error: impact takes a person (person:ID or ID), not 'team:sales'\n"),
 ])
 def test_unknown_person_is_a_usage_error(repo: Path, capsys: pytest.CaptureFixture[str],
                                          person: str, message: str) -> None:
     assert run(capsys, person) == (2, "", message)
+
+
+def test_impact_says_when_a_file_could_not_be_read(repo, capsys):
+    (repo / "broken.yaml").write_text("teams:\n  x: [unclosed\n", encoding="utf-8")
+    code, out, err = run(capsys, "carla")
+    assert (code, err) == (0, "")
+    assert out.endswith(
+        "\nIncomplete: 1 file could not be read (broken.yaml); what it holds is missing here, "
+        "and findings that may follow from it are held back. Run 'orglint check' to see why.\n")
+    code, out, err = run(capsys, "carla", "--format", "json")
+    assert json.loads(out)["unreadable"] == ["broken.yaml"]
 
 
 def test_a_name_two_people_share_asks_for_an_id(tmp_path, capsys, monkeypatch):

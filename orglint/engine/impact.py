@@ -82,6 +82,8 @@ class Impact:
     stage_now: Stage
     stage_without: Stage
     new_findings: list[Finding] = field(default_factory=list)
+    # the files that could not be read: what they hold is missing from the answer
+    unreadable: tuple[str, ...] = ()
 
     def group(self, name: str) -> list[Loss]:
         """The losses of one group (a key of ``GROUPS``), in file order."""
@@ -95,6 +97,7 @@ class Impact:
             "losses": {name: [loss.as_dict() for loss in self.group(name)] for name in GROUPS},
             "stage": {"now": _stage_dict(self.stage_now), "without": _stage_dict(self.stage_without)},
             "new_findings": [finding.as_dict() for finding in self.new_findings],
+            "unreadable": list(self.unreadable),
         }
 
 
@@ -111,17 +114,24 @@ def find_person(org: Org, target: str) -> Person:
     kind, sep, ident = target.partition(":")
     if not sep:
         kind, ident = "person", target
-    if kind != "person":
+    if kind.lower() != "person":
         raise UnknownPerson(f"impact takes a person (person:ID or ID), not '{target}'")
     person = org.people.get(ident)
     if person is None:
         spoken = " ".join(ident.lower().split())
         named = [found.id for found in org.people.values()
                  if found.name and " ".join(found.name.lower().split()) == spoken]
+        cased = [found for found in org.people if found.lower() == ident.lower()]
+        others = [other for other in ("team", "journey", "handoff", "system", "metric")
+                  if ident in org.section(other)]
         if len(named) == 1:
             hint = f"; that is the name of 'person:{named[0]}': give its id"
         elif named:
             hint = f"; {len(named)} people have that name: give one id ({_ids(named)})"
+        elif cased:
+            hint = f"; did you mean 'person:{cased[0]}'?"
+        elif others:
+            hint = f"; '{ident}' is a {others[0]}, and impact takes a person"
         else:
             close = difflib.get_close_matches(ident, list(org.people), n=1, cutoff=0.6)
             hint = f"; did you mean 'person:{close[0]}'?" if close else ""
@@ -155,7 +165,7 @@ def assess(result: CheckResult, files: Sequence[LoadedFile], target: str, rerun:
         else:
             new.append(finding)
     found = sorted(losses(org, person.ref), key=_place)
-    return Impact(person, found, result.stage, without.stage, new)
+    return Impact(person, found, result.stage, without.stage, new, tuple(org.unreadable))
 
 
 def _place(loss: Loss) -> tuple[str, int, int, str]:
@@ -414,6 +424,13 @@ def render_text(impact: Impact) -> str:
                   for f in impact.new_findings]
     else:
         lines += ["", f"No new findings without {name}."]
+    if impact.unreadable:
+        count = len(impact.unreadable)
+        what = "what it holds is" if count == 1 else "what they hold is"
+        lines += ["", f"Incomplete: {count} {'file' if count == 1 else 'files'} could not be "
+                  f"read ({', '.join(impact.unreadable[:3])}{' ...' if count > 3 else ''}); "
+                  f"{what} missing here, and findings that may follow from it are held back. "
+                  "Run 'orglint check' to see why."]
     return "\n".join(lines) + "\n"
 
 
