@@ -456,3 +456,11 @@ def test_a_hint_naming_the_person_who_left_is_gone_from_the_rebuilt_org(tmp_path
     rebuilt, _ = prepare(changed, org.complexity, like=(org, touched))
     messages = [hit.message for hit in rebuilt.problems["unknown-reference"]]
     assert "team 't6' field 'members[0]' names unknown person 'zeldaa'" in messages
+
+
+def test_without_a_person_the_usage_error_names_only_the_person(repo, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["impact"])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        "error: the following arguments are required: PERSON\n")

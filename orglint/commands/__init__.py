@@ -36,7 +36,7 @@ def split(values: list[str] | None) -> list[str]:
 
 def add_paths(parser: argparse.ArgumentParser) -> None:
     """The PATH arguments and ``--config`` that every command reading the org takes."""
-    parser.add_argument("paths", nargs="*", metavar="PATH",
+    parser.add_argument("paths", nargs="*", metavar="PATH", default=[],
                         help="files or folders (default: the config's include globs)")
     parser.add_argument("--config", metavar="PATH", help="config file (default: search upward)")
 
