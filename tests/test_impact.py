@@ -190,6 +190,15 @@ def test_impact_says_when_a_file_could_not_be_read(repo, capsys):
     assert json.loads(out)["unreadable"] == ["broken.yaml"]
 
 
+def test_a_name_is_found_whatever_its_accents(tmp_path, capsys, monkeypatch):
+    (tmp_path / "org.yaml").write_text(
+        "people:\n  tomas: {name: Tomás Ribeiro}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "Tomas  RIBEIRO") == (
+        2, "", "orglint: error: no person 'Tomas  RIBEIRO' in the org; that is the name of "
+               "'person:tomas': give its id\n")
+
+
 def test_a_name_two_people_share_asks_for_an_id(tmp_path, capsys, monkeypatch):
     (tmp_path / "org.yaml").write_text(
         "people:\n  ana: {name: Ana Ruiz}\n  ana2: {name: Ana Ruiz}\n", encoding="utf-8")

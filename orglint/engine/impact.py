@@ -13,6 +13,7 @@ fall to.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -118,9 +119,9 @@ def find_person(org: Org, target: str) -> Person:
         raise UnknownPerson(f"impact takes a person (person:ID or ID), not '{target}'")
     person = org.people.get(ident)
     if person is None:
-        spoken = " ".join(ident.lower().split())
+        spoken = _spoken(ident)
         named = [found.id for found in org.people.values()
-                 if found.name and " ".join(found.name.lower().split()) == spoken]
+                 if found.name and _spoken(found.name) == spoken]
         cased = [found for found in org.people if found.lower() == ident.lower()]
         others = [other for other in ("team", "journey", "handoff", "system", "metric")
                   if ident in org.section(other)]
@@ -137,6 +138,13 @@ def find_person(org: Org, target: str) -> Person:
             hint = f"; did you mean 'person:{close[0]}'?" if close else ""
         raise UnknownPerson(f"no person '{ident}' in the org{hint}")
     return person
+
+
+def _spoken(name: str) -> str:
+    """A name as it is said: case, spacing and accents aside (``Tomás  Ribeiro`` is
+    ``tomas ribeiro``)."""
+    parts = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in parts if not unicodedata.combining(c)).split())
 
 
 def _ids(ids: list[str], shown: int = 3) -> str:
