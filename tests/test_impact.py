@@ -281,39 +281,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def full_impacts(org: Path, people: list[str]) -> dict[str, str]:
-    """The oracle: no cache, every document copied and re-indexed for each re-run, every
-    rule run on the org as it is and on the copy without the person (impact before it
-    reused anything); person -> the JSON it prints."""
-    import copy
-    from dataclasses import replace
-
+    """The oracle: no cache, and for each re-run every document copied and validated afresh
+    (``anew``) and the org built from scratch, every rule run on the org as it is and on the
+    copy without the person (impact before it reused anything); person -> the JSON it
+    prints."""
     import orglint.engine.impact as impact
     from orglint.session import open_session, run_check
-
-    real = impact._Stripper.document
-
-    def copying(self, doc):
-        out = real(self, doc)
-        if out is doc and isinstance(doc.data, dict):
-            return replace(doc, data=copy.deepcopy(doc.data), keys=self.remap(doc.keys),
-                           values=self.remap(doc.values))
-        return out
 
     session = open_session(None, cwd=org, use_cache=False)
     settings = session.settings()
     files = session.load([])
     result = run_check(session.registry, files, settings)
-    impact._Stripper.document = copying  # type: ignore[method-assign]
-    try:
-        # the org impact rebuilt from the one it had is set aside: the oracle builds anew,
-        # and finds every schema problem again
-        return {person: impact.render_json(impact.assess(
-                    result, files, f"person:{person}",
-                    lambda changed, _rebuilt: run_check(session.registry, anew(changed),
-                                                        settings)))
-                for person in people}
-    finally:
-        impact._Stripper.document = real  # type: ignore[method-assign]
+    # the org impact rebuilt from the one it had is set aside: the oracle builds anew
+    return {person: impact.render_json(impact.assess(
+                result, files, f"person:{person}",
+                lambda changed, _rebuilt: run_check(session.registry, anew(changed), settings)))
+            for person in people}
 
 
 def anew(files):

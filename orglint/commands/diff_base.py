@@ -18,12 +18,17 @@ from orglint.load.discover import discover
 from orglint.session import Session, load_all, only_files, run_check
 
 
-def _git(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> bytes:
+class _NoGit(BaselineError):
+    """git is not installed."""
+
+
+def _git(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None,
+         stdin: bytes | None = None) -> bytes:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False,
-                              env=env)
+                              env=env, input=stdin)
     except FileNotFoundError as exc:
-        raise BaselineError("--diff-base needs git, and git is not installed") from exc
+        raise _NoGit("--diff-base needs git, and git is not installed") from exc
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise BaselineError(f"git {' '.join(args)}: {reason[-1] if reason else 'failed'}")
@@ -51,9 +56,9 @@ def fingerprints_at(revision: str, session: Session, paths: Sequence[str],
     cwd = session.cwd.resolve()
     try:
         top = Path(_git(["rev-parse", "--show-toplevel"], cwd).decode().strip()).resolve()
+    except _NoGit:
+        raise
     except BaselineError as exc:
-        if "not installed" in str(exc):
-            raise
         raise BaselineError(f"--diff-base needs a git repository, and {cwd} is not in one "
                             f"({exc})") from exc
     try:
@@ -129,12 +134,8 @@ def _at_tree(revision: str, top: Path, cwd: Path, session: Session, paths: Seque
 
 def _empty_tree(top: Path) -> str:
     """The id of the empty tree in the repository's hash (SHA-1 or SHA-256)."""
-    try:
-        done = subprocess.run(["git", "hash-object", "-t", "tree", "--stdin"], cwd=top,
-                              input=b"", capture_output=True, check=True)
-    except (OSError, subprocess.CalledProcessError) as exc:
-        raise BaselineError("git hash-object failed: cannot check out the revision") from exc
-    return done.stdout.decode("ascii", "replace").strip()
+    return _git(["hash-object", "-t", "tree", "--stdin"], top, stdin=b"").decode(
+        "ascii", "replace").strip()
 
 
 def scratch() -> str | None:

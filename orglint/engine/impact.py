@@ -25,7 +25,7 @@ from orglint.files import json_text
 from orglint.finding import Finding, Position
 from orglint.load.documents import Document, LoadedFile
 from orglint.model import Entity, Org, Person, Ref
-from orglint.schema.org import ENTITY_SCHEMAS, SECTIONS
+from orglint.schema.org import ENTITY_SCHEMAS, KIND_SECTION, SECTIONS
 
 GROUPS = {
     "boundaries": "Boundaries they own or back up",
@@ -123,8 +123,8 @@ def find_person(org: Org, target: str) -> Person:
         named = [found.id for found in org.people.values()
                  if found.name and _spoken(found.name) == spoken]
         cased = [found for found in org.people if found.lower() == ident.lower()]
-        others = [other for other in ("team", "journey", "handoff", "system", "metric")
-                  if ident in org.section(other)]
+        others = [other for other in KIND_SECTION if other != "person"
+                  and ident in org.section(other)]
         if len(named) == 1:
             hint = f"; that is the name of 'person:{named[0]}': give its id"
         elif named:
@@ -309,7 +309,6 @@ class _Stripper:
             data[section] = kept
         if not (self.dropped or self.items):
             return doc  # nothing named the person: what was rebuilt equals what was read
-        self.gone = set()  # the places of what was removed
         keys, values = self.remap(doc.keys), self.remap(doc.values)
         # removing a reference never makes a schema problem (no field that names a person is
         # required, and an emptied list goes with its key): the problems stay, but for those

@@ -26,6 +26,7 @@ from orglint.model.entities import (
     Source,
     System,
     Team,
+    is_index,
 )
 from orglint.model.org import (
     CYCLE,
@@ -42,5 +43,5 @@ from orglint.schema.org import CADENCES, LEVELS
 __all__ = ["CADENCES", "CYCLE", "DUPLICATE_ID", "LEVELS", "LEVEL_RANK", "PROBLEM_KINDS", "SCHEMA",
            "SYNTAX", "UNKNOWN_REFERENCE", "UNRESOLVED", "Activity", "Complexity", "Decision", "Entity",
            "FieldState", "Governance", "Handoff", "Journey", "Metric", "Org", "Person", "Raci",
-           "Ref", "Review", "Slot", "Source", "System", "Team", "build_org",
+           "Ref", "Review", "Slot", "Source", "System", "Team", "build_org", "is_index",
            "rebuild_org"]

@@ -36,11 +36,16 @@ class Ref(NamedTuple):
         return f"{self.kind}:{self.id}"
 
 
+def is_index(step: str) -> bool:
+    """Whether a step of a dotted field is a list index: ASCII digits only (``'¹'.isdigit()``
+    is true too, and ``int('¹')`` raises)."""
+    return step.isascii() and step.isdigit()
+
+
 def field_steps(field: str) -> tuple[Any, ...]:
-    """The steps of a dotted field (``governance.escalation.2``): a list index (ASCII digits
-    only: ``'¹'.isdigit()`` is true too) as an int, any other step as its text."""
-    return tuple(int(step) if step.isascii() and step.isdigit() else step
-                 for step in field.split("."))
+    """The steps of a dotted field (``governance.escalation.2``): a list index (``is_index``)
+    as an int, any other step as its text."""
+    return tuple(int(step) if is_index(step) else step for step in field.split("."))
 
 
 @dataclass(frozen=True)
@@ -123,8 +128,7 @@ class Fields:
                 if step not in node:
                     return FieldState.ABSENT
                 node = node[step]
-            elif isinstance(node, list) and step.isascii() and step.isdigit() \
-                    and int(step) < len(node):
+            elif isinstance(node, list) and is_index(step) and int(step) < len(node):
                 node = node[int(step)]
             else:
                 return FieldState.ABSENT

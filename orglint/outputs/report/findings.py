@@ -9,7 +9,7 @@ from typing import Any
 
 from orglint.engine.waivers import Waiver
 from orglint.finding import SEVERITIES, SEVERITY_RANK, Finding
-from orglint.model import Entity, Org, Ref, Team
+from orglint.model import Entity, Org, Ref, Team, is_index
 from orglint.outputs.formatters.text import plural
 from orglint.registry import AREAS, Rule
 from orglint.schema.org import KIND_SECTION
@@ -132,7 +132,7 @@ def _owner_ref(org: Org, entity: Entity, field_path: str | None) -> Ref | None:
 def _raci_accountable(entity: Entity, field_path: str | None) -> Ref | None:
     activities = getattr(entity, "activities", [])
     steps = (field_path or "").split(".")
-    if len(steps) > 1 and steps[0] == "activities" and steps[1].isascii() and steps[1].isdigit():
+    if len(steps) > 1 and steps[0] == "activities" and is_index(steps[1]):
         chosen = [item for item in activities if item.index == int(steps[1])]
     else:
         chosen = list(activities)
