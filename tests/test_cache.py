@@ -61,6 +61,51 @@ def test_an_entry_reads_back_as_what_was_parsed_with_its_schema_problems(tmp_pat
     assert (again.hits, again.misses) == (1, 0)
 
 
+UNINDEXED = {
+    "plain": TEXT,
+    "scalars of every kind": (b"teams:\n  a:\n    name: 1984\n    since: 2026-07-31\n"
+                              b"    tags: [x, 2, true, ~, .inf, 0x1f]\n  b: {name: 'no'}\n"),
+    "anchors and merges": (b"defaults: &d {parent: a, tags: [x]}\nteams:\n"
+                           b"  b: {<<: *d, name: B}\n  c:\n    <<: [*d]\n    tags: *d\n"),
+    "two documents": b"teams:\n  a: {}\n---\npeople:\n  p: {name: P, team: a}\n",
+    "a duplicate key": b"teams:\n  a: {name: A}\n  a: {name: B}\n",
+    "a bad merge": b"teams:\n  a:\n    <<: 3\n",
+    "a tag": b"teams:\n  a: {name: !!binary aGk=}\n",
+    "broken": b"teams: [a, b\n",
+    "a waiver comment": b"teams:\n  a: {}  # orglint: disable=TEAM001\n",
+    "a lone surrogate": b'teams:\n  a: {name: "\\ud800"}\n',
+    "a collection key": b"teams:\n  ? [a]\n  : 1\n",
+}
+
+
+@pytest.mark.parametrize("text", UNINDEXED.values(), ids=UNINDEXED.keys())
+def test_a_file_parsed_without_its_position_index_finds_it_from_its_bytes(text):
+    """What a parse worker sends is what the indexed parse gives, places found again."""
+    bare = parse(text, "org.yaml", indexed=False)
+    full = parse(text, "org.yaml")
+    assert [d.written for d in bare.documents] == [d.written for d in full.documents]
+    assert same(bare, full)
+
+
+def test_only_a_file_without_problems_is_left_unindexed():
+    from orglint.load.documents import load_bytes
+
+    clean = load_bytes(UNINDEXED["scalars of every kind"], "org.yaml", indexed=False)
+    assert not clean.indexed
+    assert ("teams", "a", "name") not in clean.documents[0].values  # left out
+    assert ("teams", "a", "name") in clean.documents[0].written  # what is data is kept
+    for name in ("a duplicate key", "a bad merge", "a tag", "broken", "a lone surrogate",
+                 "a collection key", "a waiver comment"):
+        loaded = load_bytes(UNINDEXED[name], "org.yaml", indexed=False)
+        assert loaded.indexed, name
+        assert loaded.problems or loaded.directives, name
+    lazy = parse(TEXT, "org.yaml", indexed=False).documents[0]
+    assert "_positions" not in lazy.__dict__  # its schema problem asked for the places
+    untouched = parse(b"teams:\n  a: {name: A}\n", "org.yaml", indexed=False).documents[0]
+    assert "_positions" in untouched.__dict__ and "values" not in untouched.__dict__
+    assert untouched.position(("teams", "a", "name")).column == 13
+
+
 def test_the_key_covers_the_bytes_and_the_shown_path(tmp_path):
     cache = ParseCache(tmp_path / "c")
     key = cache.key(TEXT, "org.yaml")

@@ -159,6 +159,27 @@ def test_oracle_passes_three_equal_runs(tmp_path):
     assert judge(Input({"org.yaml": b""}), tmp_path / "r", runner=_runner([TEXT_OK] * 3)) is None
 
 
+def test_oracle_catches_a_file_that_parses_otherwise_without_its_index(tmp_path, monkeypatch):
+    import orglint.load.documents as documents
+
+    real = documents._build
+
+    def forgetful(display, events, indexed=True):  # drops the written text unindexed
+        loaded = real(display, events, indexed)
+        if not indexed:
+            for doc in loaded.documents:
+                doc.written = {}
+        return loaded
+
+    monkeypatch.setattr(documents, "_build", forgetful)
+    failure = judge(Input({"org.yaml": b"teams:\n  a: {name: 1984}\n"}), tmp_path / "repo",
+                    runner=_runner([TEXT_OK] * 3))
+    assert failure is not None
+    assert (failure.kind, failure.signature) == ("cache-mismatch",
+                                                 "cache-mismatch: parsed without the index")
+    assert failure.output.startswith("org.yaml:\nteams:")
+
+
 def test_inprocess_and_subprocess_runs_agree_on_an_example(tmp_path):
     item = next(seed for seed in all_seeds() if seed.origin == "examples/kestrel-freight")
     from fuzz.oracle import write

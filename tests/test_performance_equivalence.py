@@ -52,9 +52,9 @@ def spy(monkeypatch):
     counts: Counter[str] = Counter()
     real_parse, real_shares = orglint.load.parallel.parse, orglint.load.parallel.parse_shares
 
-    def parse(raw, shown):
+    def parse(raw, shown, **options):
         counts["parsed here"] += 1
-        return real_parse(raw, shown)
+        return real_parse(raw, shown, **options)
 
     def shares(split):
         counts["parallel runs"] += len(split) > 1

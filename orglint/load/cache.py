@@ -67,12 +67,19 @@ class _Unpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-def parse(raw: bytes, display: str) -> LoadedFile:
+def parse(raw: bytes, display: str, indexed: bool = True) -> LoadedFile:
     """One file's bytes -> documents with their schema problems (``Document.schema``): what a
-    cache entry holds. Never raises for bad content, as ``load_bytes``."""
+    cache entry holds. Never raises for bad content, as ``load_bytes``. ``indexed`` False
+    leaves each document to find its position index from ``raw`` when asked, as a document
+    read from the cache does: the choice where the index is rarely asked for (a worker, whose
+    results travel as cache entries, which hold none)."""
     from orglint.schema.org import validate
 
-    loaded = load_bytes(raw, display)
+    loaded = load_bytes(raw, display, indexed)
+    if not loaded.indexed:  # positions are found again from the bytes when asked for
+        loaded.documents = _lazy([_fields(doc) for doc in loaded.documents],
+                                 _Positions(raw, display))
+        loaded.indexed = True
     for doc in loaded.documents:
         doc.schema = validate(doc)
     return loaded
@@ -125,9 +132,9 @@ def _dumps(value: Any) -> bytes:
 def dump(loaded: LoadedFile) -> bytes:
     """A parsed file as an entry (pickled bytes): its fields and each document's fields but
     its position index, which ``undump`` finds again from the file's bytes when asked."""
-    documents = [{f.name: getattr(doc, f.name) for f in fields(doc) if f.name not in _LAZY}
-                 for doc in loaded.documents]
-    rest = {f.name: getattr(loaded, f.name) for f in fields(loaded) if f.name != "documents"}
+    documents = [_fields(doc) for doc in loaded.documents]
+    rest = {f.name: getattr(loaded, f.name) for f in fields(loaded)
+            if f.name not in ("documents", "indexed")}
     return _dumps((FORMAT, rest, documents))
 
 
@@ -142,13 +149,23 @@ def undump(payload: bytes, raw: bytes) -> LoadedFile:
     if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == FORMAT):
         raise pickle.UnpicklingError("not a parsed file")
     _, rest, stored = entry
-    positions = _Positions(raw, rest["path"])
+    return LoadedFile(documents=_lazy(stored, _Positions(raw, rest["path"])), **rest)
+
+
+def _fields(doc: Document) -> dict[str, Any]:
+    """A document's fields but its position index, by name."""
+    return {f.name: getattr(doc, f.name) for f in fields(doc) if f.name not in _LAZY}
+
+
+def _lazy(stored: list[dict[str, Any]], positions: _Positions) -> list[Document]:
+    """Documents of the fields ``stored`` (as ``_fields`` gives them) whose position index
+    ``positions`` finds on first use."""
     documents: list[Document] = []
     for values in stored:
         doc = _LazyDocument.__new__(_LazyDocument)
         doc.__dict__.update(values, _positions=positions)
         documents.append(doc)
-    return LoadedFile(documents=documents, **rest)
+    return documents
 
 
 def code_fingerprint() -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from orglint.config import CONFIG_NAMES, Config
@@ -167,9 +167,10 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
     """
     include = [Glob(p) for p in config.include]
     exclude = [Glob(p) for p in config.exclude]
-    skip = {p.resolve() for p in _not_org_files(config)}
+    skip = {str(p.resolve()) for p in _not_org_files(config)}
     owned = source_paths(config)
-    found: dict[Path, Path] = {}  # real path -> the path the user walked to it
+    owned_text = {str(p) for p in owned}
+    found: dict[str, Path] = {}  # real path -> the path the user walked to it
     roots = [Path(p) for p in paths] if paths else [config.root]
     for root in roots:
         root = root if root.is_absolute() else cwd / root
@@ -177,34 +178,38 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
             raise UsageError(f"path '{display(root, cwd)}' does not exist")
         if root.is_file():
             # shown as named: a link is reported where the user put it, never at its target
-            found.setdefault(root.resolve(), Path(os.path.abspath(root)))
+            found.setdefault(str(root.resolve()), Path(os.path.abspath(root)))
             continue
         if not root.is_dir():
             raise UsageError(f"'{display(root, cwd)}' is neither a file nor a folder")
-        for folder, dirs, files in os.walk(root):
+        for folder, dirs, entries in _walk(str(root)):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
-            real_folder = Path(folder).resolve()  # os.walk does not enter linked folders
+            real_folder = Path(folder).resolve()  # the walk does not enter linked folders
             if owned and in_source(real_folder, owned):
                 dirs[:] = []  # a source's files are read by the source, never as org YAML
                 continue
             # per folder, not per file: thousands of files share a handful of folders
             in_root = Path(folder).relative_to(root).as_posix()
             in_config = _relative_to_config(real_folder, config)
+            real_text = str(real_folder)
             # hidden files, like hidden folders, are tooling (.pre-commit-config.yaml,
             # .gitlab-ci.yml), not the org; name one on the command line to check it. A config
             # file (this one, or a nested project's) is never org data.
-            for name in sorted(n for n in files if not n.startswith(".") and n not in CONFIG_NAMES):
+            for entry in sorted((e for e in entries
+                                 if not e.name.startswith(".") and e.name not in CONFIG_NAMES),
+                                key=lambda e: e.name):
+                name = entry.name
                 rel = name if in_root == "." else f"{in_root}/{name}"
-                walked = os.path.join(folder, name)
-                if os.path.islink(walked):
+                link = entry.is_symlink()
+                if link:
                     try:
-                        real = Path(walked).resolve()
+                        real = str(Path(entry.path).resolve())
                     except (OSError, RuntimeError):  # a symlink loop: reading it reports it
-                        real = Path(os.path.abspath(walked))
+                        real = os.path.abspath(entry.path)
                     # globs apply relative to the config's folder when the root lies inside it
-                    anchor = _relative_to_config(real, config)
+                    anchor = _relative_to_config(Path(real), config)
                 else:
-                    real = real_folder / name
+                    real = os.path.join(real_text, name)
                     anchor = None if in_config is None else (
                         name if in_config == "." else f"{in_config}/{name}")
                 candidates = {rel, anchor} if anchor else {rel}
@@ -212,10 +217,10 @@ def discover(config: Config, paths: Sequence[str], cwd: Path) -> list[Path]:
                     continue
                 if any(r.match(c) for r in exclude for c in candidates):
                     continue
-                if real in skip or real in owned or _special(real):
+                if real in skip or real in owned_text or _special(entry, real, link):
                     continue
                 # read once however many links lead to it, shown at the first path walked
-                found.setdefault(real, Path(os.path.abspath(walked)))
+                found.setdefault(real, Path(os.path.abspath(entry.path)))
     if not found and not config.sources:  # an org may live in its sources alone
         where = ", ".join(paths) if paths else display(config.root, cwd) or "."
         raise UsageError(f"no org files found in {where} (include: {', '.join(config.include)})")
@@ -232,11 +237,43 @@ def in_source(path: Path, owned: frozenset[Path]) -> bool:
     return path in owned or any(parent in owned for parent in path.parents)
 
 
-def _special(path: Path) -> bool:
+def _walk(top: str) -> Iterator[tuple[str, list[str], list[os.DirEntry[str]]]]:
+    """``os.walk(top)`` top down, not into linked folders, but each folder's files as
+    ``os.DirEntry`` (their kind is known from the listing: no call per file to ask it). The
+    caller may prune the folder names in place. A folder that cannot be listed is skipped,
+    as ``os.walk`` skips it."""
+    todo = [top]
+    while todo:
+        folder = todo.pop()
+        dirs: list[str] = []
+        files: list[os.DirEntry[str]] = []
+        try:
+            with os.scandir(folder) as listing:
+                for entry in listing:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    if is_dir:
+                        dirs.append(entry.name)
+                    else:
+                        files.append(entry)
+        except OSError:
+            continue
+        yield folder, dirs, files
+        for name in reversed(dirs):  # the first folder is walked first
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                todo.append(path)
+
+
+def _special(entry: os.DirEntry[str], real: str, link: bool) -> bool:
     """A FIFO, socket or device matched a glob: reading it could block forever, so skip it.
     A file that cannot be examined is kept, and reading it reports why."""
     try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
+        if not link:  # the listing said what it is
+            return not entry.is_file(follow_symlinks=False)
+        return not stat.S_ISREG(os.stat(real).st_mode)
     except (OSError, ValueError):
         return False
 

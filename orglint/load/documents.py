@@ -91,6 +91,8 @@ class LoadedFile:
     directives: list[tuple[int, int, str]] = field(default_factory=list)
     # problems a source found, by the model's kind of problem (orglint.sources)
     source_problems: dict[str, list[Hit]] = field(default_factory=dict)
+    # False when the documents' position indexes were left empty (load_text's `indexed`)
+    indexed: bool = True
 
 
 class _Refused(Exception):
@@ -112,10 +114,11 @@ def load_file(path: str, display: str | None = None) -> LoadedFile:
     return load_bytes(raw, display)
 
 
-def load_bytes(raw: bytes, display: str) -> LoadedFile:
+def load_bytes(raw: bytes, display: str, indexed: bool = True) -> LoadedFile:
     """Parse a file's bytes. A file over ``MAX_FILE_BYTES`` (32 MiB), with a NUL byte (UTF-16
     and UTF-32 included) or not UTF-8 is refused: no document, one problem at the place. A
-    UTF-8 byte order mark is dropped. Never raises for bad content."""
+    UTF-8 byte order mark is dropped. Never raises for bad content. ``indexed`` as
+    ``load_text``."""
     if len(raw) > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // (1024 * 1024)
         return _refuse(display, f"file is larger than {limit} MiB; orglint does not read it", 1, 1)
@@ -129,15 +132,28 @@ def load_bytes(raw: bytes, display: str) -> LoadedFile:
     except UnicodeDecodeError as exc:
         line, col = _offset_position(raw, exc.start)
         return _refuse(display, f"not UTF-8 text: byte 0x{raw[exc.start]:02x} is invalid", line, col)
-    return load_text(text, display)
+    return load_text(text, display, indexed)
 
 
-def load_text(text: str, display: str) -> LoadedFile:
+def load_text(text: str, display: str, indexed: bool = True) -> LoadedFile:
     """Parse YAML text into documents with positions, and scan its ``# orglint:`` comments.
     Never raises for bad YAML: syntax errors, disallowed tags, duplicate keys, nesting too deep,
     aliases that expand too far and escapes that give no character (a lone UTF-16 surrogate
-    such as ``"\\ud800"``, which no output could encode) become problem hits (ORG001)."""
-    if "orglint:" not in text:
+    such as ``"\\ud800"``, which no output could encode) become problem hits (ORG001).
+
+    ``indexed`` False leaves each document's position index (``keys``, ``values``) empty, to
+    be found again from the same text when a run asks for it (``orglint.load.cache``): less
+    time and memory for documents whose places nobody will ask for. A file with
+    a problem of its own, or a waiver comment, is indexed whatever ``indexed`` says, and
+    ``LoadedFile.indexed`` tells which a file is."""
+    if not indexed and "orglint:" not in text:
+        try:
+            loaded = _parse(text, display, indexed=False)
+        except _NeedsIndex:  # a problem's message names places: read it again, indexed
+            loaded = _parse(text, display)
+        else:
+            loaded.indexed = not loaded.documents
+    elif "orglint:" not in text:
         loaded = _parse(text, display)
     else:
         # the event stream has no comments: the inline waivers are the marked lines' comments,
@@ -148,22 +164,28 @@ def load_text(text: str, display: str) -> LoadedFile:
         loaded = _parse(text, display, watcher.watch)
         loaded.directives = watcher.directives()
     if "\\" in text and _SURROGATE_ESCAPE.search(text):
+        if not loaded.indexed:  # mending reports at places
+            return load_text(text, display)
         _mend_surrogates(loaded)
     return loaded
 
 
 def _parse(text: str, display: str,
-           watch: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> LoadedFile:
+           watch: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
+           indexed: bool = True) -> LoadedFile:
     """``load_text`` without directives; ``watch`` sees every event stream before it is
-    built (each parser's, when the text is read twice)."""
+    built (each parser's, when the text is read twice). Not ``indexed``, it raises
+    ``_NeedsIndex`` where the file has a problem to report."""
     seen: Callable[[Iterable[Any]], Iterable[Any]] = watch or (lambda events: events)
     fast = _libyaml_events(text)
     if fast is not None:
         try:
-            return _build(display, seen(fast))
+            return _build(display, seen(fast), indexed)
         except Exception as exc:
             if not isinstance(exc, _libyaml_errors()):
                 raise
+            if not indexed:
+                raise _NeedsIndex from exc
             # libyaml refused it: the pure parser decides, and its message is the one shown
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -172,11 +194,12 @@ def _parse(text: str, display: str,
 
     if fast is None:  # no PyYAML: ruamel's own libyaml binding is the fast path
         try:
-            return _build(display, seen(_guarded(YAML(typ="safe", pure=False).parse(text))))
+            return _build(display, seen(_guarded(YAML(typ="safe", pure=False).parse(text))),
+                          indexed)
         except (MarkedYAMLError, YAMLError, _ParserFailed):
             pass  # the C scanner is stricter than YAML 1.2: the pure parser decides
     try:
-        return _build(display, seen(_guarded(YAML(typ="safe", pure=True).parse(text))))
+        return _build(display, seen(_guarded(YAML(typ="safe", pure=True).parse(text))), indexed)
     except _ParserFailed as failed:  # the parser's own assertion, not a marked error
         said = explain_failure(text, failed.error)
         return _refuse(display, said.message, said.line, said.column)
@@ -190,6 +213,10 @@ def _parse(text: str, display: str,
     except YAMLError as exc:  # the reader's: a character YAML does not allow
         said = explain_reader(text, exc)
         return _refuse(display, said.message, said.line, said.column)
+
+
+class _NeedsIndex(Exception):
+    """A file read without its position index has a problem to report at a place."""
 
 
 class _ParserFailed(Exception):
@@ -390,9 +417,10 @@ def _code_of(cls: type) -> int:
     return code
 
 
-def _build(display: str, events: Iterable[Any]) -> LoadedFile:
+def _build(display: str, events: Iterable[Any], indexed: bool = True) -> LoadedFile:
     """Events -> documents. Scalars inside mappings and sequences (nearly every event) take
-    the inlined path at the top of the loop; everything else goes through ``place``."""
+    the inlined path at the top of the loop; everything else goes through ``place``. Not
+    ``indexed``, the scalars' places are not stored, and a problem raises ``_NeedsIndex``."""
     documents: list[Document] = []
     problems: list[Hit] = []
     doc: Document | None = None
@@ -411,6 +439,8 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
         return mark.line + 1, mark.column + 1
 
     def report(message: str, pos: Pos) -> None:
+        if not indexed:
+            raise _NeedsIndex
         problems.append(Hit(message, position=Position(display, *pos)))
 
     def too_many(pos: Pos) -> _Refused:
@@ -484,10 +514,10 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                         value = scalar_value(event, pos)
                         top.weight += 1
                         container = top.container
-                        path = (*top.path, len(container))
-                        values[path] = pos
                         if type(value) is not str and value is not None:
-                            written[path] = event.value
+                            written[(*top.path, len(container))] = event.value
+                        if indexed:
+                            values[(*top.path, len(container))] = pos
                         container.append(value)
                         continue
                     key = top.key
@@ -502,17 +532,18 @@ def _build(display: str, events: Iterable[Any]) -> LoadedFile:
                     else:
                         value = scalar_value(event, pos)
                         container = top.container
-                        path = (*top.path, key)
                         if type(value) is not str and value is not None:
-                            written[path] = event.value
+                            written[(*top.path, key)] = event.value
                         if type(key) is not str or key in container:  # merge, bad or duplicate
-                            place(value, pos, 1, path, False, None)
+                            place(value, pos, 1, (*top.path, key), False, None)
                             continue
                         top.weight += 1
                         top.key = _NO_KEY
                         container[key] = value
-                        keys[path] = top.key_pos
-                        values[path] = pos
+                        if indexed:
+                            path = (*top.path, key)
+                            keys[path] = top.key_pos
+                            values[path] = pos
                         continue
                 path, is_key = child_path()
                 if is_key:
@@ -634,7 +665,8 @@ def _claim_key(top: _Frame, value: Any, pos: Pos, keys: dict[Path, Pos], report:
         top.merges.append((value, pos))
         return _NO_KEY
     if key in top.container:
-        first = keys[(*top.path, key)]
+        # not indexed, the report raises before the message is shown
+        first = keys.get((*top.path, key), (0, 0))
         report(f"duplicate key '{key}' (first defined at line {first[0]})", top.key_pos)
         return _NO_KEY
     return key

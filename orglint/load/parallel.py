@@ -236,7 +236,8 @@ def _work(share: list[Job], write: int, parent: int, inherited: list[int]) -> No
         for fd in (0, 1, 2):  # a caller waiting for the run's output never waits on a worker
             os.dup2(quiet, fd)
         os.close(quiet)
-        done = [(index, dump(parse(raw, shown))) for index, raw, shown, _ in share]
+        # an entry holds no position index: the worker builds none it would not send
+        done = [(index, dump(parse(raw, shown, indexed=False))) for index, raw, shown, _ in share]
         with os.fdopen(write, "wb") as pipe:
             pipe.write(pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL))
         code = 0

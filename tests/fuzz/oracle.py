@@ -6,8 +6,9 @@ The oracle, for every input:
 - a run takes under ``SLOW`` seconds (``slow``; past ``HARD`` the run is stopped: ``hang``);
 - two runs that parse (the first with the parse cache cold, then one with ``--no-cache``) give
   byte-identical stdout, stderr and exit code (``nondeterministic``);
-- a run with the cache warm gives the stdout and exit code of the uncached run
-  (``cache-mismatch``);
+- a run with the cache warm gives the stdout and exit code of the uncached run, and each
+  file parsed without its position index (as a parse worker does) gives what the indexed
+  parse gives, places found again included (``cache-mismatch``);
 - machine-readable output parses (json, sarif, gitlab as JSON; junit as XML) (``bad-output``).
 
 Runs are in process by default (``orglint.commands.main(argv)`` with stdout and stderr captured
@@ -248,6 +249,29 @@ def judge(item: Input, folder: Path, mode: str = "inprocess",
     if differs:
         return Failure("cache-mismatch", f"cache-mismatch: {_normal(differs)}",
                        f"warm cache:\n{_show(warm)}\nno cache:\n{_show(bare)}")
+    return _unindexed_differs(folder)
+
+
+def _parsed(loaded: object) -> tuple[object, ...]:
+    """Everything a parsed file holds, the documents' places included."""
+    documents = [(d.data, d.keys, d.values, d.written, d.index, d.schema)
+                 for d in loaded.documents]  # type: ignore[attr-defined]
+    return (loaded.path, loaded.problems, loaded.directives, documents)  # type: ignore[attr-defined]
+
+
+def _unindexed_differs(folder: Path) -> Failure | None:
+    """A file of ``folder`` that parses differently without its position index."""
+    from orglint.load.cache import parse
+
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or ".orglint_cache" in path.parts:
+            continue
+        raw = path.read_bytes()
+        shown = path.relative_to(folder).as_posix()
+        # compared as text: a NaN is unequal to itself
+        if repr(_parsed(parse(raw, shown, indexed=False))) != repr(_parsed(parse(raw, shown))):
+            return Failure("cache-mismatch", "cache-mismatch: parsed without the index",
+                           f"{shown}:\n{raw[:2000].decode('utf-8', 'backslashreplace')}")
     return None
 
 
