@@ -1,5 +1,3 @@
-import sys
+from orglint.commands import console
 
-from orglint.commands import main
-
-sys.exit(main())
+console()

@@ -62,6 +62,31 @@ def test_python_dash_m_orglint(repo):
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"orglint {__version__}\n".encode(), b"")
 
 
+def test_the_command_says_all_and_runs_exit_handlers_before_it_ends(repo, capsys):
+    """The ``orglint`` command ends without freeing what the run built (os._exit): what it
+    wrote is flushed, exit handlers run, and the code is main's."""
+    code = main(["check", "--no-cache", "--select", SELECT])
+    expected = capsys.readouterr().out
+    probe = ("import atexit, sys\n"
+             "atexit.register(lambda: sys.stderr.write('handler ran\\n'))\n"
+             "sys.argv = ['orglint', 'check', '--no-cache', '--select', '" + SELECT + "']\n"
+             "from orglint.commands import console\nconsole()\n")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, cwd=repo,
+                          timeout=60)
+    assert (proc.returncode, proc.stdout.decode(), proc.stderr) == (code, expected,
+                                                                    b"handler ran\n")
+    assert code == 1 and ERROR in expected
+
+
+def test_a_closed_output_pipe_ends_the_command_with_2_and_nothing_said(repo):
+    proc = subprocess.Popen([sys.executable, "-m", "orglint", "check", "--no-cache"],
+                            cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # nobody reads what it says
+    err = proc.stderr.read()
+    assert (proc.wait(timeout=60), err) == (2, b"")
+
+
 def test_no_command_prints_help_and_exits_2(cli):
     code, out, _err = cli()
     assert code == 2

@@ -11,7 +11,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from orglint import __version__
 
@@ -56,6 +56,26 @@ def build_parser() -> argparse.ArgumentParser:
 def _module(name: str) -> Any:
     # `import` is a keyword: its module is orglint.commands.import_
     return importlib.import_module(f"orglint.commands.{name}{'_' if name == 'import' else ''}")
+
+
+def console() -> NoReturn:
+    """The ``orglint`` command: ``main`` on the process's arguments, then the process ends
+    without freeing what the run built, object by object (``os._exit``, as mypy ends): exit
+    handlers run and both output streams are flushed first. ``main`` is the function to call
+    from Python."""
+    from orglint.session import hold_until_exit
+
+    hold_until_exit()
+    code = main()
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can be said
+            code = code or EXIT_ERROR
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -398,6 +398,8 @@ class _Frame:
 
 
 _NO_KEY = object()
+_ITEM = object()  # the place of a list item, which has no key
+_NOWHERE: Pos = (0, 0)
 _MERGE = object()
 _BAD_KEY = object()
 
@@ -433,6 +435,7 @@ def _build(display: str, events: Iterable[Any], indexed: bool = True) -> LoadedF
     budget = MAX_EXPANDED_NODES
     codes = _event_codes
     resolve_plain = _resolve_plain
+    special_first = _SPECIAL_FIRST
 
     def where(event: Any) -> Pos:
         mark = event.start_mark
@@ -506,21 +509,14 @@ def _build(display: str, events: Iterable[Any], indexed: bool = True) -> LoadedF
             if code is None:
                 code = _code_of(type(event))
             if code == _SCALAR:
-                mark = event.start_mark
-                pos = (mark.line + 1, mark.column + 1)
+                if indexed:
+                    mark = event.start_mark
+                    pos = (mark.line + 1, mark.column + 1)
+                else:  # no place is stored, and a problem raises before one is shown
+                    pos = _NOWHERE
                 top = stack[-1] if stack else None
                 if top is not None and not event.anchor:
-                    if not top.is_map:  # a list item
-                        value = scalar_value(event, pos)
-                        top.weight += 1
-                        container = top.container
-                        if type(value) is not str and value is not None:
-                            written[(*top.path, len(container))] = event.value
-                        if indexed:
-                            values[(*top.path, len(container))] = pos
-                        container.append(value)
-                        continue
-                    key = top.key
+                    key = top.key if top.is_map else _ITEM
                     if key is _NO_KEY:
                         # keys are names: keep their text (`1:` and `no:` are the keys "1", "no")
                         text = event.value
@@ -530,8 +526,22 @@ def _build(display: str, events: Iterable[Any], indexed: bool = True) -> LoadedF
                             top.key_pos = pos
                             continue
                     else:
-                        value = scalar_value(event, pos)
+                        if event.tag is not None:
+                            value = scalar_value(event, pos)
+                        else:  # scalar_value's answer, sooner: most values are plain text
+                            value = text = event.value
+                            if not event.style and event.implicit[0] and (
+                                    not text or text[0] in special_first):
+                                value = resolve_plain(text)
                         container = top.container
+                        if key is _ITEM:  # a list item
+                            top.weight += 1
+                            if type(value) is not str and value is not None:
+                                written[(*top.path, len(container))] = event.value
+                            if indexed:
+                                values[(*top.path, len(container))] = pos
+                            container.append(value)
+                            continue
                         if type(value) is not str and value is not None:
                             written[(*top.path, key)] = event.value
                         if type(key) is not str or key in container:  # merge, bad or duplicate
@@ -630,6 +640,8 @@ def _build(display: str, events: Iterable[Any], indexed: bool = True) -> LoadedF
                     doc.written = {path: text for path, text in written.items()
                                    if not any(type(step) is object for step in path)}
                 values.setdefault((), where(event))
+                if not indexed:  # what the collections left there: the index is found again
+                    doc.keys, doc.values = {}, {}
                 documents.append(doc)
     except _Refused as refused:
         return LoadedFile(

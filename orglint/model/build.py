@@ -151,6 +151,8 @@ class _Builder:
         # kinds -> display name (lower-case) -> (kind, id); None where two share a name
         self._names: dict[tuple[str, ...], dict[str, tuple[str, str] | None]] = {}
         self._refs: dict[str, dict[str, Ref]] = {kind: {} for kind in KIND_SECTION}
+        # kinds -> id -> its Ref, or None where two of the kinds share the id
+        self._among: dict[tuple[str, ...], dict[str, Ref | None]] = {}
 
     def add_document(self, doc: Document) -> None:
         data = doc.data
@@ -185,13 +187,27 @@ class _Builder:
             ref = refs[ident] = Ref(kind, ident)
         return ref
 
+    def _ids(self, kinds: tuple[str, ...]) -> dict[str, Ref | None]:
+        """Each id of ``kinds`` -> its entity's Ref, None where several kinds have the id."""
+        among = self._among.get(kinds)
+        if among is None:
+            among = self._among[kinds] = {}
+            for kind in kinds:
+                for ident in self.pending[kind]:
+                    among[ident] = None if ident in among else self._ref(kind, ident)
+        return among
+
     def resolve(self, owner: Ref, field: str, value: Any, kinds: tuple[str, ...]) -> Ref | None:
         """The entity a written reference names, or None (an unknown or ambiguous one is
         recorded as a problem; an empty or non-text value is the schema's to report)."""
         if not isinstance(value, str) or not value:
             return None
         tables = self.pending
-        if ":" in value:
+        if ":" not in value:  # the common case, made quick
+            found_ref = self._ids(kinds).get(value)
+            if found_ref is not None:
+                return found_ref
+        else:
             kind, _, ident = value.partition(":")
             if kind in KIND_SECTION:
                 if kind not in kinds:
@@ -202,8 +218,6 @@ class _Builder:
                     return self._ref(kind, ident)
                 self._missing(owner, field, ident, (kind,))
                 return None
-        elif len(kinds) == 1 and value in tables[kinds[0]]:  # the common case, made quick
-            return self._ref(kinds[0], value)
         found = [kind for kind in kinds if value in tables[kind]]
         if len(found) == 1:
             return self._ref(found[0], value)
@@ -225,11 +239,12 @@ class _Builder:
             text = values if ref is None and isinstance(values, str) else None
             return ((ref,) if ref else ()), (Slot(field, None, ref, text),)
         found: list[Any] = []
-        only = self.pending[kinds[0]] if len(kinds) == 1 else None
+        ids = self._ids(kinds)
         clean = True
         for index, value in enumerate(values):
-            if only is not None and type(value) is str and value in only and ":" not in value:
-                found.append(self._ref(kinds[0], value))  # what resolve says, sooner
+            ref = ids.get(value) if type(value) is str else None
+            if ref is not None and ":" not in value:
+                found.append(ref)  # what resolve says, sooner
                 continue
             ref = self.resolve(owner, f"{field}.{index}", value, kinds)
             clean = clean and ref is not None

@@ -51,7 +51,7 @@ class SuggestionIndex:
         self.groups: list[list[str]]
         self.exact: bool
         self.candidates = list(dict.fromkeys(candidates))
-        self._index: dict[str, list[str]] | None = None
+        self._index: dict[str, str | list[str]] | None = None
         self._skip: frozenset[str] = frozenset()  # in the shared index, but not candidates
         self._answers: dict[str, str | None] = {}
         if like is not None and like._index is not None and not like.exact:
@@ -116,7 +116,10 @@ class SuggestionIndex:
         size = len(word)
         for key in _deletes(word):
             self.work += 1
-            for candidate in index.get(key, ()):
+            found = index.get(key)
+            if found is None:
+                continue
+            for candidate in (found,) if type(found) is str else found:
                 self.work += 1
                 if candidate in self._skip:
                     continue
@@ -125,14 +128,28 @@ class SuggestionIndex:
                     best = (score, candidate)
         return best[1] if best is not None else None
 
-    def _build(self) -> dict[str, list[str]]:
-        """Each candidate under itself and under each of its one-letter deletions."""
-        index: dict[str, list[str]] = {}
+    def _build(self) -> dict[str, str | list[str]]:
+        """Each candidate under itself and under each of its one-letter deletions: one
+        candidate as itself, several as a list (most keys have one: a list for each would
+        be most of the index)."""
+        index: dict[str, str | list[str]] = {}
+        get = index.get
+        work = 0
         for candidate in self.candidates:
-            keys = dict.fromkeys(_deletes(candidate))
-            self.work += len(keys)
-            for key in keys:
-                index.setdefault(key, []).append(candidate)
+            for key in _deletes(candidate):
+                found = get(key)
+                if found is None:
+                    index[key] = candidate
+                elif type(found) is str:
+                    if found == candidate:
+                        continue  # a doubled letter: deleting either gives this key
+                    index[key] = [found, candidate]
+                elif found[-1] == candidate:  # a candidate's keys come together
+                    continue
+                else:
+                    found.append(candidate)
+                work += 1
+        self.work += work
         self._index = index
         return index
 
