@@ -140,7 +140,7 @@ class SuggestionIndex:
                 found = get(key)
                 if found is None:
                     index[key] = candidate
-                elif type(found) is str:
+                elif isinstance(found, str):
                     if found == candidate:
                         continue  # a doubled letter: deleting either gives this key
                     index[key] = [found, candidate]
