@@ -2,7 +2,8 @@
 
 Writes a synthetic log (``--cases`` cases of ``--events-per-case`` events over ``--teams``
 teams; 1,000,000 x 10 x 60 by default: 10 million events) as CSV and as Parquet, then for each
-prints the wall time and the peak memory (resident size of the process, from getrusage) of:
+prints the wall time and the peak memory (resident size of the largest process, from a
+launcher's getrusage of its children) of:
 
 - ``orglint evidence --format json`` on an ops repo whose config names the log, and
 - the floor: one DuckDB query computing the same handoff counts per boundary from the same
@@ -24,23 +25,21 @@ import json
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out" / "evidence"
 
-# one process per measurement; it prints its own peak resident size (kB on Linux)
-MEASURE = """
-import resource, sys, runpy
-sys.argv = {argv!r}
-code = 0
-try:
-    runpy.run_module({module!r}, run_name="__main__")
-except SystemExit as exc:
-    code = exc.code or 0
-print("PEAK_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+# one process per measurement, started by a launcher that prints its wall time and the peak
+# resident size of the largest process it waited for (kB on Linux); the command's output
+# passes through
+LAUNCHER = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:]).returncode
+print("WALL", time.perf_counter() - start, file=sys.stderr)
+print("PEAK_KB", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
 sys.exit(code)
 """
 
@@ -99,22 +98,19 @@ def ops_repo(folder: Path, log: Path) -> Path:
 
 
 def run(argv: list[str], module: str | None, cwd: Path) -> tuple[float, float, str]:
-    """(seconds, peak MB, stdout) of one fresh process."""
+    """(seconds, peak MB, stdout) of one fresh process: ``python -m module argv[1:]``, or
+    the floor query on ``argv`` when ``module`` is None."""
     if module is not None:
-        command = [sys.executable, "-c", MEASURE.format(argv=argv, module=module)]
+        child = [sys.executable, "-m", module, *argv[1:]]
     else:
-        wrapped = FLOOR.replace("import sys, duckdb", "import sys, duckdb, resource")
-        wrapped += ("print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
-                    "file=sys.stderr)\n")
-        command = [sys.executable, "-c", wrapped, *argv]
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - start
+        child = [sys.executable, "-c", FLOOR, *argv]
+    done = subprocess.run([sys.executable, "-c", LAUNCHER, *child], cwd=cwd,
+                          capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"failed: {' '.join(argv)}\n{done.stderr}")
-    peak = next(int(line.split()[1]) for line in done.stderr.splitlines()
-                if line.startswith("PEAK_KB"))
-    return elapsed, peak / 1024, done.stdout
+    said = dict(line.split(" ", 1) for line in done.stderr.splitlines()
+                if line.startswith(("WALL ", "PEAK_KB ")))
+    return float(said["WALL"]), int(said["PEAK_KB"]) / 1024, done.stdout
 
 
 def measure(label: str, argv: list[str], module: str | None, cwd: Path, repeat: int

@@ -137,6 +137,11 @@ PLANS: dict[str, list[Step]] = {
 }
 
 
+# references of one kinds tuple resolved one by one before a table of their ids pays (_ids)
+AMONG_AFTER = 256
+_NONE_KNOWN: Mapping[str, Ref | None] = MappingProxyType({})
+
+
 class _Builder:
     def __init__(self, unreadable: tuple[str, ...] = (),
                  suggestions: Mapping[tuple[str, ...], SuggestionIndex] | None = None) -> None:
@@ -151,8 +156,9 @@ class _Builder:
         # kinds -> display name (lower-case) -> (kind, id); None where two share a name
         self._names: dict[tuple[str, ...], dict[str, tuple[str, str] | None]] = {}
         self._refs: dict[str, dict[str, Ref]] = {kind: {} for kind in KIND_SECTION}
-        # kinds -> id -> its Ref, or None where two of the kinds share the id
+        # kinds -> id -> its Ref, or None where two of the kinds share the id (_ids)
         self._among: dict[tuple[str, ...], dict[str, Ref | None]] = {}
+        self._asked: dict[tuple[str, ...], int] = {}
 
     def add_document(self, doc: Document) -> None:
         data = doc.data
@@ -187,14 +193,20 @@ class _Builder:
             ref = refs[ident] = Ref(kind, ident)
         return ref
 
-    def _ids(self, kinds: tuple[str, ...]) -> dict[str, Ref | None]:
-        """Each id of ``kinds`` -> its entity's Ref, None where several kinds have the id."""
+    def _ids(self, kinds: tuple[str, ...]) -> Mapping[str, Ref | None]:
+        """Each id of ``kinds`` -> its entity's Ref, None where several kinds have the id:
+        built once ``kinds`` was asked for ``AMONG_AFTER`` times (a rebuild that reads a few
+        entities again never pays for one over the whole org); until then, empty."""
         among = self._among.get(kinds)
-        if among is None:
-            among = self._among[kinds] = {}
-            for kind in kinds:
-                for ident in self.pending[kind]:
-                    among[ident] = None if ident in among else self._ref(kind, ident)
+        if among is not None:
+            return among
+        asked = self._asked[kinds] = self._asked.get(kinds, 0) + 1
+        if asked <= AMONG_AFTER:
+            return _NONE_KNOWN
+        among = self._among[kinds] = {}
+        for kind in kinds:
+            for ident in self.pending[kind]:
+                among[ident] = None if ident in among else self._ref(kind, ident)
         return among
 
     def resolve(self, owner: Ref, field: str, value: Any, kinds: tuple[str, ...]) -> Ref | None:
