@@ -137,7 +137,8 @@ PLANS: dict[str, list[Step]] = {
 }
 
 
-# references of one kinds tuple resolved one by one before a table of their ids pays (_ids)
+# the least references of one kinds tuple resolved one by one before a table of their ids
+# is built (_ids)
 AMONG_AFTER = 256
 _NONE_KNOWN: Mapping[str, Ref | None] = MappingProxyType({})
 
@@ -195,13 +196,17 @@ class _Builder:
 
     def _ids(self, kinds: tuple[str, ...]) -> Mapping[str, Ref | None]:
         """Each id of ``kinds`` -> its entity's Ref, None where several kinds have the id:
-        built once ``kinds`` was asked for ``AMONG_AFTER`` times (a rebuild that reads a few
-        entities again never pays for one over the whole org); until then, empty."""
+        built once ``kinds`` was asked for more often than a quarter of its ids (and
+        ``AMONG_AFTER``), so that a rebuild reading a few entities again never pays for a
+        table over the whole org; until then, empty."""
         among = self._among.get(kinds)
         if among is not None:
             return among
-        asked = self._asked[kinds] = self._asked.get(kinds, 0) + 1
-        if asked <= AMONG_AFTER:
+        left = self._asked.get(kinds)
+        if left is None:
+            left = max(AMONG_AFTER, sum(len(self.pending[kind]) for kind in kinds) // 4)
+        self._asked[kinds] = left - 1
+        if left > 0:
             return _NONE_KNOWN
         among = self._among[kinds] = {}
         for kind in kinds:
