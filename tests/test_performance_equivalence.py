@@ -56,9 +56,9 @@ def spy(monkeypatch):
         counts["parsed here"] += 1
         return real_parse(raw, shown, **options)
 
-    def shares(split):
+    def shares(split, **options):
         counts["parallel runs"] += len(split) > 1
-        return real_shares(split)
+        return real_shares(split, **options)
 
     monkeypatch.setattr(orglint.load.parallel, "parse", parse)
     monkeypatch.setattr(orglint.load.parallel, "parse_shares", shares)

@@ -59,13 +59,10 @@ def load_many(files: Sequence[tuple[str, str]], cache: ParseCache,
     count = 1 if parallel is False else processes(size, every_core=bool(parallel))
     keys = {index: key for index, _, _, key in jobs}
     raws = {index: raw for index, raw, _, _ in jobs}
-    for index, parsed in parse_shares(_split(jobs, min(count, len(jobs)))):
-        if isinstance(parsed, bytes):  # a worker's result comes as a cache entry
-            results[index] = undump(parsed, raws[index])
-            entry = parsed
-        else:
-            results[index] = parsed
-            entry = dump(parsed) if cache.writable else b""
+    shares = _split(jobs, min(count, len(jobs)))
+    for index, parsed, entry in parse_shares(shares, entries=cache.writable):
+        # a worker's result comes as a cache entry only
+        results[index] = parsed if parsed is not None else undump(entry, raws[index])
         if cache.writable:
             cache.put(keys[index], entry)
     cache.save()
@@ -153,21 +150,28 @@ def _split(jobs: list[Job], count: int) -> list[list[Job]]:
     return [share for share in shares if share]
 
 
-def parse_shares(shares: list[list[Job]]) -> list[tuple[int, LoadedFile | bytes]]:
-    """Each job's result as ``(index, loaded file or its cache entry)``: every share but the
-    last is parsed by a forked worker of its own, the last here. A worker that fails has its
-    share parsed here: the result is the same."""
-    here = shares[-1]
+def parse_shares(shares: list[list[Job]], entries: bool = False
+                 ) -> list[tuple[int, LoadedFile | None, bytes]]:
+    """Each job's result as ``(index, loaded file, cache entry)``: every share but the last
+    is parsed by a forked worker of its own, whose results come as entries only (the loaded
+    file None), the last here. With ``entries`` a file parsed here has its entry too (else
+    ``b""``), made while the workers still run. A worker that fails has its share parsed
+    here: the result is the same."""
+
+    def here(share: list[Job]) -> list[tuple[int, LoadedFile | None, bytes]]:
+        done = [(index, parse(raw, shown)) for index, raw, shown, _ in share]
+        return [(index, loaded, dump(loaded) if entries else b"") for index, loaded in done]
+
     if len(shares) == 1:
-        return [(index, parse(raw, shown)) for index, raw, shown, _ in here]
-    parsed: list[tuple[int, LoadedFile | bytes]] = []
+        return here(shares[0])
+    parsed: list[tuple[int, LoadedFile | None, bytes]] = []
     with _stop_kills_workers(), _Workers(shares[:-1]) as workers:
-        parsed.extend((index, parse(raw, shown)) for index, raw, shown, _ in here)
+        parsed.extend(here(shares[-1]))
         for share, done in workers.results():
             if done is None:  # the worker failed: its share is parsed here
-                parsed.extend((index, parse(raw, shown)) for index, raw, shown, _ in share)
+                parsed.extend(here(share))
             else:
-                parsed.extend(done)
+                parsed.extend((index, None, entry) for index, entry in done)
     return parsed
 
 
