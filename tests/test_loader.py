@@ -478,15 +478,18 @@ def test_a_permission_error_is_a_finding_even_as_root(repo, cli, monkeypatch):
     import io
 
     write(repo, "org.yaml", "teams: {}\n")
-    real_open = builtins.open
+    real_open, real_os_open = builtins.open, os.open
 
-    def refuse(path, *args, **kwargs):
-        if str(path).endswith("org.yaml"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, *args, **kwargs)
+    def refusing(real):
+        def refuse(path, *args, **kwargs):
+            if str(path).endswith("org.yaml"):
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path, *args, **kwargs)
+        return refuse
 
-    monkeypatch.setattr(builtins, "open", refuse)
-    monkeypatch.setattr(io, "open", refuse)
+    monkeypatch.setattr(builtins, "open", refusing(real_open))
+    monkeypatch.setattr(io, "open", refusing(real_open))
+    monkeypatch.setattr(os, "open", refusing(real_os_open))
     assert check_lines(cli) == (1, [
         "org.yaml:1:1: ORG001 [error] cannot read file: Permission denied",
     ])

@@ -25,6 +25,23 @@ _spec.loader.exec_module(generate)
 MB = 1024 * 1024
 
 
+def test_a_file_is_read_whole_and_no_more_than_one_byte_past_the_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "MAX_FILE_BYTES", 100_000)
+    sizes = {"empty": 0, "small": 3, "at the limit": 100_000, "past it": 250_000}
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    read = {name: parallel.read_file(str(tmp_path / name), name) for name in sizes}
+    assert {name: len(raw) for name, raw in read.items()} == {  # type: ignore[arg-type]
+        "empty": 0, "small": 3, "at the limit": 100_000, "past it": 100_001}
+    assert read["small"] == b"xxx"
+    folder = parallel.read_file(str(tmp_path), "there")
+    gone = parallel.read_file(str(tmp_path / "gone"), "gone.yaml")
+    assert [(hit.message, str(hit.position)) for loaded in (folder, gone)
+            for hit in loaded.problems] == [  # type: ignore[union-attr]
+        ("cannot read file: Is a directory", "there:1:1"),
+        ("cannot read file: No such file or directory", "gone.yaml:1:1")]
+
+
 @pytest.fixture
 def machine(monkeypatch):
     """A machine with the given cores and one-minute load average."""

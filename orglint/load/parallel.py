@@ -71,12 +71,25 @@ def load_many(files: Sequence[tuple[str, str]], cache: ParseCache,
 
 def read_file(path: str, shown: str) -> bytes | LoadedFile:
     """A file's bytes (up to one byte past the size orglint reads), or the loaded file that
-    says why it cannot be read."""
+    says why it cannot be read. Read with the operating system's calls, not a file object:
+    half the time for thousands of small files."""
     try:
-        with open(path, "rb") as handle:
-            # past the limit load_bytes refuses; read(n) would allocate n bytes up front
-            large = os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES
-            return handle.read(MAX_FILE_BYTES + 1) if large else handle.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            limit = MAX_FILE_BYTES + 1  # one byte past the limit: load_bytes refuses the file
+            want = min(os.fstat(fd).st_size + 1, limit)  # the whole file in one call, and EOF
+            chunks: list[bytes] = []
+            total = 0
+            while total < limit:  # until the end, however the file changed since fstat
+                chunk = os.read(fd, want)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+                want = min(limit - total, max(want, 1 << 16))
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        finally:
+            os.close(fd)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         hit = Hit(f"cannot read file: {reason}", position=Position(shown, 1, 1))
