@@ -74,7 +74,8 @@ def read_file(path: str, shown: str) -> bytes | LoadedFile:
     says why it cannot be read. Read with the operating system's calls, not a file object:
     half the time for thousands of small files."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        # O_BINARY: Windows would otherwise turn each CR LF into LF as it reads
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
         try:
             limit = MAX_FILE_BYTES + 1  # one byte past the limit: load_bytes refuses the file
             want = min(os.fstat(fd).st_size + 1, limit)  # the whole file in one call, and EOF
