@@ -46,7 +46,8 @@ def cacheable(config: Config, settings: Settings, cache: ParseCache) -> bool:
 
 def check_files(files: Sequence[Path], cwd: Path, settings: Settings, registry: Registry,
                 config: Config, parse_cache: ParseCache, run_check: Run,
-                loaded: Sequence[LoadedFile] | None = None) -> tuple[CheckResult, list[str]]:
+                loaded: Sequence[LoadedFile] | None = None,
+                read: Sequence[bytes | LoadedFile] | None = None) -> tuple[CheckResult, list[str]]:
     """Check the org made of ``files`` (real paths, shown relative to ``cwd``) with
     ``settings``, ``registry`` and ``config`` through the results cache of ``parse_cache``'s
     scope; the result and the shown paths of files that could not be read cleanly (syntax
@@ -55,12 +56,14 @@ def check_files(files: Sequence[Path], cwd: Path, settings: Settings, registry: 
     Equal to ``run_check(registry, loaded, settings)`` over the files loaded (findings,
     waivers, stage, baseline), whether the result is read back or computed; a computed
     result is stored. ``loaded``, when given, holds the same files already loaded (in the
-    same order): the org is built from them.
+    same order): the org is built from them. ``read``, when given, holds what
+    ``orglint.load.parallel.read_file`` gave for each file: each is read once.
     """
     from orglint.load.parallel import load_many, read_file
 
     named = [(str(path), display(path, cwd, resolved=True)) for path in files]
-    read = [read_file(path, shown) for path, shown in named]
+    if read is None:
+        read = [read_file(path, shown) for path, shown in named]
     store = parse_cache.results()
     key = result_key(registry, config, settings, [shown for _, shown in named], read)
 

@@ -294,16 +294,18 @@ def validate_rule_config(config: Config, registry: Registry) -> None:
 
 
 def load_all(files: Iterable[Path], cwd: Path, cache: ParseCache | None = None,
-             parallel: bool | None = None) -> list[LoadedFile]:
+             parallel: bool | None = None,
+             read: Sequence[bytes | LoadedFile] | None = None) -> list[LoadedFile]:
     """Real paths (as ``discover`` returns them) -> loaded files in the same order, each from
     the cache when its bytes are unchanged; large sets are parsed on the free cores
     (``parallel`` None decides by size and load: orglint.load.parallel). The result is the
-    same either way."""
+    same either way. ``read`` holds what ``orglint.load.parallel.read_file`` gave for each
+    file, when the caller read them already."""
     from orglint.load.cache import ParseCache
     from orglint.load.parallel import load_many
 
     named = [(str(path), display(path, cwd, resolved=True)) for path in files]
-    return load_many(named, cache or ParseCache(None), parallel)
+    return load_many(named, cache or ParseCache(None), parallel, read)
 
 
 # what the run built, kept until the process ends when the run is the whole process (``hold``)

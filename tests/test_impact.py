@@ -155,6 +155,26 @@ def test_json_output(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ]
 
 
+def test_each_file_is_read_once(repo: Path, capsys: pytest.CaptureFixture[str],
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """For the results key and for the documents alike, warm or cold."""
+    import collections
+
+    from orglint.load import parallel
+
+    real, reads = parallel.read_file, collections.Counter[str]()
+
+    def counted(path: str, shown: str) -> object:
+        reads[shown] += 1
+        return real(path, shown)
+
+    monkeypatch.setattr(parallel, "read_file", counted)
+    for _ in range(2):  # cold, then with the result stored
+        reads.clear()
+        assert run(capsys, "carla")[0] == 0
+        assert reads and set(reads.values()) == {1}, reads
+
+
 def test_output_is_deterministic(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     first = run(capsys, "carla", "--format", "json")
     assert run(capsys, "carla", "--format", "json") == first

@@ -24,6 +24,8 @@ def run(args: argparse.Namespace) -> int:
     """Check the org as it is and without the person; print the difference; exit 0."""
     from orglint.engine.impact import UnknownPerson, assess, render_json, render_text
     from orglint.incremental import cacheable, check_files
+    from orglint.load.discover import display
+    from orglint.load.parallel import read_file
     from orglint.session import load_all, open_session, run_check
 
     session = open_session(args.config, paths=args.paths)
@@ -31,9 +33,11 @@ def run(args: argparse.Namespace) -> int:
     cache = session.parse_cache()
     if cacheable(session.config, settings, cache):  # the org as it is: read back if unchanged
         found = session.files(args.paths)
-        files = load_all(found, session.cwd, cache)
+        read = [read_file(str(path), display(path, session.cwd, resolved=True))
+                for path in found]  # once, for the results key and the documents
+        files = load_all(found, session.cwd, cache, read=read)
         result, _ = check_files(found, session.cwd, settings, session.registry, session.config,
-                                cache, run_check, files)
+                                cache, run_check, files, read)
     else:
         files = session.load(args.paths)
         result = run_check(session.registry, files, settings)
