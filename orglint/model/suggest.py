@@ -133,22 +133,20 @@ class SuggestionIndex:
         candidate as itself, several as a list (most keys have one: a list for each would
         be most of the index)."""
         index: dict[str, str | list[str]] = {}
-        get = index.get
+        setdefault = index.setdefault
         work = 0
         for candidate in self.candidates:
-            for key in _deletes(candidate):
-                found = get(key)
-                if found is None:
-                    index[key] = candidate
-                elif isinstance(found, str):
-                    if found == candidate:
-                        continue  # a doubled letter: deleting either gives this key
+            size = len(candidate)
+            work += size + 1
+            for place in range(size + 1):
+                key = candidate[:place] + candidate[place + 1:] if place < size else candidate
+                found = setdefault(key, candidate)
+                if found is candidate:
+                    continue  # a new key, or this candidate's own again (a doubled letter)
+                if isinstance(found, str):
                     index[key] = [found, candidate]
-                elif found[-1] == candidate:  # a candidate's keys come together
-                    continue
-                else:
+                elif found[-1] != candidate:  # a candidate's keys come together
                     found.append(candidate)
-                work += 1
         self.work += work
         self._index = index
         return index
