@@ -467,48 +467,63 @@ def _indexes(tables: dict[str, dict[str, Any]]) -> dict[str, Any]:
         "handoffs_backed", "journeys_of_handoff", "metrics_rewarding", "metrics_downstream_of",
         "reviews_covering", "decisions_by")}
 
-    def add(name: str, key: Any, entity: Any) -> None:
-        index[name].setdefault(key, []).append(entity)
+    def add(table: dict[Any, list[Any]], key: Any, entity: Any) -> None:
+        items = table.get(key)
+        if items is None:
+            table[key] = [entity]
+        else:
+            items.append(entity)
 
     systems: dict[Ref, set[Any]] = {}
+    members, leads, roles = (index[name] for name in (
+        "teams_of_member", "teams_led_by", "teams_of_role"))
+    system_table = tables["systems"]
     for team in tables["teams"].values():
         for member in dict.fromkeys(team.members):
-            add("teams_of_member", member, team)
+            add(members, member, team)
         for lead in dict.fromkeys(team.leads):
-            add("teams_led_by", lead, team)
+            add(leads, lead, team)
         for holder in team.role_holders:
-            add("teams_of_role", holder, team)
-        systems.setdefault(team.ref, set()).update(
-            tables["systems"][ref.id] for ref in team.systems)
-    for system in tables["systems"].values():
+            add(roles, holder, team)
+        if team.systems:
+            systems.setdefault(team.ref, set()).update(
+                system_table[ref.id] for ref in team.systems)
+        else:
+            systems.setdefault(team.ref, set())
+    for system in system_table.values():
         if system.owner is not None and system.owner.kind == "team":
             systems.setdefault(system.owner, set()).add(system)
+    between, owned, backed = (index[name] for name in (
+        "handoffs_between", "handoffs_owned", "handoffs_backed"))
     for handoff in tables["handoffs"].values():
         if handoff.source and handoff.target:
-            add("handoffs_between", (handoff.source, handoff.target), handoff)
+            add(between, (handoff.source, handoff.target), handoff)
         if handoff.owner is not None:
-            add("handoffs_owned", handoff.owner, handoff)
+            add(owned, handoff.owner, handoff)
         if handoff.backup_owner is not None:
-            add("handoffs_backed", handoff.backup_owner, handoff)
-    between = index["handoffs_between"]
+            add(backed, handoff.backup_owner, handoff)
+    journeys = index["journeys_of_handoff"]
     for journey in tables["journeys"].values():
         seen: set[str] = set()
         for _, source, target in journey.boundaries():
             for handoff in between.get((source, target), ()):
                 if handoff.id not in seen:
                     seen.add(handoff.id)
-                    add("journeys_of_handoff", handoff.ref, journey)
+                    add(journeys, handoff.ref, journey)
+    rewarding, downstream = index["metrics_rewarding"], index["metrics_downstream_of"]
     for metric in tables["metrics"].values():
         for rewarded in dict.fromkeys(metric.rewards):
-            add("metrics_rewarding", rewarded, metric)
+            add(rewarding, rewarded, metric)
         for component in dict.fromkeys(metric.downstream):
-            add("metrics_downstream_of", component, metric)
+            add(downstream, component, metric)
+    covering = index["reviews_covering"]
     for review in tables["reviews"].values():
         for covered in dict.fromkeys(review.covers):
-            add("reviews_covering", covered, review)
+            add(covering, covered, review)
+    decided = index["decisions_by"]
     for decision in tables["decisions"].values():
         if decision.decided_by is not None:
-            add("decisions_by", decision.decided_by, decision)
+            add(decided, decision.decided_by, decision)
     frozen: dict[str, Any] = {
         name: MappingProxyType({key: tuple(items) for key, items in table.items()})
         for name, table in index.items()}
