@@ -146,16 +146,8 @@ def load_text(text: str, display: str, indexed: bool = True) -> LoadedFile:
     time and memory for documents whose places nobody will ask for. A file with
     a problem of its own, or a waiver comment, is indexed whatever ``indexed`` says, and
     ``LoadedFile.indexed`` tells which a file is."""
-    if not indexed and "orglint:" not in text:
-        try:
-            loaded = _parse(text, display, indexed=False)
-        except _NeedsIndex:  # a problem's message names places: read it again, indexed
-            loaded = _parse(text, display)
-        else:
-            loaded.indexed = not loaded.documents
-    elif "orglint:" not in text:
-        loaded = _parse(text, display)
-    else:
+    escapes = "\\" in text and _SURROGATE_ESCAPE.search(text) is not None
+    if "orglint:" in text:
         # the event stream has no comments: the inline waivers are the marked lines' comments,
         # read around the scalars the parse reports on its way
         from orglint.load.directives import Watcher
@@ -163,9 +155,16 @@ def load_text(text: str, display: str, indexed: bool = True) -> LoadedFile:
         watcher = Watcher(text)
         loaded = _parse(text, display, watcher.watch)
         loaded.directives = watcher.directives()
-    if "\\" in text and _SURROGATE_ESCAPE.search(text):
-        if not loaded.indexed:  # mending reports at places
-            return load_text(text, display)
+    elif indexed or escapes:  # mending the escapes reports at places
+        loaded = _parse(text, display)
+    else:
+        try:
+            loaded = _parse(text, display, indexed=False)
+        except _NeedsIndex:  # a problem's message names places: read it again, indexed
+            loaded = _parse(text, display)
+        else:
+            loaded.indexed = not loaded.documents
+    if escapes:
         _mend_surrogates(loaded)
     return loaded
 

@@ -485,11 +485,7 @@ def _indexes(tables: dict[str, dict[str, Any]]) -> dict[str, Any]:
             add(leads, lead, team)
         for holder in team.role_holders:
             add(roles, holder, team)
-        if team.systems:
-            systems.setdefault(team.ref, set()).update(
-                system_table[ref.id] for ref in team.systems)
-        else:
-            systems.setdefault(team.ref, set())
+        systems.setdefault(team.ref, set()).update(system_table[ref.id] for ref in team.systems)
     for system in system_table.values():
         if system.owner is not None and system.owner.kind == "team":
             systems.setdefault(system.owner, set()).add(system)
