@@ -24,6 +24,7 @@ from orglint.load.discover import discover, display, in_source, source_paths
 from orglint.load.documents import LoadedFile, load_bytes
 from orglint.registry import Registry
 from orglint.schema.config import MOVED_OPTIONS
+from orglint.workers import free_processes
 
 if TYPE_CHECKING:
     from orglint.load.cache import ParseCache
@@ -94,6 +95,7 @@ class Session:
             today=_today(),
             observe=_observer(config),
             complexity=config.complexity,
+            processes=free_processes(),
         )
         if baseline is not None:
             settings = replace(settings, baseline=baseline(settings))

@@ -1,5 +1,6 @@
-"""The parse on several cores: how many processes it takes, and that a stopped run leaves
-none behind. The stopped runs are real processes on a large generated org."""
+"""The parse and the rules on several cores: how many processes they take, that the result
+is the one of a single process, and that a stopped run leaves none behind. The stopped runs
+are real processes on a large generated org."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from orglint import workers
+from orglint.engine import check as engine
+from orglint.finding import Hit
 from orglint.load import parallel
+from orglint.load.documents import load_text
+from orglint.model import build_org
+from orglint.registry import Registry, Rule
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,12 +52,13 @@ def test_a_file_is_read_whole_and_no_more_than_one_byte_past_the_limit(tmp_path,
 @pytest.fixture
 def machine(monkeypatch):
     """A machine with the given cores and one-minute load average."""
-    monkeypatch.delenv(parallel.ENV_PROCESSES, raising=False)
+    monkeypatch.delenv(workers.ENV_PROCESSES, raising=False)
+    monkeypatch.delenv(workers.ENV_PROCESSES_FORMER, raising=False)
 
     def set_to(cores: int, load: float) -> None:
         monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)))
         monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
-        monkeypatch.setattr(parallel, "running_elsewhere", lambda: None)  # no /proc/loadavg
+        monkeypatch.setattr(workers, "running_elsewhere", lambda: None)  # no /proc/loadavg
 
     return set_to
 
@@ -73,9 +81,9 @@ def test_the_parse_takes_the_free_cores(machine, cores, load, size, expected):
 def test_what_runs_now_counts_before_the_lagging_load_average(machine, monkeypatch):
     machine(2, 1.4)  # the minute's average still holds the run that just ended
     assert parallel.processes(10 * MB) == 1
-    monkeypatch.setattr(parallel, "running_elsewhere", lambda: 0.0)
+    monkeypatch.setattr(workers, "running_elsewhere", lambda: 0.0)
     assert parallel.processes(10 * MB) == 2
-    monkeypatch.setattr(parallel, "running_elsewhere", lambda: 2.0)  # two busy processes
+    monkeypatch.setattr(workers, "running_elsewhere", lambda: 2.0)  # two busy processes
     assert parallel.processes(10 * MB) == 1
 
 
@@ -87,15 +95,15 @@ def test_what_runs_now_counts_before_the_lagging_load_average(machine, monkeypat
     ("1 2 3 x/y 4", None),
 ])
 def test_running_elsewhere_reads_proc_loadavg(text, elsewhere):
-    assert parallel.running_elsewhere(text) == elsewhere
+    assert workers.running_elsewhere(text) == elsewhere
 
 
 def test_the_setting_decides_and_a_bad_one_is_ignored(machine, monkeypatch):
     machine(2, 4.5)
-    monkeypatch.setenv(parallel.ENV_PROCESSES, "3")
+    monkeypatch.setenv(workers.ENV_PROCESSES, "3")
     assert parallel.processes(100) == 3
     for bad in ("0", "-2", "two", ""):
-        monkeypatch.setenv(parallel.ENV_PROCESSES, bad)
+        monkeypatch.setenv(workers.ENV_PROCESSES, bad)
         assert parallel.processes(10 * MB) == 1
 
 
@@ -138,17 +146,17 @@ def _as_from_a_terminal() -> None:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 @pytest.mark.parametrize(("stop", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_stopped_parse_leaves_no_process_behind(large_org, tmp_path, stop, code):
-    env = {**os.environ, parallel.ENV_PROCESSES: "2", "XDG_CACHE_HOME": str(tmp_path)}
+    env = {**os.environ, workers.ENV_PROCESSES: "2", "XDG_CACHE_HOME": str(tmp_path)}
     run = subprocess.Popen([sys.executable, "-m", "orglint", "check", "--no-cache"],
                            cwd=large_org, env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, preexec_fn=_as_from_a_terminal)
     try:
         deadline = time.monotonic() + 120
-        workers: list[int] = []
-        while not workers and run.poll() is None and time.monotonic() < deadline:
-            workers = children(run.pid)
+        started: list[int] = []
+        while not started and run.poll() is None and time.monotonic() < deadline:
+            started = children(run.pid)
             time.sleep(0.01)
-        assert workers, "the parse never started a worker"
+        assert started, "the parse never started a worker"
         run.send_signal(stop)
         out, err = run.communicate(timeout=60)  # nothing else holds the run's output open
     finally:
@@ -159,4 +167,127 @@ def test_a_stopped_parse_leaves_no_process_behind(large_org, tmp_path, stop, cod
     assert out == b""
     assert b"Traceback" not in err
     time.sleep(0.2)
-    assert [pid for pid in workers if Path(f"/proc/{pid}").exists()] == []
+    assert [pid for pid in started if Path(f"/proc/{pid}").exists()] == []
+
+
+# --- the rules of a large org, shared with a forked worker -----------------------------------
+
+SMALL_ORG = """\
+people:
+  ana: {name: Ana}
+  leo: {name: Leo}
+  maya: {name: Maya}
+teams:
+  sales: {lead: ana, members: [ana, leo]}
+  support: {lead: maya}
+"""
+
+
+def _org():
+    return build_org(load_text(SMALL_ORG, "org.yaml").documents)
+
+
+def _rule(number: int, body, plugin: str = "orglint.rules.testing") -> Rule:
+    return Rule(code=f"TST{number:03d}", name=f"test-{number}", severity="warning",
+                blocks_stage=2, function=body, plugin=plugin)
+
+
+def _per_person(number: int):
+    """A rule with one finding per person, told apart by the rule's number."""
+    def body(org):
+        for person in org.people.values():
+            yield Hit(f"rule {number} saw {person.id}", entity=f"person:{person.id}")
+    return body
+
+
+def _judged(rules: list[Rule], processes: int):
+    return engine.run_rules(_org(), rules, Registry(rules), engine.Settings(), None, processes)
+
+
+@pytest.fixture
+def shared(monkeypatch):
+    """Every org is large enough to share its rules."""
+    monkeypatch.setattr(engine, "SHARED_ENTITIES", 0)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+def test_shared_rules_find_what_one_process_finds(shared):
+    rules = [_rule(number, _per_person(number)) for number in range(1, 31)]
+    alone = _judged(rules, 1)
+    assert len(alone) == 90
+    assert [str(finding.path) for finding in alone[:1]] == ["org.yaml"]
+    for _ in range(3):  # which process takes which rule differs from run to run
+        assert _judged(rules, 2) == alone
+        assert _judged(rules, 3) == alone
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+def test_a_rule_that_fails_in_any_process_is_reported_as_one_process_reports_it(shared):
+    def crash(org):
+        raise ValueError("boom")
+        yield  # pragma: no cover - a generator
+
+    def slow_crash(org):
+        time.sleep(0.05)  # the other process has taken the later crash by then
+        raise KeyError("first")
+        yield  # pragma: no cover - a generator
+
+    rules = [_rule(1, _per_person(1)), _rule(2, slow_crash), _rule(3, _per_person(3)),
+             _rule(4, crash), _rule(5, _per_person(5))]
+    with pytest.raises(engine.RuleCrash) as alone:
+        _judged(rules, 1)
+    assert str(alone.value) == "rule TST002 (orglint.rules.testing) failed: KeyError: 'first'"
+    for _ in range(3):
+        with pytest.raises(engine.RuleCrash) as both:
+            _judged(rules, 2)
+        assert str(both.value) == str(alone.value)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+def test_a_worker_that_dies_has_its_rules_judged_here(shared):
+    here = os.getpid()
+
+    def dies_in_a_worker(org):
+        if os.getpid() != here:
+            os._exit(3)
+        yield Hit("judged here", entity="person:ana")
+
+    rules = [_rule(number, _per_person(number)) for number in range(1, 9)]
+    rules.insert(4, _rule(99, dies_in_a_worker))
+    alone = _judged(rules, 1)
+    assert "judged here" in {finding.message for finding in alone}
+    for _ in range(3):
+        assert _judged(rules, 2) == alone
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+def test_a_plugins_rules_are_judged_in_this_process_only(shared):
+    here = os.getpid()
+
+    def where(org):
+        yield Hit(f"judged in {'this process' if os.getpid() == here else 'a worker'}",
+                  entity="person:ana")
+
+    rules = [_rule(number, _per_person(number)) for number in range(1, 9)]
+    rules += [_rule(50 + number, where, plugin="acme_rules") for number in range(4)]
+    for _ in range(3):
+        messages = {finding.message for finding in _judged(rules, 2)}
+        assert "judged in this process" in messages
+        assert "judged in a worker" not in messages
+
+
+def test_a_small_org_is_judged_in_one_process(monkeypatch):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a worker was started")
+
+    monkeypatch.setattr(engine, "judge_shared", forbidden)
+    rules = [_rule(number, _per_person(number)) for number in range(1, 5)]
+    assert len(_judged(rules, 2)) == 12
+
+
+def test_the_setting_sets_the_processes_of_a_run(monkeypatch):
+    monkeypatch.delenv(workers.ENV_PROCESSES, raising=False)
+    monkeypatch.setenv(workers.ENV_PROCESSES_FORMER, "3")
+    assert workers.free_processes() == (3 if hasattr(os, "fork") else 1)
+    monkeypatch.setenv(workers.ENV_PROCESSES, "1")  # the current name wins
+    assert workers.free_processes() == 1

@@ -1,12 +1,14 @@
 """Runs rules over the Org and applies the config; places the org on the maturity ladder.
 
 No I/O here: the CLI reads files and writes output; the engine turns loaded documents into
-findings and a stage.
+findings and a stage. The rules of a large org may be judged on forked workers
+(``Settings.processes``), which only send back findings.
 """
 
 from __future__ import annotations
 
 import datetime
+import os
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -49,6 +51,9 @@ class Settings:
     observe: Callable[[Org], Any] | None = None
     # the exception rates that make a handoff medium or high complexity (config `complexity`)
     complexity: Complexity = field(default_factory=Complexity)
+    # the most processes the rules of a large org may be judged on (1: this one only): the
+    # command line gives the processes free when the run starts (orglint.workers)
+    processes: int = 1
 
 
 @dataclass
@@ -139,24 +144,126 @@ def rule_settings(registry: Registry, settings: Settings, item: Rule) -> Mapping
     return settings.rules.get(item.code) or settings.rules.get(item.name) or {}
 
 
+# the modules of the built-in rule pack (``rules/``, installed as ``orglint.rules``)
+BUILT_IN_RULES = "orglint.rules."
+# the fewest entities an org must hold for its built-in rules to be shared with a forked
+# worker: below it the rules take less time than starting the worker costs
+SHARED_ENTITIES = 40_000
+# the most rules shared with workers: their numbers are handed out through one pipe, written
+# whole before any worker starts (2 bytes each, well under any pipe's capacity)
+SHARED_RULES_MAX = 2048
+
+# a rule to run: (rule, severity, options)
+Job = tuple[Rule, str, Mapping[str, Any]]
+
+
 def run_rules(org: Org, rules: Iterable[Rule], registry: Registry, settings: Settings,
-              inputs: Mapping[str, Any] | None = None) -> list[Finding]:
+              inputs: Mapping[str, Any] | None = None, processes: int = 1) -> list[Finding]:
     """Each rule's hits placed at file positions, at the configured severity, sorted, without
-    duplicates; ``inputs`` are given to the rules that ask for them by name."""
-    findings = []
+    duplicates; ``inputs`` are given to the rules that ask for them by name. With
+    ``processes`` above 1 and an org of at least ``SHARED_ENTITIES`` entities, the built-in
+    rules are shared with forked workers (``judge_shared``): the result is the same. Raises
+    ``RuleCrash`` for the first rule (in the order given) that raises."""
+    jobs: list[Job] = []
     for item in rules:
         entry = rule_settings(registry, settings, item)
         severity = entry.get("severity", item.severity)
-        if severity == "off":
-            continue
-        try:
-            for hit in item.run(org, entry.get("options") or {}, inputs):
-                findings.append(place(org, item, severity, hit))
-        except Exception as exc:
-            raise RuleCrash(f"rule {item.code} ({item.plugin}) failed: "
-                            f"{type(exc).__name__}: {exc}") from exc
+        if severity != "off":
+            jobs.append((item, severity, entry.get("options") or {}))
+    if processes > 1 and sum(1 for _ in org.entities()) >= SHARED_ENTITIES:
+        findings = judge_shared(org, jobs, inputs, processes)
+    else:
+        findings, crash = judge(org, jobs, inputs)
+        if crash is not None:
+            raise crash[1]
     findings.sort()
     return _unique(findings)
+
+
+def judge(org: Org, jobs: Iterable[Job], inputs: Mapping[str, Any] | None,
+          ) -> tuple[list[Finding], tuple[int, RuleCrash] | None]:
+    """The findings of ``jobs`` in order, up to the first rule that raises; with that rule's
+    place among the jobs given and its ``RuleCrash`` (None when none raised)."""
+    findings: list[Finding] = []
+    for number, (item, severity, options) in enumerate(jobs):
+        try:
+            for hit in item.run(org, options, inputs):
+                findings.append(place(org, item, severity, hit))
+        except Exception as exc:
+            crash = RuleCrash(f"rule {item.code} ({item.plugin}) failed: "
+                              f"{type(exc).__name__}: {exc}")
+            crash.__cause__ = exc
+            return findings, (number, crash)
+    return findings, None
+
+
+def judge_shared(org: Org, jobs: Sequence[Job], inputs: Mapping[str, Any] | None,
+                 processes: int) -> list[Finding]:
+    """The findings of ``jobs`` (unsorted), the built-in rules judged by this process and
+    ``processes - 1`` forked workers together, the others here.
+
+    Each process takes the next rule not yet taken until none is left, so a slow rule never
+    holds the rest up. A worker sends back its findings, placed; a worker that fails has its
+    rules judged here. The rules of installed plugins and local files are judged here only,
+    as everything they print or change stays with this process. Raises ``RuleCrash`` for the
+    first job, in order, that raises, as judging them one by one would."""
+    from orglint.workers import Workers, stop_kills_workers
+
+    shared = [number for number, (item, _, _) in enumerate(jobs)
+              if item.plugin.startswith(BUILT_IN_RULES)][:SHARED_RULES_MAX]
+    if len(shared) < 2:
+        findings, crash = judge(org, jobs, inputs)
+        if crash is not None:
+            raise crash[1]
+        return findings
+    read, write = os.pipe()
+    try:
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(b"".join(number.to_bytes(2, "big") for number in shared))
+
+        def take() -> tuple[list[int], list[Finding], tuple[int, RuleCrash] | None]:
+            """Judge the rules this process takes; their numbers, findings and crash."""
+            taken: list[int] = []
+            findings: list[Finding] = []
+            while True:
+                claim = os.read(read, 2)
+                if len(claim) < 2:
+                    return taken, findings, None
+                number = int.from_bytes(claim, "big")
+                taken.append(number)
+                found, crash = judge(org, [jobs[number]], inputs)
+                findings.extend(found)
+                if crash is not None:
+                    return taken, findings, (number, crash[1])
+
+        def task() -> tuple[list[int], list[Finding], tuple[int, str] | None]:
+            taken, findings, crash = take()
+            return taken, findings, None if crash is None else (crash[0], str(crash[1]))
+
+        crashes: list[tuple[int, RuleCrash]] = []
+        with stop_kills_workers(), Workers([task] * (processes - 1)) as workers:
+            taken, findings, crash = take()
+            crashes.extend([crash] if crash is not None else [])
+            for done in workers.results():
+                if done is None:  # the worker failed: what it took is judged again below
+                    continue
+                theirs, found, failed = done
+                taken.extend(theirs)
+                findings.extend(found)
+                if failed is not None:
+                    crashes.append((failed[0], RuleCrash(failed[1])))
+    finally:
+        os.close(read)
+    judged = set(taken)
+    # here: the rules no worker judged (a failed worker's, and those not shared), in order
+    left = [number for number in range(len(jobs)) if number not in judged]
+    found, crash = judge(org, [jobs[number] for number in left], inputs)
+    findings.extend(found)
+    if crash is not None:
+        crashes.append((left[crash[0]], crash[1]))
+    if crashes:
+        raise min(crashes, key=lambda pair: pair[0])[1]
+    return findings
 
 
 def place(org: Org, item: Rule, severity: str, hit: Hit) -> Finding:
@@ -214,8 +321,10 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings,
     wanted = settings.observe is not None and any("evidence" in item.inputs for item in rules)
     evidence = settings.observe(org) if settings.observe is not None and wanted else None
     late = [item for item in rules if "waivers" in item.inputs]
+    # event logs read through DuckDB's threads or Spark's JVM are no state to fork
+    processes = settings.processes if settings.observe is None else 1
     found = run_rules(org, [item for item in rules if "waivers" not in item.inputs], registry,
-                      settings, {"evidence": evidence})
+                      settings, {"evidence": evidence}, processes)
     declared, problems = declared_waivers(files, settings)
     today = settings.today or datetime.date.today()
     codes = {**{name: item.code for name, item in registry.by_name.items()},

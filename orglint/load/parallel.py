@@ -1,34 +1,23 @@
 """Loading many files: from the parse cache first, then the rest parsed on the free cores.
 
-The parse is split by bytes over this process and forked worker processes, one per free core:
-a core is free when nothing else runs on it now (``/proc/loadavg``'s running tasks on Linux,
-else ``os.getloadavg``, against the cores this process may run on, ``os.sched_getaffinity``).
-On a loaded machine a worker only competes with this process for the same core, and the work
-of handing results back makes the run slower than parsing in one process, so then there is
-none. ``ORGLINT_PARSE_PROCESSES`` sets the count (1: one process).
-
-A worker never outlives the run. It holds no stdout or stderr of the run (both go to
-``/dev/null``), so a caller reading the run's output never waits on it; it dies when its parent
-does (``PR_SET_PDEATHSIG`` on Linux, else the broken pipe it writes to); and a run stopped by
-SIGINT or SIGTERM kills and reaps its workers before it exits (130 and 143).
+The parse is split by bytes over this process and forked worker processes, one per free core
+(``orglint.workers``: what a free core is, ``ORGLINT_PROCESSES``, and how a worker never
+outlives the run), and never more than one process per ``PARALLEL_BYTES`` to parse.
 """
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import os
-import pickle
-import signal
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from orglint.finding import Hit, Position
 from orglint.load.cache import ParseCache, dump, parse, undump
 from orglint.load.documents import MAX_FILE_BYTES, LoadedFile
+from orglint.workers import Workers, free_cores, setting, stop_kills_workers, usable_cores
 
 # the least bytes one process's share must hold for a worker to pay for itself
 PARALLEL_BYTES = 512 * 1024
-ENV_PROCESSES = "ORGLINT_PARSE_PROCESSES"
 
 Job = tuple[int, bytes, str, str]  # (index in the result, bytes, display, cache key)
 
@@ -98,55 +87,19 @@ def read_file(path: str, shown: str) -> bytes | LoadedFile:
 
 
 def processes(size: int, every_core: bool = False) -> int:
-    """How many processes parse ``size`` bytes: ``ORGLINT_PARSE_PROCESSES`` when set (a whole
-    number, at least 1); else with ``every_core`` one per core this process may use; else
+    """How many processes parse ``size`` bytes: ``ORGLINT_PROCESSES`` when set (see
+    ``orglint.workers``); else with ``every_core`` one per core this process may use; else
     one per free core, but no more than one per ``PARALLEL_BYTES`` of input. 1 where
     processes cannot be forked. Raises nothing: a malformed setting counts as unset."""
     if not hasattr(os, "fork"):
         return 1
-    setting = os.environ.get(ENV_PROCESSES, "").strip()
-    if setting.isdigit() and int(setting) >= 1:
-        return int(setting)
+    chosen = setting()
+    if chosen is not None:
+        return chosen
     cores = usable_cores()
     if every_core:
         return cores
     return max(1, min(free_cores(cores), size // PARALLEL_BYTES))
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity, else the machine's count)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not Linux
-        return os.cpu_count() or 1
-
-
-def free_cores(cores: int) -> int:
-    """Of ``cores``, how many the machine leaves idle, this run's own included; at least 1.
-    Busy is what runs elsewhere now (``running_elsewhere``), else the last minute's load
-    average, which lags: it still counts runs that have just ended (the run before this
-    one in a script or a CI job)."""
-    busy = running_elsewhere()
-    if busy is None:
-        try:
-            busy = os.getloadavg()[0]
-        except (AttributeError, OSError):  # no load average here: assume an idle machine
-            busy = 0.0
-    return max(1, min(cores, int(cores - busy + 0.5)))
-
-
-def running_elsewhere(text: str | None = None) -> float | None:
-    """How many other tasks are running or ready to run at this moment, from the fourth
-    field of Linux's ``/proc/loadavg`` (``running/total``, this process among the running);
-    None where that file cannot be read. ``text`` stands for the file's content."""
-    try:
-        if text is None:
-            with open("/proc/loadavg", encoding="ascii") as handle:
-                text = handle.read(200)
-        running = int(text.split()[3].split("/")[0])
-    except (OSError, ValueError, IndexError):
-        return None
-    return float(max(0, running - 1))
 
 
 def _split(jobs: list[Job], count: int) -> list[list[Job]]:
@@ -179,9 +132,10 @@ def parse_shares(shares: list[list[Job]], entries: bool = False
     if len(shares) == 1:
         return here(shares[0])
     parsed: list[tuple[int, LoadedFile | None, bytes]] = []
-    with _stop_kills_workers(), _Workers(shares[:-1]) as workers:
+    tasks = [functools.partial(_entries, share) for share in shares[:-1]]
+    with stop_kills_workers(), Workers(tasks) as workers:
         parsed.extend(here(shares[-1]))
-        for share, done in workers.results():
+        for share, done in zip(shares[:-1], workers.results(), strict=True):
             if done is None:  # the worker failed: its share is parsed here
                 parsed.extend(here(share))
             else:
@@ -189,110 +143,7 @@ def parse_shares(shares: list[list[Job]], entries: bool = False
     return parsed
 
 
-class _Workers:
-    """Forked workers, one per share; ``results()`` reads what each sent back (None for a
-    worker that failed). Leaving the ``with`` block kills and reaps any still running."""
-
-    def __init__(self, shares: list[list[Job]]) -> None:
-        self.shares = shares
-        self.running: list[tuple[int, int]] = []  # (pid, read end of its pipe)
-
-    def __enter__(self) -> _Workers:
-        parent = os.getpid()
-        for share in self.shares:
-            read, write = os.pipe()
-            try:
-                pid = os.fork()
-            except OSError:  # no processes here (a sandbox): this process parses the share
-                os.close(read)
-                os.close(write)
-                self.running.append((-1, -1))
-                continue
-            if pid == 0:  # the worker: never returns
-                _work(share, write, parent, [fd for _, fd in self.running] + [read])
-            os.close(write)
-            self.running.append((pid, read))
-        return self
-
-    def results(self) -> Iterator[tuple[list[Job], list[tuple[int, bytes]] | None]]:
-        for share, (pid, read) in zip(self.shares, self.running, strict=True):
-            done: list[tuple[int, bytes]] | None = None
-            if pid > 0:
-                with os.fdopen(read, "rb") as pipe:
-                    blob = pipe.read()
-                _, status = os.waitpid(pid, 0)
-                if os.waitstatus_to_exitcode(status) == 0:
-                    with contextlib.suppress(Exception):
-                        done = pickle.loads(blob)
-            yield share, done
-        self.running = []
-
-    def __exit__(self, *exc_info: object) -> None:
-        for pid, read in self.running:
-            if pid > 0:
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
-                with contextlib.suppress(OSError):
-                    os.close(read)
-                with contextlib.suppress(OSError):
-                    os.waitpid(pid, 0)
-        self.running = []
-
-
-def _work(share: list[Job], write: int, parent: int, inherited: list[int]) -> None:
-    """The forked worker: parse ``share`` and write each result, as a cache entry, to the
-    pipe ``write``; exit 0, or 1 on any error. It holds no output of the run and dies with
-    its parent."""
-    code = 1
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        _die_with_parent(parent)
-        for fd in inherited:  # other workers' pipes: their writers must see a broken pipe
-            os.close(fd)
-        quiet = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):  # a caller waiting for the run's output never waits on a worker
-            os.dup2(quiet, fd)
-        os.close(quiet)
-        # an entry holds no position index: the worker builds none it would not send
-        done = [(index, dump(parse(raw, shown, indexed=False))) for index, raw, shown, _ in share]
-        with os.fdopen(write, "wb") as pipe:
-            pipe.write(pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL))
-        code = 0
-    finally:
-        os._exit(code)
-
-
-def _die_with_parent(parent: int) -> None:
-    """Ask the kernel to kill this process when its parent dies (Linux); exit now if it
-    already has."""
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
-        os._exit(1)
-
-
-@contextlib.contextmanager
-def _stop_kills_workers() -> Iterator[None]:
-    """While workers run, SIGTERM (when nothing else handles it) stops this process with exit
-    143 through the normal unwinding, so the workers are killed on the way out; SIGINT already
-    does, as KeyboardInterrupt (130)."""
-    previous: Any = None
-    try:
-        previous = signal.getsignal(signal.SIGTERM)
-        if previous == signal.SIG_DFL:
-            signal.signal(signal.SIGTERM, _terminated)
-    except ValueError:  # not the main thread: the workers still die with this process
-        previous = None
-    try:
-        yield
-    finally:
-        if previous == signal.SIG_DFL:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _terminated(signum: int, frame: Any) -> None:
-    raise SystemExit(128 + signum)
+def _entries(share: list[Job]) -> list[tuple[int, bytes]]:
+    """A worker's task: each file of ``share`` parsed, as ``(index, cache entry)``. An entry
+    holds no position index: the worker builds none it would not send."""
+    return [(index, dump(parse(raw, shown, indexed=False))) for index, raw, shown, _ in share]
