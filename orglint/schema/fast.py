@@ -2,11 +2,12 @@
 
 cerberus is the single source of truth for the format and the only source of messages, but it
 costs tens of microseconds per field. ``compile_fields`` turns the same schema dict into one
-generated expression per field that answers "certainly valid" or "ask cerberus" (the source
+generated function per field table that answers "certainly valid" or "ask cerberus" (the source
 is built from the schema dict alone, never from input): every answer of True is one cerberus
-would give (exact Python types, no ``None``, no empty values, no rule it does not know), and
-anything unsure is handed to cerberus, whose verdict stands. ``failing_part`` cuts a document
-down to the sections and entities cerberus has to look at; paths inside them are unchanged.
+would give (exact Python types, no ``None``, an empty value only where no rule refuses it, no
+rule it does not know), and anything unsure is handed to cerberus, whose verdict stands.
+``failing_part`` cuts a document down to the sections and entities cerberus has to look at;
+paths inside them are unchanged.
 """
 
 from __future__ import annotations
@@ -58,19 +59,26 @@ def _expression(rules: dict[str, Any], var: str, namespace: dict[str, Any]) -> s
         namespace[name] = value
         return name
 
+    def only(cls: type, test: str) -> str:
+        """``test`` where ``var`` is a ``cls``: the type test is implied when it is the only one."""
+        return test if classes == [cls] else f"(type({var}) is not {cls.__name__} or {test})"
+
     parts = ["(" + " or ".join(f"type({var}) is {cls.__name__}" for cls in classes) + ")"]
-    if _SIZED & set(classes):  # empty values drop and add cerberus rules: ask it
-        parts.append(f"({var} or type({var}) not in _SIZED)")
+    sized = bool(_SIZED & set(classes))
+    # an empty value: `empty: False` refuses it; `empty: True` skips allowed, regex and
+    # minlength for it; without `empty` every rule applies as to any other value
+    skipped_when_empty = []
+    if sized and "empty" in rules and not rules["empty"]:
+        parts.append(var if set(classes) <= _SIZED else f"({var} or type({var}) not in _SIZED)")
     collections = {list, dict} & set(classes)
     if "allowed" in rules:
         if collections:
             return "False"
-        parts.append(f"{var} in {const(frozenset(rules['allowed']))}")
+        skipped_when_empty.append(f"{var} in {const(frozenset(rules['allowed']))}")
     if "regex" in rules:
-        pattern = rules["regex"]
         # the whole value (cerberus adds `$` to a pattern without one; orglint's end in \Z)
-        match = const(re.compile(pattern).fullmatch)
-        parts.append(f"(type({var}) is not str or {match}({var}) is not None)")
+        match = const(re.compile(rules["regex"]).fullmatch)
+        skipped_when_empty.append(only(str, f"{match}({var}) is not None"))
     if "min" in rules or "max" in rules:
         if not set(classes) <= {int, float}:
             return "False"
@@ -78,24 +86,32 @@ def _expression(rules: dict[str, Any], var: str, namespace: dict[str, Any]) -> s
             parts.append(f"{var} >= {const(rules['min'])}")
         if rules.get("max") is not None:
             parts.append(f"{var} <= {const(rules['max'])}")
-    if "minlength" in rules:
-        parts.append(f"len({var}) >= {const(rules['minlength'])}")
+    if "minlength" in rules:  # a length, of a value that has one
+        length = f"len({var}) >= {const(rules['minlength'])}"
+        skipped_when_empty.append(
+            length if set(classes) <= _SIZED else f"(type({var}) not in _SIZED or {length})")
+    if skipped_when_empty and sized and rules.get("empty"):
+        parts.append(f"(type({var}) in _SIZED and not {var} or "
+                     + " and ".join(skipped_when_empty) + ")")
+    else:
+        parts.extend(skipped_when_empty)
     inner = rules.get("schema")
     item = f"i{len(namespace)}"
     if inner is not None:
         if collections == {dict}:
-            parts.append(f"(type({var}) is not dict or {const(compile_fields(inner))}({var}))")
+            parts.append(only(dict, f"{const(compile_fields(inner))}({var})"))
         elif collections == {list}:
             each = _expression(inner, item, namespace)
-            parts.append(f"(type({var}) is not list or all({each} for {item} in {var}))")
+            parts.append(only(list, f"all({each} for {item} in {var})"))
         else:
             return "False"
+    # cerberus applies keysrules and valuesrules to a mapping only
     if "keysrules" in rules:
         each = _expression(rules["keysrules"], item, namespace)
-        parts.append(f"all({each} for {item} in {var})")
+        parts.append(only(dict, f"all({each} for {item} in {var})"))
     if "valuesrules" in rules:
         each = _expression(rules["valuesrules"], item, namespace)
-        parts.append(f"all({each} for {item} in {var}.values())")
+        parts.append(only(dict, f"all({each} for {item} in {var}.values())"))
     if rules.get("nullable"):  # cerberus accepts None there and drops every other rule
         return f"({var} is None or " + " and ".join(parts) + ")"
     return "(" + " and ".join(parts) + ")"
@@ -103,20 +119,38 @@ def _expression(rules: dict[str, Any], var: str, namespace: dict[str, Any]) -> s
 
 def compile_fields(table: dict[str, Any]) -> Check:
     """A check of a mapping against a field table: True only when it is a dict, every field
-    is known and surely valid, and every required field is there; False means ask cerberus."""
-    fields = {name: compile_rules(rules) for name, rules in table.items()}
-    required = tuple(name for name, rules in table.items() if rules.get("required"))
-
-    def check(value: Any) -> bool:
-        if type(value) is not dict:
-            return False
-        for name, item in value.items():
-            test = fields.get(name)
-            if test is None or not test(item):
-                return False
-        return all(name in value for name in required)
-
+    is known and surely valid, and every required field is there; False means ask cerberus.
+    One generated function: a branch per field, no call per value."""
+    namespace: dict[str, Any] = {"_SIZED": _SIZED, "date": datetime.date}
+    lines = ["def check(value):",
+             "    if type(value) is not dict:",
+             "        return False",
+             "    for name, v in value.items():"]
+    for number, (name, rules) in enumerate(table.items()):
+        lines.append(f"        {'elif' if number else 'if'} name == {name!r}:")
+        lines += _field_lines(rules, namespace)
+    lines += (["        else:  # a field the table does not know", "            return False"]
+              if table else ["        return False"])
+    required = [f"{name!r} in value" for name, rules in table.items() if rules.get("required")]
+    lines.append(f"    return {' and '.join(required) or 'True'}")
+    exec("\n".join(lines), namespace)  # built from the schema only
+    check: Check = namespace["check"]
     return check
+
+
+def _field_lines(rules: dict[str, Any], namespace: dict[str, Any]) -> list[str]:
+    """The body of a field's branch: return False unless cerberus surely accepts ``v``. The
+    items of a list are checked in a loop of their own, not in a generator per list."""
+    items = rules.get("schema") if rules.get("type") == "list" and not rules.get("nullable") else None
+    if not items:
+        return [f"            if not {_expression(rules, 'v', namespace)}:",
+                "                return False"]
+    outer = {rule: value for rule, value in rules.items() if rule != "schema"}
+    return [f"            if not {_expression(outer, 'v', namespace)}:",
+            "                return False",
+            "            for i in v:",
+            f"                if not {_expression(items, 'i', namespace)}:",
+            "                    return False"]
 
 
 def compile_document(table: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
