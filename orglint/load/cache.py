@@ -296,7 +296,9 @@ def _write_signed(path: Path, root: Path | None, secret: bytes, entries: dict[st
     try:
         if not path.parent.is_dir():
             _make_folder(path.parent, root)
-        write_whole(path, _sign(secret, body) + body)  # readers see the old file or the new
+        # readers see the old file or the new; the two parts are written as they are, never
+        # joined into a copy of the whole pack
+        write_whole(path, (_sign(secret, body), body))
     except OSError:
         return False
     return True
@@ -376,15 +378,16 @@ def read_regular(path: Path, limit: int) -> bytes | None:
         os.close(handle)
 
 
-def write_whole(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder renamed into
-    place: readers see the old file or the new one, and whatever stood at ``path`` (a link, a
-    FIFO) is replaced, never written through. ``mode`` sets the permissions. Raises
-    ``OSError``."""
+def write_whole(path: Path, data: bytes | tuple[bytes, ...], mode: int | None = None) -> None:
+    """Write ``data`` (bytes, or parts written one after the other) to ``path`` through a
+    temporary file in the same folder renamed into place: readers see the old file or the new
+    one, and whatever stood at ``path`` (a link, a FIFO) is replaced, never written through.
+    ``mode`` sets the permissions. Raises ``OSError``."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            for part in (data,) if isinstance(data, bytes) else data:
+                out.write(part)
         if mode is not None:
             os.chmod(temporary, mode)
         os.replace(temporary, path)
