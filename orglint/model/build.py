@@ -210,9 +210,21 @@ class _Builder:
             return _NONE_KNOWN
         among = self._among[kinds] = {}
         for kind in kinds:
-            for ident in self.pending[kind]:
-                among[ident] = None if ident in among else self._ref(kind, ident)
+            refs = self._every_ref(kind)
+            shared = among.keys() & refs.keys()
+            among.update(refs)
+            among.update(dict.fromkeys(shared))  # an id of several kinds names none of them
         return among
+
+    def _every_ref(self, kind: str) -> dict[str, Ref]:
+        """Each id of a kind -> its entity's Ref, as ``_ref`` gives it (made now where it was
+        not yet): one table per kind, which the tables of ids of several kinds are copied from."""
+        refs = self._refs[kind]
+        if len(refs) < len(self.pending[kind]):  # a Ref is only ever made for an id of the kind
+            for ident in self.pending[kind]:
+                if ident not in refs:
+                    refs[ident] = Ref(kind, ident)
+        return refs
 
     def resolve(self, owner: Ref, field: str, value: Any, kinds: tuple[str, ...]) -> Ref | None:
         """The entity a written reference names, or None (an unknown or ambiguous one is

@@ -15,6 +15,10 @@ import difflib
 
 # kinds with at most this many distinct spellings are searched in full
 EXACT_LIMIT = 100
+# the spellings of a kind are counted up to one more than this: past EXACT_LIMIT the count
+# only tells whether an index shared after some ids are gone still holds a large kind
+# (rebuild_org), which does not pay for sorting the letters of every id
+COUNTED = 2 * EXACT_LIMIT
 # at most this many candidates of a small kind are compared with difflib for one word
 MAX_COMPARED = 16
 
@@ -45,37 +49,46 @@ class SuggestionIndex:
     def __init__(self, candidates: list[str], cutoff: float = 0.6,
                  like: SuggestionIndex | None = None) -> None:
         """``like``: an index of a superset of ``candidates`` whose index of deletes this one
-        may share (a large kind whose org lost a few ids), answering as if built anew."""
+        may share (a large kind whose org lost a few ids), answering as if built anew.
+
+        ``spellings`` is the number of distinct spellings (letters in any order) of the
+        candidates; for a large kind, a lower bound of it above ``EXACT_LIMIT``. ``groups``
+        holds the candidates of each spelling of a small kind ([] for a large one)."""
         self.cutoff = cutoff
         self.work = 0
-        self.groups: list[list[str]]
+        self.spellings: int
         self.exact: bool
         self.candidates = list(dict.fromkeys(candidates))
+        self.longest = max(map(len, self.candidates), default=0)
         self._index: dict[str, str | list[str]] | None = None
         self._skip: frozenset[str] = frozenset()  # in the shared index, but not candidates
         self._answers: dict[str, str | None] = {}
+        self.groups: list[list[str]] = []
+        self.lengths: list[int] = []
+        self.letters: list[frozenset[tuple[str, int]]] = []
         if like is not None and like._index is not None and not like.exact:
             mine = set(self.candidates)
             gone = set(like.candidates) - mine
             # each id gone takes at most one spelling with it: still a large kind when
             # more than EXACT_LIMIT remain, searched through the same index without them
-            if len(like.groups) - len(gone) > EXACT_LIMIT and len(mine) + len(gone) == len(
+            if like.spellings - len(gone) > EXACT_LIMIT and len(mine) + len(gone) == len(
                     like.candidates):
-                self.groups = like.groups  # their number only: a large kind never reads them
-                self.longest = max(map(len, self.candidates), default=0)
+                self.spellings = like.spellings - len(gone)
                 self.exact = False
-                self.lengths, self.letters = [], []
                 self._index = like._index
                 self._skip = frozenset(gone) | like._skip
                 return
         groups: dict[str, list[str]] = {}
         for candidate in candidates:
             groups.setdefault("".join(sorted(candidate)), []).append(candidate)
-        self.groups = list(groups.values())
-        self.longest = max(map(len, self.candidates), default=0)
-        self.exact = len(self.groups) <= EXACT_LIMIT
-        self.lengths = [len(spelling) for spelling in groups] if self.exact else []
-        self.letters = [_letters(spelling) for spelling in groups] if self.exact else []
+            if len(groups) > COUNTED:
+                break  # a large kind: searched through its index, never by group
+        self.spellings = len(groups)
+        self.exact = self.spellings <= EXACT_LIMIT
+        if self.exact:
+            self.groups = list(groups.values())
+            self.lengths = [len(spelling) for spelling in groups]
+            self.letters = [_letters(spelling) for spelling in groups]
 
     def closest(self, word: str) -> str | None:
         """The candidate most like ``word`` with a ratio of at least the cutoff (ties: the
