@@ -16,7 +16,6 @@ from orglint.model import (
     DUPLICATE_ID,
     SCHEMA,
     SYNTAX,
-    UNKNOWN_REFERENCE,
     UNRESOLVED,
     Org,
     Person,
@@ -115,7 +114,7 @@ def unknown_reference(org: Org) -> Iterator[Hit]:
       sales: {lead: leo}
     ```
     """
-    yield from org.problems.get(UNKNOWN_REFERENCE, ())
+    yield from org.unknown_references()
     yield from org.problems.get(UNRESOLVED, ())  # the engine holds these back
 
 

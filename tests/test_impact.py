@@ -463,10 +463,10 @@ def test_a_hint_naming_the_person_who_left_is_gone_from_the_rebuilt_org(tmp_path
     files = session.load([])
     org = run_check(session.registry, files, settings).org
     near = "names unknown person 'zeldaa'; did you mean 'zelda'?"
-    assert any(near in hit.message for hit in org.problems["unknown-reference"])
+    assert any(near in hit.message for hit in org.unknown_references())
     changed, touched = without_person(files, org, "zelda")
     rebuilt, _ = prepare(changed, org.complexity, like=(org, touched))
-    messages = [hit.message for hit in rebuilt.problems["unknown-reference"]]
+    messages = [hit.message for hit in rebuilt.unknown_references()]
     assert "team 't6' field 'members[0]' names unknown person 'zeldaa'" in messages
 
 

@@ -185,13 +185,32 @@ def test_a_typo_among_many_people_names_the_person_it_misses():
     text = (f"people:\n{people}teams:\n  sales: {{lead: person-00128, members: [person-0012x, "
             f"persn-00200, '{' ' * 5000}x']}}\n")
     org = build_org(load_text(text, "org.yaml").documents)
-    assert [hit.message for hit in org.problems["unknown-reference"]] == [
+    assert [hit.message for hit in org.unknown_references()] == [
         "team 'sales' field 'members[0]' names unknown person 'person-0012x'; did you mean "
         "'person-00212'?",  # as difflib.get_close_matches answers
         "team 'sales' field 'members[1]' names unknown person 'persn-00200'; did you mean "
         "'person-00200'?",
         f"team 'sales' field 'members[2]' names unknown person '{' ' * 5000}x'",
     ]
+
+
+def test_hints_are_found_when_asked_for_not_while_the_org_is_built():
+    people = "".join(f"  person-{number:05d}: {{name: P{number}}}\n" for number in range(300))
+    text = (f"people:\n{people}teams:\n  sales: {{name: Sales  Team, lead: person-0012x}}\n"
+            "  support: {lead: person-00001, parent: sales team}\n")
+    org = build_org(load_text(text, "org.yaml").documents)
+    assert [hit.message for hit in org.problems["unknown-reference"]] == [
+        "team 'sales' field 'lead' names unknown person 'person-0012x'",
+        "team 'support' field 'parent' names unknown team 'sales team'"]
+    assert org.suggestions == {}  # no index yet: no rule asked
+    hints = [hit.message for hit in org.unknown_references()]
+    assert hints == [
+        "team 'sales' field 'lead' names unknown person 'person-0012x'; did you mean "
+        "'person-00212'?",
+        "team 'support' field 'parent' names unknown team 'sales team'; that is the name of "
+        "team 'sales': write its id"]
+    assert list(org.suggestions) == [("person",)]  # asked once, kept for the next question
+    assert [hit.message for hit in org.unknown_references()] == hints
 
 
 # -- indexes that keep rules linear ---------------------------------------------------------------

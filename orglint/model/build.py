@@ -76,7 +76,8 @@ def rebuild_org(org: Org, documents: Iterable[Document], touched: Collection[tup
     reused as it is (same object): what it reads depends on its own mapping and on which ids
     exist, and an id can only have gone with a touched entity, whose references are gone
     too. An entity with a dangling or ambiguous reference is read again, since its message
-    (a did-you-mean, an ambiguity) depends on every id. Duplicate ids and cycles are found
+    (an ambiguity) depends on every id; the new org's hints share the did-you-mean indexes
+    ``org`` made (``Org.similar``). Duplicate ids and cycles are found
     again over the new documents.
     """
     builder = _Builder(org.unreadable, org.suggestions)
@@ -148,14 +149,15 @@ class _Builder:
                  suggestions: Mapping[tuple[str, ...], SuggestionIndex] | None = None) -> None:
         self.name: str | None = None
         self.unreadable = unreadable
-        self._like = suggestions or {}  # the indexes of an org this one is rebuilt from
+        # the did-you-mean indexes of an org this one is rebuilt from (Org.similar)
+        self._like = suggestions if suggestions is not None else {}
+        # (place among the unknown-reference problems, kinds accepted, id written) of each
+        # reference whose message a hint completes when asked (Org.unknown_references)
+        self._hints: list[tuple[int, tuple[str, ...], str]] = []
         # kind -> id -> (where it is defined, its mapping): the ids references resolve against
         self.pending: dict[str, dict[str, tuple[Source, dict[Any, Any]]]] = {
             kind: {} for kind in KIND_SECTION}
         self.problems: dict[str, list[Hit]] = {kind: [] for kind in PROBLEM_KINDS}
-        self._suggestions: dict[tuple[str, ...], SuggestionIndex] = {}
-        # kinds -> display name (lower-case) -> (kind, id); None where two share a name
-        self._names: dict[tuple[str, ...], dict[str, tuple[str, str] | None]] = {}
         self._refs: dict[str, dict[str, Ref]] = {kind: {} for kind in KIND_SECTION}
         # kinds -> id -> its Ref, or None where two of the kinds share the id (_ids)
         self._among: dict[tuple[str, ...], dict[str, Ref | None]] = {}
@@ -292,42 +294,16 @@ class _Builder:
         """Record a reference to an id of ``kinds`` that no document defines: unknown, or
         unresolved while a file could not be read (it may be defined there)."""
         if not self.unreadable:
-            self._unknown(owner, field, self._unknown_text(owner, field, value, kinds))
+            # the hint (did you mean) is found when a rule asks for it: Org.unknown_references
+            self._hints.append((len(self.problems[UNKNOWN_REFERENCE]), kinds, value))
+            self._unknown(owner, field, f"{_field_label(owner, field)} names unknown "
+                          f"{_kinds_text(kinds)} '{value}'")
             return
         first, others = self.unreadable[0], len(self.unreadable) - 1
         where = first if not others else f"{first} or {others} other file{'s' * (others > 1)}"
         self.problems[UNRESOLVED].append(Hit(
             f"{_field_label(owner, field)} names unknown {_kinds_text(kinds)} '{value}', which "
             f"may be defined in {where} (could not be read)", entity=str(owner), field=field))
-
-    def _unknown_text(self, owner: Ref, field: str, value: str, kinds: tuple[str, ...]) -> str:
-        message = f"{_field_label(owner, field)} names unknown {_kinds_text(kinds)} '{value}'"
-        index = self._suggestions.get(kinds)
-        if index is None:
-            candidates = [ident for kind in kinds for ident in self.pending[kind]]
-            index = self._suggestions[kinds] = SuggestionIndex(candidates,
-                                                               like=self._like.get(kinds))
-        named = self._named(kinds, value)
-        if named is not None:
-            return message + f"; that is the name of {named[0]} '{named[1]}': write its id"
-        close = index.closest(value)
-        if close is not None:
-            message += f"; did you mean '{close}'?"
-        return message
-
-    def _named(self, kinds: tuple[str, ...], value: str) -> tuple[str, str] | None:
-        """The (kind, id) of the one entity of ``kinds`` whose display name is ``value`` (case
-        aside), or None (no such entity, or several)."""
-        names = self._names.get(kinds)
-        if names is None:
-            names = self._names[kinds] = {}
-            for kind in kinds:
-                for ident, (_, raw) in self.pending[kind].items():
-                    name = raw.get("name")
-                    if isinstance(name, str) and name.strip():
-                        key = " ".join(name.lower().split())
-                        names[key] = None if key in names else (kind, ident)
-        return names.get(" ".join(value.lower().split()))
 
     # -- fields -------------------------------------------------------------------------------
 
@@ -446,7 +422,7 @@ class _Builder:
         frozen: dict[str, Any] = {section: MappingProxyType(table)
                                   for section, table in tables.items()}
         return Org(name=self.name, complexity=complexity, unreadable=self.unreadable,
-                   suggestions=MappingProxyType(self._suggestions),
+                   hints=tuple(self._hints), similar=self._like,
                    problems=MappingProxyType({kind: tuple(hits)
                                               for kind, hits in self.problems.items()}),
                    **frozen, **_indexes(tables))

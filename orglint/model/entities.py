@@ -147,6 +147,10 @@ class Fields:
             return self._mapping.get(field) is not None
         return self.state(field) in (FieldState.WRITTEN, FieldState.DANGLING)
 
+    def written(self, field: str) -> Any:
+        """The value written for a top-level field, as the YAML holds it (None when absent)."""
+        return self._mapping.get(field)
+
     def kept(self, field: str) -> tuple[Slot, ...] | None:
         """The slots kept for a field (a single value, or a list with a dangling item)."""
         return self.slots.get(field) if self.slots else None
