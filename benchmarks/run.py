@@ -12,7 +12,7 @@ floor and to a warm check, for:
 - orglint check, cold (empty cache), with --no-cache, warm (nothing changed: the results
   cache answers) and warm judging again (the parse cache only: the model is built and every
   rule runs, as after an edit), which --diff-base and impact are judged against;
-- orglint check --no-cache parsing in one process and in two (ORGLINT_PARSE_PROCESSES), paired
+- orglint check --no-cache parsing in one process and in two (ORGLINT_PROCESSES), paired
   run by run, with the load average at the time (--busy N keeps N cores busy meanwhile);
 - orglint report as HTML and as Markdown (warm cache);
 - orglint check --diff-base HEAD with one file changed (the org is a git repository);
@@ -225,8 +225,8 @@ def bench(people: int, layout: str, repeat: int, peer_repeat: int,
     if "processes" in commands:
         one, two = paired(("--no-cache, 1 process", "--no-cache, 2 processes"),
                           [*orglint, "--no-cache"],
-                          ({**env, "ORGLINT_PARSE_PROCESSES": "1"},
-                           {**env, "ORGLINT_PARSE_PROCESSES": "2"}), repeat, folder)
+                          ({**env, "ORGLINT_PROCESSES": "1"},
+                           {**env, "ORGLINT_PROCESSES": "2"}), repeat, folder)
         figures["one"], figures["two"] = one, two
     subprocess.run(orglint, cwd=folder, env=env, capture_output=True)  # fill the cache
     figures["warm"] = measure("orglint check, warm", orglint, repeat, folder, env)
