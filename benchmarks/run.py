@@ -9,7 +9,8 @@ For each size it prints wall time (median of --repeat runs, each a fresh process
 resident memory of the largest process, lines per second, and each figure as a ratio to the
 floor and to a warm check, for:
 
-- orglint check, cold (empty cache), with --no-cache, warm (nothing changed: the results
+- orglint check, cold (empty cache; run in turn with the floor, so the ratio of the goal
+  compares runs under the same load), with --no-cache, warm (nothing changed: the results
   cache answers) and warm judging again (the parse cache only: the model is built and every
   rule runs, as after an edit), which --diff-base and impact are judged against;
 - orglint check --no-cache parsing in one process and in two (ORGLINT_PROCESSES), paired
@@ -160,17 +161,30 @@ def measure(name: str, command: list[str], repeat: int, cwd: Path, env: dict[str
 def paired(names: tuple[str, str], command: list[str], envs: tuple[dict[str, str], ...],
            repeat: int, cwd: Path) -> tuple[Figure, Figure]:
     """Two settings of one command, run alternately so that both see the same load."""
-    runs: list[list[tuple[float, float]]] = [[], []]
+    first, second = alternate([(names[0], command, envs[0], None),
+                               (names[1], command, envs[1], None)], repeat, cwd)
+    return first, second
+
+
+Run = tuple[str, list[str], dict[str, str], object]  # name, command, environment, before
+
+
+def alternate(runs: list[Run], repeat: int, cwd: Path) -> list[Figure]:
+    """Several commands run in turn, round after round, so that all see the same load (the
+    machine's speed drifts over minutes): each one's median wall time and largest peak."""
+    walls: list[list[float]] = [[] for _ in runs]
+    peaks: list[list[float]] = [[] for _ in runs]
     for _ in range(repeat):
-        for side in (0, 1):
-            wall, peak, code = run_once(command, cwd, envs[side])
+        for number, (_, command, env, before) in enumerate(runs):
+            if callable(before):
+                before()
+            wall, peak, code = run_once(command, cwd, env)
             if code not in OK_CODES:
-                return (Figure(names[0], wall, peak, 1, failed=code),
-                        Figure(names[1], wall, peak, 1, failed=code))
-            runs[side].append((wall, peak))
-    return tuple(  # type: ignore[return-value]
-        Figure(names[side], statistics.median(w for w, _ in runs[side]),
-               max(p for _, p in runs[side]), repeat) for side in (0, 1))
+                return [Figure(each[0], wall, peak, 1, failed=code) for each in runs]
+            walls[number].append(wall)
+            peaks[number].append(peak)
+    return [Figure(name, statistics.median(walls[number]), max(peaks[number]), repeat)
+            for number, (name, _, _, _) in enumerate(runs)]
 
 
 def load_average() -> str:
@@ -215,10 +229,12 @@ def bench(people: int, layout: str, repeat: int, peer_repeat: int,
     def clear() -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
-    figures["floor"] = measure("libyaml compose (floor)", [sys.executable, "-c", FLOOR, "."],
-                               repeat, folder, env)
-    if "cold" in commands:
-        figures["cold"] = measure("orglint check, cold", orglint, repeat, folder, env, clear)
+    floor = ("libyaml compose (floor)", [sys.executable, "-c", FLOOR, "."], env, None)
+    if "cold" in commands:  # in turn: the ratio of the goal compares runs under the same load
+        figures["floor"], figures["cold"] = alternate(
+            [floor, ("orglint check, cold", orglint, env, clear)], repeat, folder)
+    else:
+        figures["floor"] = measure(*floor[:2], repeat, folder, env)
     if "nocache" in commands:
         figures["nocache"] = measure("orglint check --no-cache", [*orglint, "--no-cache"],
                                      repeat, folder, env)
