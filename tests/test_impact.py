@@ -228,6 +228,32 @@ def test_a_name_two_people_share_asks_for_an_id(tmp_path, capsys, monkeypatch):
                                        "person:ana2)\n")
 
 
+@pytest.mark.parametrize(("text", "names_her"), [
+    ("teams:\n  sales: {lead: carla}\n", True),
+    ("teams:\n  sales: {lead: dan}\n", False),
+    # an escape spells the id with other bytes: the file is read value by value
+    ('teams:\n  sales: {lead: "carl\\x61"}\n', True),
+    ("teams:\n  sales:\n    lead: >-\n      carla\n", True),
+    ("teams:\n  sales: {lead: carlas}\n", False),  # the id within a longer one
+    ("teams: &t\n  sales: {lead: carla}\nother: *t\n", True),
+])
+def test_the_bytes_of_a_file_pass_over_it_only_when_they_cannot_hold_the_id(text, names_her):
+    people = load_text("people:\n  carla: {name: Carla}\n  dan: {name: Dan}\n", "people.yaml")
+    loaded = load_text(text, "teams.yaml")
+    org = build_org([*people.documents, *loaded.documents])
+    files = [people, loaded]
+    texts = [None, text.encode()]
+    by_values, touched = without_person(files, org, "carla")
+    by_bytes, touched_too = without_person(files, org, "carla", texts)
+    assert touched_too == touched
+    assert ("teams", "sales") in touched if names_her else touched == {("people", "carla")}
+    assert [doc.data for loaded in by_bytes for doc in loaded.documents] == [
+        doc.data for loaded in by_values for doc in loaded.documents]
+    raw = text.encode()
+    if b"carla" not in raw and b"\\" not in raw:
+        assert by_bytes[1] is loaded  # passed over: the same file, not a copy
+
+
 def test_without_person_keeps_positions_and_leaves_the_original_alone() -> None:
     text = """\
 people:

@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     session = open_session(args.config, paths=args.paths)
     settings = session.settings()
     cache = session.parse_cache()
+    texts: list[bytes | None] | None = None
     if cacheable(session.config, settings, cache):  # the org as it is: read back if unchanged
         found = session.files(args.paths)
         read = [read_file(str(path), display(path, session.cwd, resolved=True))
@@ -38,12 +39,14 @@ def run(args: argparse.Namespace) -> int:
         files = load_all(found, session.cwd, cache, read=read)
         result, _ = check_files(found, session.cwd, settings, session.registry, session.config,
                                 cache, run_check, files, read)
+        texts = [raw if isinstance(raw, bytes) else None for raw in read]
     else:
         files = session.load(args.paths)
         result = run_check(session.registry, files, settings)
     try:
         impact = assess(result, files, args.person,
-                        lambda changed, org: run_check(session.registry, changed, settings, org))
+                        lambda changed, org: run_check(session.registry, changed, settings, org),
+                        texts)
     except UnknownPerson as exc:
         raise UsageError(str(exc)) from exc
     render = render_json if args.format == "json" else render_text

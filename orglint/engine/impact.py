@@ -153,17 +153,20 @@ def _ids(ids: list[str], shown: int = 3) -> str:
     return text + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
 
 
-def assess(result: CheckResult, files: Sequence[LoadedFile], target: str, rerun: Rerun) -> Impact:
+def assess(result: CheckResult, files: Sequence[LoadedFile], target: str, rerun: Rerun,
+           texts: Sequence[bytes | None] | None = None) -> Impact:
     """The losses of the person ``target`` names in ``result``'s org, and the check re-run
     (``rerun``: loaded files and their org -> result) on ``files`` without them. The org
     without them reuses every entity of ``result.org`` that their departure leaves as it was
     (``orglint.model.build.rebuild_org``). New findings are those whose fingerprints the
-    re-run has more often than ``result``. Raises ``UnknownPerson`` as ``find_person`` does."""
+    re-run has more often than ``result``. ``texts``, when given, holds each file's bytes
+    (None where unknown), as ``without_person`` takes them. Raises ``UnknownPerson`` as
+    ``find_person`` does."""
     from orglint.engine.check import prepare
 
     org = result.org
     person = find_person(org, target)
-    changed, touched = without_person(files, org, person.id)
+    changed, touched = without_person(files, org, person.id, texts)
     without = rerun(changed, prepare(changed, org.complexity, like=(org, touched))[0])
     before = Counter(finding.fingerprint for finding in result.findings)
     new = []
@@ -252,21 +255,32 @@ def _item_naming(entity: Any, field: str, ref: Ref) -> str:
 # -- the org without the person ----------------------------------------------------------------
 
 
-def without_person(files: Sequence[LoadedFile], org: Org, person_id: str
+def without_person(files: Sequence[LoadedFile], org: Org, person_id: str,
+                   texts: Sequence[bytes | None] | None = None
                    ) -> tuple[list[LoadedFile], set[tuple[str, str]]]:
     """The same files with the person's entry and every reference to them removed, and the
     entities that changed, as ``(section, id)`` pairs (the person's own entry among them).
 
     The original documents are not touched; a document that names the person nowhere is
     returned as it is. Positions of what remains stay those of the real files, so findings
-    of the re-run point at places the user can open.
+    of the re-run point at places the user can open. ``texts``, when given, holds the bytes
+    each file was parsed from (None where unknown): a file whose bytes cannot hold the id is
+    passed over without a look at its values.
     """
     touched: set[tuple[str, str]] = set()
     out = []
     # an id written plainly appears as it is in the repr of any text that holds it: a document
     # whose repr does not hold it names the person nowhere (a tenth of the cost of walking it)
     plain = person_id.isprintable() and not set(person_id) & {"'", '"', "\\"}
-    for loaded in files:
+    # and in the bytes of a file with no escape (a backslash), when it holds no space that a
+    # folded line could have made: every key and value is then a stretch of those bytes
+    needle = person_id.encode("utf-8", "surrogateescape") if plain and not any(
+        char.isspace() for char in person_id) else None
+    for number, loaded in enumerate(files):
+        raw = texts[number] if texts is not None else None
+        if raw is not None and needle is not None and b"\\" not in raw and needle not in raw:
+            out.append(loaded)
+            continue
         documents = []
         for doc in loaded.documents:
             if plain and person_id not in repr(doc.data):
