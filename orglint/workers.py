@@ -85,6 +85,38 @@ def running_elsewhere(text: str | None = None) -> float | None:
     return float(max(0, running - 1))
 
 
+class Claims:
+    """The numbers ``0 .. count - 1`` handed out one at a time, in order, to whichever process
+    asks first (this one, or a worker forked while the claims are open): iterating takes the
+    next number nobody took yet, until none is left. The numbers sit in a pipe written whole
+    before any worker starts, two bytes each (so ``count`` is at most ``MAX``, 8 KiB, under
+    any pipe's capacity); a read of two bytes is one claim, whole. Use as a context manager:
+    leaving it closes this process's end."""
+
+    MAX = 4096
+
+    def __init__(self, count: int) -> None:
+        if not 0 <= count <= self.MAX:
+            raise ValueError(f"{count} claims: at most {self.MAX}")
+        self._read, write = os.pipe()
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(b"".join(number.to_bytes(2, "big") for number in range(count)))
+
+    def __iter__(self) -> Iterator[int]:
+        while True:
+            claim = os.read(self._read, 2)
+            if len(claim) < 2:
+                return
+            yield int.from_bytes(claim, "big")
+
+    def __enter__(self) -> Claims:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self._read)
+
+
 class Workers:
     """One forked worker per task, started on entering the ``with`` block; ``results()``
     yields, in the order of the tasks, what each returned (unpickled), or None for a worker
@@ -204,5 +236,5 @@ def _terminated(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
-__all__ = ["Workers", "free_cores", "free_processes", "running_elsewhere", "setting",
+__all__ = ["Claims", "Workers", "free_cores", "free_processes", "running_elsewhere", "setting",
            "stop_kills_workers", "usable_cores"]

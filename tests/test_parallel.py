@@ -18,6 +18,7 @@ from orglint import workers
 from orglint.engine import check as engine
 from orglint.finding import Hit
 from orglint.load import parallel
+from orglint.load.cache import undump
 from orglint.load.documents import load_text
 from orglint.model import build_org
 from orglint.registry import Registry, Rule
@@ -291,3 +292,52 @@ def test_the_setting_sets_the_processes_of_a_run(monkeypatch):
     assert workers.free_processes() == (3 if hasattr(os, "fork") else 1)
     monkeypatch.setenv(workers.ENV_PROCESSES, "1")  # the current name wins
     assert workers.free_processes() == 1
+
+
+# --- the parse, shared piece by piece ----------------------------------------------------------
+
+
+def _jobs(count: int) -> list[parallel.Job]:
+    return [(index, f"people:\n  p{index}: {{name: P {index}}}\n".encode(), f"f{index}.yaml", "")
+            for index in range(count)]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+def test_claims_go_to_one_process_each_and_all_are_taken():
+    with workers.Claims(1000) as claims, workers.Workers([lambda: list(claims)]) as started:
+        mine = list(claims)
+        [theirs] = list(started.results())
+    assert sorted(mine + theirs) == list(range(1000))
+    with pytest.raises(ValueError):
+        workers.Claims(workers.Claims.MAX + 1)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+def test_the_shared_parse_gives_each_file_once_and_as_one_process_does():
+    jobs = _jobs(500)
+    alone = {index: loaded.documents[0].data for index, loaded, _ in parallel.parse_shares(jobs, 1)}
+    shared = parallel.parse_shares(jobs, 2, entries=True)
+    assert sorted(index for index, _, _ in shared) == list(range(500))
+    here = [index for index, loaded, _ in shared if loaded is not None]
+    assert 0 < len(here) < 500  # both took pieces
+    raws = {index: raw for index, raw, _, _ in jobs}
+    assert {index: (loaded or undump(entry, raws[index])).documents[0].data
+            for index, loaded, entry in shared} == alone
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+def test_a_parse_worker_that_dies_has_its_pieces_parsed_here(monkeypatch):
+    here = os.getpid()
+    real = parallel._entries
+
+    def dies_after_taking(pieces, claims):
+        taken = real(pieces, claims)
+        if os.getpid() != here:
+            os._exit(3)
+        return taken
+
+    monkeypatch.setattr(parallel, "_entries", dies_after_taking)
+    jobs = _jobs(500)
+    shared = parallel.parse_shares(jobs, 2, entries=True)
+    assert sorted(index for index, _, _ in shared) == list(range(500))
+    assert all(loaded is not None and entry for _, loaded, entry in shared)  # all parsed here

@@ -57,9 +57,9 @@ def spy(monkeypatch):
         counts["parsed here"] += 1
         return real_parse(raw, shown, **options)
 
-    def shares(split, **options):
-        counts["parallel runs"] += len(split) > 1
-        return real_shares(split, **options)
+    def shares(jobs, count, **options):
+        counts["parallel runs"] += count > 1
+        return real_shares(jobs, count, **options)
 
     monkeypatch.setattr(orglint.load.parallel, "parse", parse)
     monkeypatch.setattr(orglint.load.parallel, "parse_shares", shares)
@@ -116,8 +116,9 @@ def test_several_processes_give_the_same_bytes(cli, org, reference, spy, monkeyp
     monkeypatch.setenv(orglint.workers.ENV_PROCESSES, str(processes))
     parallel = check_json(cli, "--no-cache")
     assert spy["parallel runs"] == 1
-    # about a share of the files was parsed here, the rest by the workers
-    assert FILES / processes * 0.8 < spy["parsed here"] < FILES / processes * 1.2
+    # some of the files were parsed here, the rest by the workers: each process takes the
+    # next piece until none is left, so how many depends on how fast each one is
+    assert 0 < spy["parsed here"] < FILES
     assert parallel == reference
     spy.clear()
     cold = check_json(cli)  # parallel, filling the cache from both processes

@@ -8,7 +8,6 @@ findings and a stage. The rules of a large org may be judged on forked workers
 from __future__ import annotations
 
 import datetime
-import os
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -149,9 +148,6 @@ BUILT_IN_RULES = "orglint.rules."
 # the fewest entities an org must hold for its built-in rules to be shared with a forked
 # worker: below it the rules take less time than starting the worker costs
 SHARED_ENTITIES = 40_000
-# the most rules shared with workers: their numbers are handed out through one pipe, written
-# whole before any worker starts (2 bytes each, well under any pipe's capacity)
-SHARED_RULES_MAX = 2048
 
 # a rule to run: (rule, severity, options)
 Job = tuple[Rule, str, Mapping[str, Any]]
@@ -207,34 +203,29 @@ def judge_shared(org: Org, jobs: Sequence[Job], inputs: Mapping[str, Any] | None
     rules judged here. The rules of installed plugins and local files are judged here only,
     as everything they print or change stays with this process. Raises ``RuleCrash`` for the
     first job, in order, that raises, as judging them one by one would."""
-    from orglint.workers import Workers, stop_kills_workers
+    from orglint.workers import Claims, Workers, stop_kills_workers
 
     shared = [number for number, (item, _, _) in enumerate(jobs)
-              if item.plugin.startswith(BUILT_IN_RULES)][:SHARED_RULES_MAX]
+              if item.plugin.startswith(BUILT_IN_RULES)][:Claims.MAX]
     if len(shared) < 2:
         findings, crash = judge(org, jobs, inputs)
         if crash is not None:
             raise crash[1]
         return findings
-    read, write = os.pipe()
-    try:
-        with os.fdopen(write, "wb") as pipe:
-            pipe.write(b"".join(number.to_bytes(2, "big") for number in shared))
+    with Claims(len(shared)) as claims:
 
         def take() -> tuple[list[int], list[Finding], tuple[int, RuleCrash] | None]:
             """Judge the rules this process takes; their numbers, findings and crash."""
             taken: list[int] = []
             findings: list[Finding] = []
-            while True:
-                claim = os.read(read, 2)
-                if len(claim) < 2:
-                    return taken, findings, None
-                number = int.from_bytes(claim, "big")
+            for claim in claims:
+                number = shared[claim]
                 taken.append(number)
                 found, crash = judge(org, [jobs[number]], inputs)
                 findings.extend(found)
                 if crash is not None:
                     return taken, findings, (number, crash[1])
+            return taken, findings, None
 
         def task() -> tuple[list[int], list[Finding], tuple[int, str] | None]:
             taken, findings, crash = take()
@@ -252,8 +243,6 @@ def judge_shared(org: Org, jobs: Sequence[Job], inputs: Mapping[str, Any] | None
                 findings.extend(found)
                 if failed is not None:
                     crashes.append((failed[0], RuleCrash(failed[1])))
-    finally:
-        os.close(read)
     judged = set(taken)
     # here: the rules no worker judged (a failed worker's, and those not shared), in order
     left = [number for number in range(len(jobs)) if number not in judged]

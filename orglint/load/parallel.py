@@ -1,8 +1,9 @@
 """Loading many files: from the parse cache first, then the rest parsed on the free cores.
 
-The parse is split by bytes over this process and forked worker processes, one per free core
+The parse is shared by this process and forked worker processes, one per free core
 (``orglint.workers``: what a free core is, ``ORGLINT_PROCESSES``, and how a worker never
-outlives the run), and never more than one process per ``PARALLEL_BYTES`` to parse.
+outlives the run), and never more than one process per ``PARALLEL_BYTES`` to parse: each
+takes the next piece of the files until none is left.
 """
 
 from __future__ import annotations
@@ -14,10 +15,19 @@ from collections.abc import Sequence
 from orglint.finding import Hit, Position
 from orglint.load.cache import ParseCache, dump, parse, undump
 from orglint.load.documents import MAX_FILE_BYTES, LoadedFile
-from orglint.workers import Workers, free_cores, setting, stop_kills_workers, usable_cores
+from orglint.workers import (
+    Claims,
+    Workers,
+    free_cores,
+    setting,
+    stop_kills_workers,
+    usable_cores,
+)
 
 # the least bytes one process's share must hold for a worker to pay for itself
 PARALLEL_BYTES = 512 * 1024
+# the pieces of the parse per process: each process takes the next one until none is left
+PIECES = 64
 
 Job = tuple[int, bytes, str, str]  # (index in the result, bytes, display, cache key)
 
@@ -48,8 +58,7 @@ def load_many(files: Sequence[tuple[str, str]], cache: ParseCache,
     count = 1 if parallel is False else processes(size, every_core=bool(parallel))
     keys = {index: key for index, _, _, key in jobs}
     raws = {index: raw for index, raw, _, _ in jobs}
-    shares = _split(jobs, min(count, len(jobs)))
-    for index, parsed, entry in parse_shares(shares, entries=cache.writable):
+    for index, parsed, entry in parse_shares(jobs, min(count, len(jobs)), entries=cache.writable):
         # a worker's result comes as a cache entry only
         results[index] = parsed if parsed is not None else undump(entry, raws[index])
         if cache.writable:
@@ -117,33 +126,40 @@ def _split(jobs: list[Job], count: int) -> list[list[Job]]:
     return [share for share in shares if share]
 
 
-def parse_shares(shares: list[list[Job]], entries: bool = False
+def parse_shares(jobs: list[Job], count: int, entries: bool = False
                  ) -> list[tuple[int, LoadedFile | None, bytes]]:
-    """Each job's result as ``(index, loaded file, cache entry)``: every share but the last
-    is parsed by a forked worker of its own, whose results come as entries only (the loaded
-    file None), the last here. With ``entries`` a file parsed here has its entry too (else
-    ``b""``), made while the workers still run. A worker that fails has its share parsed
-    here: the result is the same."""
+    """Each job's result as ``(index, loaded file, cache entry)``, parsed by this process and
+    ``count - 1`` forked workers together: the jobs are cut into pieces of about equal bytes
+    (``PIECES`` per process), and each process takes the next piece nobody took until none
+    is left, so one that other work slows down parses less. A worker's results come as
+    entries only (the loaded file None). With ``entries`` a file parsed here has its entry
+    too (else ``b""``), made while the workers still run. A worker that fails has its pieces
+    parsed here: the result is the same."""
 
-    def here(share: list[Job]) -> list[tuple[int, LoadedFile | None, bytes]]:
+    def here(share: Sequence[Job]) -> list[tuple[int, LoadedFile | None, bytes]]:
         done = [(index, parse(raw, shown)) for index, raw, shown, _ in share]
         return [(index, loaded, dump(loaded) if entries else b"") for index, loaded in done]
 
-    if len(shares) == 1:
-        return here(shares[0])
+    if count <= 1:
+        return here(jobs)
+    pieces = _split(jobs, min(len(jobs), PIECES * count, Claims.MAX))
     parsed: list[tuple[int, LoadedFile | None, bytes]] = []
-    tasks = [functools.partial(_entries, share) for share in shares[:-1]]
-    with stop_kills_workers(), Workers(tasks) as workers:
-        parsed.extend(here(shares[-1]))
-        for share, done in zip(shares[:-1], workers.results(), strict=True):
-            if done is None:  # the worker failed: its share is parsed here
-                parsed.extend(here(share))
-            else:
-                parsed.extend((index, None, entry) for index, entry in done)
+    with Claims(len(pieces)) as claims:
+        task = functools.partial(_entries, pieces, claims)
+        with stop_kills_workers(), Workers([task] * (count - 1)) as workers:
+            for claim in claims:
+                parsed.extend(here(pieces[claim]))
+            for done in workers.results():
+                if done is not None:  # else the worker failed: what it took is parsed below
+                    parsed.extend((index, None, entry) for index, entry in done)
+    if len(parsed) < len(jobs):
+        got = {index for index, _, _ in parsed}
+        parsed.extend(here([job for job in jobs if job[0] not in got]))
     return parsed
 
 
-def _entries(share: list[Job]) -> list[tuple[int, bytes]]:
-    """A worker's task: each file of ``share`` parsed, as ``(index, cache entry)``. An entry
-    holds no position index: the worker builds none it would not send."""
-    return [(index, dump(parse(raw, shown, indexed=False))) for index, raw, shown, _ in share]
+def _entries(pieces: list[list[Job]], claims: Claims) -> list[tuple[int, bytes]]:
+    """A worker's task: each file of the pieces it takes, parsed, as ``(index, cache
+    entry)``. An entry holds no position index: the worker builds none it would not send."""
+    return [(index, dump(parse(raw, shown, indexed=False)))
+            for claim in claims for index, raw, shown, _ in pieces[claim]]
