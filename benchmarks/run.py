@@ -59,20 +59,27 @@ for folder, dirs, files in os.walk(sys.argv[1]):
 # Runs a command (argv[1]: timeout in seconds, argv[2]: address-space cap in MB, 0 for none);
 # prints its wall time, the peak RSS (KiB) of its largest process (RUSAGE_CHILDREN covers
 # every process the launcher and its children waited for) and its exit code.
+# The wait blocks until the command ends, and a timer kills it at the timeout: waiting with a
+# timeout (subprocess.run(timeout=...)) polls every 50 ms, which rounds every wall time up to
+# the next poll.
 LAUNCHER = """
-import resource, subprocess, sys, time
+import resource, subprocess, sys, threading, time
 timeout, cap = float(sys.argv[1]), int(sys.argv[2])
 def limit():
     if cap:
         resource.setrlimit(resource.RLIMIT_AS, (cap << 20, cap << 20))
+expired = []
 start = time.perf_counter()
-try:
-    code = subprocess.run(sys.argv[3:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                          timeout=timeout, preexec_fn=limit).returncode
-except subprocess.TimeoutExpired:
-    code = "timeout"
+run = subprocess.Popen(sys.argv[3:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       preexec_fn=limit)
+timer = threading.Timer(timeout, lambda: (expired.append(True), run.kill()))
+timer.daemon = True
+timer.start()
+code = run.wait()
 wall = time.perf_counter() - start
-print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
+timer.cancel()
+print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+      "timeout" if expired else code)
 """
 
 BUSY = "while True: pass"
