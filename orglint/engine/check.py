@@ -147,7 +147,7 @@ def rule_settings(registry: Registry, settings: Settings, item: Rule) -> Mapping
 BUILT_IN_RULES = "orglint.rules."
 # the fewest entities an org must hold for its built-in rules to be shared with a forked
 # worker: below it the rules take less time than starting the worker costs
-SHARED_ENTITIES = 40_000
+SHARED_ENTITIES = 15_000
 
 # a rule to run: (rule, severity, options)
 Job = tuple[Rule, str, Mapping[str, Any]]
