@@ -20,7 +20,7 @@ from orglint.finding import SEVERITY_RANK, Finding, Hit, Position
 from orglint.load.documents import LoadedFile
 from orglint.model import SCHEMA, SYNTAX, UNRESOLVED, Complexity, Org, build_org, rebuild_org
 from orglint.registry import Registry, Rule
-from orglint.schema.org import validate
+from orglint.schema.org import KIND_SECTION, validate
 
 
 class RuleCrash(Exception):
@@ -166,12 +166,10 @@ def run_rules(org: Org, rules: Iterable[Rule], registry: Registry, settings: Set
         severity = entry.get("severity", item.severity)
         if severity != "off":
             jobs.append((item, severity, entry.get("options") or {}))
-    if processes > 1 and sum(1 for _ in org.entities()) >= SHARED_ENTITIES:
+    if processes > 1 and sum(len(org.section(kind)) for kind in KIND_SECTION) >= SHARED_ENTITIES:
         findings = judge_shared(org, jobs, inputs, processes)
     else:
-        findings, crash = judge(org, jobs, inputs)
-        if crash is not None:
-            raise crash[1]
+        findings = judge_all(org, jobs, inputs)
     findings.sort()
     return _unique(findings)
 
@@ -193,6 +191,14 @@ def judge(org: Org, jobs: Iterable[Job], inputs: Mapping[str, Any] | None,
     return findings, None
 
 
+def judge_all(org: Org, jobs: Iterable[Job], inputs: Mapping[str, Any] | None) -> list[Finding]:
+    """The findings of ``jobs`` in order; raises the ``RuleCrash`` of the first that raises."""
+    findings, crash = judge(org, jobs, inputs)
+    if crash is not None:
+        raise crash[1]
+    return findings
+
+
 def judge_shared(org: Org, jobs: Sequence[Job], inputs: Mapping[str, Any] | None,
                  processes: int) -> list[Finding]:
     """The findings of ``jobs`` (unsorted), the built-in rules judged by this process and
@@ -208,10 +214,7 @@ def judge_shared(org: Org, jobs: Sequence[Job], inputs: Mapping[str, Any] | None
     shared = [number for number, (item, _, _) in enumerate(jobs)
               if item.plugin.startswith(BUILT_IN_RULES)][:Claims.MAX]
     if len(shared) < 2:
-        findings, crash = judge(org, jobs, inputs)
-        if crash is not None:
-            raise crash[1]
-        return findings
+        return judge_all(org, jobs, inputs)
     with Claims(len(shared)) as claims:
 
         def take() -> tuple[list[int], list[Finding], tuple[int, RuleCrash] | None]:
