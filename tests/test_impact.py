@@ -502,3 +502,130 @@ def test_without_a_person_the_usage_error_names_only_the_person(repo, capsys):
     assert stopped.value.code == 2
     assert capsys.readouterr().err.endswith(
         "error: the following arguments are required: PERSON\n")
+
+
+def org_digest(org) -> dict:
+    """Everything an Org holds, as plain values: each entity's attributes, fields and place;
+    the problems and hints; each index, with a check that every entity it holds is the one
+    in its section (not a copy left from an org it was rebuilt from)."""
+    import dataclasses
+    from types import MappingProxyType
+
+    from orglint.model.build import INDEXED
+    from orglint.schema.org import KIND_SECTION
+
+    def plain(value):
+        if dataclasses.is_dataclass(value):
+            return (type(value).__name__, tuple(
+                (spec.name, plain(getattr(value, spec.name))) for spec in dataclasses.fields(value)
+                if spec.name not in ("src", "fields")))
+        if isinstance(value, (tuple, list)):
+            return tuple(plain(item) for item in value)
+        if isinstance(value, (dict, MappingProxyType)):
+            return tuple((key, plain(item)) for key, item in value.items())
+        return value
+
+    def same(entity):
+        assert org.section(entity.kind)[entity.id] is entity, entity.ref
+        return entity.id
+
+    entities = {
+        section: [(ident, plain(entity), str(entity.src.position()), entity.fields.dangling,
+                   entity.fields.slots) for ident, entity in org.section(kind).items()]
+        for kind, section in KIND_SECTION.items()}
+    indexes = {name: {key: tuple(same(entity) for entity in items)
+                      for key, items in getattr(org, name).items()}
+               for name in (*INDEXED, "teams_of_person")}
+    indexes["systems_of_team"] = {key: sorted(same(system) for system in found)
+                                  for key, found in org.systems_of_team.items()}
+    indexes["led_through"] = {key: team and same(team) for key, team in org.led_through.items()}
+    indexes["listed_by"] = dict(org.listed_by)
+    return {"name": org.name, "entities": entities, "indexes": indexes, "hints": org.hints,
+            "problems": {kind: [(hit.message, hit.entity, hit.field, hit.position) for hit in hits]
+                         for kind, hits in org.problems.items()},
+            "unknown": [hit.message for hit in org.unknown_references()]}
+
+
+def test_the_rebuilt_org_holds_what_one_built_anew_holds(all_orgs, tmp_path, monkeypatch):
+    """Entity for entity, index for index, problem for problem: the org rebuilt without a
+    person (its sections and indexes patched, or its documents added again where an id is
+    defined twice) equals the org built from the files without them."""
+    import shutil
+
+    from orglint.engine.check import prepare
+    from orglint.engine.impact import find_person
+    from orglint.session import open_session
+
+    twice = tmp_path / "twice"
+    shutil.copytree(all_orgs[0], twice)
+    # a copy of the first org with an id defined twice: a team, and a person who leaves
+    (twice / "again.yaml").write_text(
+        "people:\n  p001: {name: Again}\n  solo: {name: Solo}\n"
+        "teams:\n  again: {lead: solo, members: [p001]}\n", encoding="utf-8")
+    # and one where a bare id names a person and a team: once the person is gone it names the
+    # team, whose systems, handoffs and journeys gain what it now owns
+    shared = tmp_path / "shared"
+    shutil.copytree(all_orgs[0], shared)
+    (shared / "shared.yaml").write_text(
+        "people:\n  shared: {name: Shared}\n  solo: {name: Solo}\n"
+        "teams:\n  shared: {lead: solo, systems: [sys-listed]}\n"
+        "  other: {lead: solo, systems: [sys-shared]}\n"
+        "systems:\n  sys-shared: {owner: shared}\n  sys-listed: {owner: solo}\n"
+        "handoffs:\n  shared-to-other: {from: shared, to: other, owner: shared}\n"
+        "decisions:\n  pricing: {decided_by: shared}\n", encoding="utf-8")
+    compared = patched = 0
+    for org in [*all_orgs, twice, shared]:
+        monkeypatch.chdir(org)
+        session = open_session(None, cwd=org, use_cache=False)
+        files = session.load([])
+        built, _ = prepare(files)
+        for person in sorted({*persons(org), "solo", "shared"} & set(built.people)):
+            changed, touched = without_person(files, built, find_person(built, person).id)
+            rebuilt, _ = prepare(changed, built.complexity, like=(built, touched))
+            fresh, _ = prepare(anew(changed), built.complexity)
+            assert org_digest(rebuilt) == org_digest(fresh), (org.name, person)
+            compared += 1
+            patched += not built.problems.get("duplicate-id")
+    assert compared >= 25 and patched >= 20
+
+
+@pytest.mark.parametrize("edit", [
+    ("handoffs", "a-to-b", "to: b", "to: c"),          # a boundary moves: journeys filed again
+    ("handoffs", "a-to-b", "owner: pa", "owner: pb"),  # an owner changes on the same boundary
+    ("teams", "b", "lead: pb", "lead: pc"),             # a lead changes: the chains of teams
+    ("systems", "crm", "owner: b", "owner: c"),         # a system changes owning team
+    ("people", "pc", "  pc: {name: C}", "  # gone"),      # a person is gone
+])
+def test_an_org_rebuilt_after_any_edit_of_touched_entities_equals_one_built_anew(edit):
+    """``rebuild_org`` takes any change inside the entities it is told were touched, not only
+    a departure: each edit gives the org a fresh build of the edited text gives."""
+    from orglint.load.documents import load_text
+    from orglint.model import build_org, rebuild_org
+
+    text = ("people:\n  pa: {name: A}\n  pb: {name: B}\n  pc: {name: C}\n"
+            "teams:\n  a: {lead: pa, systems: [crm]}\n  b: {lead: pb, parent: a}\n"
+            "  c: {parent: b, members: [pa]}\n"
+            "systems:\n  crm: {owner: b}\n"
+            "handoffs:\n  a-to-b: {from: a, to: b, owner: pa}\n  b-to-c: {from: b, to: c}\n"
+            "journeys:\n  sale: {path: [a, b, c], owner: pb}\n"
+            "metrics:\n  m: {rewards: [b], downstream: [a-to-b]}\n")
+    section, ident, old, new = edit
+    org = build_org(load_text(text, "org.yaml").documents)
+    assert old in text
+    edited = load_text(text.replace(old, new), "org.yaml").documents
+    rebuilt = rebuild_org(org, edited, {(section, ident)})
+    assert org_digest(rebuilt) == org_digest(build_org(edited))
+
+
+def test_an_entity_whose_id_is_written_as_a_number_is_read_again_without_the_person():
+    from orglint.load.documents import load_text
+    from orglint.model import build_org, rebuild_org
+
+    loaded = load_text("people:\n  pa: {name: A}\n  pb: {name: B}\n"
+                       "teams:\n  2024: {lead: [pa, pb]}\n", "org.yaml")
+    org = build_org(loaded.documents)
+    changed, touched = without_person([loaded], org, "pa")
+    assert ("teams", "2024") in touched  # the loader makes every key text
+    rebuilt = rebuild_org(org, changed[0].documents, touched)
+    assert rebuilt.teams["2024"].leads == (Ref("person", "pb"),)
+    assert org_digest(rebuilt) == org_digest(build_org(changed[0].documents))

@@ -12,7 +12,7 @@ by rule code: unknown or ambiguous references, duplicate ids, hierarchy cycles.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -68,7 +68,8 @@ def build_org(documents: Iterable[Document], complexity: Complexity | None = Non
 def rebuild_org(org: Org, documents: Iterable[Document], touched: Collection[tuple[str, str]],
                 problems: Mapping[str, Iterable[Hit]] | None = None) -> Org:
     """The Org of ``documents``, which say what ``org`` was built from except inside the
-    entities ``touched`` (``(section, id)`` pairs, changed or gone): equal to
+    entities ``touched`` (``(section, id)`` pairs, changed or gone): they define the same ids
+    in the same order but for touched ones that are gone. Equal to
     ``build_org(documents, org.complexity, problems, org.unreadable)``, and built in a fraction
     of its time when few entities are touched.
 
@@ -77,14 +78,13 @@ def rebuild_org(org: Org, documents: Iterable[Document], touched: Collection[tup
     exist, and an id can only have gone with a touched entity, whose references are gone
     too. An entity with a dangling or ambiguous reference is read again, since its message
     (an ambiguity) depends on every id; the new org's hints share the did-you-mean indexes
-    ``org`` made (``Org.similar``). Duplicate ids and cycles are found
-    again over the new documents.
+    ``org`` made (``Org.similar``). Cycles are found again over the new entities. Where no id
+    is defined twice, the sections and indexes of ``org`` are copied and patched where the
+    entities read again changed them; else every document is added again, to find the
+    duplicates in order.
     """
+    documents = list(documents)
     builder = _Builder(org.unreadable, org.suggestions)
-    for doc in documents:
-        builder.add_document(doc)
-    for kind, hits in (problems or {}).items():
-        builder.problems[kind].extend(hits)
     again: dict[str, set[str]] = {kind: set() for kind in KIND_SECTION}
     for kind in (UNKNOWN_REFERENCE, UNRESOLVED):
         for hit in org.problems.get(kind, ()):
@@ -92,8 +92,86 @@ def rebuild_org(org: Org, documents: Iterable[Document], touched: Collection[tup
                 entity_kind, _, ident = hit.entity.partition(":")
                 again.setdefault(entity_kind, set()).add(ident)
     for section, ident in touched:
-        again[SECTIONS[section]].add(ident)
-    return builder.build(org.complexity, (org, again))
+        again[SECTIONS[section]].add(str(ident))
+    patched = _patched(org, documents, again)
+    if patched is None:  # an id defined twice: its duplicates are found in document order
+        for doc in documents:
+            builder.add_document(doc)
+        for kind, hits in (problems or {}).items():
+            builder.problems[kind].extend(hits)
+        return builder.build(org.complexity, (org, again))
+    tables, fresh = patched
+    builder.name = org.name
+    for kind, hits in (problems or {}).items():
+        builder.problems[kind].extend(hits)
+    builder.pending = {kind: tables[KIND_SECTION[kind]] for kind in KIND_SECTION}
+    changed: dict[str, dict[str, tuple[Any, Any]]] = {}
+    for kind, entries in fresh.items():
+        section = KIND_SECTION[kind]
+        table, before = tables[section], org.section(kind)
+        changed[section] = {ident: (before[ident], None) for ident in again[kind]
+                            if ident in before and ident not in table}
+        for ident, (src, raw) in entries.items():
+            entity = table[ident] = builder.entity(kind, ident, src, raw)
+            changed[section][ident] = (before[ident], entity)
+    cycles = None if builder.problems[CYCLE] else _known_cycles(org, changed)
+    return builder.finish(tables, org.complexity, _patched_indexes(org, tables, changed), cycles)
+
+
+def _known_cycles(org: Org, changed: Mapping[str, Mapping[str, tuple[Any, Any]]]
+                  ) -> dict[str, tuple[Hit, ...]]:
+    """The cycle problems of ``people`` and ``teams`` that need no walk after ``changed``
+    (as ``_patched_indexes`` takes it): those of ``org`` where no changed entity's link moved,
+    none where ``org`` had none and every link that moved was removed (a removed link can
+    only break a cycle). A section left out must be walked again."""
+    known: dict[str, tuple[Hit, ...]] = {}
+    for section, attr, _ in CHAINS:
+        kind = SECTIONS[section]
+        hits = tuple(hit for hit in org.problems.get(CYCLE, ()) if hit.field == attr
+                     and (hit.entity or "").startswith(f"{kind}:"))
+        moved = [(was, now) for was, now in changed.get(section, {}).values()
+                 if now is None or getattr(was, attr) != getattr(now, attr)]
+        if not moved:
+            known[section] = hits
+        elif not hits and all(now is None or getattr(now, attr) is None for _, now in moved):
+            known[section] = ()
+    return known
+
+
+def _patched(org: Org, documents: list[Document], again: Mapping[str, set[str]]
+             ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, tuple[Source, Any]]]] | None:
+    """The sections of the org ``documents`` define, copied from ``org`` without the ids
+    ``again`` names that are gone, and (by kind, in definition order) the (source, mapping)
+    each id of ``again`` that stays is read from; None when ``org`` has an id defined twice
+    (the documents must then be added one by one, to find the duplicates in order). With no
+    duplicate in ``org``, the documents have none: they define the ids ``org`` has, or fewer.
+    """
+    if org.problems.get(DUPLICATE_ID):
+        return None
+    present = {id(doc) for doc in documents}
+    places: dict[tuple[str, int], Document] | None = None
+    tables: dict[str, dict[str, Any]] = {}
+    fresh: dict[str, dict[str, tuple[Source, Any]]] = {}
+    for kind, section in KIND_SECTION.items():
+        table = tables[section] = _copy(org.section(kind))
+        wanted = again.get(kind)
+        entries = fresh[kind] = {}
+        if wanted:
+            for ident in [ident for ident in table if ident in wanted]:
+                src = table[ident].src
+                doc: Document | None = src.doc
+                if id(src.doc) not in present:  # the document changed: find its new version
+                    if places is None:
+                        places = {(new.path, new.index): new for new in documents}
+                    doc = places.get((src.doc.path, src.doc.index))
+                found = doc.data.get(section) if doc is not None and isinstance(doc.data, dict) \
+                    else None
+                if doc is not None and isinstance(found, dict) and src.path[1] in found:
+                    raw = found[src.path[1]]
+                    entries[ident] = (Source(doc, src.path), raw if isinstance(raw, dict) else {})
+                else:
+                    del table[ident]
+    return tables, fresh
 
 
 def _plan(schema: Mapping[str, Any], cls: type) -> list[Step]:
@@ -137,6 +215,9 @@ PLANS: dict[str, list[Step]] = {
     kind: _plan(ENTITY_SCHEMAS[section], ENTITY_TYPES[kind]) for section, kind in SECTIONS.items()
 }
 
+
+# the links that make a hierarchy: (section, attribute, what a cycle of them is called)
+CHAINS = (("people", "reports_to", "reporting line"), ("teams", "parent", "team hierarchy"))
 
 # the least references of one kinds tuple resolved one by one before a table of their ids
 # is built (_ids)
@@ -399,8 +480,6 @@ class _Builder:
         read again (``rebuild_org``)."""
         tables: dict[str, dict[str, Any]] = {}
         for kind, pending in self.pending.items():
-            cls = ENTITY_TYPES[kind]
-            plan = PLANS[kind]
             table = tables[KIND_SECTION[kind]] = {}
             built: Mapping[str, Any] = reuse[0].section(kind) if reuse else {}
             again = reuse[1][kind] if reuse else set()
@@ -409,23 +488,40 @@ class _Builder:
                 if entity is not None and ident not in again:
                     table[ident] = entity
                     continue
-                fields = Fields(raw)
-                values = self.read(self._ref(kind, ident), plan, raw, "", fields)
-                name = raw.get("name")
-                description = raw.get("description")
-                table[ident] = cls(
-                    id=ident, src=src, name=name if isinstance(name, str) and name else ident,
-                    description=description if isinstance(description, str) else None,
-                    fields=fields, **values)
-        self._cycles(tables["people"], "reports_to", "reporting line")
-        self._cycles(tables["teams"], "parent", "team hierarchy")
+                table[ident] = self.entity(kind, ident, src, raw)
+        return self.finish(tables, complexity)
+
+    def entity(self, kind: str, ident: str, src: Source, raw: dict[Any, Any]) -> Any:
+        """The entity of a kind read from its mapping, its references resolved against the
+        ids pending."""
+        fields = Fields(raw)
+        values = self.read(self._ref(kind, ident), PLANS[kind], raw, "", fields)
+        name = raw.get("name")
+        description = raw.get("description")
+        return ENTITY_TYPES[kind](
+            id=ident, src=src, name=name if isinstance(name, str) and name else ident,
+            description=description if isinstance(description, str) else None,
+            fields=fields, **values)
+
+    def finish(self, tables: dict[str, dict[str, Any]], complexity: Complexity,
+               indexes: dict[str, Any] | None = None,
+               cycles: Mapping[str, tuple[Hit, ...]] | None = None) -> Org:
+        """The Org of the entities in ``tables`` (section -> id -> entity), with its cycles
+        and its ``indexes`` (made here when None). ``cycles`` holds the cycle problems of
+        ``people`` or ``teams`` known without a walk (``_known_cycles``)."""
+        for section, attr, what in CHAINS:
+            known = cycles.get(section) if cycles is not None else None
+            if known is None:
+                self._cycles(tables[section], attr, what)
+            else:
+                self.problems[CYCLE].extend(known)
         frozen: dict[str, Any] = {section: MappingProxyType(table)
                                   for section, table in tables.items()}
         return Org(name=self.name, complexity=complexity, unreadable=self.unreadable,
                    hints=tuple(self._hints), similar=self._like,
                    problems=MappingProxyType({kind: tuple(hits)
                                               for kind, hits in self.problems.items()}),
-                   **frozen, **_indexes(tables))
+                   **frozen, **(_indexes(tables) if indexes is None else indexes))
 
     def _cycles(self, table: dict[str, Any], attr: str, what: str) -> None:
         """Report each cycle once, at the link of its smallest member (iterative walk)."""
@@ -448,24 +544,32 @@ class _Builder:
                 state[member] = 2
 
 
-def _indexes(tables: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Every index of the Org, as read-only mappings of tuples keyed by Ref."""
-    index: dict[str, dict[Any, list[Any]]] = {name: {} for name in (
-        "teams_of_member", "teams_led_by", "teams_of_role", "handoffs_between", "handoffs_owned",
-        "handoffs_backed", "journeys_of_handoff", "metrics_rewarding", "metrics_downstream_of",
-        "reviews_covering", "decisions_by")}
+# each index of entities -> the section its entities come from
+INDEXED = {
+    "teams_of_member": "teams", "teams_led_by": "teams", "teams_of_role": "teams",
+    "handoffs_between": "handoffs", "handoffs_owned": "handoffs", "handoffs_backed": "handoffs",
+    "journeys_of_handoff": "journeys", "metrics_rewarding": "metrics",
+    "metrics_downstream_of": "metrics", "reviews_covering": "reviews", "decisions_by": "decisions"}
 
-    def add(table: dict[Any, list[Any]], key: Any, entity: Any) -> None:
-        items = table.get(key)
-        if items is None:
-            table[key] = [entity]
-        else:
-            items.append(entity)
 
+def _file(table: dict[Any, list[Any]], key: Any, entity: Any) -> None:
+    items = table.get(key)
+    if items is None:
+        table[key] = [entity]
+    else:
+        items.append(entity)
+
+
+def _lists(tables: Mapping[str, Mapping[str, Any]], system_table: Mapping[str, Any]
+           ) -> tuple[dict[str, dict[Any, list[Any]]], dict[Ref, set[Any]]]:
+    """Where the entities of ``tables`` (a whole org's, or a few) are filed in each index but
+    ``journeys_of_handoff`` (``_file_journeys``), as lists in table order; and the systems of
+    each team they name, a team's ``systems`` looked up in ``system_table``."""
+    index: dict[str, dict[Any, list[Any]]] = {name: {} for name in INDEXED}
+    add = _file
     systems: dict[Ref, set[Any]] = {}
     members, leads, roles = (index[name] for name in (
         "teams_of_member", "teams_led_by", "teams_of_role"))
-    system_table = tables["systems"]
     for team in tables["teams"].values():
         for member in dict.fromkeys(team.members):
             add(members, member, team)
@@ -474,7 +578,7 @@ def _indexes(tables: dict[str, dict[str, Any]]) -> dict[str, Any]:
         for holder in team.role_holders:
             add(roles, holder, team)
         systems.setdefault(team.ref, set()).update(system_table[ref.id] for ref in team.systems)
-    for system in system_table.values():
+    for system in tables["systems"].values():
         if system.owner is not None and system.owner.kind == "team":
             systems.setdefault(system.owner, set()).add(system)
     between, owned, backed = (index[name] for name in (
@@ -486,14 +590,6 @@ def _indexes(tables: dict[str, dict[str, Any]]) -> dict[str, Any]:
             add(owned, handoff.owner, handoff)
         if handoff.backup_owner is not None:
             add(backed, handoff.backup_owner, handoff)
-    journeys = index["journeys_of_handoff"]
-    for journey in tables["journeys"].values():
-        seen: set[str] = set()
-        for _, source, target in journey.boundaries():
-            for handoff in between.get((source, target), ()):
-                if handoff.id not in seen:
-                    seen.add(handoff.id)
-                    add(journeys, handoff.ref, journey)
     rewarding, downstream = index["metrics_rewarding"], index["metrics_downstream_of"]
     for metric in tables["metrics"].values():
         for rewarded in dict.fromkeys(metric.rewards):
@@ -508,6 +604,26 @@ def _indexes(tables: dict[str, dict[str, Any]]) -> dict[str, Any]:
     for decision in tables["decisions"].values():
         if decision.decided_by is not None:
             add(decided, decision.decided_by, decision)
+    return index, systems
+
+
+def _file_journeys(journeys: Iterable[Any], between: Mapping[tuple[Ref, Ref], Sequence[Any]],
+                   into: dict[Any, list[Any]]) -> None:
+    """File each journey once under each handoff contracting a boundary its path crosses."""
+    for journey in journeys:
+        seen: set[str] = set()
+        for _, source, target in journey.boundaries():
+            for handoff in between.get((source, target), ()):
+                if handoff.id not in seen:
+                    seen.add(handoff.id)
+                    _file(into, handoff.ref, journey)
+
+
+def _indexes(tables: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Every index of the Org, as read-only mappings of tuples keyed by Ref."""
+    index, systems = _lists(tables, tables["systems"])
+    _file_journeys(tables["journeys"].values(), index["handoffs_between"],
+                   index["journeys_of_handoff"])
     frozen: dict[str, Any] = {
         name: MappingProxyType({key: tuple(items) for key, items in table.items()})
         for name, table in index.items()}
@@ -515,15 +631,122 @@ def _indexes(tables: dict[str, dict[str, Any]]) -> dict[str, Any]:
         {team: frozenset(found) for team, found in systems.items()})
     member, led = frozen["teams_of_member"], frozen["teams_led_by"]
     frozen["teams_of_person"] = MappingProxyType({
-        **member, **{person: tuple(dict.fromkeys((*member.get(person, ()), *teams)))
-                     for person, teams in led.items()}})
-    frozen["led_through"] = MappingProxyType(_led_through(tables["teams"]))
+        **member, **{person: _teams_of(member, led, person) for person in led}})
+    return {**frozen, **_team_chains(tables["teams"])}
+
+
+def _teams_of(member: Mapping[Ref, tuple[Any, ...]], led: Mapping[Ref, tuple[Any, ...]],
+              person: Ref) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys((*member.get(person, ()), *led.get(person, ()))))
+
+
+def _team_chains(teams: dict[str, Any]) -> dict[str, Any]:
+    """``led_through`` and ``listed_by``, the indexes that follow the links between teams."""
     listed: dict[Ref, set[Ref]] = {}
-    for team in tables["teams"].values():
+    for team in teams.values():
         for child in team.children:
             listed.setdefault(child, set()).add(team.ref)
-    frozen["listed_by"] = MappingProxyType({child: frozenset(by) for child, by in listed.items()})
-    return frozen
+    return {"led_through": MappingProxyType(_led_through(teams)),
+            "listed_by": MappingProxyType({child: frozenset(by) for child, by in listed.items()})}
+
+
+def _patched_indexes(org: Org, tables: dict[str, dict[str, Any]],
+                     changed: Mapping[str, Mapping[str, tuple[Any, Any]]]) -> dict[str, Any]:
+    """The indexes of the org of ``tables``, whose entities are those of ``org`` but for
+    ``changed`` (section -> id -> (the entity in ``org``, the entity now or None when it is
+    gone)): ``org``'s indexes, copied and patched at every key a changed entity was or is filed
+    under. The same as ``_indexes(tables)``, but that a key an index gained comes last."""
+    was = {section: {ident: pair[0] for ident, pair in entries.items()}
+           for section, entries in changed.items()}
+    now = {section: {ident: pair[1] for ident, pair in entries.items() if pair[1] is not None}
+           for section, entries in changed.items()}
+    empty: dict[str, Any] = {}
+    before, _ = _lists({section: was.get(section, empty) for section in KIND_SECTION.values()},
+                       org.systems)
+    after, _ = _lists({section: now.get(section, empty) for section in KIND_SECTION.values()},
+                      tables["systems"])
+    places: dict[str, dict[str, int]] = {}
+
+    def place(entity: Any) -> int:
+        section = KIND_SECTION[entity.kind]
+        if section not in places:
+            places[section] = {ident: number for number, ident in enumerate(tables[section])}
+        return places[section][entity.id]
+
+    def patch(name: str, old: Mapping[Any, tuple[Any, ...]]) -> MappingProxyType[Any, Any]:
+        gone = changed.get(INDEXED[name], empty)
+        index = _copy(old)
+        dropped, added = before[name], after[name]
+        for key in [*dropped, *(key for key in added if key not in dropped)]:
+            items = [entity for entity in index.get(key, ()) if entity.id not in gone]
+            items += added.get(key, ())
+            if items:
+                index[key] = tuple(sorted(items, key=place)) if len(items) > 1 else tuple(items)
+            else:
+                index.pop(key, None)
+        return MappingProxyType(index)
+
+    frozen: dict[str, Any] = {name: patch(name, getattr(org, name)) for name in INDEXED
+                              if name != "journeys_of_handoff"}
+    between = frozen["handoffs_between"]
+    if any(pair[1] is None or (pair[0].source, pair[0].target) != (pair[1].source, pair[1].target)
+           for pair in changed.get("handoffs", empty).values()):
+        # a boundary gained or lost a handoff: every journey is filed again
+        journeys: dict[Any, list[Any]] = {}
+        _file_journeys(tables["journeys"].values(), between, journeys)
+        frozen["journeys_of_handoff"] = MappingProxyType(
+            {key: tuple(items) for key, items in journeys.items()})
+    else:
+        _file_journeys(was.get("journeys", empty).values(), org.handoffs_between,
+                       before["journeys_of_handoff"])
+        _file_journeys(now.get("journeys", empty).values(), between, after["journeys_of_handoff"])
+        frozen["journeys_of_handoff"] = patch("journeys_of_handoff", org.journeys_of_handoff)
+    frozen["systems_of_team"] = _patched_systems(org, tables, changed)
+    member, led = frozen["teams_of_member"], frozen["teams_led_by"]
+    people = _copy(org.teams_of_person)
+    for key in dict.fromkeys([*before["teams_of_member"], *after["teams_of_member"],
+                              *before["teams_led_by"], *after["teams_led_by"]]):
+        if key in member or key in led:
+            people[key] = _teams_of(member, led, key) if key in led else member[key]
+        else:
+            people.pop(key, None)
+    frozen["teams_of_person"] = MappingProxyType(people)
+    chains = _team_chains(tables["teams"]) if changed.get("teams") else {
+        "led_through": org.led_through, "listed_by": org.listed_by}
+    return {**frozen, **chains}
+
+
+def _copy(mapping: Mapping[Any, Any]) -> dict[Any, Any]:
+    """A dict of the same items: a read-only mapping's own dict copied whole (20 times the
+    speed of copying it item by item)."""
+    return mapping.copy() if isinstance(mapping, (dict, MappingProxyType)) else dict(mapping)
+
+
+def _patched_systems(org: Org, tables: dict[str, dict[str, Any]],
+                     changed: Mapping[str, Mapping[str, tuple[Any, Any]]]
+                     ) -> MappingProxyType[Ref, frozenset[Any]]:
+    """``systems_of_team`` of ``_patched_indexes``: each team's set made again where the team,
+    a system it lists or a system it owns (then or now) changed."""
+    systems = changed.get("systems", {})
+    keys = [pair[0].ref for pair in changed.get("teams", {}).values()]
+    keys += [system.owner for pair in systems.values() for system in pair
+             if system is not None and system.owner is not None and system.owner.kind == "team"]
+    if systems:
+        keys += [team for team, found in org.systems_of_team.items()
+                 if any(system.id in systems for system in found)]
+    index = _copy(org.systems_of_team)
+    listed = tables["systems"]
+    for key in dict.fromkeys(keys):
+        team = tables["teams"].get(key.id)
+        if team is None:
+            index.pop(key, None)
+            continue
+        owned = {system for system in index.get(key, ())
+                 if system.owner == key and system.id not in systems}
+        owned.update(system for _, system in systems.values()
+                     if system is not None and system.owner == key)
+        index[key] = frozenset({listed[ref.id] for ref in team.systems} | owned)
+    return MappingProxyType(index)
 
 
 def _led_through(teams: dict[str, Any]) -> dict[Ref, Any]:
