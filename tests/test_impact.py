@@ -619,7 +619,7 @@ def test_an_org_rebuilt_after_any_edit_of_touched_entities_equals_one_built_anew
 
 def test_an_entity_whose_id_is_written_as_a_number_is_read_again_without_the_person():
     from orglint.load.documents import load_text
-    from orglint.model import build_org, rebuild_org
+    from orglint.model import Ref, build_org, rebuild_org
 
     loaded = load_text("people:\n  pa: {name: A}\n  pb: {name: B}\n"
                        "teams:\n  2024: {lead: [pa, pb]}\n", "org.yaml")
