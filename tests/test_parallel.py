@@ -341,3 +341,36 @@ def test_a_parse_worker_that_dies_has_its_pieces_parsed_here(monkeypatch):
     shared = parallel.parse_shares(jobs, 2, entries=True)
     assert sorted(index for index, _, _ in shared) == list(range(500))
     assert all(loaded is not None and entry for _, loaded, entry in shared)  # all parsed here
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+def test_the_slowest_rules_are_claimed_first(shared, monkeypatch):
+    """The rules named in SLOWEST_FIRST are taken first, in that order, then the others in
+    rule order, whichever process takes them."""
+    from orglint import workers
+
+    claimed: list[int] = []
+    real = workers.Claims.__iter__
+
+    def noting(self):
+        for claim in real(self):
+            claimed.append(claim)  # in this process only: the worker's list is its own
+            yield claim
+
+    monkeypatch.setattr(workers.Claims, "__iter__", noting)
+    monkeypatch.setattr(engine, "SLOWEST_FIRST", ("TST007", "TST003"))
+    rules = [_rule(number, _per_person(number)) for number in range(1, 9)]
+    seen: list[str] = []
+
+    def judge(org, jobs, inputs):
+        jobs = list(jobs)
+        seen.extend(item.code for item, _, _ in jobs)
+        return real_judge(org, jobs, inputs)
+
+    real_judge = engine.judge
+    monkeypatch.setattr(engine, "judge", judge)
+    assert _judged(rules, 2) == _judged(rules, 1)
+    # the claims this process made, in the order of the shared list
+    order = ["TST007", "TST003", "TST001", "TST002", "TST004", "TST005", "TST006", "TST008"]
+    assert claimed and claimed == sorted(claimed)
+    assert [code for code in seen[:len(claimed)]] == [order[claim] for claim in claimed]
