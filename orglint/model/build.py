@@ -393,11 +393,18 @@ class _Builder:
         """The attributes a plan reads from a mapping; dangling references and the slots that
         do not follow from the resolved values land in ``fields``."""
         values: dict[str, Any] = {}
+        among = self._among
         for key, attribute, how, argument in plan:
             value = mapping.get(key)
             if value is None:
                 continue
             if how == "ref":
+                if type(value) is str and ":" not in value:  # what resolve says, sooner
+                    ids = among.get(argument)
+                    ref = ids.get(value) if ids is not None else None
+                    if ref is not None:
+                        values[attribute] = ref
+                        continue
                 ref = self.resolve(owner, prefix + key, value, argument)
                 if ref is None:
                     _dangles(fields, prefix + key)
