@@ -206,3 +206,52 @@ def test_references_resolve_the_same_with_or_without_a_table_of_ids(monkeypatch)
         people, teams = org.people, org.teams
         assert people["p020"].reports_to is people["p021"].reports_to is teams["t10"].leads[0] \
             is teams["t09"].members[0]
+
+
+def test_an_index_made_for_the_words_expected_answers_as_the_whole_index(large):
+    """expect() indexes only the keys of the words it is told of: their answers, and those
+    of words asked later without being expected (which make the whole index), are the ones
+    the whole index gives."""
+    words = _near_misses(large, 300, seed=8)
+    whole = SuggestionIndex(large)
+    expected = [whole.closest(word) for word in words]
+    assert expected == [one_letter_off(word, large) for word in words]
+    partial = SuggestionIndex(large)
+    partial.expect(words[:200])
+    assert partial._index is None
+    assert set(partial._partial) <= {key for word in words[:200] for key in _keys(word)}
+    assert [partial.closest(word) for word in words[:200]] == expected[:200]
+    assert partial._index is None  # every word asked was expected
+    assert [partial.closest(word) for word in words[200:]] == expected[200:]
+    assert partial._index is not None  # a word not expected: the whole index was made
+    # an index shared by an org rebuilt after ids are gone is the whole one only
+    fewer = large[5:]
+    again = SuggestionIndex(fewer, like=partial)
+    again.expect(words)
+    assert [again.closest(word) for word in words] == [
+        one_letter_off(word, fewer) for word in words]
+
+
+def test_the_hints_of_an_org_are_found_in_one_pass_for_the_words_asked():
+    people = "".join(f"  person-{number:05d}: {{name: P{number}}}\n" for number in range(300))
+    text = (f"people:\n{people}teams:\n  sales: {{name: Sales  Team, lead: person-0012x, "
+            "members: [p7, persn-00200, ' P7 ']}\n  support: {lead: person-00001, parent: sales team}\n")
+    org = build_org(load_text(text, "org.yaml").documents)
+    hints = [hit.message for hit in org.unknown_references()]
+    assert hints == [
+        "team 'sales' field 'lead' names unknown person 'person-0012x'; did you mean "
+        "'person-00212'?",
+        "team 'sales' field 'members[0]' names unknown person 'p7'; that is the name of "
+        "person 'person-00007': write its id",
+        "team 'sales' field 'members[1]' names unknown person 'persn-00200'; did you mean "
+        "'person-00200'?",
+        "team 'sales' field 'members[2]' names unknown person ' P7 '; that is the name of "
+        "person 'person-00007': write its id",
+        "team 'support' field 'parent' names unknown team 'sales team'; that is the name of "
+        "team 'sales': write its id"]
+    index = org.suggestions[("person",)]
+    assert index._index is None and set(index._partial)  # the words' keys only
+    assert [org.hint(kinds, value) for kinds, value in (
+        (("person",), "person-0012x"), (("person",), "P7"), (("team",), "sales team"))] == [
+        "; did you mean 'person-00212'?", "; that is the name of person 'person-00007': write "
+        "its id", "; that is the name of team 'sales': write its id"]

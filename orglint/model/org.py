@@ -7,7 +7,7 @@ order they are defined; they are read-only mappings of tuples, built once by
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
@@ -42,6 +42,11 @@ UNRESOLVED = "unresolved"
 PROBLEM_KINDS = (SYNTAX, SCHEMA, UNKNOWN_REFERENCE, DUPLICATE_ID, CYCLE, UNRESOLVED)
 
 EMPTY: Mapping[Any, Any] = MappingProxyType({})
+
+
+def _spaced(text: str) -> str:
+    """A name as it is compared: lower case, single spaces, none around."""
+    return " ".join(text.lower().split())
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,20 +119,42 @@ class Org:
         """The unknown-reference problems in order, each with its hint (``hint``) where the
         reference names an id no document defines. The hints are found here, when a rule asks
         for them, not while the org is built: an org with no such rule selected never pays
-        for the did-you-mean index of 100,000 ids (0.3 to 0.6 s)."""
+        for the did-you-mean index of 100,000 ids. They are found together: one pass over the
+        names and one over the ids of each kinds asked, for the words asked only."""
         asked = {place: (kinds, value) for place, kinds, value in self.hints}
+        values: dict[tuple[str, ...], set[str]] = {}
+        for kinds, value in asked.values():
+            values.setdefault(kinds, set()).add(value)
+        named = {kinds: self._names_of(kinds, {_spaced(value) for value in words})
+                 for kinds, words in values.items()}
+        for kinds, words in values.items():
+            unnamed = sorted(word for word in words if named[kinds].get(_spaced(word)) is None)
+            if unnamed:
+                self._similar(kinds).expect(unnamed)
         for place, hit in enumerate(self.problems.get(UNKNOWN_REFERENCE, ())):
             wanted = asked.get(place)
-            yield hit if wanted is None else replace(hit, message=hit.message + self.hint(*wanted))
+            if wanted is not None:
+                kinds, value = wanted
+                hit = replace(hit, message=hit.message + self._hint(
+                    kinds, value, named[kinds].get(_spaced(value))))
+            yield hit
 
     def hint(self, kinds: tuple[str, ...], value: str) -> str:
         """What completes the message of a reference to ``value``, an id no entity of
         ``kinds`` has: ``; that is the name of team 'sales': write its id`` when one entity of
         those kinds has that display name (case and spacing aside), else ``; did you mean
         'x'?`` naming the closest id (``orglint.model.suggest``), else ""."""
-        named = self._named(kinds, value)
+        return self._hint(kinds, value, self._named(kinds, value))
+
+    def _hint(self, kinds: tuple[str, ...], value: str, named: tuple[str, str] | None) -> str:
         if named is not None:
             return f"; that is the name of {named[0]} '{named[1]}': write its id"
+        close = self._similar(kinds).closest(value)
+        return f"; did you mean '{close}'?" if close is not None else ""
+
+    def _similar(self, kinds: tuple[str, ...]) -> Any:
+        """The did-you-mean index of the ids of ``kinds`` (made once, sharing the index of
+        the org this one was rebuilt from)."""
         index = self.suggestions.get(kinds)
         if index is None:
             from orglint.model.suggest import SuggestionIndex
@@ -135,22 +162,32 @@ class Org:
             candidates = [ident for kind in kinds for ident in self.section(kind)]
             index = self.suggestions[kinds] = SuggestionIndex(candidates,
                                                               like=self.similar.get(kinds))
-        close = index.closest(value)
-        return f"; did you mean '{close}'?" if close is not None else ""
+        return index
 
     def _named(self, kinds: tuple[str, ...], value: str) -> tuple[str, str] | None:
         """The (kind, id) of the one entity of ``kinds`` whose written name is ``value`` (case
         and spacing aside), or None (no such entity, or several)."""
         names = self._names.get(kinds)
         if names is None:
-            names = self._names[kinds] = {}
-            for kind in kinds:
-                for ident, entity in self.section(kind).items():
-                    name = entity.fields.written("name")
-                    if isinstance(name, str) and name.strip():
-                        key = " ".join(name.lower().split())
-                        names[key] = None if key in names else (kind, ident)
-        return names.get(" ".join(value.lower().split()))
+            names = self._names[kinds] = self._names_of(kinds)
+        return names.get(_spaced(value))
+
+    def _names_of(self, kinds: tuple[str, ...], among: Collection[str] | None = None
+                  ) -> dict[str, tuple[str, str] | None]:
+        """Each written name of an entity of ``kinds`` (lower case, single spaces; those
+        ``among`` only, when given) -> the (kind, id) of the one entity that has it, None
+        where several do."""
+        names: dict[str, tuple[str, str] | None] = {}
+        for kind in kinds:
+            for ident, entity in self.section(kind).items():
+                # the entity's name is its written name, or its id when none is written
+                key = _spaced(entity.name)
+                if among is not None and key not in among:
+                    continue
+                name = entity.fields.written("name")
+                if isinstance(name, str) and name.strip():
+                    names[key] = None if key in names else (kind, ident)
+        return names
 
     # -- entities ---------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ is looked up once.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 
 # kinds with at most this many distinct spellings are searched in full
 EXACT_LIMIT = 100
@@ -61,6 +62,9 @@ class SuggestionIndex:
         self.candidates = list(dict.fromkeys(candidates))
         self.longest = max(map(len, self.candidates), default=0)
         self._index: dict[str, str | list[str]] | None = None
+        # the index for the keys of the words expected only (expect), and those keys
+        self._partial: dict[str, str | list[str]] = {}
+        self._covered: frozenset[str] = frozenset()
         self._skip: frozenset[str] = frozenset()  # in the shared index, but not candidates
         self._answers: dict[str, str | None] = {}
         self.groups: list[list[str]] = []
@@ -89,6 +93,19 @@ class SuggestionIndex:
             self.groups = list(groups.values())
             self.lengths = [len(spelling) for spelling in groups]
             self.letters = [_letters(spelling) for spelling in groups]
+
+    def expect(self, words: Iterable[str]) -> None:
+        """Say which words ``closest`` is about to be asked: a large kind then indexes only
+        the keys those words have, in one pass over the candidates (a third of the time of
+        the whole index at 100,000 ids). A word asked that was not expected makes the whole
+        index. The answers are the same either way."""
+        if self.exact or self._index is not None:
+            return
+        wanted = frozenset(key for word in words if len(word) <= self.longest + 1
+                           and word not in self._answers for key in _deletes(word))
+        if wanted and not wanted <= self._covered:
+            self._partial = self._build(wanted)
+            self._covered = wanted
 
     def closest(self, word: str) -> str | None:
         """The candidate most like ``word`` with a ratio of at least the cutoff (ties: the
@@ -124,10 +141,13 @@ class SuggestionIndex:
         letters of the key are shared, in order, and the score is ``2 * len(key) / total``."""
         if len(word) > self.longest + 1:
             return None  # no candidate is one deletion away
-        index = self._index if self._index is not None else self._build()
+        keys = _deletes(word)
+        index = self._index
+        if index is None:
+            index = self._partial if self._covered.issuperset(keys) else self._build()
         best: tuple[float, str] | None = None
         size = len(word)
-        for key in _deletes(word):
+        for key in keys:
             self.work += 1
             found = index.get(key)
             if found is None:
@@ -141,10 +161,11 @@ class SuggestionIndex:
                     best = (score, candidate)
         return best[1] if best is not None else None
 
-    def _build(self) -> dict[str, str | list[str]]:
+    def _build(self, wanted: frozenset[str] | None = None) -> dict[str, str | list[str]]:
         """Each candidate under itself and under each of its one-letter deletions: one
         candidate as itself, several as a list (most keys have one: a list for each would
-        be most of the index)."""
+        be most of the index). With ``wanted``, the keys in it only, returned; else every
+        key, kept as the index."""
         index: dict[str, str | list[str]] = {}
         setdefault = index.setdefault
         work = 0
@@ -153,6 +174,8 @@ class SuggestionIndex:
             work += size + 1
             for place in range(size + 1):
                 key = candidate[:place] + candidate[place + 1:] if place < size else candidate
+                if wanted is not None and key not in wanted:
+                    continue
                 found = setdefault(key, candidate)
                 if found is candidate:
                     continue  # a new key, or this candidate's own again (a doubled letter)
@@ -161,7 +184,8 @@ class SuggestionIndex:
                 elif found[-1] != candidate:  # a candidate's keys come together
                     found.append(candidate)
         self.work += work
-        self._index = index
+        if wanted is None:
+            self._index = index
         return index
 
     def _best(self, word: str, bounded: list[tuple[float, list[str]]]) -> str | None:
