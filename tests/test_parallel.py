@@ -374,3 +374,84 @@ def test_the_slowest_rules_are_claimed_first(shared, monkeypatch):
     order = ["TST007", "TST003", "TST001", "TST002", "TST004", "TST005", "TST006", "TST008"]
     assert claimed and claimed == sorted(claimed)
     assert [code for code in seen[:len(claimed)]] == [order[claim] for claim in claimed]
+
+
+def _files(folder: Path, count: int) -> list[tuple[str, str]]:
+    """``count`` small org files of 10 KiB each (enough to be parsed on two processes)."""
+    folder.mkdir()
+    named = []
+    for number in range(count):
+        people = "".join(f"  p{number}x{item}: {{name: P {item}, title: T}}\n"
+                         for item in range(250))
+        path = folder / f"f{number:03d}.yaml"
+        path.write_text(f"people:\n{people}", encoding="utf-8")
+        named.append((str(path), path.name))
+    return named
+
+
+def _pack(cache) -> dict[str, bytes]:
+    from orglint.load.cache import _read_signed
+
+    return _read_signed(cache._pack, cache._secret)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+@pytest.mark.parametrize("packer", ["works", "dies", "cannot start"])
+def test_the_pack_of_a_parse_on_two_processes_is_the_pack_of_one(tmp_path, monkeypatch, packer):
+    """Parsed on two processes, the entries of the files parsed here are made, and the pack
+    written, by a forked process while this one goes on (or here, when that process dies or
+    cannot start): the pack holds what a parse in one process writes, entry for entry."""
+    from orglint.load.cache import ParseCache, wait_for_packs
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    named = _files(tmp_path / "org", 120)
+    alone = ParseCache(tmp_path / "alone")
+    parallel.load_many(named, alone, parallel=False)
+    here = os.getpid()
+    real = ParseCache._write
+
+    def dies(self):
+        if os.getpid() != here:
+            os._exit(3)
+        return real(self)
+
+    if packer == "dies":
+        monkeypatch.setattr(ParseCache, "_write", dies)
+    elif packer == "cannot start":
+        monkeypatch.setattr(workers.os, "fork", lambda: (_ for _ in ()).throw(OSError("no")))
+    monkeypatch.setenv("ORGLINT_PROCESSES", "2")
+    shared = ParseCache(tmp_path / "shared")
+    loaded = parallel.load_many(named, shared, parallel=True)
+    assert len(loaded) == 120
+    if packer != "cannot start":
+        assert shared._packer is not None  # still writing: this process went on
+    wait_for_packs()
+    assert shared._packer is None and shared.writable
+    assert _pack(shared) == _pack(alone) and len(_pack(alone)) == 120
+    # the next run of this process reads the whole pack
+    again = ParseCache(tmp_path / "shared")
+    parallel.load_many(named, again, parallel=True)
+    assert (again.hits, again.misses) == (120, 0)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+def test_a_pack_being_written_is_waited_for_before_it_is_read(tmp_path, monkeypatch):
+    from orglint.load import cache as cache_module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("ORGLINT_PROCESSES", "2")
+    named = _files(tmp_path / "org", 60)
+    real = cache_module.ParseCache._write
+
+    def slow(self):
+        time.sleep(0.5)
+        return real(self)
+
+    monkeypatch.setattr(cache_module.ParseCache, "_write", slow)
+    first = cache_module.ParseCache(tmp_path / "c")
+    parallel.load_many(named, first, parallel=True)
+    assert first._packer is not None
+    assert cache_module._PACKING[0] is first
+    second = cache_module.ParseCache(tmp_path / "c")
+    parallel.load_many(named, second, parallel=True)  # reads the pack: waits for it first
+    assert cache_module._PACKING == [] and (second.hits, second.misses) == (60, 0)

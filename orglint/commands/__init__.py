@@ -110,6 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         return _fail(exc)
     finally:
+        packing = sys.modules.get("orglint.load.cache")
+        if packing is not None:  # a pack still being written (ParseCache.save_later)
+            packing.wait_for_packs()
         if stopping is not None:
             import signal
 

@@ -55,15 +55,24 @@ def load_many(files: Sequence[tuple[str, str]], cache: ParseCache,
         else:
             jobs.append((index, raw, shown, key))
     size = sum(len(job[1]) for job in jobs)
-    count = 1 if parallel is False else processes(size, every_core=bool(parallel))
+    count = min(1 if parallel is False else processes(size, every_core=bool(parallel)), len(jobs))
     keys = {index: key for index, _, _, key in jobs}
     raws = {index: raw for index, raw, _, _ in jobs}
-    for index, parsed, entry in parse_shares(jobs, min(count, len(jobs)), entries=cache.writable):
+    # on several cores, the entries of the files parsed here are made with the pack, on a
+    # core the model build that comes next leaves free (ParseCache.save_later)
+    later = count > 1 and cache.writable
+    mine: list[tuple[str, LoadedFile]] = []
+    for index, parsed, entry in parse_shares(jobs, count, entries=cache.writable and not later):
         # a worker's result comes as a cache entry only
         results[index] = parsed if parsed is not None else undump(entry, raws[index])
-        if cache.writable:
+        if later and parsed is not None:
+            mine.append((keys[index], parsed))
+        elif cache.writable:
             cache.put(keys[index], entry)
-    cache.save()
+    if later:
+        cache.save_later(mine)
+    else:
+        cache.save()
     return [loaded for loaded in results if loaded is not None]
 
 
