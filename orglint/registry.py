@@ -51,6 +51,8 @@ class Rule:
     plugin: str = field(default="", compare=False)
     # findings mean the org could not be read or resolved: no stage is assessed while one stands
     integrity: bool = field(default=False, compare=False)
+    # how long it takes on a large org, against the other rules (0: quick; more is slower)
+    cost: int = field(default=0, compare=False)
 
     @property
     def prefix(self) -> str:
@@ -162,6 +164,7 @@ def rule(
     blocks_stage: int,
     options: dict[str, dict[str, Any]] | None = None,
     integrity: bool = False,
+    cost: int = 0,
 ) -> Callable[[RuleFunction], Rule]:
     """Declare a rule: the decorator returns a ``Rule`` in place of the function.
 
@@ -170,7 +173,9 @@ def rule(
     the rule's documentation: the why, then a failing and a passing example. Nothing is
     checked here: ``Registry.add`` raises ``RegistryError`` for a bad declaration.
     ``integrity=True`` marks a rule whose findings mean the org could not be read or resolved
-    (syntax, schema, references): while one stands, no stage is assessed.
+    (syntax, schema, references): while one stands, no stage is assessed. ``cost`` says how
+    long the rule takes on a large org against the others (0, the default: quick; more is
+    slower): processes sharing the rules claim the costliest first, so that they end together.
     """
 
     def decorate(function: RuleFunction) -> Rule:
@@ -184,6 +189,7 @@ def rule(
             doc=inspect.cleandoc(function.__doc__ or ""),
             plugin=function.__module__,
             integrity=integrity,
+            cost=cost,
         )
 
     return decorate

@@ -9,7 +9,7 @@ from orglint import Hit, rule
 from orglint.model import Handoff, Journey, Org, Ref
 
 
-@rule("BND001", "handoff-owner", severity="error", blocks_stage=3)
+@rule("BND001", "handoff-owner", severity="error", blocks_stage=3, cost=1)
 def handoff_owner(org: Org) -> Iterator[Hit]:
     """Every handoff has one named person who owns what happens between the two teams.
 

@@ -8,7 +8,7 @@ from orglint import Hit, rule
 from orglint.model import FieldState, Org, Ref
 
 
-@rule("INC001", "metric-without-downstream", severity="error", blocks_stage=3)
+@rule("INC001", "metric-without-downstream", severity="error", blocks_stage=3, cost=2)
 def metric_without_downstream(org: Org) -> Iterator[Hit]:
     """A metric names no downstream component whose outcome it includes.
 
@@ -93,7 +93,7 @@ def local_downstream(org: Org) -> Iterator[Hit]:
             )
 
 
-@rule("INC003", "handoff-quality-unrewarded", severity="warning", blocks_stage=3)
+@rule("INC003", "handoff-quality-unrewarded", severity="warning", blocks_stage=3, cost=1)
 def handoff_quality_unrewarded(org: Org) -> Iterator[Hit]:
     """The sending team of a handoff is paid by no metric that sees the other side.
 

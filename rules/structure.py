@@ -85,7 +85,7 @@ def schema(org: Org) -> Iterator[Hit]:
     yield from org.problems.get(SCHEMA, ())
 
 
-@rule("ORG003", "unknown-reference", severity="error", blocks_stage=2, integrity=True)
+@rule("ORG003", "unknown-reference", severity="error", blocks_stage=2, integrity=True, cost=3)
 def unknown_reference(org: Org) -> Iterator[Hit]:
     """A reference names an entity that does not exist, of the kind the field accepts.
 
@@ -300,7 +300,7 @@ def _items(team: Any, field: str) -> list[str]:
     return [slot.field for slot in team.slots(field) if slot.ref is not None]
 
 
-@rule("ORG009", "duplicate-person", severity="warning", blocks_stage=2)
+@rule("ORG009", "duplicate-person", severity="warning", blocks_stage=2, cost=1)
 def duplicate_person(org: Org) -> Iterator[Hit]:
     """Two people share a display name or an email address.
 

@@ -188,9 +188,9 @@ def _org():
     return build_org(load_text(SMALL_ORG, "org.yaml").documents)
 
 
-def _rule(number: int, body, plugin: str = "orglint.rules.testing") -> Rule:
+def _rule(number: int, body, plugin: str = "orglint.rules.testing", cost: int = 0) -> Rule:
     return Rule(code=f"TST{number:03d}", name=f"test-{number}", severity="warning",
-                blocks_stage=2, function=body, plugin=plugin)
+                blocks_stage=2, function=body, plugin=plugin, cost=cost)
 
 
 def _per_person(number: int):
@@ -344,8 +344,8 @@ def test_a_parse_worker_that_dies_has_its_pieces_parsed_here(monkeypatch):
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
-def test_the_slowest_rules_are_claimed_first(shared, monkeypatch):
-    """The rules named in SLOWEST_FIRST are taken first, in that order, then the others in
+def test_the_costliest_rules_are_claimed_first(shared, monkeypatch):
+    """The rules that declare a cost are taken first, the costliest first, then the others in
     rule order, whichever process takes them."""
     from orglint import workers
 
@@ -358,8 +358,9 @@ def test_the_slowest_rules_are_claimed_first(shared, monkeypatch):
             yield claim
 
     monkeypatch.setattr(workers.Claims, "__iter__", noting)
-    monkeypatch.setattr(engine, "SLOWEST_FIRST", ("TST007", "TST003"))
-    rules = [_rule(number, _per_person(number)) for number in range(1, 9)]
+    costs = {7: 2, 3: 1}
+    rules = [_rule(number, _per_person(number), cost=costs.get(number, 0))
+             for number in range(1, 9)]
     seen: list[str] = []
 
     def judge(org, jobs, inputs):

@@ -149,12 +149,6 @@ BUILT_IN_RULES = "orglint.rules."
 # worker: below it the rules take less time than starting the worker costs
 SHARED_ENTITIES = 15_000
 
-# the built-in rules that take longest on a large org, each process claiming the next rule
-# not yet taken: claimed first, so that the processes end together (longest first). Measured
-# on the 100,000-person generated org: ORG003, which builds the did-you-mean index, takes a
-# third of the time of all rules (0.69 of 2.05 s), the next four 0.13 to 0.22 s each
-SLOWEST_FIRST = ("ORG003", "INC001", "INC003", "ORG009", "BND001")
-
 # a rule to run: (rule, severity, options)
 Job = tuple[Rule, str, Mapping[str, Any]]
 
@@ -210,8 +204,8 @@ def judge_shared(org: Org, jobs: Sequence[Job], inputs: Mapping[str, Any] | None
     """The findings of ``jobs`` (unsorted), the built-in rules judged by this process and
     ``processes - 1`` forked workers together, the others here.
 
-    Each process takes the next rule not yet taken until none is left, the slowest
-    (``SLOWEST_FIRST``) first, so a slow rule never holds the rest up. A worker sends back
+    Each process takes the next rule not yet taken until none is left, the costliest
+    (``Rule.cost``) first, so a slow rule never holds the rest up. A worker sends back
     its findings, placed; a worker that fails has its rules judged here. The rules of
     installed plugins and local files are judged here only, as everything they print or
     change stays with this process. Raises ``RuleCrash`` for the
@@ -220,8 +214,7 @@ def judge_shared(org: Org, jobs: Sequence[Job], inputs: Mapping[str, Any] | None
 
     shared = [number for number, (item, _, _) in enumerate(jobs)
               if item.plugin.startswith(BUILT_IN_RULES)][:Claims.MAX]
-    first = {code: place for place, code in enumerate(SLOWEST_FIRST)}
-    shared.sort(key=lambda number: first.get(jobs[number][0].code, len(first)))
+    shared.sort(key=lambda number: -jobs[number][0].cost)  # the costliest first
     if len(shared) < 2:
         return judge_all(org, jobs, inputs)
     with Claims(len(shared)) as claims:
