@@ -15,6 +15,8 @@ import sys
 if sys.argv[:1] == ["-m"] and sys.path and sys.path[0] in ("", os.getcwd()):
     del sys.path[0]
 
+from typing import TYPE_CHECKING, Any
+
 import pluggy
 
 __version__ = "0.2.0"
@@ -24,9 +26,21 @@ hookimpl = pluggy.HookimplMarker("orglint")
 # what a rule module needs besides ``orglint.model``: the decorator, the hit a rule yields,
 # and the ``waivers`` input of rules that judge waivers
 from orglint.engine.waivers import Waiver, WaiverState  # noqa: E402
-from orglint.evidence.figures import Boundary, Evidence  # noqa: E402  (the `evidence` input)
 from orglint.finding import Hit  # noqa: E402
 from orglint.registry import Rule, collect, rule  # noqa: E402  (needs hookimpl above)
+
+if TYPE_CHECKING:
+    from orglint.evidence.figures import Boundary, Evidence  # the `evidence` input
+
+
+def __getattr__(name: str) -> Any:
+    """``Boundary`` and ``Evidence`` (the ``evidence`` input of rules), imported when first
+    asked for: a check without event logs never loads the evidence modules."""
+    if name in ("Boundary", "Evidence"):
+        from orglint.evidence import figures
+
+        return getattr(figures, name)
+    raise AttributeError(f"module 'orglint' has no attribute '{name}'")
 
 __all__ = ["Boundary", "Evidence", "Hit", "Rule", "Waiver", "WaiverState", "__version__", "collect",
            "hookimpl", "rule"]

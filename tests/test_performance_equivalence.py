@@ -298,8 +298,9 @@ def test_the_fast_config_check_accepts_waivers_only_where_cerberus_does():
 
 @pytest.mark.parametrize("config", [None, WAIVERS], ids=["no-config", "waivers"])
 def test_a_check_imports_only_what_it_uses(tmp_path, config):
-    """No report template engine, no fallback parser and, on a valid org, no cerberus: a
-    config with a ``waivers:`` block (dates, nulls, every field) is checked without it too."""
+    """No report template engine, no fallback parser, no evidence module (no event logs are
+    read) and, on a valid org, no cerberus: a config with a ``waivers:`` block (dates, nulls,
+    every field) is checked without it too."""
     import subprocess
     import sys
 
@@ -307,8 +308,8 @@ def test_a_check_imports_only_what_it_uses(tmp_path, config):
     if config is not None:
         (tmp_path / "org" / "orglint.yaml").write_text(config, encoding="utf-8")
     probe = ("import sys\nfrom orglint.commands import main\ncode = main(['check', '--no-cache'])\n"
-             "print(code, sorted(name for name in ('jinja2', 'ruamel.yaml', 'cerberus')"
-             " if name in sys.modules))\n")
+             "print(code, sorted(name for name in ('jinja2', 'ruamel.yaml', 'cerberus',"
+             " 'orglint.evidence') if name in sys.modules))\n")
     done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "org",
                           capture_output=True, text=True, timeout=60)
     assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr

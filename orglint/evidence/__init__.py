@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from orglint.evidence.settings import EVIDENCE_SCHEMA, EvidenceError, EvidenceSettings
+from orglint.evidence.settings import EvidenceError, EvidenceSettings
+from orglint.schema.evidence import EVIDENCE_SCHEMA
 
 if TYPE_CHECKING:
     from orglint.evidence.figures import Evidence

@@ -8,9 +8,9 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from orglint.evidence.settings import EVIDENCE_SCHEMA
 from orglint.finding import SEVERITIES, Position
 from orglint.load.documents import Document
+from orglint.schema.evidence import EVIDENCE_SCHEMA
 from orglint.schema.org import ID_PATTERN, SECTIONS, URL_PATTERN, as_written, hits
 
 KINDS = tuple(SECTIONS.values())
