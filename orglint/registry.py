@@ -214,7 +214,8 @@ class Registry:
     def add(self, item: Rule) -> None:
         """Add one rule. Raises ``RegistryError`` for a code that is not 2-5 capital letters and
         3 digits, a name that is not a lower-case slug, an unknown severity, ``blocks_stage``
-        not 2, 3 or 4, an option without a default, or a code or name already registered."""
+        not 2, 3 or 4, a ``cost`` that is not a whole number of at least 0, an option without a
+        default, or a code or name already registered."""
         where = f"rule {item.code!r} from {item.plugin}"
         if not CODE_PATTERN.match(item.code):
             raise RegistryError(f"{where}: a code is 2-5 capital letters and 3 digits (BND001)")
@@ -224,6 +225,8 @@ class Registry:
             raise RegistryError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
         if item.blocks_stage not in (2, 3, 4):
             raise RegistryError(f"{where}: blocks_stage must be 2, 3 or 4")
+        if type(item.cost) is not int or item.cost < 0:
+            raise RegistryError(f"{where}: cost must be a whole number, 0 or more")
         for option, spec in item.options.items():
             if "default" not in spec:
                 raise RegistryError(f"{where}: option {option!r} has no default")

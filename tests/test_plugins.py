@@ -169,6 +169,17 @@ def test_duplicate_or_malformed_rules_are_refused(repo, cli, code, name, message
     assert cli("check") == (2, "", f"orglint: error: {message}\n")
 
 
+@pytest.mark.parametrize("cost", ["-1", "'high'", "True", "1.5"])
+def test_a_rule_with_a_cost_that_is_no_whole_number_is_refused(repo, cli, cost):
+    write(repo / "costly.py", "from orglint import collect, hookimpl, rule\n\n\n"
+          f"@rule('ACME010', 'costly', severity='info', blocks_stage=4, cost={cost})\n"
+          "def costly(org):\n    \"\"\"Costly.\"\"\"\n    yield from ()\n\n\n"
+          "@hookimpl\ndef orglint_rules():\n    return collect(globals())\n")
+    write(repo / "orglint.yaml", "plugins: [costly.py]\n")
+    assert cli("check") == (2, "", "orglint: error: rule 'ACME010' from orglint_local_costly: "
+                                   "cost must be a whole number, 0 or more\n")
+
+
 def test_a_misspelled_hook_fails_at_start(repo, cli):
     write(repo / "typo.py", "from orglint import hookimpl\n\n\n@hookimpl\ndef orglint_rule():\n"
                             "    return []\n")
