@@ -97,13 +97,12 @@ def rebuild_org(org: Org, documents: Iterable[Document], touched: Collection[tup
     if patched is None:  # an id defined twice: its duplicates are found in document order
         for doc in documents:
             builder.add_document(doc)
-        for kind, hits in (problems or {}).items():
-            builder.problems[kind].extend(hits)
+    for kind, hits in (problems or {}).items():
+        builder.problems[kind].extend(hits)
+    if patched is None:
         return builder.build(org.complexity, (org, again))
     tables, fresh = patched
     builder.name = org.name
-    for kind, hits in (problems or {}).items():
-        builder.problems[kind].extend(hits)
     builder.pending = {kind: tables[KIND_SECTION[kind]] for kind in KIND_SECTION}
     changed: dict[str, dict[str, tuple[Any, Any]]] = {}
     for kind, entries in fresh.items():
