@@ -162,16 +162,16 @@ def test_oracle_passes_three_equal_runs(tmp_path):
 def test_oracle_catches_a_file_that_parses_otherwise_without_its_index(tmp_path, monkeypatch):
     import orglint.load.documents as documents
 
-    real = documents._build
+    real = documents._parse
 
-    def forgetful(display, events, indexed=True):  # drops the written text unindexed
-        loaded = real(display, events, indexed)
+    def forgetful(text, display, watch=None, indexed=True):  # drops the written text unindexed
+        loaded = real(text, display, watch, indexed)
         if not indexed:
             for doc in loaded.documents:
                 doc.written = {}
         return loaded
 
-    monkeypatch.setattr(documents, "_build", forgetful)
+    monkeypatch.setattr(documents, "_parse", forgetful)
     failure = judge(Input({"org.yaml": b"teams:\n  a: {name: 1984}\n"}), tmp_path / "repo",
                     runner=_runner([TEXT_OK] * 3))
     assert failure is not None

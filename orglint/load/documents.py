@@ -1,11 +1,21 @@
 """Files -> documents with positions. YAML problems become ORG001 findings, never exceptions.
 
-orglint reads libyaml's *event* stream (through PyYAML's binding, else ruamel.yaml's) and
-builds plain Python values itself, keeping the 1-based position of every key and value in a
-side index. Building from events is faster than composing nodes, needs no recursion (very deep
-nesting is refused, never a crash of the C composer), constructs no Python objects from tags,
-and lets aliases share their value instead of copying it, within a budget. Scalars resolve the
-YAML 1.2 way whichever parser runs: libyaml only reports the syntax.
+orglint builds plain Python values itself from libyaml's parse (through PyYAML's binding,
+else ruamel.yaml's), keeping the 1-based position of every key and value in a side index.
+Scalars resolve the YAML 1.2 way whichever parser runs: libyaml only reports the syntax.
+
+Two builders give the same documents:
+
+- A file of plain data (no anchor, tag, merge key, duplicate key or collection as key, at
+  most ``MAX_DEPTH`` levels, under ``COMPOSE_CHARS``), nearly every file of an ops repo, is
+  composed by libyaml's C loop with a resolver that only marks how each scalar was written,
+  and its nodes are walked (``_compose``): a quarter less time than the events. The composer
+  recurses in C once per level, so it runs only where libyaml bounds nesting itself.
+- Anything else is built from the *event* stream (``_build``), which needs no recursion
+  (very deep nesting is refused), constructs no Python objects from tags, reports every
+  problem at its place, and lets aliases share their value instead of copying it, within a
+  budget. A file the composed path does not take is read there whole, so its verdict and
+  messages are this builder's.
 
 ruamel's C scanner rejects valid YAML 1.2 that its pure parser accepts (a colon inside a plain
 scalar in flow context: ``downstream: [journey:onboarding]``); PyYAML's newer libyaml accepts
@@ -15,6 +25,7 @@ it. A file the C path rejects is read again with ruamel's pure parser, whose ver
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -175,6 +186,11 @@ def _parse(text: str, display: str,
     """``load_text`` without directives; ``watch`` sees every event stream before it is
     built (each parser's, when the text is read twice). Not ``indexed``, it raises
     ``_NeedsIndex`` where the file has a problem to report."""
+    if watch is None:
+        try:
+            return _compose(display, text, indexed)
+        except _Unusual:
+            pass  # the event builder decides, and its messages are the ones shown
     seen: Callable[[Iterable[Any]], Iterable[Any]] = watch or (lambda events: events)
     fast = _libyaml_events(text)
     if fast is not None:
@@ -255,6 +271,136 @@ def _libyaml_events(text: str) -> Iterator[Any] | None:
     except ImportError:  # pragma: no cover - PyYAML without libyaml, or no PyYAML
         return None
     return iter(CParser(text).get_event, None)
+
+
+# --- composed nodes -> values: the common file, sooner ---------------------------------------
+
+# a larger file is built from events: composing holds a whole document's nodes at once
+COMPOSE_CHARS = 1 << 20
+MAX_NESTING_PROBE = 1000  # libyaml's own bound on nesting (0.2.5 and later)
+# how each node was written, as the composer's resolver reports it (never a tag's text)
+_PLAIN, _QUOTED, _MAPPING, _SEQUENCE = object(), object(), object(), object()
+_SCALARS = (_PLAIN, _QUOTED)
+
+
+class _Unusual(Exception):
+    """The file holds what only the event builder reads (an anchor, a tag, a merge key, a
+    duplicate key, a collection as key, nesting past ``MAX_DEPTH``), or libyaml refused it."""
+
+
+@functools.cache
+def _composer() -> Any:
+    """PyYAML's C composer with a resolver that says only how each node was written, or
+    None without libyaml, or where its libyaml does not bound nesting: the composer recurses
+    in C once per level, so unbounded nesting could overflow the C stack."""
+    try:
+        from yaml import YAMLError
+        from yaml._yaml import CParser
+    except ImportError:  # pragma: no cover - PyYAML without libyaml, or no PyYAML
+        return None
+
+    class Composer(CParser):  # type: ignore[misc]  # CParser has no type stubs
+        def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> object:
+            if kind.__name__ == "ScalarNode":
+                return _PLAIN if implicit[0] else _QUOTED
+            return _MAPPING if kind.__name__ == "MappingNode" else _SEQUENCE
+
+        def descend_resolver(self, parent: Any, index: Any) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
+    deep = 2 * MAX_NESTING_PROBE
+    try:
+        probe = Composer("[" * deep + "]" * deep)
+        while probe.check_node():
+            probe.get_node()
+    except YAMLError:  # "exceeded maximum nesting depth": libyaml 0.2.5 and later
+        return Composer
+    return None  # pragma: no cover - an older libyaml: events only
+
+
+def _compose(display: str, text: str, indexed: bool) -> LoadedFile:
+    """``_build``'s result for a file of plain data, from libyaml's composer (its C loop
+    builds the nodes; this walks them): the same documents, indexes and written texts in
+    two thirds of the time. Raises ``_Unusual`` for anything ``_build`` must decide."""
+    composer = _composer()
+    if composer is None or "&" in text or len(text) > COMPOSE_CHARS:
+        raise _Unusual  # no anchor, so no alias: every node is read once
+    from yaml import YAMLError
+
+    parser = composer(text)
+    documents: list[Document] = []
+    try:
+        while parser.check_node():
+            node = parser.get_node()
+            doc = Document(display, None, index=len(documents))
+            mark = node.start_mark
+            doc.values[()] = (mark.line + 1, mark.column + 1)
+            if node.tag in _SCALARS:
+                doc.data = _scalar_node(node, (), doc.written)
+            else:
+                doc.data = _collection_node(node, (), 1, doc, indexed)
+            if not indexed:
+                doc.keys, doc.values = {}, {}
+            documents.append(doc)
+    except YAMLError as exc:
+        raise _Unusual from exc
+    return LoadedFile(display, documents, [])
+
+
+def _scalar_node(node: Any, path: Path, written: dict[Path, str]) -> Any:
+    """A composed scalar's value, as ``_build`` resolves it (its text in ``written`` when it
+    resolved to no string)."""
+    text = node.value
+    if node.tag is _QUOTED:
+        return text
+    if node.tag is not _PLAIN:
+        raise _Unusual
+    if node.style or (text and text[0] not in _SPECIAL_FIRST):
+        return text
+    value = _resolve_plain(text)
+    if type(value) is not str and value is not None:
+        written[path] = text
+    return value
+
+
+def _collection_node(node: Any, path: Path, depth: int, doc: Document, indexed: bool) -> Any:
+    """A composed mapping or sequence as a dict or list, its places in ``doc``'s index."""
+    if depth > MAX_DEPTH:
+        raise _Unusual
+    keys, values, written = doc.keys, doc.values, doc.written
+    if node.tag is _MAPPING:
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key_node.tag not in _SCALARS or key == "<<" or key in mapping:
+                raise _Unusual
+            at = (*path, key)
+            if indexed:
+                mark = key_node.start_mark
+                keys[at] = (mark.line + 1, mark.column + 1)
+                mark = value_node.start_mark
+                values[at] = (mark.line + 1, mark.column + 1)
+            if value_node.tag in _SCALARS:
+                mapping[key] = _scalar_node(value_node, at, written)
+            else:
+                mapping[key] = _collection_node(value_node, at, depth + 1, doc, indexed)
+        return mapping
+    if node.tag is not _SEQUENCE:
+        raise _Unusual
+    sequence: list[Any] = []
+    for value_node in node.value:
+        at = (*path, len(sequence))
+        if indexed:
+            mark = value_node.start_mark
+            values[at] = (mark.line + 1, mark.column + 1)
+        if value_node.tag in _SCALARS:
+            sequence.append(_scalar_node(value_node, at, written))
+        else:
+            sequence.append(_collection_node(value_node, at, depth + 1, doc, indexed))
+    return sequence
 
 
 def _libyaml_errors() -> tuple[type[BaseException], ...]:
