@@ -9,8 +9,14 @@ passes over the files, already read into memory. It prints seconds and the ratio
 
 - libyaml compose (floor): PyYAML's libyaml loader composing nodes, what benchmarks/run.py
   calls the floor;
-- libyaml events only: the event stream orglint reads, each event taken and dropped;
+- libyaml events only: the event stream the event builder reads, each event taken and
+  dropped;
+- libyaml compose, no resolver: the composer orglint runs on files of plain data, whose
+  resolver only marks how each scalar was written (PyYAML's resolves each by regular
+  expressions, in Python: most of the floor);
 - orglint parse, indexed: ``load_bytes``, values and the place of every key and value;
+- orglint parse from events, indexed: the same from the event builder alone, as files with
+  anchors, tags or merge keys are read;
 - orglint parse, not indexed: values only, as a parse worker reads (places are found again
   from the bytes for the documents a run reports on);
 - schema check: orglint's schema validation of every document (part of the parse's work);
@@ -51,6 +57,15 @@ def best(passes: int, files: list[bytes], parse: Callable[[bytes], Any]) -> floa
             parse(raw)
         fastest = min(fastest, time.perf_counter() - start)
     return fastest
+
+
+def compose_marks(composer: Any, raw: bytes) -> list[Any]:
+    """Every document's nodes, composed with orglint's marking resolver."""
+    parser = composer(raw.decode())
+    nodes = []
+    while parser.check_node():
+        nodes.append(parser.get_node())
+    return nodes
 
 
 def ryml_value(tree: Any, node: int) -> Any:
@@ -98,6 +113,7 @@ def main() -> int:
     from run import generate
     from yaml._yaml import CParser
 
+    from orglint.load import documents as builders
     from orglint.load.documents import load_bytes
     from orglint.schema.org import validate
 
@@ -110,7 +126,12 @@ def main() -> int:
          best(args.repeat, files, lambda raw: yaml.compose(raw, Loader=yaml.CSafeLoader))),
         ("libyaml events only",
          best(args.repeat, files, lambda raw: list(iter(CParser(raw.decode()).get_event, None)))),
+        ("libyaml compose, no resolver",
+         best(args.repeat, files, lambda raw: compose_marks(builders._composer(), raw))),
         ("orglint parse, indexed", best(args.repeat, files, lambda raw: load_bytes(raw, "o"))),
+        ("orglint parse from events, indexed",
+         best(args.repeat, files, lambda raw: builders._build(
+             "o", builders._libyaml_events(raw.decode()), True))),
         ("orglint parse, not indexed",
          best(args.repeat, files, lambda raw: load_bytes(raw, "o", indexed=False))),
     ]
