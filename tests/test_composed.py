@@ -106,6 +106,9 @@ UNUSUAL = {
     "duplicate key": "a: 1\nb: 2\na: 3\n",
     "collection as key": "? [a, b]\n: 1\n",
     "nesting past the limit": "a: " + "[" * 65 + "]" * 65 + "\n",
+    "nesting just within libyaml's bound": "a: " + "[" * 999 + "]" * 999 + "\n",
+    "nesting past libyaml's bound": "a: " + "[" * 5000 + "]" * 5000 + "\n",
+    "block nesting past the limit": "".join(" " * i + f"k{i}:\n" for i in range(80)) + " " * 80 + "x\n",
     "invalid yaml": "a: [1, 2\nb: 3\n",
     "tab indentation": "a:\n\tb: 1\n",
 }
