@@ -257,3 +257,17 @@ def test_a_backstage_list_with_an_empty_or_mistyped_item_is_a_finding_at_it(cli,
         ("catalog.yaml", 3, 24, "ORG002", "team 'ops' field 'members[1]' must be a string, not 3"),
         ("catalog.yaml", 3, 36, "ORG002", "team 'ops' field 'parent' must be a string, not 5"),
     ]
+
+
+def test_import_says_to_remove_the_source_entry_it_replaces(cli, repo):
+    root = repo(CONFIG, **{"people.csv": PEOPLE})
+    code, out, err = cli("import", "csv-people", "people.csv", "-o", "out")
+    assert (code, err) == (0, "")
+    assert out == ("Read 1 file (3 people, 2 teams).\n"
+                   "Wrote out/people.yaml (3 people), out/teams.yaml (2 teams).\n"
+                   "Next: remove the 'csv-people' entry for people.csv from 'sources:' in "
+                   "orglint.yaml; until then each id it read is defined twice (ORG004).\n")
+    duplicates = [f for f in findings(cli) if f["code"] == "ORG004"]
+    assert len(duplicates) == 5  # what the line says: 3 people and 2 teams, twice
+    (root / "orglint.yaml").write_text("", encoding="utf-8")
+    assert [f for f in findings(cli) if f["code"] == "ORG004"] == []

@@ -82,8 +82,14 @@ def run(args: argparse.Namespace) -> int:
         written.append(f"{session.display(target)} ({count} {section if count != 1 else _one(section)})")
     counts = ", ".join(f"{count} {label}" for label, count in read.counts.items())
     files = f"{len(read.files)} file{'s' if len(read.files) != 1 else ''}"
+    entry = _entry(session, args.type, path)
+    after = ""
+    if entry is not None and written and session.config.path is not None:
+        after = (f"Next: remove the '{entry.type}' entry for {entry.path} from 'sources:' in "
+                 f"{session.display(session.config.path)}; until then each id it read is "
+                 "defined twice (ORG004).\n")
     emit((f"Read {files} ({counts}).\n" if counts else f"Read {files}.\n")
-         + (f"Wrote {', '.join(written)}.\n" if written else "Nothing to write.\n"))
+         + (f"Wrote {', '.join(written)}.\n" if written else "Nothing to write.\n") + after)
     return EXIT_FINDINGS if problems else EXIT_OK
 
 
@@ -105,13 +111,12 @@ def _reader(readers: Any, kind: str) -> Any:
 def _options(args: argparse.Namespace, session: Any, reader: Any, path: Path) -> dict[str, Any]:
     """The options given with ``--options``, else those of the config's matching entry,
     checked against the source's own schema; UsageError naming what is wrong."""
-    from orglint.sources import option_problems, source_root
+    from orglint.sources import option_problems
 
     if args.options is None:
-        config = session.config
-        for spec in config.sources:
-            if spec.type == args.type and source_root(config, spec) == path.resolve():
-                return dict(spec.options)
+        entry = _entry(session, args.type, path)
+        if entry is not None:
+            return dict(entry.options)
         data: Any = {}
     else:
         data = _given(args.options)
@@ -121,6 +126,17 @@ def _options(args: argparse.Namespace, session: Any, reader: Any, path: Path) ->
             "--options (or a 'sources:' entry for this path in the config)"
         raise UsageError(f"{where}: " + "; ".join(message for _, message in problems))
     return dict(data)
+
+
+def _entry(session: Any, kind: str, path: Path) -> Any:
+    """The config's ``sources:`` entry of this type reading ``path``, or None."""
+    from orglint.sources import source_root
+
+    config = session.config
+    for spec in config.sources:
+        if spec.type == kind and source_root(config, spec) == path.resolve():
+            return spec
+    return None
 
 
 def _given(text: str) -> Any:
