@@ -93,7 +93,7 @@ def test_mutated_files_read_the_same_both_ways(seed):
 
 UNUSUAL = {
     "anchor and alias": "base: &b {x: 1}\nother: *b\n",
-    "anchor only": "a: &x 1\n",
+    "anchor and alias in flow": "a: [&x 1, *x]\n",
     "unknown alias": "a: *nothing\n",
     "explicit string tag": "a: !!str 1984\n",
     "explicit int tag": "a: !!int x\n",
@@ -150,3 +150,16 @@ def test_a_plain_file_never_reaches_the_event_builder(monkeypatch):
     assert (second.data, second.values, second.index) == ("plain", {(): (8, 1)}, 1)
     assert (third.data, third.values, third.index) == (None, {(): (10, 1)}, 2)
     assert loaded.problems == []
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x 1\nb: &y [1, {c: &z 2}]\n",  # anchors without an alias change nothing
+    "team: {name: R&D, description: Sales & Marketing}\n",
+    "a: '*not an alias'\nb: 2 * 3\n",
+])
+@pytest.mark.parametrize("indexed", [True, False])
+def test_an_anchor_or_a_star_alone_is_composed(text, indexed):
+    composed = documents._compose("org.yaml", text, indexed)
+    got, want = _both(text.encode(), indexed)
+    assert got == want
+    assert _shape(composed)[:3] == got[:3]  # load_text marks a file read without its index

@@ -6,7 +6,7 @@ Scalars resolve the YAML 1.2 way whichever parser runs: libyaml only reports the
 
 Two builders give the same documents:
 
-- A file of plain data (no anchor, tag, merge key, duplicate key or collection as key, at
+- A file of plain data (no alias, tag, merge key, duplicate key or collection as key, at
   most ``MAX_DEPTH`` levels, under ``COMPOSE_CHARS``), nearly every file of an ops repo, is
   composed by libyaml's C loop with a resolver that only marks how each scalar was written,
   and its nodes are walked (``_compose``): a quarter less time than the events. The composer
@@ -284,7 +284,7 @@ _SCALARS = (_PLAIN, _QUOTED)
 
 
 class _Unusual(Exception):
-    """The file holds what only the event builder reads (an anchor, a tag, a merge key, a
+    """The file holds what only the event builder reads (an alias, a tag, a merge key, a
     duplicate key, a collection as key, nesting past ``MAX_DEPTH``), or libyaml refused it."""
 
 
@@ -326,8 +326,10 @@ def _compose(display: str, text: str, indexed: bool) -> LoadedFile:
     builds the nodes; this walks them): the same documents, indexes and written texts in
     two thirds of the time. Raises ``_Unusual`` for anything ``_build`` must decide."""
     composer = _composer()
-    if composer is None or "&" in text or len(text) > COMPOSE_CHARS:
-        raise _Unusual  # no anchor, so no alias: every node is read once
+    if composer is None or len(text) > COMPOSE_CHARS or ("&" in text and "*" in text):
+        # no alias, so every node is read once: without an "&" an alias is an error, without
+        # a "*" there is none, and an anchor alone changes nothing ("R&D" is plain text)
+        raise _Unusual
     from yaml import YAMLError
 
     parser = composer(text)
