@@ -369,10 +369,13 @@ def _scalar_node(node: Any, path: Path, written: dict[Path, str]) -> Any:
 
 
 def _collection_node(node: Any, path: Path, depth: int, doc: Document, indexed: bool) -> Any:
-    """A composed mapping or sequence as a dict or list, its places in ``doc``'s index."""
+    """A composed mapping or sequence as a dict or list, its places in ``doc``'s index. A
+    scalar of text (quoted, or plain and not starting like a number, a date, a null or a
+    boolean) is taken as it is, sooner than ``_scalar_node`` would."""
     if depth > MAX_DEPTH:
         raise _Unusual
     keys, values, written = doc.keys, doc.values, doc.written
+    special = _SPECIAL_FIRST
     if node.tag is _MAPPING:
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -385,8 +388,13 @@ def _collection_node(node: Any, path: Path, depth: int, doc: Document, indexed: 
                 keys[at] = (mark.line + 1, mark.column + 1)
                 mark = value_node.start_mark
                 values[at] = (mark.line + 1, mark.column + 1)
-            if value_node.tag in _SCALARS:
-                mapping[key] = _scalar_node(value_node, at, written)
+            tag = value_node.tag
+            if tag is _QUOTED:
+                mapping[key] = value_node.value
+            elif tag is _PLAIN:
+                text = value_node.value
+                mapping[key] = (text if text and text[0] not in special and not value_node.style
+                                else _scalar_node(value_node, at, written))
             else:
                 mapping[key] = _collection_node(value_node, at, depth + 1, doc, indexed)
         return mapping
@@ -398,8 +406,13 @@ def _collection_node(node: Any, path: Path, depth: int, doc: Document, indexed: 
         if indexed:
             mark = value_node.start_mark
             values[at] = (mark.line + 1, mark.column + 1)
-        if value_node.tag in _SCALARS:
-            sequence.append(_scalar_node(value_node, at, written))
+        tag = value_node.tag
+        if tag is _QUOTED:
+            sequence.append(value_node.value)
+        elif tag is _PLAIN:
+            text = value_node.value
+            sequence.append(text if text and text[0] not in special and not value_node.style
+                            else _scalar_node(value_node, at, written))
         else:
             sequence.append(_collection_node(value_node, at, depth + 1, doc, indexed))
     return sequence
