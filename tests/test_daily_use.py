@@ -138,6 +138,22 @@ def test_the_summary_says_where_to_read_more(tmp_path: Path) -> None:
     assert shown.startswith("ORG006 team-without-lead\n")
 
 
+def test_where_to_read_more_names_an_error_before_a_warning(tmp_path: Path) -> None:
+    # one warning (GOV009) and one error (ORG002), in that order in the file
+    (tmp_path / "org.yaml").write_text(
+        "people:\n  ana: {name: Ana Ruiz}\n  dan: {name: Dan Okafor}\n"
+        "teams:\n  sales: {lead: ana, members: [ana]}\n  delivery: {lead: dan, members: [dan]}\n"
+        "handoffs:\n  sales-to-delivery:\n    from: sales\n    to: delivery\n    owner: ana\n"
+        "    governance: {protocol: docs/p.md}\n    sla: {acknowledge: 4h}\n"
+        "    measured_by: [kickoff]\n"
+        "metrics:\n  kickoff: {owner: ana, rewards: [sales], downstream: [sales-to-delivery]}\n",
+        encoding="utf-8")
+    lines = run("check", cwd=tmp_path).stdout.splitlines()
+    codes = [line.split(" ")[1] for line in lines if line.startswith("org.yaml:")]
+    assert codes.index("GOV009") < codes.index("ORG002")  # the warning comes first
+    assert lines[-1] == "Why each rule matters and how to fix it: 'orglint rule ORG002'."
+
+
 def complete(line: str, cwd: Path) -> list[str]:
     """What the shell would offer after ``line``: argcomplete's protocol, as its shell script
     runs it (answers on descriptor 8, debug output to descriptor 9)."""

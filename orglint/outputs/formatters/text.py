@@ -6,6 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from orglint.engine.waivers import status_lines
+from orglint.finding import SEVERITY_RANK
 from orglint.outputs.formatters import visible
 
 if TYPE_CHECKING:
@@ -117,8 +118,12 @@ def finding_line(finding: Finding, color: bool = False) -> str:
 
 def more_line(result: CheckResult) -> str:
     """Where to read more: the documentation of the rule that blocks the next stage most
-    often (of the most frequent rule when nothing blocks), ties to the lowest code."""
-    codes = Counter(finding.code for finding in result.stage.blockers or result.findings)
+    often (of the most frequent rule when nothing blocks), among the most severe of those
+    findings (an error before any warning), ties to the lowest code."""
+    findings = result.stage.blockers or result.findings
+    worst = max(SEVERITY_RANK[finding.severity] for finding in findings)
+    codes = Counter(finding.code for finding in findings
+                    if SEVERITY_RANK[finding.severity] == worst)
     code = min(codes, key=lambda item: (-codes[item], item))
     return f"Why each rule matters and how to fix it: 'orglint rule {code}'."
 
