@@ -25,20 +25,32 @@ def _keys(text: str) -> frozenset[str]:
     return frozenset((text, *(text[:place] + text[place + 1:] for place in range(len(text)))))
 
 
+def single_edit(word: str, ident: str) -> bool:
+    """Whether ``ident`` is ``word`` with one letter changed, deleted, added or swapped with
+    its neighbour (or the same), by trying each."""
+    if len(word) == len(ident):
+        swaps = {word[:at] + word[at + 1] + word[at] + word[at + 2:] for at in range(len(word) - 1)}
+        return sum(a != b for a, b in zip(word, ident, strict=True)) <= 1 or ident in swaps
+    short, long = sorted((word, ident), key=len)
+    return len(long) == len(short) + 1 and short in _keys(long)
+
+
 def one_letter_off(word: str, ids: list[str], cutoff: float = 0.6) -> str | None:
     """The hint of a large kind, found by looking at every id: among the ids one letter off
     the word (the two share the word or the id with at most one letter deleted), the best by
-    ``2 * shared letters / total letters``, ties to the larger id."""
+    ``2 * shared letters / total letters``; ties to an id a single edit away, then to the
+    larger id."""
     mine = _keys(word)
-    best: tuple[float, str] | None = None
+    best: tuple[float, bool, str] | None = None
     for ident in ids:
         shared = mine & _keys(ident)
         if not shared:
             continue
         score = 2.0 * max(map(len, shared)) / (len(word) + len(ident))
-        if score >= cutoff and (best is None or (score, ident) > best):
-            best = (score, ident)
-    return best[1] if best is not None else None
+        ranked = (score, single_edit(word, ident), ident)
+        if score >= cutoff and (best is None or ranked > best):
+            best = ranked
+    return best[2] if best is not None else None
 
 
 def _ids(count: int, seed: int) -> list[str]:
@@ -240,7 +252,7 @@ def test_the_hints_of_an_org_are_found_in_one_pass_for_the_words_asked():
     hints = [hit.message for hit in org.unknown_references()]
     assert hints == [
         "team 'sales' field 'lead' names unknown person 'person-0012x'; did you mean "
-        "'person-00212'?",
+        "'person-00129'?",
         "team 'sales' field 'members[0]' names unknown person 'p7'; that is the name of "
         "person 'person-00007': write its id",
         "team 'sales' field 'members[1]' names unknown person 'persn-00200'; did you mean "
@@ -253,5 +265,5 @@ def test_the_hints_of_an_org_are_found_in_one_pass_for_the_words_asked():
     assert index._index is None and set(index._partial)  # the words' keys only
     assert [org.hint(kinds, value) for kinds, value in (
         (("person",), "person-0012x"), (("person",), "P7"), (("team",), "sales team"))] == [
-        "; did you mean 'person-00212'?", "; that is the name of person 'person-00007': write "
+        "; did you mean 'person-00129'?", "; that is the name of person 'person-00007': write "
         "its id", "; that is the name of team 'sales': write its id"]

@@ -144,8 +144,8 @@ def test_a_large_kind_names_the_id_one_letter_off():
     ids, _ = _typos(5000)
     index = SuggestionIndex([*ids, "delivery-team"])
     assert not index.exact
-    # changed, missing, extra and moved letters: the closest by difflib's score, ties to the
-    # larger id, as difflib.get_close_matches answers; an id more than one letter off is not
+    # changed, missing, extra and moved letters: the closest by difflib's score, ties to an id
+    # a single edit away, then to the larger id; an id more than one letter off is not
     # named (difflib would name 'delivery-team' for 'delivery')
     assert [index.closest(word) for word in (
         "person-0x123", "person-0123", "person-001234", "preson-00123", "delivery-tema",
@@ -157,14 +157,30 @@ def test_a_large_kind_names_the_id_one_letter_off():
 def test_hints_agree_with_difflib_on_one_letter_typos():
     import difflib
 
-    from orglint.model.suggest import SuggestionIndex
+    from orglint.model.suggest import SuggestionIndex, one_edit
 
     ids, words = _typos(2000)
     index = SuggestionIndex(ids)
     sample = words[::40]
-    expected = [(difflib.get_close_matches(word, ids, n=1) or [None])[0] for word in sample]
+    matcher = difflib.SequenceMatcher()
+
+    def best(word: str) -> str | None:  # difflib's best ratio; ties to a single edit away
+        matcher.set_seq2(word)
+        ranked = []
+        for ident in ids:
+            matcher.set_seq1(ident)
+            if matcher.ratio() >= 0.6:
+                ranked.append((matcher.ratio(), one_edit(word, ident), ident))
+        return max(ranked)[2] if ranked else None
+
+    expected = [best(word) for word in sample]
     got = [index.closest(word) for word in sample]
     assert sum(a == b for a, b in zip(got, expected, strict=True)) >= len(sample) - 1
+    # where difflib's own pick differs, the hint is one edit away and difflib's is not
+    for word, hint in zip(sample, got, strict=True):
+        picked = (difflib.get_close_matches(word, ids, n=1) or [None])[0]
+        if hint != picked:
+            assert one_edit(word, hint) and not one_edit(word, picked), word
 
 
 def test_hints_cost_work_linear_in_the_ids_and_references():
@@ -187,7 +203,7 @@ def test_a_typo_among_many_people_names_the_person_it_misses():
     org = build_org(load_text(text, "org.yaml").documents)
     assert [hit.message for hit in org.unknown_references()] == [
         "team 'sales' field 'members[0]' names unknown person 'person-0012x'; did you mean "
-        "'person-00212'?",  # as difflib.get_close_matches answers
+        "'person-00129'?",  # as difflib.get_close_matches answers
         "team 'sales' field 'members[1]' names unknown person 'persn-00200'; did you mean "
         "'person-00200'?",
         f"team 'sales' field 'members[2]' names unknown person '{' ' * 5000}x'",
@@ -206,11 +222,32 @@ def test_hints_are_found_when_asked_for_not_while_the_org_is_built():
     hints = [hit.message for hit in org.unknown_references()]
     assert hints == [
         "team 'sales' field 'lead' names unknown person 'person-0012x'; did you mean "
-        "'person-00212'?",
+        "'person-00129'?",
         "team 'support' field 'parent' names unknown team 'sales team'; that is the name of "
         "team 'sales': write its id"]
     assert list(org.suggestions) == [("person",)]  # asked once, kept for the next question
     assert [hit.message for hit in org.unknown_references()] == hints
+
+
+def test_a_hint_is_one_edit_away_never_the_entity_itself_and_mends_a_kind():
+    text = ("people:\n  ana: {name: Ana Ruiz, reports_to: anx}\n  dan: {name: Dan Okafor}\n"
+            "  sales: {name: Sales Bot}\n"
+            "teams:\n  sales: {lead: ana, members: [ana]}\n"
+            "  delivery: {lead: dan, members: [dan], parent: delivry}\n"
+            "journeys:\n  onboarding: {owner: persn:sales, path: [sales, delivery]}\n"
+            "handoffs:\n  sales-to-delivery: {from: sales, to: delivery, owner: anx}\n")
+    org = build_org(load_text(text, "org.yaml").documents)
+    assert [hit.message for hit in org.unknown_references()] == [
+        # 'ana' is one edit from 'anx' but names the person herself: the next best
+        "person 'ana' field 'reports_to' names unknown person 'anx'; did you mean 'dan'?",
+        # the only close team is the team itself: no hint
+        "team 'delivery' field 'parent' names unknown team 'delivry'",
+        # 'sales' alone would be ambiguous (a person and a team): the kind is mended
+        "journey 'onboarding' field 'owner' names unknown person or team 'persn:sales'; "
+        "did you mean 'person:sales'?",
+        # 'ana' and 'dan' score alike; 'ana' is a single edit away
+        "handoff 'sales-to-delivery' field 'owner' names unknown person or team 'anx'; "
+        "did you mean 'ana'?"]
 
 
 # -- indexes that keep rules linear ---------------------------------------------------------------

@@ -135,8 +135,10 @@ class Org:
             wanted = asked.get(place)
             if wanted is not None:
                 kinds, value = wanted
+                kind, _, ident = (hit.entity or "").partition(":")
                 hit = replace(hit, message=hit.message + self._hint(
-                    kinds, value, named[kinds].get(_spaced(value))))
+                    kinds, value, named[kinds].get(_spaced(value)),
+                    ident if kind in kinds else None))
             yield hit
 
     def hint(self, kinds: tuple[str, ...], value: str) -> str:
@@ -146,10 +148,21 @@ class Org:
         'x'?`` naming the closest id (``orglint.model.suggest``), else ""."""
         return self._hint(kinds, value, self._named(kinds, value))
 
-    def _hint(self, kinds: tuple[str, ...], value: str, named: tuple[str, str] | None) -> str:
+    def _hint(self, kinds: tuple[str, ...], value: str, named: tuple[str, str] | None,
+              besides: str | None = None) -> str:
+        """The hint for ``value``, never naming ``besides`` (the id of the entity whose field
+        it is: an entity cannot mean itself, as its own parent or manager). ``persn:sales``,
+        a kind misspelt before an id of that kind, gets ``person:sales``."""
         if named is not None:
             return f"; that is the name of {named[0]} '{named[1]}': write its id"
-        close = self._similar(kinds).closest(value)
+        prefix, colon, ident = value.partition(":")
+        if colon and len(kinds) > 1 and prefix not in KIND_SECTION:
+            import difflib
+
+            for kind in difflib.get_close_matches(prefix, kinds, n=1):
+                if ident in self.section(kind):
+                    return f"; did you mean '{kind}:{ident}'?"
+        close = self._similar(kinds).closest(value, besides)
         return f"; did you mean '{close}'?" if close is not None else ""
 
     def _similar(self, kinds: tuple[str, ...]) -> Any:

@@ -6,7 +6,8 @@ with difflib. A larger one is searched through an index of its ids with one lett
 symmetric-delete index): a hint there names an id one letter off (a letter missing, extra,
 changed or moved), scored as difflib scores it, ``2 * shared letters / total letters``. Either
 way a hint costs a bounded amount of work whatever the number of ids, and each distinct word
-is looked up once.
+is looked up once. Between ids of the same score, one a single edit away wins (``anx``: ``ana``
+before ``dan``), then the larger string, as difflib.
 """
 
 from __future__ import annotations
@@ -33,6 +34,25 @@ def _letters(word: str) -> frozenset[tuple[str, int]]:
         seen[char] = seen.get(char, 0) + 1
         out.append((char, seen[char]))
     return frozenset(out)
+
+
+def one_edit(word: str, other: str) -> bool:
+    """Whether ``other`` is ``word`` with at most one letter missing, extra, changed, or
+    swapped with its neighbour."""
+    if word == other:
+        return True
+    if len(word) == len(other):
+        diff = [index for index, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and word[diff[0]] == other[diff[1]]
+                                  and word[diff[1]] == other[diff[0]])
+    short, long = (word, other) if len(word) < len(other) else (other, word)
+    if len(long) - len(short) != 1:
+        return False
+    start = 0
+    while start < len(short) and short[start] == long[start]:
+        start += 1
+    return short[start:] == long[start + 1:]
 
 
 def _deletes(word: str) -> list[str]:
@@ -107,16 +127,21 @@ class SuggestionIndex:
             self._partial = self._build(wanted)
             self._covered = wanted
 
-    def closest(self, word: str) -> str | None:
-        """The candidate most like ``word`` with a ratio of at least the cutoff (ties: the
-        larger string), or None. In a large kind, only candidates one edit away count."""
+    def closest(self, word: str, besides: str | None = None) -> str | None:
+        """The candidate most like ``word`` with a ratio of at least the cutoff (ties: one a
+        single edit away, then the larger string), or None; never ``besides`` (the entity
+        whose field names ``word``: it cannot mean itself). In a large kind, only candidates
+        one edit away count."""
         if word in self._answers:
-            return self._answers[word]
-        answer = self._search(word) if self.exact else self._near(word)
-        self._answers[word] = answer
-        return answer
+            answer = self._answers[word]
+        else:
+            answer = self._answers[word] = (self._search(word) if self.exact
+                                            else self._near(word))
+        if answer is None or answer != besides:
+            return answer
+        return self._search(word, besides) if self.exact else self._near(word, besides)
 
-    def _search(self, word: str) -> str | None:
+    def _search(self, word: str, besides: str | None = None) -> str | None:
         """``difflib.get_close_matches(word, candidates, n=1, cutoff)``: difflib's upper bounds
         prune every candidate that cannot beat the best match found so far, and candidates
         with the same letters share one bound."""
@@ -133,9 +158,9 @@ class SuggestionIndex:
             if bound >= cutoff:
                 bounded.append((bound, ids))
         bounded.sort(key=lambda item: -item[0])  # most promising first: the rest is pruned
-        return self._best(word, bounded)
+        return self._best(word, bounded, besides)
 
-    def _near(self, word: str) -> str | None:
+    def _near(self, word: str, besides: str | None = None) -> str | None:
         """The best of the candidates one letter off: those that share a key of the index
         with the word. Both reduce to the key by deleting at most one letter, so all the
         letters of the key are shared, in order, and the score is ``2 * len(key) / total``."""
@@ -145,7 +170,7 @@ class SuggestionIndex:
         index = self._index
         if index is None:
             index = self._partial if self._covered.issuperset(keys) else self._build()
-        best: tuple[float, str] | None = None
+        best: tuple[float, bool, str] | None = None
         size = len(word)
         for key in keys:
             self.work += 1
@@ -154,12 +179,14 @@ class SuggestionIndex:
                 continue
             for candidate in (found,) if type(found) is str else found:
                 self.work += 1
-                if candidate in self._skip:
+                if candidate in self._skip or candidate == besides:
                     continue
                 score = 2.0 * len(key) / (size + len(candidate))
-                if score >= self.cutoff and (best is None or (score, candidate) > best):
-                    best = (score, candidate)
-        return best[1] if best is not None else None
+                if score >= self.cutoff and (best is None or score >= best[0]):
+                    ranked = (score, one_edit(word, candidate), candidate)
+                    if best is None or ranked > best:
+                        best = ranked
+        return best[2] if best is not None else None
 
     def _build(self, wanted: frozenset[str] | None = None) -> dict[str, str | list[str]]:
         """Each candidate under itself and under each of its one-letter deletions: one
@@ -188,24 +215,29 @@ class SuggestionIndex:
             self._index = index
         return index
 
-    def _best(self, word: str, bounded: list[tuple[float, list[str]]]) -> str | None:
+    def _best(self, word: str, bounded: list[tuple[float, list[str]]],
+              besides: str | None = None) -> str | None:
         """The best candidate by difflib's ratio among groups sorted by an upper bound of it,
         falling: groups that cannot beat the best so far are not compared, nor any past the
         first ``MAX_COMPARED`` candidates."""
         matcher = difflib.SequenceMatcher()
         matcher.set_seq2(word)
-        best: tuple[float, str] | None = None
+        best: tuple[float, bool, str] | None = None
         compared = 0
         for bound, ids in bounded:
             if best is not None and bound < best[0]:
                 break
             for candidate in ids:
+                if candidate == besides:
+                    continue
                 if compared == MAX_COMPARED:
-                    return best[1] if best is not None else None
+                    return best[2] if best is not None else None
                 compared += 1
                 self.work += 1
                 matcher.set_seq1(candidate)
                 score = matcher.ratio()
-                if score >= self.cutoff and (best is None or (score, candidate) > best):
-                    best = (score, candidate)
-        return best[1] if best is not None else None
+                if score >= self.cutoff and (best is None or score >= best[0]):
+                    ranked = (score, one_edit(word, candidate), candidate)
+                    if best is None or ranked > best:
+                        best = ranked
+        return best[2] if best is not None else None
