@@ -20,7 +20,8 @@ def waiver_expired(org: Org, waivers: WaiverState) -> Iterator[Hit]:
     A waiver is a promise to fix something by a date. When the date passes, the finding it
     silenced comes back and the waiver is reported, so that its owner either fixes the problem
     or renews the waiver with a new reason. An expiry date that nobody enforces is a permanent
-    exception by another name.
+    exception by another name. An expired waiver whose problem was fixed meanwhile waives
+    nothing: WVR002 asks for it to be deleted instead.
 
     Fails:
 
@@ -51,12 +52,20 @@ def waiver_expired(org: Org, waivers: WaiverState) -> Iterator[Hit]:
     ```
     """
     for waiver in waivers.declared:
-        if waiver.expired(waivers.today):
+        if waiver.expired(waivers.today) and not _fixed(waiver, waivers):
             assert waiver.expires is not None
+            back = "its finding is back" if waiver in waivers.back else "it waives no more"
             owner = f"; {waiver.owner} owns it: fix the problem or renew the waiver" \
                 if waiver.owner else ""
             yield _hit(waiver, f"{waiver.label} expired on {waiver.expires.isoformat()}: "
-                               f"its finding is back{owner}")
+                               f"{back}{owner}")
+
+
+def _fixed(waiver: Waiver, waivers: WaiverState) -> bool:
+    """Whether an expired waiver's rule ran and finds nothing it would waive: its problem
+    was fixed (WVR002's to report), not back."""
+    code = waivers.code(waiver.rule)
+    return code is not None and code in waivers.ran and waiver not in waivers.back
 
 
 @rule("WVR002", "waiver-unused", severity="warning", blocks_stage=4)
@@ -66,7 +75,8 @@ def waiver_unused(org: Org, waivers: WaiverState) -> Iterator[Hit]:
     Once the problem a waiver covered is fixed, the waiver stays behind and would silently
     swallow the next problem of that kind on that entity. Removing it keeps the waiver register
     honest: every entry is a live, known exception. Only waivers of rules that ran are judged,
-    so `--select` does not make the others look unused.
+    so `--select` does not make the others look unused. An expired waiver whose problem is
+    fixed is reported here too, not as WVR001: there is nothing to fix or renew.
 
     Fails:
 
@@ -95,7 +105,15 @@ def waiver_unused(org: Org, waivers: WaiverState) -> Iterator[Hit]:
     ```
     """
     for waiver in waivers.declared:
-        if waiver.expired(waivers.today) or waiver in waivers.used:
+        expired = waiver.expired(waivers.today)
+        if (expired and not _fixed(waiver, waivers)) or waiver in waivers.used:
+            continue
+        if expired:
+            assert waiver.expires is not None
+            where = "on this line" if waiver.inline else f"on {waiver.target}"
+            yield _hit(waiver, f"{waiver.label} expired on {waiver.expires.isoformat()} and "
+                               f"waives nothing: {waiver.rule} finds no problem {where}; "
+                               "delete the waiver")
             continue
         code = waivers.code(waiver.rule)
         if code is None:

@@ -323,10 +323,17 @@ def check(files: Iterable[LoadedFile], registry: Registry, settings: Settings,
     today = settings.today or datetime.date.today()
     codes = {**{name: item.code for name, item in registry.by_name.items()},
              **{code: code for code in registry.by_code}}
-    findings, waived, used = apply_waivers(found, declared, today,
-                                           lambda rule: codes.get(rule) or codes.get(rule.upper()))
-    state = WaiverState(declared=declared, used=frozenset(used), ran=frozenset(item.code for item in rules),
-                        today=today, problems=tuple(problems), rules=codes)
+
+    def resolve(rule: str) -> str | None:
+        return codes.get(rule) or codes.get(rule.upper())
+
+    findings, waived, used = apply_waivers(found, declared, today, resolve)
+    # an expired waiver's finding is back when the waiver, were it live, would match one
+    _, _, back = apply_waivers(findings, [waiver for waiver in declared if waiver.expired(today)],
+                               datetime.date.min, resolve)
+    state = WaiverState(declared=declared, used=frozenset(used), back=frozenset(back),
+                        ran=frozenset(item.code for item in rules), today=today,
+                        problems=tuple(problems), rules=codes)
     findings = sorted([*findings, *run_rules(org, late, registry, settings,
                                              {"waivers": state, "evidence": evidence})])
     readable, held = hold_back(org, registry, findings)

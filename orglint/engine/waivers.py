@@ -74,11 +74,13 @@ class Waiver:
 @dataclass(frozen=True)
 class WaiverState:
     """The ``waivers`` input of the rules that judge waivers: every declared waiver (sorted),
-    those that waived a finding, the codes of the rules that ran, the date waivers expire
-    against, the problems of malformed inline comments, and rule code or name -> code."""
+    those that waived a finding, the expired ones whose finding is back (a finding they would
+    match, were they live), the codes of the rules that ran, the date waivers expire against,
+    the problems of malformed inline comments, and rule code or name -> code."""
 
     declared: Sequence[Waiver] = ()
     used: frozenset[Waiver] = frozenset()
+    back: frozenset[Waiver] = frozenset()
     ran: frozenset[str] = frozenset()
     today: datetime.date = field(default_factory=datetime.date.today)
     problems: Sequence[Hit] = ()
