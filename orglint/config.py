@@ -318,26 +318,96 @@ def _toml_error_position(exc: Exception, text: str) -> tuple[int, int]:
     return 1, 1
 
 
+_TOML_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_\-.\" ]+?)\s*=\s*")
+_TOML_TOKEN = re.compile(r"(?P<key>[A-Za-z0-9_\-]+|\"[^\"]*\")\s*=\s*|\"(?:[^\"\\]|\\.)*\"|'[^']*'|[{},]")
+
+
+def _toml_parts(name: str) -> tuple[str, ...]:
+    """A dotted TOML key as its parts, quotes and spaces around them dropped."""
+    return tuple(part.strip().strip('"').strip("'") for part in name.split("."))
+
+
 def _toml_positions(text: str, display: str, section: Any) -> Document:
-    """TOML parsers keep no positions: find each top-level key's line in [tool.orglint]."""
+    """TOML parsers keep no positions: find the place of each key of [tool.orglint], of its
+    sub-tables (``[tool.orglint.rules]``), of each table of an array of tables
+    (``[[tool.orglint.waivers]]``, by its index), of each inline table of an array written
+    one per line, and of the keys of an inline table on its line. A value is placed just
+    after its ``=``; a path not found falls back to the nearest one found
+    (``Document.position``)."""
     document = Document(display, section)
-    lines = text.splitlines()
-    start = next((n for n, line in enumerate(lines) if line.strip() == "[tool.orglint]"), None)
-    if start is None:
-        return document
-    document.values[()] = (start + 1, 1)
-    for number in range(start + 1, len(lines)):
-        stripped = lines[number].strip()
-        if stripped.startswith("[") and not stripped.startswith("[tool.orglint."):
-            break
-        key = stripped.split("=", 1)[0].strip().strip('"')
-        if "=" in stripped and key in (section if isinstance(section, dict) else {}):
-            column = lines[number].index(key[0]) + 1
-            document.keys[(key,)] = (number + 1, column)
-            after = lines[number].index("=") + 1
-            gap = len(lines[number][after:]) - len(lines[number][after:].lstrip())
-            document.values[(key,)] = (number + 1, after + gap + 1)
+    prefix: tuple[Any, ...] | None = None  # the path of the table being read; None: not ours
+    counts: dict[tuple[str, ...], int] = {}
+    array: tuple[Any, ...] | None = None  # an array written over several lines, and its items
+    items = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if array is not None:  # inside an array written over several lines
+            stripped = line.lstrip()
+            if stripped.startswith("{"):
+                column = len(line) - len(stripped) + 1
+                document.values.setdefault((*array, items), (number, column))
+                _inline_keys(document, line, (*array, items), number)
+                items += 1
+            elif stripped.startswith("]"):
+                array = None
+            continue
+        header = _TOML_HEADER.match(line)
+        if header:
+            parts = _toml_parts(header.group(2))
+            if parts[:2] != ("tool", "orglint"):
+                prefix = None
+                continue
+            path: tuple[Any, ...] = parts[2:]
+            if header.group(1) == "[[":
+                index = counts.get(path, 0)
+                counts[path] = index + 1
+                path = (*path, index)
+            prefix = path
+            column = line.index("[") + 1
+            if path:
+                document.keys.setdefault(path, (number, column))
+            document.values.setdefault(path, (number, column))
+            continue
+        if prefix is None:
+            continue
+        key = _TOML_KEY.match(line)
+        if key is None:
+            continue
+        path = (*prefix, *_toml_parts(key.group(1)))
+        column = len(line) - len(line.lstrip()) + 1
+        document.keys.setdefault(path, (number, column))
+        document.values.setdefault(path, (number, key.end() + 1))
+        rest = line[key.end():].strip()
+        if rest.startswith("{"):
+            _inline_keys(document, line, path, number)
+        elif rest.startswith("[") and "]" not in rest.split("#", 1)[0]:
+            array, items = path, 0  # its items follow, one per line
+        elif rest.startswith("[{"):
+            document.values.setdefault((*path, 0), (number, key.end() + 2))
+            _inline_keys(document, line, (*path, 0), number)
     return document
+
+
+def _inline_keys(document: Document, line: str, path: tuple[Any, ...], number: int) -> None:
+    """The keys of the inline table that starts on ``line`` (``{a = 1, b = {c = 2}}``),
+    nested ones too, placed under ``path``; quoted text is skipped."""
+    stack = [path]
+    last: tuple[Any, ...] | None = None  # the path of the key just read
+    position = line.find("{") + 1
+    for token in _TOML_TOKEN.finditer(line, position):
+        text = token.group()
+        if text == "{":
+            stack.append(last if last is not None else stack[-1])
+        elif text == "}":
+            if len(stack) == 1:
+                return
+            stack.pop()
+        elif token.group("key") is not None:
+            last = (*stack[-1], token.group("key").strip('"'))
+            document.keys.setdefault(last, (number, token.start() + 1))
+            document.values.setdefault(last, (number, token.end() + 1))
+        elif text == ",":
+            last = None
 
 
 # --- waivers declared in the config and its waiver files ---------------------------------------

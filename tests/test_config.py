@@ -408,7 +408,32 @@ def test_a_toml_date_and_time_is_no_expiry_date(tmp_path, cli, monkeypatch):
     assert config_errors(tmp_path, cli, monkeypatch, (
         '[tool.orglint]\nwaivers = [{rule = "ORG006", target = "team:sales", reason = "r", '
         'owner = "dan", expires = 2027-01-31T10:00:00}]\n'), name="pyproject.toml") == [
-        "pyproject.toml:2:1: config error: field 'waivers[0].expires' must be a date, not "
+        "pyproject.toml:2:92: config error: field 'waivers[0].expires' must be a date, not "
+        "'2027-01-31T10:00:00'"]
+
+
+def test_pyproject_problems_stand_at_their_key_in_sub_tables_and_arrays(tmp_path, cli,
+                                                                       monkeypatch):
+    # a sub-table, an array of tables, and an array of inline tables one per line: each
+    # problem at the key or value it is about, as in orglint.yaml
+    assert config_errors(tmp_path, cli, monkeypatch, (
+        '[project]\nname = "ops"\n\n[tool.orglint]\nfail_on = "error"\n\n'
+        '[tool.orglint.rules]\nowner-overload = {options = {maxx = 3}}\n\n'
+        '[[tool.orglint.waivers]]\nrule = "ORG006"\ntarget = "team:sales"\nreason = "r"\n\n'
+        '[[tool.orglint.waivers]]\nrule = "ORG006"\ntarget = "team:sales"\nreason = "r"\n'
+        'expires = 2027-01-31T10:00:00\n'), name="pyproject.toml") == [
+        "pyproject.toml:19:11: config error: field 'waivers[1].expires' must be a date, not "
+        "'2027-01-31T10:00:00'"]
+    assert config_errors(tmp_path, cli, monkeypatch, (
+        '[project]\nname = "ops"\n\n[tool.orglint]\nfail_on = "error"\n\n'
+        '[tool.orglint.rules]\nowner-overload = {options = {maxx = 3}}\n'),
+        name="pyproject.toml") == [
+        "pyproject.toml:8:30: config error: BND004 has no option 'maxx' (options: max)"]
+    assert config_errors(tmp_path, cli, monkeypatch, (
+        '[tool.orglint]\nwaivers = [\n  {rule = "ORG006", target = "team:sales", reason = "a = {"},\n'
+        '  {rule = "ORG006", target = "team:sales", reason = "r", expires = 2027-01-31T10:00:00},\n'
+        ']\n'), name="pyproject.toml") == [
+        "pyproject.toml:4:68: config error: field 'waivers[1].expires' must be a date, not "
         "'2027-01-31T10:00:00'"]
 
 
@@ -438,7 +463,7 @@ def test_a_toml_date_is_an_expiry_date(tmp_path, cli, monkeypatch):
     ("complexity: {medium_rate: .nan}\n", "orglint.yaml",
      "orglint.yaml:1:27: config error: 'complexity.medium_rate' is not a number (nan)"),
     ("[tool.orglint]\ncomplexity = {high_rate = nan}\n", "pyproject.toml",
-     "pyproject.toml:2:1: config error: 'complexity.high_rate' is not a number (nan)"),
+     "pyproject.toml:2:27: config error: 'complexity.high_rate' is not a number (nan)"),
     (f"[tool.orglint]\nfail_on = 0x{'f' * 4000}\n", "pyproject.toml",
      "pyproject.toml:2:11: config error: 'fail_on' is a number beyond 64 bits"),
     (f"[tool.orglint]\nfail_on = 1{'0' * 5000}\n", "pyproject.toml",
