@@ -113,6 +113,18 @@ def test_after_the_c_scanner_gives_up_the_pure_parser_reports_the_real_error():
                            "sequence))")
 
 
+@pytest.mark.parametrize(("text", "where", "char"), [
+    ("people:\n  ana: {name: A}}\n", (2, 17), "}"),
+    ("teams:\n  t:\n    members: [a, b]]\n", (3, 20), "]"),
+    ("teams:\n  t:\n    members: [a, b]\n  ]\n", (4, 3), "]"),
+])
+def test_a_closing_bracket_that_closes_nothing_is_named_so(text, where, char):
+    [hit] = load_text(text, "x.yaml").problems
+    assert (hit.position.line, hit.position.column) == where
+    assert hit.message == (f"this '{char}' closes nothing: remove it (YAML: expected <block "
+                           f"end>, but found '{char}' (while parsing a block mapping))")
+
+
 def test_yaml_1_2_scalars_no_stays_a_string():
     data = load_text("a: no\nb: yes\nc: true\nd: 0o17\ne: 1_000\nf: 2024-01-31\n", "x").documents[0].data
     import datetime

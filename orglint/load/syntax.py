@@ -167,6 +167,8 @@ def _words(text: str, problem: str, context: str, at: tuple[int, int],
         return (f"line {where[0]} holds text without a ':' after it where a key should stand: "
                 "add ': value', or indent it under the key it belongs to", *where)
     if problem.startswith("expected <block end>"):
+        if token in ("']'", "'}'"):  # no '[' or '{' is open: the block holds no flow collection
+            return f"this {token} closes nothing: remove it", line, column
         return (f"{token or 'this'} cannot stand here: it does not "
                 "continue the block above it (check its indentation; a key and a '- ' item "
                 "cannot share a level)", line, column)
