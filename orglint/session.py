@@ -45,9 +45,23 @@ class Buffer:
     content: bytes
 
 
-def only_files(paths: Sequence[str], cwd: Path) -> bool:
-    """True when paths are given and each names a file: check the whole org, show those."""
-    return bool(paths) and all((cwd / path).is_file() for path in paths)
+def narrows(paths: Sequence[str], cwd: Path, config: Config) -> bool:
+    """True when paths are given and each names a file, or (with a config file) a folder
+    inside the config's folder: the whole org is checked and the findings in those paths
+    are shown, as for one file (a subfolder alone is not the org: its references lead out
+    of it). A folder outside, or the config's own, is the org as named."""
+    if not paths:
+        return False
+    root = config.root.resolve() if config.path is not None else None
+    for path in paths:
+        target = cwd / path
+        if target.is_file():
+            continue
+        if root is None or not target.is_dir():
+            return False
+        if root not in target.resolve().parents:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -109,12 +123,13 @@ class Session:
         """The org's files (real paths, in display order).
 
         Folders are walked with the config's include and exclude globs; no paths means the
-        config's folder. When every path names a file and a config file defines the org, the
-        org is still its whole include set (cross-file rules need every file) with the named
-        files added: ``check`` then shows the named files' findings. Without a config file
-        nothing says where the org ends, so the named files are the org.
+        config's folder. When every path names a file, or a folder inside the config's folder
+        (``narrows``), and a config file defines the org, the org is still its whole include
+        set (cross-file rules need every file) with the named files added: ``check`` then
+        shows the named files' findings. Without a config file nothing says where the org
+        ends, so the named files are the org.
         """
-        if not only_files(paths, self.cwd):
+        if not narrows(paths, self.cwd, self.config):
             return discover(self.config, paths, self.cwd)
         named = discover(self.config, paths, self.cwd)
         # a file named by its target's path is the one a link in the include set leads to
@@ -162,9 +177,9 @@ class Session:
               buffer: Buffer | None = None) -> CheckResult:
         """Find, load and check the org under ``paths`` with ``settings``.
 
-        When ``paths`` name only files, or a ``buffer`` stands in for one, the whole org is
-        checked and the result keeps the findings in those files (``CheckResult.files`` names
-        them).
+        When ``paths`` name only files or folders inside the config's folder (``narrows``),
+        or a ``buffer`` stands in for one, the whole org is checked and the result keeps the
+        findings in those files (``CheckResult.files`` names them).
         """
         from orglint.incremental import cacheable, check_files
 
@@ -180,7 +195,7 @@ class Session:
         # a file that cannot be read hides what the named files refer to: show why
         if buffer is not None:
             return result.limited_to([buffer.display], unreadable)
-        if only_files(paths, self.cwd):
+        if narrows(paths, self.cwd, self.config):
             return result.limited_to([display(path, self.cwd, resolved=True)
                                       for path in discover(self.config, paths, self.cwd)],
                                      unreadable)

@@ -53,6 +53,25 @@ def test_one_file_shows_only_its_own_findings(starter: Path) -> None:
     assert both.stdout.count("ORG003") == 2
 
 
+def test_a_subfolder_is_checked_against_the_whole_org(starter: Path) -> None:
+    (starter / "flows").mkdir()
+    (starter / "handoffs.yaml").rename(starter / "flows" / "handoffs.yaml")
+    # named from the org's folder, and as '.' from inside it: the same, judged on the whole org
+    assert run("check", "flows", cwd=starter).stdout == f"No problems found in 1 file.\n{STAGE4}\n"
+    inside = run("check", ".", cwd=starter / "flows")
+    assert (inside.returncode, inside.stdout) == (0, f"No problems found in 1 file.\n{STAGE4}\n")
+    text = (starter / "flows" / "handoffs.yaml").read_text(encoding="utf-8")
+    (starter / "flows" / "handoffs.yaml").write_text(text.replace("owner: ben ", "owner: bne "),
+                                                     encoding="utf-8")
+    (starter / "org.yaml").write_text((starter / "org.yaml").read_text(encoding="utf-8")
+                                      .replace("lead: ana", "lead: anna", 1), encoding="utf-8")
+    assert run("check", "-q", ".", cwd=starter / "flows").stdout == (
+        "handoffs.yaml:8:12: ORG003 [error] handoff 'sales-to-delivery' field 'owner' names "
+        "unknown person or team 'bne'; did you mean 'ben'?\n")
+    # the org's own folder is the whole org, as no path is
+    assert run("check", "-q", ".", cwd=starter).stdout.count("ORG003") == 2
+
+
 def test_stdin_stands_for_the_named_file(starter: Path) -> None:
     buffer = (starter / "handoffs.yaml").read_text(encoding="utf-8").replace("owner: ben ",
                                                                               "owner: bne ")
@@ -139,18 +158,17 @@ def test_the_summary_says_where_to_read_more(tmp_path: Path) -> None:
 
 
 def test_where_to_read_more_names_an_error_before_a_warning(tmp_path: Path) -> None:
-    # one warning (GOV009) and one error (ORG002), in that order in the file
+    # two warnings of one rule, then an error that keeps the stage from being judged
     (tmp_path / "org.yaml").write_text(
-        "people:\n  ana: {name: Ana Ruiz}\n  dan: {name: Dan Okafor}\n"
-        "teams:\n  sales: {lead: ana, members: [ana]}\n  delivery: {lead: dan, members: [dan]}\n"
-        "handoffs:\n  sales-to-delivery:\n    from: sales\n    to: delivery\n    owner: ana\n"
-        "    governance: {protocol: docs/p.md}\n    sla: {acknowledge: 4h}\n"
-        "    measured_by: [kickoff]\n"
-        "metrics:\n  kickoff: {owner: ana, rewards: [sales], downstream: [sales-to-delivery]}\n",
+        "people:\n  ana: {name: Ana Ruiz}\nteams:\n  sales: {members: [ana]}\n"
+        "  support: {members: [ana]}\n  ops: {lead: ana, members: [ana], layer: 5}\n",
         encoding="utf-8")
     lines = run("check", cwd=tmp_path).stdout.splitlines()
-    codes = [line.split(" ")[1] for line in lines if line.startswith("org.yaml:")]
-    assert codes.index("GOV009") < codes.index("ORG002")  # the warning comes first
+    assert lines[:3] == [
+        "org.yaml:4:3: ORG006 [warning] team 'sales' has no lead",
+        "org.yaml:5:3: ORG006 [warning] team 'support' has no lead",
+        "org.yaml:6:43: ORG002 [error] team 'ops' field 'layer' is 5; expected one of: "
+        "frontstage, backstage, support"]
     assert lines[-1] == "Why each rule matters and how to fix it: 'orglint rule ORG002'."
 
 

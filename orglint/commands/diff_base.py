@@ -15,7 +15,7 @@ from orglint.engine.baseline import BaselineError
 from orglint.engine.check import Settings
 from orglint.incremental import cacheable, check_files, revision_key
 from orglint.load.discover import discover
-from orglint.session import Session, load_all, only_files, run_check
+from orglint.session import Session, load_all, narrows, run_check
 
 
 class _NoGit(BaselineError):
@@ -114,7 +114,7 @@ def _at_tree(revision: str, top: Path, cwd: Path, session: Session, paths: Seque
                          path=_moved(session.config.path, top, old_top)
                          if session.config.path else None)
         # named files are shown from the whole org: the revision's whole org, then
-        named_files = only_files(paths, cwd)
+        named_files = narrows(paths, cwd, session.config)
         old_paths = [] if named_files else [
             str(_moved(Path(p) if os.path.isabs(p) else cwd / p, top, old_top)) for p in paths]
         old_paths = [p for p in old_paths if Path(p).exists()]
