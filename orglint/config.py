@@ -460,8 +460,8 @@ def load_waivers(config: Config, registry: Registry, display: Any = str) -> list
             waivers.extend(found)
     for waiver in waivers:
         if registry.lookup(waiver.rule) is None:
-            problems.append((waiver.position, f"waiver names no rule '{waiver.rule}' "
-                                              "(see 'orglint rules')"))
+            problems.append((waiver.position, f"waiver names no rule '{waiver.rule}'"
+                                              + registry.hint(waiver.rule, " (see 'orglint rules')")))
         if not re.match(TARGET_PATTERN, waiver.target or ""):
             problems.append((waiver.position, f"waiver target '{waiver.target}' must be "
                                               f"KIND:ID (handoff:sales-to-delivery); kinds: "

@@ -28,6 +28,23 @@ AREAS = {
 RuleFunction = Callable[..., Iterable[Hit]]
 
 
+_CODE = re.compile(r"([A-Za-z]+)[0-9]+")
+
+
+def closest_rule(word: str, codes: Iterable[str], names: Iterable[str]) -> str | None:
+    """The rule code or name closest to ``word`` (difflib's, cutoff 0.6), or None. A word
+    written as a code (``INC03``) is matched with the codes of its family only (``INC003``):
+    every code shares its digits with many others (``SOD001`` is no ``GOV001``)."""
+    import difflib
+
+    family = _CODE.fullmatch(word)
+    if family is not None:
+        prefix = family.group(1).upper()
+        codes = [code for code in codes if code.startswith(prefix)]
+    close = (difflib.get_close_matches(word.upper(), list(codes), n=1)
+             or difflib.get_close_matches(word.lower(), list(names), n=1))
+    return close[0] if close else None
+
 class RegistryError(Exception):
     """A plugin declared a rule wrongly: a bad or duplicate code, name or option."""
 
@@ -260,12 +277,13 @@ class Registry:
 
     def closest(self, word: str) -> str | None:
         """The rule code or name closest to a misspelt one (``BND01`` -> ``BND001``), or None."""
-        import difflib
+        return closest_rule(word, self.by_code, self.by_name)
 
-        codes = difflib.get_close_matches(word.upper(), list(self.by_code), n=1, cutoff=0.6)
-        names = difflib.get_close_matches(word.lower(), list(self.by_name), n=1, cutoff=0.6)
-        close = codes or names
-        return close[0] if close else None
+    def hint(self, word: str, otherwise: str = "") -> str:
+        """What completes a message about ``word``, which names no rule: ``; did you mean
+        'CODE'?`` naming the closest rule, else ``otherwise``."""
+        close = self.closest(word)
+        return f"; did you mean '{close}'?" if close else otherwise
 
     def known_selector(self, selector: str) -> bool:
         """Whether ``selector`` picks at least one registered rule."""

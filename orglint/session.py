@@ -98,7 +98,8 @@ class Session:
         """
         for selector in [*(select or ()), *ignore]:
             if not self.registry.known_selector(selector):
-                raise UsageError(f"'{selector}' matches no rule (see 'orglint rules')")
+                hint = self.registry.hint(selector, " (see 'orglint rules')")
+                raise UsageError(f"'{selector}' matches no rule{hint}")
         config = self.config
         settings = Settings(
             select=tuple(select) if select else tuple(config.select),
@@ -280,9 +281,8 @@ def validate_rule_config(config: Config, registry: Registry) -> None:
     for key, entry in config.rules.items():
         item = registry.lookup(key)
         if item is None:
-            close = registry.closest(key)
-            hint = f"; did you mean '{close}'?" if close else ""
-            problems.append((config.position("rules", key, key=True), f"unknown rule '{key}'{hint}"))
+            problems.append((config.position("rules", key, key=True),
+                             f"unknown rule '{key}'{registry.hint(key)}"))
             continue
         options = entry.get("options")
         if isinstance(options, dict):
@@ -304,7 +304,8 @@ def validate_rule_config(config: Config, registry: Registry) -> None:
     for key in ("select", "ignore"):
         for index, selector in enumerate(getattr(config, key)):
             if not registry.known_selector(selector):
-                problems.append((config.position(key, index), f"'{selector}' matches no rule"))
+                problems.append((config.position(key, index),
+                                 f"'{selector}' matches no rule{registry.hint(selector)}"))
     if problems:
         problems.sort(key=lambda problem: (problem[0].line, problem[0].column))
         raise ConfigError(problems)

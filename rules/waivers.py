@@ -117,7 +117,9 @@ def waiver_unused(org: Org, waivers: WaiverState) -> Iterator[Hit]:
             continue
         code = waivers.code(waiver.rule)
         if code is None:
-            yield _hit(waiver, f"{waiver.label} names no rule '{waiver.rule}'")
+            close = waivers.closest(waiver.rule)
+            hint = f"; did you mean '{close}'?" if close else ""
+            yield _hit(waiver, f"{waiver.label} names no rule '{waiver.rule}'{hint}")
         elif code in waivers.ran and waiver.target and org.get(waiver.target) is None:
             yield _hit(waiver, f"{waiver.label} waives nothing: there is no {waiver.target} in "
                                "the org; correct the target or delete the waiver")

@@ -198,13 +198,16 @@ def test_bad_rule_options_and_unknown_rules(tmp_path, cli, monkeypatch):
         "  escalation-path:\n"
         "    options: {max_levels: low}\n"
         "  BND01: {severity: warning}\n"
-        "select: [NOPE]\n"
+        "select: [NOPE, INC03, SOD001]\n"
     )) == [
         "orglint.yaml:3:27: config error: option 'max_levels' of GOV005: min value is 1",
         "orglint.yaml:3:30: config error: GOV005 has no option 'max_level' (options: max_levels)",
         "orglint.yaml:5:27: config error: option 'max_levels' of GOV005: must be of integer type",
         "orglint.yaml:6:3: config error: unknown rule 'BND01'; did you mean 'BND001'?",
         "orglint.yaml:7:10: config error: 'NOPE' matches no rule",
+        "orglint.yaml:7:16: config error: 'INC03' matches no rule; did you mean 'INC003'?",
+        # a code is matched within its family: no rule is SOD-something
+        "orglint.yaml:7:23: config error: 'SOD001' matches no rule",
     ]
 
 
@@ -298,6 +301,9 @@ def test_a_selector_that_matches_nothing_is_an_error(org, cli, monkeypatch):
     write(org / "orglint.yaml", THREE)
     code, out, err = run(cli, monkeypatch, org, "check", "--ignore", "XYZ")
     assert (code, out, err) == (2, "", "orglint: error: 'XYZ' matches no rule (see 'orglint rules')\n")
+    code, out, err = run(cli, monkeypatch, org, "check", "--select", "BND01")
+    assert (code, out, err) == (2, "", "orglint: error: 'BND01' matches no rule; did you mean "
+                                       "'BND001'?\n")
 
 
 def test_severity_override_by_code_and_name_and_off(org, cli, monkeypatch):

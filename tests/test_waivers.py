@@ -102,7 +102,7 @@ def test_waiver_files_are_read_and_listed(tmp_path, capsys, monkeypatch):
     ("{rule: BND001, target: handoff:a, expires: soon}",
      "orglint.yaml:2:48: config error: field 'waivers[0].expires' must be a date, not 'soon'"),
     ("{rule: BND01, target: handoff:a}",
-     "orglint.yaml:2:5: config error: waiver names no rule 'BND01' (see 'orglint rules')"),
+     "orglint.yaml:2:5: config error: waiver names no rule 'BND01'; did you mean 'BND001'?"),
     ("{rule: BND001, target: handoff:a, colour: red}",
      "orglint.yaml:2:39: config error: unknown field 'colour' in field 'waivers[0]'; expected one "
      "of: expires, owner, reason, rule, target"),

@@ -18,6 +18,7 @@ from typing import Any
 
 from orglint.finding import Finding, Hit, Position
 from orglint.load.documents import iso_date
+from orglint.registry import closest_rule
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,12 @@ class WaiverState:
         """The code of the rule a waiver names (by code in any case, or by name); None when no
         registered rule has it."""
         return self.rules.get(rule) or self.rules.get(rule.upper())
+
+    def closest(self, rule: str) -> str | None:
+        """The registered rule code or name closest to one no rule has (``INC03`` ->
+        ``INC003``), or None."""
+        codes = set(self.rules.values())
+        return closest_rule(rule, codes, [name for name in self.rules if name not in codes])
 
 
 _PAIR = re.compile(r'\s*(?P<key>[a-z_]+)=(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<bare>[^\s"]+))')
