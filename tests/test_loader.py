@@ -298,6 +298,21 @@ def test_custom_and_unknown_standard_tags_are_refused(repo, cli):
     ])
 
 
+def test_a_value_the_file_could_not_give_is_reported_once(repo, cli):
+    # the refused tag and the unknown alias leave no value: no ORG002 'must not be empty' too
+    write(repo, "org.yaml", (
+        "people:\n"
+        "  ana: {name: !custom A}\n"
+        "  dan: {name: *x}\n"
+        "  eve: {nam: Eve}\n"
+    ))
+    assert check_lines(cli, "org.yaml", select="ORG001,ORG002") == (1, [
+        "org.yaml:2:15: ORG001 [error] tag '!custom' is not allowed: orglint reads plain data",
+        "org.yaml:3:15: ORG001 [error] unknown alias '*x'",
+        "org.yaml:4:9: ORG002 [error] unknown field 'nam' in person 'eve'; did you mean 'name'?",
+    ])
+
+
 # --- bytes that are not YAML text ---------------------------------------------------------------
 
 

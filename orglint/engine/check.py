@@ -17,7 +17,7 @@ from orglint.engine.stage import Stage, stage_of
 from orglint.engine.waivers import Waiver, WaiverState, parse_inline, sorted_waivers
 from orglint.engine.waivers import apply as apply_waivers
 from orglint.finding import SEVERITY_RANK, Finding, Hit, Position
-from orglint.load.documents import LoadedFile
+from orglint.load.documents import Document, LoadedFile
 from orglint.model import SCHEMA, SYNTAX, UNRESOLVED, Complexity, Org, build_org, rebuild_org
 from orglint.registry import Registry, Rule
 from orglint.schema.org import KIND_SECTION, validate
@@ -127,8 +127,13 @@ def prepare(files: Iterable[LoadedFile], complexity: Complexity | None = None,
         syntax.extend(loaded.problems)
         for kind, found in loaded.source_problems.items():  # what a source found reading
             problems.setdefault(kind, []).extend(found)
+        said = {hit.position for hit in loaded.problems} if loaded.documents else set()
         for doc in loaded.documents:
-            schema.extend(validate(doc))
+            found = validate(doc)
+            if said:  # a value the file could not give is reported there once (ORG001)
+                gone = _refused(doc, said)
+                found = [hit for hit in found if hit.position not in gone]
+            schema.extend(found)
             documents.append(doc)
     unreadable = [loaded.path for loaded in files if loaded.problems]
     if like is not None and list(like[0].unreadable) == unreadable:
@@ -136,6 +141,28 @@ def prepare(files: Iterable[LoadedFile], complexity: Complexity | None = None,
     else:
         org = build_org(documents, complexity, problems, unreadable=unreadable)
     return org, [loaded.path for loaded in files]
+
+
+def _refused(doc: Document, said: set[Position | None]) -> set[Position]:
+    """The places in ``doc`` where the file could not give a value (a refused tag, an unknown
+    alias: ORG001 at the place, the value None): the schema's complaint there, that the value
+    is missing or empty, would say it twice."""
+    places = {(where.line, where.column) for where in said if where is not None}
+    gone: set[Position] = set()
+    for path, place in doc.values.items():
+        if place in places and _value_at(doc.data, path) is None:
+            gone.add(doc.position(path))
+    return gone
+
+
+def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
+    """The value at ``path`` in ``data``, or ``...`` where the path leads nowhere."""
+    for step in path:
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            return ...
+    return data
 
 
 def rule_settings(registry: Registry, settings: Settings, item: Rule) -> Mapping[str, Any]:
