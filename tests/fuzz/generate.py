@@ -175,17 +175,25 @@ def _toml_key(key: Any) -> str:
     return json.dumps(str(key), ensure_ascii=False)
 
 
-def _toml(value: Any) -> str:
+def _toml(value: Any, inside: frozenset[int] = frozenset()) -> str:
+    """A value as TOML; a list or mapping inside itself (a YAML alias of its own anchor,
+    ``&a {expires: *a}``), which TOML cannot hold, as a string. ``inside`` holds the ids of
+    the lists and mappings being written around it."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)) and value == value and abs(value) != float("inf"):
         return repr(value)
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
+    if isinstance(value, (list, dict)):
+        if id(value) in inside:
+            return json.dumps(str(value), ensure_ascii=False)
+        inside = inside | {id(value)}
     if isinstance(value, list):
-        return "[" + ", ".join(_toml(item) for item in value) + "]"
+        return "[" + ", ".join(_toml(item, inside) for item in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_toml_key(k)} = {_toml(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{_toml_key(k)} = {_toml(v, inside)}"
+                               for k, v in value.items()) + "}"
     return json.dumps("" if value is None else str(value), ensure_ascii=False)
 
 
