@@ -43,13 +43,62 @@ def handoff_owner(org: Org) -> Iterator[Hit]:
     """
     for handoff in org.handoffs.values():
         if not handoff.given("owner"):
-            yield handoff.finding(None, f"{org.describe(handoff)} has no named owner")
+            if handoff.known("owner"):  # an empty owner is ORG002's to report
+                yield handoff.finding(None, f"{describe(org, handoff)} has no named owner")
         elif handoff.owner is not None and handoff.owner.kind == "team":
             yield handoff.finding(
                 "owner",
-                f"{org.describe(handoff)} is owned by team '{handoff.owner.id}'; "
+                f"{describe(org, handoff)} is owned by team '{handoff.owner.id}'; "
                 "name the one person who owns it",
             )
+
+
+def describe(org: Org, handoff: Handoff) -> str:
+    """`handoff 'scope-change' (Delivery -> Billing)` for messages, as ``Org.describe`` says
+    it; a side that names no team reads as written (`(Sales -> delivry)`, ORG003 reports it),
+    and a side with no id is left out (`(from Sales)`): never "nobody" for a team the file
+    names."""
+    if handoff.source is not None and handoff.target is not None:
+        return org.describe(handoff)
+    sending, receiving = (org.display(ref) if ref is not None else _text(handoff.written(key))
+                          for key, ref in (("from", handoff.source), ("to", handoff.target)))
+    if sending and receiving:
+        return f"{handoff.label} ({sending} -> {receiving})"
+    if sending or receiving:
+        return f"{handoff.label} ({'from ' + sending if sending else 'to ' + receiving})"
+    return handoff.label
+
+
+def _text(value: Any) -> str:
+    """A reference as written, when it is text; "" for anything else."""
+    return value if isinstance(value, str) else ""
+
+
+class OpenEnds:
+    """The handoffs whose `from` or `to` names no known team (it dangles, has no id or is
+    missing: ORG002, ORG003). Each may contract a boundary the org cannot show, so no rule
+    says that a boundary has no handoff, or that nothing crosses it, where one may be it."""
+
+    def __init__(self, org: Org) -> None:
+        self.sending: dict[Ref, list[Handoff]] = {}  # the sending team known, the other not
+        self.receiving: dict[Ref, list[Handoff]] = {}  # the receiving team known, the other not
+        self.anywhere: list[Handoff] = []  # neither known
+        for handoff in org.handoffs.values():
+            source, target = handoff.source, handoff.target
+            if source is not None and target is not None:
+                continue  # both required: a side that is None is not known
+            if source is not None:
+                self.sending.setdefault(source, []).append(handoff)
+            elif target is not None:
+                self.receiving.setdefault(target, []).append(handoff)
+            else:
+                self.anywhere.append(handoff)
+
+    def at(self, source: Ref, target: Ref) -> list[Handoff]:
+        """The handoffs that may contract the boundary from ``source`` to ``target``."""
+        if not (self.sending or self.receiving or self.anywhere):
+            return []
+        return [*self.sending.get(source, ()), *self.receiving.get(target, ()), *self.anywhere]
 
 
 @rule("BND002", "undesigned-boundary", severity="error", blocks_stage=3)
@@ -87,11 +136,16 @@ def undesigned_boundary(org: Org) -> Iterator[Hit]:
       sales-to-delivery: {from: sales, to: delivery, owner: ana}
     ```
     """
+    ends: OpenEnds | None = None
     for journey in org.journeys.values():
         reported: set[tuple[Ref, Ref]] = set()
         for field, source, target in journey.boundaries():
             if org.handoffs_at(source, target) or (source, target) in reported:
                 continue
+            if ends is None:
+                ends = OpenEnds(org)
+            if ends.at(source, target):
+                continue  # a handoff whose team is misspelt or missing may contract it
             reported.add((source, target))
             yield journey.finding(
                 field,
@@ -132,7 +186,8 @@ def journey_owner(org: Org) -> Iterator[Hit]:
     """
     for journey in org.journeys.values():
         if not journey.given("owner"):
-            yield journey.finding(None, f"journey '{journey.id}' has no named owner")
+            if journey.known("owner"):  # an empty owner is ORG002's to report
+                yield journey.finding(None, f"journey '{journey.id}' has no named owner")
         elif journey.owner is not None and journey.owner.kind == "team":
             yield journey.finding(
                 "owner",
@@ -235,13 +290,13 @@ def no_backup_owner(org: Org) -> Iterator[Hit]:
     ```
     """
     for handoff in org.handoffs.values():
-        if handoff.given("backup_owner"):
+        if handoff.given("backup_owner") or not handoff.known("backup_owner"):
             continue
         busy = busy_journeys(org, handoff, ("high",))
         if busy:
             yield handoff.finding(
                 None,
-                f"{org.describe(handoff)} is on the {journeys_text(busy)} but has no backup owner",
+                f"{describe(org, handoff)} is on the {journeys_text(busy)} but has no backup owner",
             )
 
 

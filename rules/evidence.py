@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from orglint import Hit, rule
 from orglint.model import Handoff, Org, Ref
 
+from .boundaries import OpenEnds
+
 if TYPE_CHECKING:  # the evidence modules load only when a run reads event logs
     from orglint import Boundary, Evidence
 
@@ -89,9 +91,14 @@ def undeclared_boundary(org: Org, evidence: Evidence | None) -> Iterator[Hit]:
     if evidence is None:
         return
     total = evidence.handoffs
+    ends: OpenEnds | None = None
     for boundary in evidence.undeclared():
         if not evidence.supported(boundary.cases, boundary.handoffs):
             continue
+        if ends is None:
+            ends = OpenEnds(org)
+        if ends.at(Ref("team", boundary.source), Ref("team", boundary.target)):
+            continue  # a handoff whose team is misspelt or missing may contract it
         yield _at_team(org, evidence, boundary, (
             f"undeclared boundary {_pair(org, boundary)}: {boundary.handoffs} handoffs in "
             f"{boundary.cases} cases in {evidence.period} ({evidence.share(boundary.handoffs / total)} of "
@@ -347,6 +354,8 @@ def journey_drift(org: Org, options: dict[str, Any], evidence: Evidence | None
         journey = org.journeys.get(figures.journey)
         if journey is None or not journey.path or figures.conformance >= least:
             continue
+        if not journey.known("path"):
+            continue  # a team misspelt on the path: the declared path is not known
         if not evidence.supported(figures.cases, figures.cases):
             continue
         path = " -> ".join(ref.id for ref in journey.path)

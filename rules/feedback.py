@@ -6,7 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from orglint import Hit, rule
-from orglint.model import CADENCES, FieldState, Org
+from orglint.model import CADENCES, Org, Ref
+
+from .boundaries import describe
+from .structure import unsettled_teams
 
 CADENCE_RANK = {cadence: rank for rank, cadence in enumerate(CADENCES)}  # higher meets less often
 
@@ -39,9 +42,13 @@ def journey_without_review(org: Org) -> Iterator[Hit]:
       monthly-cx: {cadence: monthly, attendees: [sales], covers: [onboarding]}
     ```
     """
+    unsure: bool | None = None
     for journey in org.journeys.values():
         if not org.reviews_covering.get(journey.ref):
-            yield journey.finding(None, f"no review covers {journey.titled}")
+            if unsure is None:  # a journey misspelt in a review's covers may be this one
+                unsure = not all(review.known("covers") for review in org.reviews.values())
+            if not unsure:
+                yield journey.finding(None, f"no review covers {journey.titled}")
 
 
 @rule("FBK002", "review-cadence", severity="warning", blocks_stage=4,
@@ -107,8 +114,11 @@ def review_without_outcomes(org: Org) -> Iterator[Hit]:
     ```
     """
     for review in org.reviews.values():
-        if any(org.metrics[ref.id].type == "outcome" for ref in review.inputs):
+        inputs = [org.metrics[ref.id] for ref in review.inputs]
+        if any(metric.type == "outcome" for metric in inputs):
             continue
+        if not review.known("inputs") or not all(metric.known("type") for metric in inputs):
+            continue  # an input misspelt, or one whose type is not known, may be an outcome
         yield review.finding(review.at("inputs"),
                              f"review '{review.id}' has no outcome metric among its inputs")
 
@@ -147,12 +157,22 @@ def review_not_cross_functional(org: Org) -> Iterator[Hit]:
       monthly-cx: {cadence: monthly, attendees: [sales, dan], covers: [onboarding]}
     ```
     """
+    unsettled: frozenset[Ref] | None = None
     for review in org.reviews.values():
         present = {team.ref for ref in review.attendees for team in org.teams_of(ref)}
         missing = [ref for journey in dict.fromkeys(review.covers)
                    for ref in org.journeys[journey.id].path if ref not in present]
         if not missing:
             continue
+        if not review.known("attendees"):
+            continue  # an attendee misspelt may be the team, or one of its people
+        if any(ref.kind == "person" for ref in review.attendees):
+            if unsettled is None:
+                unsettled = unsettled_teams(org)
+            # a person who attends may be in a team whose people are not known
+            missing = [ref for ref in missing if ref not in unsettled]
+            if not missing:
+                continue
         missing = list(dict.fromkeys(missing))
         yield review.finding(
             review.at("attendees"),
@@ -193,8 +213,8 @@ def boundary_uninstrumented(org: Org) -> Iterator[Hit]:
     ```
     """
     for handoff in org.handoffs.values():
-        if not handoff.measured_by and handoff.state("measured_by") is not FieldState.DANGLING:
+        if not handoff.measured_by and handoff.known("measured_by"):
             yield handoff.finding(handoff.at("measured_by"),
-                                  f"{org.describe(handoff)} is measured by no metric")
+                                  f"{describe(org, handoff)} is measured by no metric")
 
 

@@ -6,21 +6,39 @@ from collections.abc import Iterator
 from typing import Any
 
 from orglint import Hit, rule
-from orglint.model import LEVEL_RANK, Handoff, Org, Ref
+from orglint.model import LEVEL_RANK, Handoff, Metric, Org, Ref
 
-from .boundaries import busy_journeys, journeys_text
+from .boundaries import busy_journeys, describe, journeys_text
+from .structure import unsettled_teams
 
 RECURRING = ("daily", "weekly")
 
+# what GOV001 asks of a handoff -> the field that holds it
+NEEDS = {"a decision maker": "governance.decision_maker",
+         "an escalation path": "governance.escalation",
+         "a written protocol": "governance.protocol"}
+
 
 def _missing(handoff: Handoff, needs: tuple[str, ...]) -> list[str]:
+    """The needs the handoff's governance leaves out; one whose field is not known (a decision
+    maker misspelt, an empty protocol) is not said to be missing."""
     governance = handoff.governance
     present = {
         "a decision maker": governance.decision_maker is not None,
         "an escalation path": bool(governance.escalation),
         "a written protocol": bool(governance.protocol),
     }
-    return [need for need in needs if not present[need]]
+    return [need for need in needs if not present[need] and handoff.known(NEEDS[need])]
+
+
+def complexity_of(org: Org, handoff: Handoff) -> str | None:
+    """The handoff's effective complexity, as ``Org.complexity_of`` says it, when it is known:
+    None also when a field it follows from is not (a level or a rate the schema refuses, an
+    empty one) and what the other says is less than high, the most either can say."""
+    level = org.complexity_of(handoff)
+    if level == "high" or (handoff.known("complexity") and handoff.known("exception_rate")):
+        return level
+    return None
 
 
 @rule("GOV001", "governance-below-complexity", severity="error", blocks_stage=3)
@@ -70,7 +88,7 @@ def governance_below_complexity(org: Org) -> Iterator[Hit]:
     ```
     """
     for handoff in org.handoffs.values():
-        level = org.complexity_of(handoff)
+        level = complexity_of(org, handoff)
         if level == "high":
             missing = _missing(handoff, ("a decision maker", "an escalation path"))
         elif level == "medium":
@@ -84,7 +102,7 @@ def governance_below_complexity(org: Org) -> Iterator[Hit]:
             why += f" (exception rate {handoff.exception_rate:g})"
         lacking = " and no ".join(item.split(" ", 1)[1] for item in missing)
         yield handoff.finding(handoff.at("governance"),
-                              f"{org.describe(handoff)} is {why} but has no {lacking}")
+                              f"{describe(org, handoff)} is {why} but has no {lacking}")
 
 
 @rule("GOV002", "missing-protocol", severity="warning", blocks_stage=3)
@@ -127,10 +145,11 @@ def missing_protocol(org: Org) -> Iterator[Hit]:
     ```
     """
     for handoff in org.handoffs.values():
-        if org.complexity_of(handoff) == "low" and not handoff.governance.protocol:
+        if not handoff.governance.protocol and complexity_of(org, handoff) == "low" \
+                and handoff.known("governance.protocol"):
             yield handoff.finding(
                 handoff.at("governance"),
-                f"{org.describe(handoff)} is low-complexity but has no written protocol",
+                f"{describe(org, handoff)} is low-complexity but has no written protocol",
             )
 
 
@@ -187,11 +206,12 @@ def governance_above_complexity(org: Org) -> Iterator[Hit]:
     """
     for handoff in org.handoffs.values():
         governance = handoff.governance
-        if (org.complexity_of(handoff) == "low"
-                and governance.decision_maker is not None and len(governance.escalation) > 2):
+        if (governance.decision_maker is not None and len(governance.escalation) > 2
+                and handoff.known("governance.escalation")
+                and complexity_of(org, handoff) == "low"):
             yield handoff.finding(
                 "governance.escalation",
-                f"{org.describe(handoff)} is low-complexity yet requires a decision maker "
+                f"{describe(org, handoff)} is low-complexity yet requires a decision maker "
                 f"({org.display(governance.decision_maker)}) and {len(governance.escalation)} "
                 "escalation levels; a written protocol would do",
             )
@@ -248,7 +268,7 @@ def complexity_understated(org: Org) -> Iterator[Hit]:
         if LEVEL_RANK[implied] > LEVEL_RANK[declared]:
             yield handoff.finding(
                 "complexity",
-                f"{org.describe(handoff)} is declared {declared}-complexity but its exception "
+                f"{describe(org, handoff)} is declared {declared}-complexity but its exception "
                 f"rate {handoff.exception_rate:g} implies {implied} "
                 f"(from {org.complexity.threshold(implied):g})",
             )
@@ -307,13 +327,13 @@ def escalation_path(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
             if handoff.given("governance.escalation"):  # written, but as an empty list
                 yield handoff.finding(
                     "governance.escalation",
-                    f"escalation path of {org.describe(handoff)} names no one",
+                    f"escalation path of {describe(org, handoff)} names no one",
                 )
             continue
         if len(written) > limit:
             yield handoff.finding(
                 "governance.escalation",
-                f"escalation path of {org.describe(handoff)} has {len(written)} levels, more "
+                f"escalation path of {describe(org, handoff)} has {len(written)} levels, more "
                 f"than {limit}: the customer waits at every level",
             )
         first_level: dict[Ref, int] = {}
@@ -324,7 +344,7 @@ def escalation_path(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
             if slot.ref in first_level:
                 yield handoff.finding(
                     slot.field,
-                    f"escalation path of {org.describe(handoff)} names {org.display(slot.ref)} "
+                    f"escalation path of {describe(org, handoff)} names {org.display(slot.ref)} "
                     f"twice (levels {first_level[slot.ref] + 1} and {index + 1})",
                 )
             else:
@@ -370,8 +390,10 @@ def founder_bottleneck(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
         return
     ends: dict[Ref, list[tuple[Handoff, str, str]]] = {ref: [] for ref in founders}
     for handoff in org.handoffs.values():
-        levels = handoff.levels()
-        final = levels[-1].ref if levels else None
+        # the last level as written: one that dangles is not known, whoever resolved before it
+        written = handoff.slots("governance.escalation")
+        last = written[-1] if written else None
+        final = last.ref if last is not None else None
         decision_maker = handoff.governance.decision_maker
         roles: dict[Ref, list[str]] = {}
         if decision_maker in ends:
@@ -380,7 +402,7 @@ def founder_bottleneck(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
             roles.setdefault(final, []).append("final escalation")
         for founder, held in roles.items():
             field = ("governance.decision_maker" if decision_maker == founder
-                     else levels[-1].field)
+                     else last.field if last is not None else "governance.escalation")
             ends[founder].append((handoff, field, " and ".join(held)))
     limit = options["max"]
     for founder, ended in ends.items():
@@ -390,7 +412,7 @@ def founder_bottleneck(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
             for handoff, field, role in ended:
                 yield handoff.finding(
                     field,
-                    f"founder {name} is {role} on {org.describe(handoff)}; {count} at the "
+                    f"founder {name} is {role} on {describe(org, handoff)}; {count} at the "
                     f"founder, more than {limit}",
                 )
         for decision in org.decisions_by.get(founder, ()):
@@ -435,10 +457,24 @@ def decision_bottleneck(org: Org) -> Iterator[Hit]:
       small-refund: {name: Refunds under 100 EUR, frequency: daily, decided_by: support}
     ```
     """
+    # the teams whose people are not known: a deciding person may be in any of them
+    unsettled: frozenset[Ref] | None = None
+    unsettled_front = False  # one of them is (or may be) frontstage
     for decision in org.decisions.values():
         decider = decision.decided_by
         if decision.frequency not in RECURRING or decider is None:
             continue
+        if not decision.known("raised_by"):
+            continue  # a team that raises it is misspelt: it may be the decider's
+        if decider.kind == "person":
+            if unsettled is None:
+                unsettled = unsettled_teams(org)
+                unsettled_front = any(org.teams[ref.id].layer == "frontstage"
+                                      or not org.teams[ref.id].known("layer")
+                                      for ref in unsettled)
+            if (any(ref in unsettled for ref in decision.raised_by) if decision.raised_by
+                    else unsettled_front):
+                continue
         teams = {team.ref for team in org.teams_of(decider)}
         who = org.display(decider)
         opening = f"{decision.titled} comes up {decision.frequency} but is decided by {who}"
@@ -452,6 +488,8 @@ def decision_bottleneck(org: Org) -> Iterator[Hit]:
                     "decided_by", f"{opening}, outside {names}, {those}; push the right down",
                 )
         elif not any(team.layer == "frontstage" for team in org.teams_of(decider)):
+            if not all(team.known("layer") for team in org.teams_of(decider)):
+                continue  # a layer the schema refuses may have meant frontstage
             where = ("which is not a frontstage team" if decider.kind == "team"
                      else "who is in no frontstage team")
             yield decision.finding(
@@ -501,13 +539,13 @@ def sla_missing(org: Org) -> Iterator[Hit]:
     ```
     """
     for handoff in org.handoffs.values():
-        if handoff.sla:
+        if handoff.sla or not handoff.known("sla"):
             continue
         busy = busy_journeys(org, handoff, ("medium", "high"))
         if busy:
             yield handoff.finding(
                 handoff.at("sla"),
-                f"{org.describe(handoff)} is on the {journeys_text(busy)} but has no SLA",
+                f"{describe(org, handoff)} is on the {journeys_text(busy)} but has no SLA",
             )
 
 
@@ -554,6 +592,7 @@ def sla_unmeasured(org: Org) -> Iterator[Hit]:
       handoff-latency: {type: handoff, owner: carla, downstream: [delivery]}
     ```
     """
+    unsure: bool | None = None
     for handoff in org.handoffs.values():
         if not handoff.sla:
             continue
@@ -561,8 +600,22 @@ def sla_unmeasured(org: Org) -> Iterator[Hit]:
         downstream = org.metrics_downstream_of.get(handoff.ref, ())
         if any(metric.type == "handoff" for metric in (*measuring, *downstream)):
             continue
-        message = f"{org.describe(handoff)} has an SLA but no handoff metric measures it"
+        if not handoff.known("measured_by") \
+                or not all(metric.known("type") for metric in (*measuring, *downstream)):
+            continue  # a metric misspelt, or one whose type is not known, may be one
+        if unsure is None:
+            unsure = any(_may_measure(metric) for metric in org.metrics.values())
+        if unsure:
+            continue
+        message = f"{describe(org, handoff)} has an SLA but no handoff metric measures it"
         if measuring:
             kinds = ", ".join(f"'{metric.id}' is an {metric.type} metric" for metric in measuring)
             message += f" ({kinds})"
         yield handoff.finding(handoff.at("measured_by") or "sla", message)
+
+
+def _may_measure(metric: Metric) -> bool:
+    """Whether a metric may measure a handoff it does not name: a handoff metric (or one whose
+    type is not known) whose `downstream` holds a reference that is not known."""
+    return not metric.known("downstream") and (metric.type == "handoff"
+                                               or not metric.known("type"))

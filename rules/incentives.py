@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from orglint import Hit, rule
-from orglint.model import FieldState, Org, Ref
+from orglint.model import Metric, Org, Ref
+
+from .structure import unsettled_teams
 
 
 @rule("INC001", "metric-without-downstream", severity="error", blocks_stage=3, cost=2)
@@ -36,10 +38,11 @@ def metric_without_downstream(org: Org) -> Iterator[Hit]:
     ```
     """
     for metric in org.metrics.values():
-        if metric.downstream or metric.state("downstream") is FieldState.DANGLING:
-            continue  # a dangling downstream is ORG003's to report
+        if metric.downstream or not metric.known("downstream"):
+            continue  # a dangling downstream is ORG003's to report, an empty one ORG002's
         rewards = ", ".join(org.display(ref) for ref in metric.rewards)
-        paid = f" but pays {rewards}" if rewards else ""
+        # whom it pays, when every one of them is known
+        paid = f" but pays {rewards}" if rewards and metric.known("rewards") else ""
         yield metric.finding(
             metric.at("downstream"),
             f"metric '{metric.id}' names no downstream component{paid}: it rewards local output "
@@ -82,8 +85,8 @@ def local_downstream(org: Org) -> Iterator[Hit]:
     ```
     """
     for metric in org.metrics.values():
-        if not metric.rewards or not metric.downstream:
-            continue
+        if not metric.rewards or not metric.downstream or not metric.known("downstream"):
+            continue  # a component misspelt may reach beyond the teams it rewards
         rewarded = teams_rewarded(org, metric.rewards)
         if all(ref.kind == "team" and ref.id in rewarded for ref in metric.downstream):
             yield metric.finding(
@@ -136,24 +139,60 @@ def handoff_quality_unrewarded(org: Org) -> Iterator[Hit]:
     # product: one metric that rewards every team and names every handoff)
     rewarding: dict[str, list[str]] = {}
     downstream: set[tuple[str, Ref]] = set()
+    # what is not known (ORG002, ORG003) may hide a metric that pays the sending team and
+    # names the other side: one whose downstream is not known or names a journey whose path
+    # is not (any_side: it may name any side); one whose rewards are not known (wild: it may
+    # pay any team); one that pays a person, who may be in a team whose people are not known
+    open_journeys = {journey.ref for journey in org.journeys.values() if not journey.known("path")}
+    any_side: set[str] = set()
+    wild = _Doubt()
+    paid_people = _Doubt()
     for metric in org.metrics.values():
         for team in teams_rewarded(org, metric.rewards):
             rewarding.setdefault(team, []).append(metric.id)
         downstream.update((metric.id, component) for component in metric.downstream)
+        if not metric.known("downstream") or (open_journeys and any(
+                component in open_journeys for component in metric.downstream)):
+            any_side.add(metric.id)
+        if not metric.known("rewards"):
+            wild.add(metric, any_side)
+        elif any(ref.kind == "person" for ref in metric.rewards):
+            paid_people.add(metric, any_side)
+    unsettled = unsettled_teams(org) if paid_people.sides or paid_people.anywhere else frozenset()
     for handoff in org.handoffs.values():
         if handoff.source is None or handoff.target is None or handoff.source == handoff.target:
             continue  # no boundary (BND007 reports a handoff within one team)
         sides = [handoff.target, handoff.ref,
                  *(journey.ref for journey in org.journeys_through(handoff))]
-        if any((metric, side) in downstream
-               for metric in rewarding.get(handoff.source.id, ()) for side in sides):
+        paying = rewarding.get(handoff.source.id, ())
+        if any((metric, side) in downstream for metric in paying for side in sides):
             continue
+        if (any_side and any(metric in any_side for metric in paying)) or wild.sees(sides) \
+                or (handoff.source in unsettled and paid_people.sees(sides)):
+            continue  # a metric that pays the team may see the other side
         yield handoff.finding(
             None,
             f"{org.describe(handoff)}: no metric that rewards {org.display(handoff.source)} "
             f"names {org.display(handoff.target)}, this handoff or a journey it lies on as "
             "downstream",
         )
+
+
+class _Doubt:
+    """What metrics that may reward a team without saying so see downstream: the components
+    they name, and whether one of them may see any side."""
+
+    def __init__(self) -> None:
+        self.sides: set[Ref] = set()
+        self.anywhere = False
+
+    def add(self, metric: Metric, any_side: set[str]) -> None:
+        self.sides.update(metric.downstream)
+        self.anywhere = self.anywhere or metric.id in any_side
+
+    def sees(self, sides: list[Ref]) -> bool:
+        """Whether one of those metrics may name one of ``sides`` as downstream."""
+        return self.anywhere or (bool(self.sides) and any(side in self.sides for side in sides))
 
 
 @rule("INC004", "metric-unmeasured", severity="warning", blocks_stage=4)
@@ -196,7 +235,8 @@ def metric_unmeasured(org: Org) -> Iterator[Hit]:
     gaps = (("owner", "no owner", "nobody answers for the figure"),
             ("source", "no source system", "it is measured by hand"))
     for metric in org.metrics.values():
-        missing = [(what, why) for field, what, why in gaps if not metric.given(field)]
+        missing = [(what, why) for field, what, why in gaps
+                   if not metric.given(field) and metric.known(field)]
         if missing:
             has = " and ".join(what for what, _ in missing)
             because = " and ".join(why for _, why in missing)
@@ -231,9 +271,18 @@ def journey_without_outcome(org: Org) -> Iterator[Hit]:
       time-to-value: {type: outcome, rewards: [sales], downstream: [onboarding]}
     ```
     """
+    unsure: bool | None = None
     for journey in org.journeys.values():
         metrics = org.metrics_downstream_of.get(journey.ref, ())
         if any(metric.type == "outcome" for metric in metrics):
+            continue
+        if not all(metric.known("type") for metric in metrics):
+            continue  # a metric downstream of it whose type is not known may be an outcome
+        if unsure is None:  # an outcome metric with a component misspelt may name this one
+            unsure = any(not metric.known("downstream")
+                         and (metric.type == "outcome" or not metric.known("type"))
+                         for metric in org.metrics.values())
+        if unsure:
             continue
         yield journey.finding(
             None, f"{journey.titled} has no outcome metric downstream of it: nothing "

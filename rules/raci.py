@@ -50,6 +50,8 @@ def accountable_count(org: Org) -> Iterator[Hit]:
     ```
     """
     for raci, activity in activities(org):
+        if not activity.known("A"):
+            continue  # one misspelt may be another, or the only one: ORG003 reports it
         accountable = activity.named("A")
         if not accountable:
             yield raci.finding(activity.place,
@@ -98,7 +100,7 @@ def responsible_missing(org: Org) -> Iterator[Hit]:
     ```
     """
     for raci, activity in activities(org):
-        if not activity.named("R"):
+        if not activity.named("R") and activity.known("R"):
             yield raci.finding(activity.place, f"{activity.label} has nobody responsible (R)")
 
 
@@ -200,7 +202,7 @@ def too_many_consulted(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
     """
     for raci, activity in activities(org):
         consulted = activity.named("C")
-        if len(consulted) > options["max"]:
+        if len(consulted) > options["max"] and activity.known("C"):
             yield raci.finding(
                 f"{activity.place}.C",
                 f"{activity.label} consults {len(consulted)}, more than "
@@ -301,6 +303,7 @@ def silent_activity(org: Org) -> Iterator[Hit]:
     ```
     """
     for raci, activity in activities(org):
-        if not activity.named("C") and not activity.named("I"):
+        if not activity.named("C") and not activity.named("I") \
+                and activity.known("C") and activity.known("I"):
             yield raci.finding(activity.place,
                                f"{activity.label} consults and informs nobody (no C, no I)")

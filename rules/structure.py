@@ -19,6 +19,8 @@ from orglint.model import (
     UNRESOLVED,
     Org,
     Person,
+    Ref,
+    Team,
 )
 
 
@@ -54,7 +56,10 @@ def schema(org: Org) -> Iterator[Hit]:
 
     Every section and field of the org format has a type and, where it matters, a list of
     allowed values; a typo in a field name would otherwise hide the field from every rule.
-    Unknown fields and sections come with a "did you mean" hint.
+    Unknown fields and sections come with a "did you mean" hint. A field whose value this rule
+    refuses, that is written empty, or that is required and missing is judged by no other
+    rule: an exception rate above 1 implies no complexity, and a metric without a type is no
+    output metric.
 
     Fails:
 
@@ -94,7 +99,10 @@ def unknown_reference(org: Org) -> Iterator[Hit]:
     among up to 100 ids of the kinds the field accepts, the most similar one; among more, an
     id one letter off (a letter missing, extra, changed or moved). While a file cannot be read
     (ORG001), a reference to an id no other file defines is held back with no hint: it may be
-    defined in that file, and it is judged once the file reads.
+    defined in that file, and it is judged once the file reads. No other rule judges a field
+    that holds a reference this rule reports: a review whose `covers` names a journey misspelt
+    may cover any journey, and a handoff whose `to` is misspelt may contract any boundary from
+    its `from`.
 
     Fails:
 
@@ -203,15 +211,46 @@ def team_without_lead(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
     ```
     """
     own = options["own_lead"]
+    settled: dict[str, bool] = {}
     for team in org.teams.values():
-        if team.given("lead"):  # a lead written but unknown is ORG003's to report
-            continue
+        if team.given("lead") or not team.known("lead"):
+            continue  # a lead written but unknown is ORG003's to report, an empty one ORG002's
         leads, via = org.leads_of(team)
         if not leads:
-            yield team.finding(None, f"team '{team.id}' has no lead")
-        elif own and via is not None:
+            if _chain_known(org, team, None, settled):
+                yield team.finding(None, f"team '{team.id}' has no lead")
+        elif own and via is not None and _chain_known(org, team, via, settled):
             yield team.finding(None, f"team '{team.id}' has no lead of its own (led through "
                                      f"'{via.id}' by {org.names(leads)})")
+
+
+def _chain_known(org: Org, team: Team, via: Team | None, settled: dict[str, bool]) -> bool:
+    """Whether the walk up a team's parent chain to ``via`` (to its end, for None) is known:
+    no team on it has a lead or a parent that is not known (misspelt, refused, empty), which
+    may name a lead nearer, or a parent with one; and, for ``via``, its leads are all known.
+    ``settled`` keeps the answer of each team walked to the end, so that the teams of an org
+    are walked once in all."""
+    walk: list[Team] = []
+    seen: set[str] = set()
+    node: Team | None = team
+    answer = True
+    while node is not None and node is not via:
+        if via is None and node.id in settled:
+            answer = settled[node.id]
+            break
+        if node.id in seen:  # a parent cycle: ORG005's to report
+            break
+        seen.add(node.id)
+        walk.append(node)
+        if not (node.known("lead") and node.known("parent")):
+            answer = False
+            break
+        node = org.teams.get(node.parent.id) if node.parent is not None else None
+    if via is None:
+        for member in walk:
+            settled[member.id] = answer
+        return answer
+    return answer and via.known("lead")
 
 
 @rule("ORG007", "person-without-team", severity="info", blocks_stage=4)
@@ -239,11 +278,25 @@ def person_without_team(org: Org) -> Iterator[Hit]:
       delivery: {lead: dan}
     ```
     """
+    unsure: bool | None = None
     for person in org.people.values():
         ref = person.ref
         if ref not in org.teams_of_member and ref not in org.teams_led_by \
                 and ref not in org.teams_of_role:
-            yield person.finding(None, f"person '{person.id}' ({person.name}) belongs to no team")
+            if unsure is None:  # a person misspelt in a team may be anyone
+                unsure = bool(unsettled_teams(org)) or not all(
+                    team.known("roles") for team in org.teams.values())
+            if not unsure:
+                yield person.finding(None,
+                                     f"person '{person.id}' ({person.name}) belongs to no team")
+
+
+def unsettled_teams(org: Org) -> frozenset[Ref]:
+    """The teams whose people are not all known: a lead or member that dangles, is ambiguous
+    or has no id, or an empty one (ORG002, ORG003). Anyone may be in them, so no rule says a
+    person is not."""
+    return frozenset(team.ref for team in org.teams.values()
+                     if not (team.known("lead") and team.known("members")))
 
 
 @rule("ORG008", "hierarchy-mismatch", severity="warning", blocks_stage=2)
@@ -277,7 +330,7 @@ def hierarchy_mismatch(org: Org) -> Iterator[Hit]:
         written: list[str] | None = None  # the field of each child as written, when needed
         for index, child_ref in enumerate(team.children):
             child = org.teams[child_ref.id]
-            if child.parent != team.ref:
+            if child.parent != team.ref and child.known("parent"):
                 said = (f"names '{child.parent.id}' as its parent" if child.parent is not None
                         else "names no parent")
                 if written is None:
@@ -287,7 +340,7 @@ def hierarchy_mismatch(org: Org) -> Iterator[Hit]:
                     f"team '{team.id}' lists '{child.id}' among its children, but '{child.id}' "
                     f"{said} ({child.src.position('parent' if child.given('parent') else None)})")
         parent = org.teams.get(team.parent.id) if team.parent is not None else None
-        if parent is not None and parent.given("children") \
+        if parent is not None and parent.given("children") and parent.known("children") \
                 and parent.ref not in org.listed_by.get(team.ref, ()):
             yield team.finding(
                 "parent", f"team '{team.id}' names '{parent.id}' as its parent, but "
@@ -326,7 +379,8 @@ def duplicate_person(org: Org) -> Iterator[Hit]:
     """
     seen: dict[tuple[str, str], Person] = {}
     for person in org.people.values():
-        given = {"name": person.name if person.given("name") else None, "email": person.email}
+        given = {"name": person.name if person.given("name") and person.known("name") else None,
+                 "email": person.email}
         matches = []
         for field, value in given.items():
             if value:

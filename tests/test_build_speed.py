@@ -182,11 +182,13 @@ def _org_text() -> str:
 
 
 def _entities(org):
-    """Every entity as its fields (src aside), with the dangling fields and slots kept."""
+    """Every entity as its fields (src aside), with the dangling and invalid fields and the
+    slots kept."""
     return [(entity.kind, entity.id, repr([(spec.name, getattr(entity, spec.name))
                                            for spec in dataclasses.fields(entity)
                                            if spec.name not in ("src", "fields")]),
-             sorted(entity.fields.dangling or ()), repr(entity.fields.slots))
+             sorted(entity.fields.dangling or ()), sorted(entity.fields.invalid or ()),
+             repr(entity.fields.slots))
             for entity in org.entities()]
 
 

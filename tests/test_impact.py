@@ -531,7 +531,8 @@ def org_digest(org) -> dict:
 
     entities = {
         section: [(ident, plain(entity), str(entity.src.position()), entity.fields.dangling,
-                   entity.fields.slots) for ident, entity in org.section(kind).items()]
+                   entity.fields.invalid, entity.fields.slots)
+                  for ident, entity in org.section(kind).items()]
         for kind, section in KIND_SECTION.items()}
     indexes = {name: {key: tuple(same(entity) for entity in items)
                       for key, items in getattr(org, name).items()}

@@ -1,5 +1,5 @@
-"""The model: what a field says (written, empty, absent, dangling), list positions, the shared
-questions of the Org, and read-only indexes."""
+"""The model: what a field says (written, empty, absent, dangling, invalid) and whether it is
+known, list positions, the shared questions of the Org, and read-only indexes."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ teams:
   sales: {name: Sales, lead: leo}
   delivery: {name: Delivery, members: [dan, leo, dan]}
 journeys:
-  onboarding: {owner: leo, path: [sales, slaes, delivery]}
+  onboarding: {owner: leo, path: [sales, delivery, slaes, sales]}
 handoffs:
   sales-to-delivery:
     from: sales
@@ -49,15 +49,72 @@ def test_a_field_is_written_empty_absent_or_dangling(org):
         "owner", "sla", None)
 
 
+INVALID = """\
+people:
+  ana: {name: Ana Ruiz}
+teams:
+  sales: {lead: ana, layer: front, members: ana}
+  delivery: {lead: [ana, ann], name: [Delivery]}
+handoffs:
+  a-to-b:
+    from: sales
+    to: [delivery]
+    complexity: extreme
+    exception_rate: 1e400
+    governance: yes
+    sla: {acknowledge: soon, complete: 2d}
+    carries: [scope, ""]
+metrics:
+  kickoff: {owner: ana, rewards: []}
+"""
+
+
+def test_a_value_the_schema_refuses_is_invalid_and_not_read():
+    invalid = build_org(load_text(INVALID, "org.yaml").documents)
+    handoff = invalid.handoffs["a-to-b"]
+    assert (handoff.complexity, handoff.exception_rate, handoff.target) == (None, None, None)
+    assert {field: handoff.state(field) for field in (
+        "complexity", "exception_rate", "to", "governance", "sla.acknowledge", "carries")} \
+        == dict.fromkeys(("complexity", "exception_rate", "to", "governance", "sla.acknowledge",
+                          "carries"), FieldState.INVALID)
+    assert handoff.given("complexity") and handoff.written("to") == ["delivery"]
+    assert handoff.sla == {"complete": "2d"} and handoff.carries == ("scope",)
+    sales, delivery = invalid.teams["sales"], invalid.teams["delivery"]
+    assert sales.layer is None and sales.state("layer") is FieldState.INVALID
+    # one id where only a list is taken is resolved as written, and is still not known
+    assert sales.members == (Ref("person", "ana"),) and not sales.known("members")
+    assert delivery.name == "delivery" and delivery.state("name") is FieldState.INVALID
+    # a required field not written is absent, and not known: no type is made up for it
+    metric = invalid.metrics["kickoff"]
+    assert metric.type == "" and metric.state("type") is FieldState.ABSENT
+    assert not metric.known("type") and metric.known("rewards") and metric.known("source")
+
+
+def test_a_field_is_known_when_the_model_holds_what_the_file_says(org):
+    handoff = org.handoffs["sales-to-delivery"]
+    assert handoff.known("from") and handoff.known("backup_owner") and handoff.known("sla")
+    assert not handoff.known("owner")  # written empty: ORG002
+    assert not handoff.known("governance.escalation")  # an item dangles: ORG003
+    # a field is not known when one inside it, or one it is part of, is not
+    assert not handoff.known("governance")
+    invalid = build_org(load_text(INVALID, "org.yaml").documents)
+    refused = invalid.handoffs["a-to-b"]
+    assert not refused.known("governance.decision_maker") and not refused.known("sla")
+    assert refused.known("from") and not invalid.teams["delivery"].known("lead")
+    [activity] = org.raci["scope-change"].activities
+    assert activity.known("A") and activity.known("C") and not activity.known("R")
+
+
 def test_list_positions_are_kept_past_a_dangling_item(org):
     handoff = org.handoffs["sales-to-delivery"]
     assert [(slot.field, slot.ref) for slot in handoff.levels()] == [
         ("governance.escalation.0", Ref("person", "dan")),
         ("governance.escalation.2", Ref("person", "leo"))]
     assert [slot.text for slot in handoff.slots("governance.escalation")] == [None, "nobody", None]
-    # the boundary around a dangling path item stands at the team that resolved
+    # a dangling path item is no team: the pairs it is part of are unknown, and the teams
+    # around it no boundary
     assert list(org.journeys["onboarding"].boundaries()) == [
-        ("path.2", Ref("team", "sales"), Ref("team", "delivery"))]
+        ("path.1", Ref("team", "sales"), Ref("team", "delivery"))]
     [activity] = org.raci["scope-change"].activities
     assert [slot.field for slot in activity.cell("A")] == ["activities.0.A"]
     assert activity.named("R") == [Ref("person", "dan"), "ghost"]

@@ -12,6 +12,7 @@ by rule code: unknown or ambiguous references, duplicate ids, hierarchy cycles.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -39,9 +40,11 @@ from orglint.model.org import (
 from orglint.model.suggest import SuggestionIndex
 from orglint.schema.org import ENTITY_SCHEMAS, KIND_SECTION, SECTIONS, dotted
 
-# how a field is read: (YAML key, attribute, reader, argument): the kinds a reference accepts,
-# the plan of a nested mapping, or the class and plan of the items of a list of mappings
-Step = tuple[str, str, str, Any]
+# how a field is read: (YAML key, attribute, reader, argument, what the schema takes, required):
+# the argument is the kinds a reference accepts, the plan of a nested mapping, or the class and
+# plan of the items of a list of mappings; what the schema takes is what a value must be to be
+# read (``_takes``), None where the reader's own check is the schema's
+Step = tuple[str, str, str, Any, Any, bool]
 
 
 def build_org(documents: Iterable[Document], complexity: Complexity | None = None,
@@ -184,30 +187,50 @@ def _plan(schema: Mapping[str, Any], cls: type) -> list[Step]:
         kind = rules.get("type")
         inner = rules.get("schema") or {}
         kinds = tuple((rules.get("meta") or {}).get("ref", ()) or (inner.get("meta") or {}).get("ref", ()))
+        required = bool(rules.get("required"))
         if kinds and kind == "string":
-            steps.append((key, spec.name, "ref", kinds))
+            steps.append((key, spec.name, "ref", kinds, None, required))
         elif kinds:
-            steps.append((key, spec.name, "refs", kinds))
+            steps.append((key, spec.name, "refs", kinds, _takes(rules), required))
         elif kind == "string":  # a text, put in canonical form where the field says how
-            steps.append((key, spec.name, "text", spec.metadata.get("normal")))
+            steps.append((key, spec.name, "text", spec.metadata.get("normal"), _takes(rules),
+                          required))
         elif kind == "dict" and "valuesrules" in rules:  # roles: name -> references
             values = rules["valuesrules"]
-            steps.append((key, spec.name, "refmap", tuple((values.get("meta") or {}).get("ref", ()))))
+            steps.append((key, spec.name, "refmap", tuple((values.get("meta") or {}).get("ref", ())),
+                          _takes(values), required))
         elif kind == "boolean":
-            steps.append((key, spec.name, "flag", None))
+            steps.append((key, spec.name, "flag", None, None, required))
         elif kind == "number":
-            steps.append((key, spec.name, "number", None))
+            steps.append((key, spec.name, "number", None, (rules.get("min"), rules.get("max")),
+                          required))
         elif kind == "list" and inner.get("type") == "dict":
             item = spec.metadata["items"]
-            steps.append((key, spec.name, "items", (item, _plan(inner["schema"], item))))
+            steps.append((key, spec.name, "items", (item, _plan(inner["schema"], item)),
+                          not rules.get("minlength"), required))
         elif kind == "list":
-            steps.append((key, spec.name, "labels", None))
+            steps.append((key, spec.name, "labels", None, None, required))
         elif "nested" in spec.metadata:
             nested = spec.metadata["nested"]
-            steps.append((key, spec.name, "nested", (nested, _plan(inner, nested))))
+            steps.append((key, spec.name, "nested", (nested, _plan(inner, nested)), None, required))
         else:  # a mapping of text values (sla)
-            steps.append((key, spec.name, "texts", None))
+            patterns = {name: re.compile(field["regex"]) for name, field in inner.items()
+                        if "regex" in field}
+            steps.append((key, spec.name, "texts", None, patterns, required))
     return steps
+
+
+def _takes(rules: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What a text or a list of references must be to be read, by the schema's rule set:
+    (whether a single value is taken where a list is, whether an empty one is, the values
+    allowed or None, the compiled pattern it must match or None)."""
+    types = rules.get("type")
+    single = types == "string" or (isinstance(types, list) and "string" in types)
+    allowed = frozenset(rules["allowed"]) if "allowed" in rules else None
+    pattern = re.compile(rules["regex"]) if "regex" in rules else None
+    empty = rules.get("empty", True) is not False and not rules.get("minlength") \
+        and (allowed is None or "" in allowed) and (pattern is None or bool(pattern.match("")))
+    return single, empty, allowed, pattern
 
 
 PLANS: dict[str, list[Step]] = {
@@ -221,6 +244,7 @@ CHAINS = (("people", "reports_to", "reporting line"), ("teams", "parent", "team 
 # the least references of one kinds tuple resolved one by one before a table of their ids
 # is built (_ids)
 AMONG_AFTER = 256
+_ABSENT = object()  # a key not written (None is a key written without a value)
 _NONE_KNOWN: Mapping[str, Ref | None] = MappingProxyType({})
 
 
@@ -389,13 +413,16 @@ class _Builder:
 
     def read(self, owner: Ref, plan: list[Step], mapping: dict[Any, Any], prefix: str,
              fields: Fields) -> dict[str, Any]:
-        """The attributes a plan reads from a mapping; dangling references and the slots that
-        do not follow from the resolved values land in ``fields``."""
+        """The attributes a plan reads from a mapping; dangling references, the fields whose
+        value the schema refuses (never read) and the slots that do not follow from the
+        resolved values land in ``fields``."""
         values: dict[str, Any] = {}
         among = self._among
-        for key, attribute, how, argument in plan:
-            value = mapping.get(key)
-            if value is None:
+        for key, attribute, how, argument, takes, required in plan:
+            value = mapping.get(key, _ABSENT)
+            if value is _ABSENT or value is None:
+                if required or value is None:  # required and absent, or written empty
+                    _refuses(fields, prefix + key)
                 continue
             if how == "ref":
                 if type(value) is str and ":" not in value:  # what resolve says, sooner
@@ -405,72 +432,134 @@ class _Builder:
                         values[attribute] = ref
                         continue
                 ref = self.resolve(owner, prefix + key, value, argument)
-                if ref is None:
-                    _dangles(fields, prefix + key)
-                else:
+                if ref is not None:
                     values[attribute] = ref
+                elif isinstance(value, str) and value:
+                    _dangles(fields, prefix + key)
+                else:  # no id: the schema reports it
+                    _refuses(fields, prefix + key)
             elif how == "refs":
                 field = prefix + key
                 refs, slots = self.resolve_many(owner, field, value, argument)
-                if slots is not None:
-                    if fields.slots is None:
-                        fields.slots = {}
-                    fields.slots[field] = slots
-                    if len(refs) < len(slots):
-                        _dangles(fields, field)
+                if slots is not None or type(value) is not list or not value:
+                    self._unresolved(field, value, takes, refs, slots, fields)
                 values[attribute] = refs
             elif how == "text":
                 if isinstance(value, str) and value:
-                    values[attribute] = argument(value) if argument is not None else value
+                    if argument is not None:  # a cadence: None when no spelling names one
+                        value = argument(value)
+                    elif (takes[2] is not None and value not in takes[2]) \
+                            or (takes[3] is not None and not takes[3].match(value)):
+                        value = None
+                    if value is None:
+                        _refuses(fields, prefix + key)
+                    else:
+                        values[attribute] = value
+                elif value != "" or not takes[1]:
+                    _refuses(fields, prefix + key)
             elif how == "refmap":
-                values[attribute] = self._refmap(owner, argument, value, prefix + key, fields)
+                values[attribute] = self._refmap(owner, argument, takes, value, prefix + key,
+                                                 fields)
             elif how == "flag":
-                values[attribute] = value is True
+                if type(value) is bool:
+                    values[attribute] = value
+                else:
+                    _refuses(fields, prefix + key)
             elif how == "number":
-                # a NaN passes every bound: not a number read (the schema reports it)
-                if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+                low, high = takes
+                # a NaN passes every bound: no number (the schema reports it), nor is a value
+                # out of range (a rate of 1.5, or the infinity 1e400 reads as)
+                if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                        and value == value and (low is None or value >= low) \
+                        and (high is None or value <= high):
                     values[attribute] = float(value)
+                else:
+                    _refuses(fields, prefix + key)
             elif how == "labels":
-                values[attribute] = (tuple(item for item in value if isinstance(item, str))
-                                     if isinstance(value, list) else ())
+                if isinstance(value, list):
+                    labels = tuple(item for item in value if isinstance(item, str) and item)
+                    if len(labels) < len(value):
+                        _refuses(fields, prefix + key)
+                    values[attribute] = labels
+                else:
+                    _refuses(fields, prefix + key)
             elif how == "texts":
-                values[attribute] = ({name: text for name, text in value.items()
-                                      if isinstance(text, str)} if isinstance(value, dict) else {})
+                values[attribute] = self._texts(takes, value, prefix + key, fields)
             elif how == "nested":
                 cls, inner = argument
-                given = value if isinstance(value, dict) else {}
+                if isinstance(value, dict):
+                    given = value
+                else:
+                    given = {}
+                    _refuses(fields, prefix + key)
                 values[attribute] = cls(**self.read(owner, inner, given, f"{prefix}{key}.", fields))
             else:  # items: a list of mappings (RACI activities)
-                values[attribute] = self._items(owner, argument, value, prefix + key, fields)
+                values[attribute] = self._items(owner, argument, takes, value, prefix + key,
+                                                fields)
         return values
 
-    def _refmap(self, owner: Ref, kinds: tuple[str, ...], value: Any, field: str,
-                fields: Fields) -> Mapping[str, tuple[Ref, ...]]:
+    @staticmethod
+    def _unresolved(field: str, value: Any, takes: tuple[Any, ...], refs: tuple[Ref, ...],
+                    slots: tuple[Slot, ...] | None, fields: Fields) -> None:
+        """Land in ``fields`` what ``resolve_many`` found in the value of a reference field
+        beyond its references: the slots that do not follow from them, the field when an item
+        dangles, and the field when the schema refuses the value (one id where only a list
+        is taken, an empty list where none is, an item that is no id)."""
+        if slots is not None:
+            if fields.slots is None:
+                fields.slots = {}
+            fields.slots[field] = slots
+            if len(refs) < len(slots):
+                for slot in slots:
+                    if slot.ref is None:
+                        # a text names nothing (ORG003); anything else is no id (ORG002)
+                        (_dangles if slot.text else _refuses)(fields, field)
+        if (not isinstance(value, list) and not takes[0]) or (value == [] and not takes[1]):
+            _refuses(fields, field)
+
+    def _refmap(self, owner: Ref, kinds: tuple[str, ...], takes: tuple[Any, ...], value: Any,
+                field: str, fields: Fields) -> Mapping[str, tuple[Ref, ...]]:
         """A mapping of names to references (a team's roles), each value read as a list."""
         if not isinstance(value, dict):
+            _refuses(fields, field)
             return MappingProxyType({})
         found: dict[str, tuple[Ref, ...]] = {}
         for name, refs in value.items():
             if not isinstance(name, str):
                 continue
-            resolved, slots = self.resolve_many(owner, f"{field}.{name}", refs, kinds)
-            if slots is not None:
-                if fields.slots is None:
-                    fields.slots = {}
-                fields.slots[f"{field}.{name}"] = slots
-                if len(resolved) < len(slots):
-                    _dangles(fields, f"{field}.{name}")
+            place = f"{field}.{name}"
+            resolved, slots = self.resolve_many(owner, place, refs, kinds)
+            self._unresolved(place, refs, takes, resolved, slots, fields)
             found[name] = resolved
         return MappingProxyType(found)
 
-    def _items(self, owner: Ref, argument: Any, value: Any, field: str, fields: Fields
-               ) -> tuple[Activity, ...]:
+    @staticmethod
+    def _texts(patterns: Mapping[str, Any], value: Any, field: str, fields: Fields
+               ) -> dict[str, str]:
+        """A mapping of names to text values (an SLA's durations): each value the schema
+        takes; the others land in ``fields``, and so does a value that is no mapping."""
+        if not isinstance(value, dict):
+            _refuses(fields, field)
+            return {}
+        found = {}
+        for name, text in value.items():
+            pattern = patterns.get(name)
+            if isinstance(text, str) and (pattern is None or pattern.match(text)):
+                found[name] = text
+            else:
+                _refuses(fields, f"{field}.{name}")
+        return found
+
+    def _items(self, owner: Ref, argument: Any, empty: bool, value: Any, field: str,
+               fields: Fields) -> tuple[Activity, ...]:
         cls, inner = argument
-        if not isinstance(value, list):
+        if not isinstance(value, list) or (not value and not empty):
+            _refuses(fields, field)
             return ()
         items = []
         for index, item in enumerate(value):
             if not isinstance(item, dict):
+                _refuses(fields, f"{field}.{index}")
                 continue
             attributes = self.read(owner, inner, item, f"{field}.{index}.", fields)
             attributes.setdefault("activity", f"#{index + 1}")
@@ -503,11 +592,17 @@ class _Builder:
         fields = Fields(raw)
         values = self.read(self._ref(kind, ident), PLANS[kind], raw, "", fields)
         name = raw.get("name")
+        if not isinstance(name, str):
+            if "name" in raw:  # no text: the schema reports it
+                _refuses(fields, "name")
+            name = None
         description = raw.get("description")
-        return ENTITY_TYPES[kind](
-            id=ident, src=src, name=name if isinstance(name, str) and name else ident,
-            description=description if isinstance(description, str) else None,
-            fields=fields, **values)
+        if not isinstance(description, str):
+            if "description" in raw:
+                _refuses(fields, "description")
+            description = None
+        return ENTITY_TYPES[kind](id=ident, src=src, name=name or ident,
+                                  description=description, fields=fields, **values)
 
     def finish(self, tables: dict[str, dict[str, Any]], complexity: Complexity,
                indexes: dict[str, Any] | None = None,
@@ -788,6 +883,14 @@ def _dangles(fields: Fields, field: str) -> None:
     if fields.dangling is None:
         fields.dangling = set()
     fields.dangling.add(field)
+
+
+def _refuses(fields: Fields, field: str) -> None:
+    """Record a field whose value the schema refuses, that is written without a value, or
+    that is required and not written: not known (``Fields.known``)."""
+    if fields.invalid is None:
+        fields.invalid = set()
+    fields.invalid.add(field)
 
 
 def _kinds_text(kinds: tuple[str, ...]) -> str:

@@ -2,9 +2,11 @@
 
 An entity is built once by ``orglint.model.build`` from a validated document. References are
 resolved there: a rule sees ``Ref`` values that name an existing entity, ``None`` (or no item)
-where the field is empty or the reference dangles. What the YAML said beyond the resolved value
-is kept as field states (written, absent, dangling) and slots (each reference of a list with
-its position), so that no rule has to look at the YAML again.
+where the field is empty or the reference dangles; a value the schema refuses (a level that is
+not one, a rate above 1) is not read. What the YAML said beyond the resolved value is kept as
+field states (written, absent, dangling, invalid) and slots (each reference of a list with its
+position), so that no rule has to look at the YAML again, and ``known`` says whether a field's
+value can be judged at all.
 """
 
 from __future__ import annotations
@@ -79,6 +81,9 @@ class FieldState(enum.Enum):
     EMPTY = "empty"  # the key is written without a value (``owner:`` or ``owner: ~``)
     WRITTEN = "written"  # a value; for a reference, one that names an entity that exists
     DANGLING = "dangling"  # a reference (or an item of a list of them) that names nothing
+    # a value the schema refuses: of the wrong type, not one of the allowed values, out of
+    # range, or a list or mapping holding such an item (``complexity: extreme``)
+    INVALID = "invalid"
 
 
 @dataclass(slots=True)
@@ -102,18 +107,22 @@ class Fields:
 
     Keeps the entity's mapping as written, private to the model, to answer which keys were
     written; ``dangling`` holds the dotted reference fields that name something that does not
-    exist (or hold an item that does); ``slots`` the slots of each reference field written as
-    a single value or with a dangling item. Other reference lists resolved in full, item for
-    item: their slots follow from the resolved values.
+    exist (or hold an item that does); ``invalid`` the dotted fields whose value the schema
+    refuses (ORG002), written without a value, or required and not written; ``slots`` the
+    slots of each reference field written as a single value or with a dangling item. Other
+    reference lists resolved in full, item for item: their slots follow from the resolved
+    values.
     """
 
-    __slots__ = ("_mapping", "dangling", "slots")
+    __slots__ = ("_mapping", "dangling", "invalid", "slots")
 
     def __init__(self, mapping: Mapping[Any, Any], dangling: set[str] | None = None,
-                 slots: dict[str, tuple[Slot, ...]] | None = None) -> None:
+                 slots: dict[str, tuple[Slot, ...]] | None = None,
+                 invalid: set[str] | None = None) -> None:
         self._mapping = mapping
         self.dangling = dangling
         self.slots = slots
+        self.invalid = invalid
 
     def state(self, field: str) -> FieldState:
         """The state of a dotted field (``owner``, ``governance.escalation``,
@@ -139,13 +148,31 @@ class Fields:
             return FieldState.EMPTY
         if self.dangling and field in self.dangling:
             return FieldState.DANGLING
+        if self.invalid and field in self.invalid:
+            return FieldState.INVALID
         return FieldState.WRITTEN
 
+    def known(self, field: str) -> bool:
+        """True when the value the model holds for a dotted field is what the YAML says: the
+        field is absent (and not required), or written with a value the schema takes, every
+        reference in it resolved. False when the field, a field it is part of or one inside it
+        is what ORG002 or ORG003 reports: a reference that dangles or is ambiguous, a value
+        the schema refuses, a key written without a value, a required field not written."""
+        dangling, invalid = self.dangling, self.invalid
+        if not dangling and not invalid:  # the common case, made quick
+            return True
+        for unknown in (*(dangling or ()), *(invalid or ())):
+            if unknown == field or unknown.startswith(field + ".") \
+                    or field.startswith(unknown + "."):
+                return False
+        return True
+
     def given(self, field: str) -> bool:
-        """True when the field has a value (written, or a reference that dangles)."""
+        """True when the field has a value (written, a reference that dangles, or a value the
+        schema refuses)."""
         if "." not in field:
             return self._mapping.get(field) is not None
-        return self.state(field) in (FieldState.WRITTEN, FieldState.DANGLING)
+        return self.state(field) in (FieldState.WRITTEN, FieldState.DANGLING, FieldState.INVALID)
 
     def written(self, field: str) -> Any:
         """The value written for a top-level field, as the YAML holds it (None when absent)."""
@@ -219,8 +246,22 @@ class Entity:
         return self.fields.state(field)
 
     def given(self, field: str) -> bool:
-        """True when the field has a value, whether or not a reference in it resolved."""
+        """True when the field has a value, whether or not a reference in it resolved or the
+        schema takes it."""
         return self.fields.given(field)
+
+    def known(self, field: str) -> bool:
+        """True when the value the entity holds for a dotted field is what the YAML says
+        (absent, or written, valid and resolved); False when the field is what ORG002 or
+        ORG003 reports (a reference that dangles or is ambiguous, a value the schema refuses,
+        an empty value, a required field not written). A rule whose verdict depends on a field
+        that is not known says nothing about it: the field's own finding is the one to fix."""
+        return self.fields.known(field)
+
+    def written(self, field: str) -> Any:
+        """The value written for a top-level field as the YAML holds it (None when absent):
+        the text of a reference that dangles, for a message that quotes it."""
+        return self.fields.written(field)
 
     def at(self, field: str) -> str | None:
         """``field`` when its key is written, else None: where a finding about a field points,
@@ -315,13 +356,12 @@ class Journey(Entity):
 
     def boundaries(self) -> Iterator[tuple[str, Ref, Ref]]:
         """Each consecutive pair of different teams on the path: (the field of the second team
-        as written, ``path.2``; the sending team; the receiving team). Dangling items are
-        skipped, so the pair around one is still a boundary."""
+        as written, ``path.2``; the sending team; the receiving team). A dangling item names no
+        known team: the pairs it is part of are unknown and left out, and the teams around it
+        are no pair (``[sales, delivry, billing]`` has no boundary from Sales to Billing)."""
         previous: Ref | None = None
         for slot in self.slots("path"):
-            if slot.ref is None:
-                continue
-            if previous is not None and previous != slot.ref:
+            if previous is not None and slot.ref is not None and previous != slot.ref:
                 yield slot.field, previous, slot.ref
             previous = slot.ref
 
@@ -366,7 +406,7 @@ class Metric(Entity):
     whose outcome it includes, and the system it is measured from."""
 
     kind: ClassVar[str] = "metric"
-    type: str = "output"  # output | outcome | handoff
+    type: str = ""  # output | outcome | handoff; "" when not known (ORG002)
     owner: Ref | None = None
     rewards: tuple[Ref, ...] = ()
     downstream: tuple[Ref, ...] = ()
@@ -397,6 +437,11 @@ class Activity:
     def label(self) -> str:
         """`activity 'Approve the change' of RACI 'scope-change'` for messages."""
         return f"activity '{self.activity}' of RACI '{self.raci}'"
+
+    def known(self, letter: str) -> bool:
+        """True when a cell (``R``, ``A``, ``C``, ``I``) holds what the YAML says: absent, or
+        written and every reference in it resolved (see ``Entity.known``)."""
+        return self.fields.known(f"{self.place}.{letter}")
 
     def cell(self, letter: str) -> tuple[Slot, ...]:
         """The references of a cell (``R``, ``A``, ``C``, ``I``) as written, dangling ones
