@@ -44,34 +44,13 @@ def handoff_owner(org: Org) -> Iterator[Hit]:
     for handoff in org.handoffs.values():
         if not handoff.given("owner"):
             if handoff.known("owner"):  # an empty owner is ORG002's to report
-                yield handoff.finding(None, f"{describe(org, handoff)} has no named owner")
+                yield handoff.finding(None, f"{org.describe(handoff)} has no named owner")
         elif handoff.owner is not None and handoff.owner.kind == "team":
             yield handoff.finding(
                 "owner",
-                f"{describe(org, handoff)} is owned by team '{handoff.owner.id}'; "
+                f"{org.describe(handoff)} is owned by team '{handoff.owner.id}'; "
                 "name the one person who owns it",
             )
-
-
-def describe(org: Org, handoff: Handoff) -> str:
-    """`handoff 'scope-change' (Delivery -> Billing)` for messages, as ``Org.describe`` says
-    it; a side that names no team reads as written (`(Sales -> delivry)`, ORG003 reports it),
-    and a side with no id is left out (`(from Sales)`): never "nobody" for a team the file
-    names."""
-    if handoff.source is not None and handoff.target is not None:
-        return org.describe(handoff)
-    sending, receiving = (org.display(ref) if ref is not None else _text(handoff.written(key))
-                          for key, ref in (("from", handoff.source), ("to", handoff.target)))
-    if sending and receiving:
-        return f"{handoff.label} ({sending} -> {receiving})"
-    if sending or receiving:
-        return f"{handoff.label} ({'from ' + sending if sending else 'to ' + receiving})"
-    return handoff.label
-
-
-def _text(value: Any) -> str:
-    """A reference as written, when it is text; "" for anything else."""
-    return value if isinstance(value, str) else ""
 
 
 class OpenEnds:
@@ -296,7 +275,7 @@ def no_backup_owner(org: Org) -> Iterator[Hit]:
         if busy:
             yield handoff.finding(
                 None,
-                f"{describe(org, handoff)} is on the {journeys_text(busy)} but has no backup owner",
+                f"{org.describe(handoff)} is on the {journeys_text(busy)} but has no backup owner",
             )
 
 

@@ -8,7 +8,6 @@ from typing import Any
 from orglint import Hit, rule
 from orglint.model import CADENCES, Org, Ref
 
-from .boundaries import describe
 from .structure import unsettled_teams
 
 CADENCE_RANK = {cadence: rank for rank, cadence in enumerate(CADENCES)}  # higher meets less often
@@ -215,6 +214,6 @@ def boundary_uninstrumented(org: Org) -> Iterator[Hit]:
     for handoff in org.handoffs.values():
         if not handoff.measured_by and handoff.known("measured_by"):
             yield handoff.finding(handoff.at("measured_by"),
-                                  f"{describe(org, handoff)} is measured by no metric")
+                                  f"{org.describe(handoff)} is measured by no metric")
 
 

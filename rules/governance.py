@@ -8,7 +8,7 @@ from typing import Any
 from orglint import Hit, rule
 from orglint.model import LEVEL_RANK, Handoff, Metric, Org, Ref
 
-from .boundaries import busy_journeys, describe, journeys_text
+from .boundaries import busy_journeys, journeys_text
 from .structure import unsettled_teams
 
 RECURRING = ("daily", "weekly")
@@ -102,7 +102,7 @@ def governance_below_complexity(org: Org) -> Iterator[Hit]:
             why += f" (exception rate {handoff.exception_rate:g})"
         lacking = " and no ".join(item.split(" ", 1)[1] for item in missing)
         yield handoff.finding(handoff.at("governance"),
-                              f"{describe(org, handoff)} is {why} but has no {lacking}")
+                              f"{org.describe(handoff)} is {why} but has no {lacking}")
 
 
 @rule("GOV002", "missing-protocol", severity="warning", blocks_stage=3)
@@ -149,7 +149,7 @@ def missing_protocol(org: Org) -> Iterator[Hit]:
                 and handoff.known("governance.protocol"):
             yield handoff.finding(
                 handoff.at("governance"),
-                f"{describe(org, handoff)} is low-complexity but has no written protocol",
+                f"{org.describe(handoff)} is low-complexity but has no written protocol",
             )
 
 
@@ -211,7 +211,7 @@ def governance_above_complexity(org: Org) -> Iterator[Hit]:
                 and complexity_of(org, handoff) == "low"):
             yield handoff.finding(
                 "governance.escalation",
-                f"{describe(org, handoff)} is low-complexity yet requires a decision maker "
+                f"{org.describe(handoff)} is low-complexity yet requires a decision maker "
                 f"({org.display(governance.decision_maker)}) and {len(governance.escalation)} "
                 "escalation levels; a written protocol would do",
             )
@@ -268,7 +268,7 @@ def complexity_understated(org: Org) -> Iterator[Hit]:
         if LEVEL_RANK[implied] > LEVEL_RANK[declared]:
             yield handoff.finding(
                 "complexity",
-                f"{describe(org, handoff)} is declared {declared}-complexity but its exception "
+                f"{org.describe(handoff)} is declared {declared}-complexity but its exception "
                 f"rate {handoff.exception_rate:g} implies {implied} "
                 f"(from {org.complexity.threshold(implied):g})",
             )
@@ -327,13 +327,13 @@ def escalation_path(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
             if handoff.given("governance.escalation"):  # written, but as an empty list
                 yield handoff.finding(
                     "governance.escalation",
-                    f"escalation path of {describe(org, handoff)} names no one",
+                    f"escalation path of {org.describe(handoff)} names no one",
                 )
             continue
         if len(written) > limit:
             yield handoff.finding(
                 "governance.escalation",
-                f"escalation path of {describe(org, handoff)} has {len(written)} levels, more "
+                f"escalation path of {org.describe(handoff)} has {len(written)} levels, more "
                 f"than {limit}: the customer waits at every level",
             )
         first_level: dict[Ref, int] = {}
@@ -344,7 +344,7 @@ def escalation_path(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
             if slot.ref in first_level:
                 yield handoff.finding(
                     slot.field,
-                    f"escalation path of {describe(org, handoff)} names {org.display(slot.ref)} "
+                    f"escalation path of {org.describe(handoff)} names {org.display(slot.ref)} "
                     f"twice (levels {first_level[slot.ref] + 1} and {index + 1})",
                 )
             else:
@@ -412,7 +412,7 @@ def founder_bottleneck(org: Org, options: dict[str, Any]) -> Iterator[Hit]:
             for handoff, field, role in ended:
                 yield handoff.finding(
                     field,
-                    f"founder {name} is {role} on {describe(org, handoff)}; {count} at the "
+                    f"founder {name} is {role} on {org.describe(handoff)}; {count} at the "
                     f"founder, more than {limit}",
                 )
         for decision in org.decisions_by.get(founder, ()):
@@ -545,7 +545,7 @@ def sla_missing(org: Org) -> Iterator[Hit]:
         if busy:
             yield handoff.finding(
                 handoff.at("sla"),
-                f"{describe(org, handoff)} is on the {journeys_text(busy)} but has no SLA",
+                f"{org.describe(handoff)} is on the {journeys_text(busy)} but has no SLA",
             )
 
 
@@ -607,7 +607,7 @@ def sla_unmeasured(org: Org) -> Iterator[Hit]:
             unsure = any(_may_measure(metric) for metric in org.metrics.values())
         if unsure:
             continue
-        message = f"{describe(org, handoff)} has an SLA but no handoff metric measures it"
+        message = f"{org.describe(handoff)} has an SLA but no handoff metric measures it"
         if measuring:
             kinds = ", ".join(f"'{metric.id}' is an {metric.type} metric" for metric in measuring)
             message += f" ({kinds})"

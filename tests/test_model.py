@@ -367,3 +367,12 @@ def test_the_teams_of_a_person_are_read_from_an_index():
         Ref("person", "dan"): (teams["b"],)}
     assert org.teams_of(Ref("person", "leo")) is org.teams_of_person[Ref("person", "leo")]
     assert org.teams_of(Ref("person", "nobody")) == ()
+
+
+def test_a_handoff_is_described_with_its_sides_as_written():
+    text = ("people:\n  ana: {name: Ana}\nteams:\n  sales: {lead: ana}\n"
+            "handoffs:\n  a: {from: sales, to: delivry, owner: ana}\n"
+            "  b: {to: sales, owner: ana}\n  c: {owner: ana}\n")
+    org = build_org(load_text(text, "org.yaml").documents)
+    assert [org.describe(org.handoffs[ident]) for ident in "abc"] == [
+        "handoff 'a' (Sales -> delivry)", "handoff 'b' (to Sales)", "handoff 'c'"]

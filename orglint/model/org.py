@@ -44,6 +44,11 @@ PROBLEM_KINDS = (SYNTAX, SCHEMA, UNKNOWN_REFERENCE, DUPLICATE_ID, CYCLE, UNRESOL
 EMPTY: Mapping[Any, Any] = MappingProxyType({})
 
 
+def _as_text(value: Any) -> str:
+    """A reference as written, when it is text; "" for anything else."""
+    return value if isinstance(value, str) else ""
+
+
 def _spaced(text: str) -> str:
     """A name as it is compared: lower case, single spaces, none around."""
     return " ".join(text.lower().split())
@@ -305,6 +310,17 @@ class Org:
         return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
     def describe(self, handoff: Handoff) -> str:
-        """`handoff 'scope-change' (Delivery -> Billing)` for messages."""
-        return (f"handoff '{handoff.id}' ({self.display(handoff.source)} -> "
-                f"{self.display(handoff.target)})")
+        """`handoff 'scope-change' (Delivery -> Billing)` for messages. A side that names no
+        team reads as written (`(Sales -> delivry)`: ORG003 reports it), and a side with no
+        id is left out (`(from Sales)`): never "nobody" for a team the file names."""
+        if handoff.source is not None and handoff.target is not None:
+            return (f"handoff '{handoff.id}' ({self.display(handoff.source)} -> "
+                    f"{self.display(handoff.target)})")
+        sending, receiving = (
+            self.display(ref) if ref is not None else _as_text(handoff.written(key))
+            for key, ref in (("from", handoff.source), ("to", handoff.target)))
+        if sending and receiving:
+            return f"{handoff.label} ({sending} -> {receiving})"
+        if sending or receiving:
+            return f"{handoff.label} ({'from ' + sending if sending else 'to ' + receiving})"
+        return handoff.label
