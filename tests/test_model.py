@@ -375,4 +375,4 @@ def test_a_handoff_is_described_with_its_sides_as_written():
             "  b: {to: sales, owner: ana}\n  c: {owner: ana}\n")
     org = build_org(load_text(text, "org.yaml").documents)
     assert [org.describe(org.handoffs[ident]) for ident in "abc"] == [
-        "handoff 'a' (Sales -> delivry)", "handoff 'b' (to Sales)", "handoff 'c'"]
+        "handoff 'a' (sales -> delivry)", "handoff 'b' (to sales)", "handoff 'c'"]
