@@ -45,6 +45,7 @@ def closest_rule(word: str, codes: Iterable[str], names: Iterable[str]) -> str |
              or difflib.get_close_matches(word.lower(), list(names), n=1))
     return close[0] if close else None
 
+
 class RegistryError(Exception):
     """A plugin declared a rule wrongly: a bad or duplicate code, name or option."""
 

@@ -130,9 +130,9 @@ class Session:
         shows the named files' findings. Without a config file nothing says where the org
         ends, so the named files are the org.
         """
-        if not narrows(paths, self.cwd, self.config):
+        named = self._named(paths)
+        if named is None:
             return discover(self.config, paths, self.cwd)
-        named = discover(self.config, paths, self.cwd)
         # a file named by its target's path is the one a link in the include set leads to
         real = {path.resolve() for path in named}
         whole = [path for path in self._whole() if path not in real]
@@ -196,11 +196,21 @@ class Session:
         # a file that cannot be read hides what the named files refer to: show why
         if buffer is not None:
             return result.limited_to([buffer.display], unreadable)
-        if narrows(paths, self.cwd, self.config):
-            return result.limited_to([display(path, self.cwd, resolved=True)
-                                      for path in discover(self.config, paths, self.cwd)],
+        named = self._named(paths)
+        if named is not None:
+            return result.limited_to([display(path, self.cwd, resolved=True) for path in named],
                                      unreadable)
         return result
+
+    def _named(self, paths: Sequence[str]) -> list[Path] | None:
+        """The files ``paths`` name when they narrow what is shown (``narrows``), found once
+        a run; None when the paths are the org."""
+        cached = self._run.get("named")
+        if cached is None or cached[0] != tuple(paths):
+            cached = self._run["named"] = (tuple(paths), discover(self.config, paths, self.cwd)
+                                           if narrows(paths, self.cwd, self.config) else None)
+        named: list[Path] | None = cached[1]
+        return named
 
     def _without(self, buffer: Buffer) -> list[Path]:
         given = self.cwd / buffer.display  # a link's path, as discover shows it, or its target

@@ -20,7 +20,7 @@ from orglint.finding import SEVERITY_RANK, Finding, Hit, Position
 from orglint.load.documents import Document, LoadedFile
 from orglint.model import SCHEMA, SYNTAX, UNRESOLVED, Complexity, Org, build_org, rebuild_org
 from orglint.registry import Registry, Rule
-from orglint.schema.org import KIND_SECTION, validate
+from orglint.schema.org import KIND_SECTION, validate, value_at
 
 
 class RuleCrash(Exception):
@@ -150,19 +150,9 @@ def _refused(doc: Document, said: set[Position | None]) -> set[Position]:
     places = {(where.line, where.column) for where in said if where is not None}
     gone: set[Position] = set()
     for path, place in doc.values.items():
-        if place in places and _value_at(doc.data, path) is None:
+        if place in places and value_at(doc.data, path, ...) is None:
             gone.add(doc.position(path))
     return gone
-
-
-def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
-    """The value at ``path`` in ``data``, or ``...`` where the path leads nowhere."""
-    for step in path:
-        try:
-            data = data[step]
-        except (KeyError, IndexError, TypeError):
-            return ...
-    return data
 
 
 def rule_settings(registry: Registry, settings: Settings, item: Rule) -> Mapping[str, Any]:

@@ -324,7 +324,7 @@ def _composer() -> Any:
 def _compose(display: str, text: str, indexed: bool) -> LoadedFile:
     """``_build``'s result for a file of plain data, from libyaml's composer (its C loop
     builds the nodes; this walks them): the same documents, indexes and written texts in
-    two thirds of the time. Raises ``_Unusual`` for anything ``_build`` must decide."""
+    a quarter less time. Raises ``_Unusual`` for anything ``_build`` must decide."""
     composer = _composer()
     if composer is None or len(text) > COMPOSE_CHARS or ("&" in text and "*" in text):
         # no alias, so every node is read once: without an "&" an alias is an error, without

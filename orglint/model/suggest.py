@@ -55,6 +55,19 @@ def one_edit(word: str, other: str) -> bool:
     return short[start:] == long[start + 1:]
 
 
+Ranked = tuple[float, bool, str]  # (score, a single edit away, candidate): the larger wins
+
+
+def _ranked(best: Ranked | None, word: str, candidate: str, score: float) -> Ranked:
+    """The better of ``best`` and ``candidate`` at ``score``: the higher score, then one a
+    single edit from ``word``, then the larger string (the edit is checked only where the
+    score does not lose)."""
+    if best is not None and score < best[0]:
+        return best
+    ranked = (score, one_edit(word, candidate), candidate)
+    return ranked if best is None or ranked > best else best
+
+
 def _deletes(word: str) -> list[str]:
     """The word itself and each way of deleting one letter from it."""
     return [word, *(word[:index] + word[index + 1:] for index in range(len(word)))]
@@ -170,7 +183,7 @@ class SuggestionIndex:
         index = self._index
         if index is None:
             index = self._partial if self._covered.issuperset(keys) else self._build()
-        best: tuple[float, bool, str] | None = None
+        best: Ranked | None = None
         size = len(word)
         for key in keys:
             self.work += 1
@@ -182,10 +195,8 @@ class SuggestionIndex:
                 if candidate in self._skip or candidate == besides:
                     continue
                 score = 2.0 * len(key) / (size + len(candidate))
-                if score >= self.cutoff and (best is None or score >= best[0]):
-                    ranked = (score, one_edit(word, candidate), candidate)
-                    if best is None or ranked > best:
-                        best = ranked
+                if score >= self.cutoff:
+                    best = _ranked(best, word, candidate, score)
         return best[2] if best is not None else None
 
     def _build(self, wanted: frozenset[str] | None = None) -> dict[str, str | list[str]]:
@@ -222,7 +233,7 @@ class SuggestionIndex:
         first ``MAX_COMPARED`` candidates."""
         matcher = difflib.SequenceMatcher()
         matcher.set_seq2(word)
-        best: tuple[float, bool, str] | None = None
+        best: Ranked | None = None
         compared = 0
         for bound, ids in bounded:
             if best is not None and bound < best[0]:
@@ -236,8 +247,6 @@ class SuggestionIndex:
                 self.work += 1
                 matcher.set_seq1(candidate)
                 score = matcher.ratio()
-                if score >= self.cutoff and (best is None or score >= best[0]):
-                    ranked = (score, one_edit(word, candidate), candidate)
-                    if best is None or ranked > best:
-                        best = ranked
+                if score >= self.cutoff:
+                    best = _ranked(best, word, candidate, score)
         return best[2] if best is not None else None

@@ -314,7 +314,7 @@ def as_written(doc: Document, schema: dict[str, Any]) -> list[Hit]:
         names = {types} if isinstance(types, str) else set(types or ())
         if "string" in names and names <= _TEXT_ONLY:
             _put(doc.data, path, text)
-        elif names & {"number", "integer"} and _is_nan(_get(doc.data, path)):
+        elif names & {"number", "integer"} and _is_nan(value_at(doc.data, path)):
             problems.append(Hit(f"{_describe(path)} must be a number, not {text}",
                                 position=doc.position(path)))
     if schema is not DOCUMENT_SCHEMA or _ORG_DATES:  # the org format has no date field yet
@@ -348,17 +348,19 @@ def _rules_at(path: tuple[Any, ...], schema: dict[str, Any]) -> dict[str, Any] |
     return rules if isinstance(rules, dict) else None
 
 
-def _get(data: Any, path: tuple[Any, ...]) -> Any:
+def value_at(data: Any, path: tuple[Any, ...], missing: Any = None) -> Any:
+    """The value at ``path`` in a document's data, or ``missing`` where the path leads
+    nowhere."""
     for step in path:
         try:
             data = data[step]
         except (KeyError, IndexError, TypeError):
-            return None
+            return missing
     return data
 
 
 def _put(data: Any, path: tuple[Any, ...], value: Any) -> None:
-    parent = _get(data, path[:-1])
+    parent = value_at(data, path[:-1])
     last = path[-1]
     if (isinstance(parent, dict) and last in parent) or (
             isinstance(parent, list) and isinstance(last, int) and last < len(parent)):
